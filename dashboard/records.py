@@ -1,0 +1,209 @@
+"""Typed records passed between the pipeline's stages.
+
+Data flows one way (see README, "Architecture"):
+
+    Article (corpus.py) -> Document (document.py) -> DateMention (dates/) + PlaceMention (places/)
+        -> Event (events.py) -> store (store.py) -> views and exports (query.py, figures.py, app.py, export.py)
+
+Every offset is a Python ``str`` index into ``Article.text`` exactly as read from disk (decoded), so that
+``article.text[start:end]`` is the mention, whatever cleaning happened in between.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+# Granularity of a date mention, as the extract contract names it.
+GRANULARITIES = ("day", "week", "month", "season", "quarter", "half", "year", "decade", "range")
+
+# How a date was anchored: "published" = relative to the publication date, "text" = relative to the
+# previous date in the narrative, "none" = absolute (needs no anchor) or unresolved.
+ANCHORS = ("published", "text", "none")
+
+# What a resolved place is precise to, coarsest last (ACLED-style geo precision).
+PLACE_PRECISIONS = ("point", "city", "admin", "region", "country")
+
+
+@dataclass(frozen=True)
+class PublicationDate:
+    """When an article was published, as far as it is known.
+
+    ``source`` says where it came from: "metadata", "text" (a dateline found in the article) or "none"
+    (unknown: then ``start_date`` and ``end_date`` are None and publication-relative expressions stay
+    unresolved). ``precision`` is "day", "month" or "year"; a month-precise date spans its whole month.
+    """
+
+    start_date: dt.date | None
+    end_date: dt.date | None
+    precision: str  # day | month | year | unknown
+    source: str  # metadata | text | none
+    start: int | None = None  # offsets of the dateline, when source == "text"
+    end: int | None = None
+
+    @property
+    def known(self) -> bool:
+        return self.start_date is not None
+
+    @classmethod
+    def unknown(cls) -> "PublicationDate":
+        return cls(None, None, "unknown", "none")
+
+
+@dataclass(frozen=True)
+class Article:
+    """One input text with its metadata, as loaded from the corpus folder."""
+
+    id: str
+    text: str
+    path: str | None = None
+    title: str | None = None
+    outlet: str | None = None
+    url: str | None = None
+    published: PublicationDate = field(default_factory=PublicationDate.unknown)
+    content_hash: str = ""  # sha256 of the raw bytes (or text), for incremental builds
+    source_format: str = "txt"  # txt | md | html | jsonl | csv
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """A sentence of the kept content: offsets into the original text, and its paragraph number."""
+
+    start: int
+    end: int
+    paragraph: int
+
+
+@dataclass(frozen=True)
+class Skipped:
+    """A stretch of the original text that is not content (boilerplate, a repeated block, a bare link)."""
+
+    start: int
+    end: int
+    reason: str  # boilerplate | repeat | link | markup
+
+
+@dataclass(frozen=True)
+class Document:
+    """An article cut into content sentences; nothing of the original text is changed or moved."""
+
+    article: Article
+    sentences: tuple[Sentence, ...]
+    skipped: tuple[Skipped, ...] = ()
+    published: PublicationDate = field(default_factory=PublicationDate.unknown)
+
+    @property
+    def text(self) -> str:
+        return self.article.text
+
+    def sentence_text(self, sentence: Sentence) -> str:
+        return self.article.text[sentence.start:sentence.end]
+
+
+@dataclass(frozen=True)
+class DateMention:
+    """A date expression in the text and the inclusive interval of calendar days it names.
+
+    ``start_date``/``end_date`` are None when the expression needs an anchor that is unknown
+    (e.g. "last week" in an article with no publication date).
+    """
+
+    text: str
+    start: int
+    end: int
+    start_date: dt.date | None
+    end_date: dt.date | None
+    granularity: str
+    anchor: str  # published | text | none
+    rule: str = ""  # the name of the pattern that found it, for debugging and tests
+
+    @property
+    def resolved(self) -> bool:
+        return self.start_date is not None and self.end_date is not None
+
+
+@dataclass(frozen=True)
+class PlaceCandidate:
+    """One gazetteer entry that a place name could refer to."""
+
+    name: str
+    lat: float
+    lon: float
+    country_code: str
+    feature: str  # country | admin1 | admin2 | city | camp | base | prison | valley | river | region | ...
+    geonameid: int | None
+    population: int = 0
+    source: str = ""  # geonames | curated:<ref> | nominatim | photon ...
+
+
+@dataclass(frozen=True)
+class PlaceMention:
+    """A place name in the text and the place it was resolved to."""
+
+    text: str
+    start: int
+    end: int
+    name: str
+    lat: float
+    lon: float
+    country_code: str
+    feature: str
+    geonameid: int | None
+    precision: str  # point | city | admin | region | country
+    confidence: float = 1.0
+    alternatives: tuple[PlaceCandidate, ...] = ()  # other candidates, best first, for corrections
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A highlighted span inside an event's sentence (for the provenance panel)."""
+
+    kind: str  # date | place
+    text: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Provenance:
+    """Where one source article reports an event: the article and the sentence, with its offsets."""
+
+    article_id: str
+    sentence: str
+    start: int
+    end: int
+    mentions: tuple[Mention, ...] = ()
+    published: str | None = None  # ISO date of the article's publication, when known
+    title: str | None = None
+    url: str | None = None
+
+
+@dataclass(frozen=True)
+class Event:
+    """A dated, located happening with its precision and its sources.
+
+    ``time_basis`` says where the date came from: "stated" (in the sentence), "narrative" (the nearest
+    preceding date of the paragraph), "published" (the publication date). ``place_basis`` likewise:
+    "stated", "dateline" or "focus" (the article's main place).
+    """
+
+    id: str
+    start_date: dt.date
+    end_date: dt.date
+    time_precision: str  # a granularity
+    lat: float
+    lon: float
+    place: str
+    place_precision: str
+    country_code: str
+    event_type: str
+    fatalities: int | None
+    sentence: str
+    start: int  # sentence offsets in the first source article
+    end: int
+    sources: tuple[str, ...]  # article ids, first reporter first
+    provenance: tuple[Provenance, ...]
+    confidence: float
+    time_basis: str = "stated"
+    place_basis: str = "stated"
+    geonameid: int | None = None
+    feature: str = ""
