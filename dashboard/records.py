@@ -90,10 +90,17 @@ class Document:
     sentences: tuple[Sentence, ...]
     skipped: tuple[Skipped, ...] = ()
     published: PublicationDate = field(default_factory=PublicationDate.unknown)
+    # The original text with every skipped stretch (markup, links, boilerplate, repeats) replaced by
+    # spaces: the same length as the original, so an offset into one is an offset into the other.
+    clean_text: str = ""
 
     @property
     def text(self) -> str:
         return self.article.text
+
+    @property
+    def sentence_spans(self) -> list[tuple[int, int]]:
+        return [(s.start, s.end) for s in self.sentences]
 
     def sentence_text(self, sentence: Sentence) -> str:
         return self.article.text[sentence.start:sentence.end]

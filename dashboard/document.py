@@ -1,0 +1,244 @@
+"""Text -> Document: find the content of a messy article without moving a single offset.
+
+Scraped news comes with browser banners, ad residue, sign-up and donation appeals, print labels, bare
+links, HTML or Markdown markup, and blocks repeated inside one article (a forum repost may paste the same
+half of a story three times). Nothing is deleted: every stretch that is not content is replaced by spaces
+in ``Document.clean_text`` (same length as the original, newlines kept), listed in ``Document.skipped``
+with its reason, and the content is cut into sentences whose offsets index the original text.
+
+>>> from dashboard.records import Article
+>>> doc = make_document(Article(id="a", text="IE 11 is not supported.\\n\\nRaqqa fell in October. It was retaken."))
+>>> [doc.text[s.start:s.end] for s in doc.sentences]
+['Raqqa fell in October.', 'It was retaken.']
+>>> [s.reason for s in doc.skipped]
+['boilerplate']
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from dashboard.records import Article, Document, Sentence, Skipped
+
+# --- boilerplate: whole lines that are never content. Each rule is (name, pattern, example). ---------
+BOILERPLATE_RULES: list[tuple[str, str, str]] = [
+    ("browser banner", r"\b(?:IE|Internet Explorer)\s*\d*\s+is not supported\b|\bfor an optimal experience\b"
+     r"|\b(?:update|upgrade) your browser\b|\bplease enable javascript\b|\byour browser (?:is|does)\b",
+     "IE 11 is not supported. For an optimal experience visit our site on another browser."),
+    ("ad residue", r"^(?:(?:ads?|advertisements?|sponsored(?: content)?|[a-z])\b[\s|·•-]*)+$",
+     "ad a b"),
+    ("community sign-up", r"^join (?:the|our)\b.{0,60}\b(?:community|newsletter|mailing list)\b"
+     r"|^(?:register|sign up|subscribe|log ?in|create an account)\b.{0,40}\b(?:free|now|today|to|for)\b"
+     r"|\bshare your ideas\b|\bstreaming quotes\b",
+     "Join the InvestorsHub Community"),
+    ("donation appeal", r"\b(?:we (?:humbly )?ask for your support|please (?:consider )?(?:donat|support)"
+     r"|support (?:our|independent) (?:work|journalism|reporting)|make a (?:donation|contribution)"
+     r"|become a (?:member|patron|subscriber)|donate (?:now|today|here))\b",
+     "We Humbly Ask For Your Support—Follow the link here to see all the ways, monetary and non-monetary."),
+    ("share or print label", r"^(?:print|print this (?:article|page)|share|share this(?: article)?|email|tweet"
+     r"|copy link|read more|related(?: articles| stories)?|advertisement|comments?|طباعة|اطبع|مشاركة"
+     r"|\[\s*(?:\.\.\.|…|with comments)\s*\])[\s.:!]*$",
+     "طباعة"),
+    ("copyright", r"^(?:©|\(c\)|copyright\b).{0,200}$|\ball rights reserved\b",
+     "© 2018 The New York Times Company. All rights reserved."),
+    ("cookie notice", r"\bwe use cookies\b|\bcookie (?:policy|settings)\b|\baccept (?:all )?cookies\b",
+     "We use cookies to improve your experience."),
+    ("elision mark", r"^\s*(?:\[\s*(?:\.\.\.|…)\s*\]|\.\.\.|…)\s*$", "[...]"),
+]
+_BOILERPLATE = [(name, re.compile(pattern, re.IGNORECASE)) for name, pattern, _ in BOILERPLATE_RULES]
+MAX_BOILERPLATE_LINE = 300  # a long line is prose even when it mentions "subscribe"
+
+_URL = re.compile(r"(?:https?://|www\.)[^\s<>\"'\]\[)]+", re.IGNORECASE)
+_BARE_LINK_LINE = re.compile(r"^\s*(?:\[\s*)?(?:https?://|www\.)\S+(?:\s*\])?(?:\s*\[[^\]]{0,40}\])?\s*$",
+                             re.IGNORECASE)
+_HTML_HINT = re.compile(r"<(?:html|body|p|div|br|span|a|script|article|h[1-6])\b", re.IGNORECASE)
+_HTML_DROP = re.compile(r"<(script|style|noscript|template)\b[^>]*>.*?</\1\s*>|<!--.*?-->", re.IGNORECASE | re.DOTALL)
+_HTML_TAG = re.compile(r"</?[A-Za-z][^<>]{0,2000}>")
+_HTML_BLOCK_TAG = re.compile(r"</?(?:p|div|br|li|h[1-6]|article|section|tr|td|blockquote|header|footer)\b",
+                             re.IGNORECASE)
+_HTML_ENTITY = re.compile(r"&(?:#\d{1,7}|#x[0-9a-fA-F]{1,6}|[A-Za-z]{2,10});")
+_MD_IMAGE = re.compile(r"!\[[^\]\n]{0,500}\]\([^)\n]{0,2000}\)")
+_MD_LINK_TARGET = re.compile(r"(?<=\])\([^)\n]{0,2000}\)")
+_MD_MARKS = re.compile(r"^\s{0,3}(?:#{1,6}|>|[-*+]|\d{1,3}\.)\s|\*\*|__|(?<!\w)[*_](?=\w)|(?<=\w)[*_](?!\w)|`+",
+                       re.MULTILINE)
+_MD_BRACKETS = re.compile(r"\[(?=[^\]\n]{0,500}\]\()|\](?=\()")
+
+# --- sentences -------------------------------------------------------------------------------------
+# Abbreviations after which a full stop does not end a sentence (titles, months, common short forms).
+ABBREVIATIONS = {
+    "mr", "mrs", "ms", "dr", "prof", "gen", "lt", "col", "maj", "capt", "sgt", "cpl", "pvt", "adm", "cmdr",
+    "gov", "sen", "rep", "rev", "st", "mt", "ft", "sr", "jr", "messrs", "hon", "pres", "amb", "supt",
+    "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
+    "mon", "tue", "tues", "wed", "thu", "thur", "thurs", "fri", "sat", "sun",
+    "vs", "v", "etc", "approx", "est", "inc", "corp", "co", "ltd", "dept", "univ",
+    "e.g", "i.e", "a.m", "p.m", "u.s", "u.k", "u.n", "u.s.a", "d.c", "al",
+}
+NUMBER_ABBREVIATIONS = {"no", "nos", "vol", "art", "p", "pp"}
+_SENTENCE_END = re.compile(r"[.!?…]+[\"'”’)\]]*(?=\s+[\"'“‘(\[]?[A-Z0-9À-ÖØ-Þ])")
+_LAST_WORD = re.compile(r"([A-Za-z][A-Za-z.]*)\.$")
+MIN_REPEAT_CHARS = 12  # shorter lines ("Reuters", "FEB. 4, 2018") may legitimately recur... but see below
+
+
+def _blank(chars: list[str], start: int, end: int) -> None:
+    for i in range(start, end):
+        if chars[i] not in "\n\r":
+            chars[i] = " "
+
+
+def _lines(text: str) -> list[tuple[int, int]]:
+    spans, pos = [], 0
+    for line in text.splitlines(keepends=True):
+        body = line.rstrip("\r\n")
+        spans.append((pos, pos + len(body)))
+        pos += len(line)
+    return spans
+
+
+def _normalise_line(line: str) -> str:
+    line = unicodedata.normalize("NFKC", line).casefold()
+    return " ".join(re.findall(r"\w+", line))
+
+
+def boilerplate_reason(line: str) -> str | None:
+    """The boilerplate rule a whole line matches, or None when it is (possibly) content.
+
+    >>> boilerplate_reason("ad ad ad"), boilerplate_reason("Raqqa fell in October.")
+    ('ad residue', None)
+    """
+    stripped = line.strip()
+    if not stripped or len(stripped) > MAX_BOILERPLATE_LINE:
+        return None
+    for name, pattern in _BOILERPLATE:
+        if pattern.search(stripped):
+            return name
+    return None
+
+
+def _strip_markup(text: str, chars: list[str], skipped: list[Skipped], source_format: str) -> None:
+    is_html = source_format == "html" or (source_format in ("txt", "jsonl", "csv") and len(_HTML_HINT.findall(text[:20000])) >= 2)
+    if is_html:
+        for pattern in (_HTML_DROP, _HTML_TAG):
+            for m in pattern.finditer(text):
+                _blank(chars, m.start(), m.end())
+                skipped.append(Skipped(m.start(), m.end(), "markup"))
+                # a block tag ends a paragraph: keep a line break where it stood
+                if pattern is _HTML_TAG and _HTML_BLOCK_TAG.match(m.group()):
+                    chars[m.start()] = "\n"
+        for m in _HTML_ENTITY.finditer(text):
+            # &amp; and friends: keep a one-character stand-in so words stay apart, offsets stay put
+            _blank(chars, m.start(), m.end())
+            chars[m.start()] = "&" if m.group() == "&amp;" else " "
+    if source_format == "md" or is_html is False and source_format == "md":
+        for pattern in (_MD_IMAGE, _MD_LINK_TARGET, _MD_MARKS, _MD_BRACKETS):
+            for m in pattern.finditer("".join(chars)):
+                _blank(chars, m.start(), m.end())
+                skipped.append(Skipped(m.start(), m.end(), "markup"))
+
+
+def make_document(article: Article) -> Document:
+    """Cut an article into content sentences, blanking what is not content (offsets never move)."""
+    text = article.text
+    chars = list(text)
+    skipped: list[Skipped] = []
+    _strip_markup(text, chars, skipped, article.source_format)
+    # Links: a bare link line is skipped whole; a link inside prose is blanked (dates in URLs are not events).
+    for m in _URL.finditer(text):
+        _blank(chars, m.start(), m.end())
+        skipped.append(Skipped(m.start(), m.end(), "link"))
+    view = "".join(chars)
+    seen_lines: set[str] = set()
+    for start, end in _lines(view):
+        line = view[start:end]
+        if not line.strip():
+            continue
+        original = text[start:end]
+        if _BARE_LINK_LINE.match(original):
+            reason = "link"
+        elif boilerplate_reason(line):
+            reason = "boilerplate"
+        else:
+            key = _normalise_line(line)
+            # A line seen before in this article is a pasted repeat: keep its first occurrence only.
+            reason = "repeat" if key and len(key) >= MIN_REPEAT_CHARS and key in seen_lines else None
+            seen_lines.add(key)
+        if reason:
+            _blank(chars, start, end)
+            skipped.append(Skipped(start, end, reason))
+    clean = "".join(chars)
+    sentences = tuple(split_sentences(clean))
+    skipped.sort(key=lambda s: (s.start, s.end))
+    return Document(article=article, sentences=sentences, skipped=tuple(skipped),
+                    published=article.published, clean_text=clean)
+
+
+def _paragraphs(clean: str) -> list[tuple[int, int]]:
+    """Paragraph spans: blank-line separated blocks; inside a block, each line is its own paragraph
+    unless the block is hard-wrapped prose (lines that end mid-sentence and continue lower-case)."""
+    paragraphs = []
+    for block in re.finditer(r"(?:[^\n]*\S[^\n]*(?:\n|$))+", clean):
+        lines = [(block.start() + m.start(), block.start() + m.end())
+                 for m in re.finditer(r"[^\n]+", block.group()) if m.group().strip()]
+        current = None
+        for start, end in lines:
+            line = clean[start:end]
+            joins = current is not None and _continues(clean[current[0]:current[1]], line)
+            if joins:
+                current = (current[0], end)
+            else:
+                if current:
+                    paragraphs.append(current)
+                current = (start, end)
+        if current:
+            paragraphs.append(current)
+    return paragraphs
+
+
+def _continues(previous: str, line: str) -> bool:
+    prev = previous.rstrip()
+    first = line.lstrip()[:1]
+    return bool(prev) and prev[-1] not in ".!?:\"”’)]" and (first.islower() or first in ",;")
+
+
+def split_sentences(clean: str) -> list[Sentence]:
+    """Sentences of the cleaned text, with their paragraph numbers.
+
+    >>> [clean[s.start:s.end] for clean in ["Gen. Paul J. Selva spoke in the U.S. Army base. He left."]
+    ...  for s in split_sentences(clean)]
+    ['Gen. Paul J. Selva spoke in the U.S. Army base.', 'He left.']
+    """
+    sentences: list[Sentence] = []
+    for number, (p_start, p_end) in enumerate(_paragraphs(clean)):
+        start = p_start
+        for m in _SENTENCE_END.finditer(clean, p_start, p_end):
+            end = m.end()
+            if _is_abbreviation(clean, m.start(), start):
+                continue
+            _add_sentence(sentences, clean, start, end, number)
+            start = end
+        _add_sentence(sentences, clean, start, p_end, number)
+    return sentences
+
+
+def _is_abbreviation(clean: str, dot: int, sentence_start: int) -> bool:
+    if clean[dot] != ".":
+        return False
+    window = clean[max(sentence_start, dot - 20):dot + 1]
+    m = _LAST_WORD.search(window)
+    if not m:
+        return False
+    word = m.group(1).lower().rstrip(".")
+    if word in NUMBER_ABBREVIATIONS:  # "No. 5" but not "No. It is not."
+        return bool(re.match(r"\s*\d", clean[dot + 1:dot + 4]))
+    if word in ABBREVIATIONS:
+        return True
+    # an initial ("Paul J. Selva") or a dotted acronym ("U.S.") rarely ends a sentence before a capital
+    return len(word) == 1 and word.isalpha() and clean[dot - 1].isupper()
+
+
+def _add_sentence(sentences: list[Sentence], clean: str, start: int, end: int, paragraph: int) -> None:
+    while start < end and clean[start].isspace():
+        start += 1
+    while end > start and clean[end - 1].isspace():
+        end -= 1
+    if end - start >= 2 and any(ch.isalnum() for ch in clean[start:end]):
+        sentences.append(Sentence(start, end, paragraph))
