@@ -1,0 +1,148 @@
+"""Event types and fatalities: a small taxonomy in the spirit of ACLED, read off the event's sentence.
+
+The types, most specific first (the first whose cue matches the sentence wins):
+
+| type                | what it covers                                                   |
+|---------------------|------------------------------------------------------------------|
+| prison_break        | attacks on prisons or camps that free detainees                  |
+| airstrike           | air or drone strikes, shelling from the air                      |
+| bombing             | suicide, car and roadside bombs, explosions                      |
+| attack_on_civilians | executions, massacres, kidnappings, extortion of civilians       |
+| capture_or_seizure  | territory, towns, weapons or money captured, seized, retaken     |
+| battle              | armed clashes, offensives, sieges, ambushes                      |
+| arrest              | arrests, detention, imprisonment                                 |
+| movement_or_flight  | fighters or civilians fleeing, escaping, moving, being smuggled  |
+| statement_or_report | something said, reported, assessed or announced                  |
+| other               | anything else that the text dates and places                     |
+
+Every rule carries the example it must handle; tests are generated from them.
+"""
+from __future__ import annotations
+
+import re
+
+EVENT_TYPES = ("prison_break", "airstrike", "bombing", "attack_on_civilians", "capture_or_seizure", "battle",
+               "arrest", "movement_or_flight", "statement_or_report", "other")
+
+EVENT_TYPE_LABELS = {
+    "prison_break": "Prison break", "airstrike": "Airstrike", "bombing": "Bombing",
+    "attack_on_civilians": "Attack on civilians", "battle": "Battle", "capture_or_seizure": "Capture or seizure",
+    "arrest": "Arrest or detention", "movement_or_flight": "Movement or flight",
+    "statement_or_report": "Statement or report", "other": "Other",
+}
+
+# (type, cue pattern, example sentence it must classify as that type)
+TYPE_RULES: list[tuple[str, str, str]] = [
+    ("prison_break", r"\b(?:prison|jail)[- ]?breaks?\b|\battack(?:ed|s|ing)? (?:on )?(?:a |the )?(?:prison|jail)"
+     r"|\b(?:stormed|raided|assaulted) (?:a |the )?(?:prison|jail)\b|\bfre(?:ed|eing) (?:\w+ ){0,3}(?:prisoners|detainees|inmates)\b"
+     r"|\bbroke out of (?:a |the )?(?:prison|jail)",
+     "Some 200 militants attacked a prison holding thousands of Islamic State members in Syria."),
+    ("airstrike", r"\bair ?strikes?\b|\bair raids?\b|\bdrone strikes?\b|\b(?:reaper|predator|armed) drones?\b"
+     r"|\bwarplanes?\b|\bfighter jets?\b|\bbombers? (?:struck|hit)\b|\bstrike aircraft\b|\baerial bombardment\b"
+     r"|\bair (?:campaign|support)\b.{0,40}\b(?:struck|hit|killed)\b",
+     "Armed Reaper drones struck a gathering near the town, killing about 150 fighters."),
+    ("bombing", r"\bsuicide (?:bomb(?:er|ers|ing|ings)?|attack(?:er|ers|s)?|vest)\b|\bcar bombs?\b|\bbombings?\b"
+     r"|\b(?:roadside|truck|improvised) (?:bombs?|explosive)|\bIEDs?\b|\bexplosions?\b|\bblasts?\b|\bdetonat",
+     "Two suicide bombers killed three dozen people in Baghdad."),
+    ("attack_on_civilians", r"\bexecut(?:ed|ion|ions|ing)\b|\bmassacred?\b|\bbeheaded\b|\bkidnapp(?:ed|ing|ings)\b"
+     r"|\babduct(?:ed|ion)\b|\bextort(?:ed|ion|ing)?\b|\bterrori[sz]e civilians\b|\bkilled (?:\w+ ){0,3}civilians\b"
+     r"|\battacks? on civilians\b",
+     "Men claiming to represent the jihadists have extorted shopkeepers and truck drivers."),
+    ("capture_or_seizure", r"\b(?:captured|seized|overran|overrun|retook|retaken|retaking|recaptured?|liberat(?:ed|ion)"
+     r"|took (?:control|over)|fell to|fell in|which fell|was taken|were taken|confiscated|conquered)\b",
+     "Raqqa, the group's self-proclaimed capital, fell in the fall."),
+    ("battle", r"\bclash(?:ed|es)?\b|\bfight(?:ing)? (?:between|against|for)\b|\bbattles?\b(?! ?-hardened)|\boffensive\b"
+     r"|\bsiege\b|\bbesieg|\bambush(?:ed)?\b|\bgun ?battles?\b|\bassault\b|\bcounteroffensive\b|\bshelling\b"
+     r"|\battack(?:ed|s)?\b|\braids?\b",
+     "A Turkish offensive against the Kurdish-dominated forces in Afrin began last month."),
+    ("arrest", r"\barrest(?:ed|s)?\b|\bdetain(?:ed|ees?)\b|\bdetention\b|\bimprisoned\b|\bheld (?:at|in) (?:the )?\w*"
+     r"(?: \w+)? (?:prison|camp|jail)\b|\bheld (?:at|in) (?:the )?(?:camp|prison|jail)\b|\btaken into custody\b|\bheld (?:captive|prisoner)\b",
+     "Al-Baghdadi was held at Camp Bucca near Basra for ten months in 2004."),
+    ("movement_or_flight", r"\bfle(?:e|es|eing|d)\b|\bescap(?:e|ed|es|ing)\b|\bsmuggl(?:e|ed|ing|ers?)\b"
+     r"|\b(?:moved|moving|relocated|transferred|deployed|crossed|crossing|withdr[ae]w\w*|retreat\w*|emerged)\b"
+     r"|\bexodus\b|\bdisplaced\b",
+     "Thousands of ISIS fighters emerged from the eastern Syrian deserts in 2024."),
+    ("statement_or_report", r"\b(?:said|says|told|tells|stated|announced|reported|reports|according to|remarks"
+     r"|statement|briefing|assessments?|warned|claimed|estimated|noted|acknowledged)\b",
+     "Kirstjen Nielsen said in remarks in Washington last week."),
+]
+_TYPE_PATTERNS = [(name, re.compile(pattern, re.IGNORECASE)) for name, pattern, _ in TYPE_RULES]
+
+
+def classify_event(sentence: str) -> str:
+    """The event type of a sentence, most specific cue first.
+
+    >>> classify_event("Two suicide bombers killed three dozen people in Baghdad last month.")
+    'bombing'
+    """
+    for name, pattern in _TYPE_PATTERNS:
+        if pattern.search(sentence):
+            return name
+    return "other"
+
+
+# --- fatalities ------------------------------------------------------------------------------------
+_UNITS = {"zero": 0, "one": 1, "a": 1, "an": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+          "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14,
+          "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19}
+_TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80,
+         "ninety": 90}
+_SCALES = {"dozen": 12, "hundred": 100, "thousand": 1000, "million": 1_000_000}
+_NUMBER_WORD = "|".join(sorted([*_UNITS, *_TENS, *_SCALES], key=len, reverse=True))
+_NUMBER = rf"(?:\d[\d,]*|(?:(?:{_NUMBER_WORD})(?:[\s-]+(?:and\s+)?)?){{1,4}})"
+_VICTIMS = (r"(?:people|persons|civilians|fighters|militants|soldiers|troops|members|police(?:men| officers)?"
+            r"|officers|guards|insurgents|jihadists|children|women|men|inmates|prisoners|worshippers|others|"
+            r"security forces|service members|americans|iraqis|syrians|kurds)")
+_QUALIFIER = r"(?:about|around|approximately|at least|more than|over|nearly|almost|some|roughly|up to|an estimated)\s+"
+# (pattern, example): the number is group "n"
+FATALITY_RULES: list[tuple[str, str]] = [
+    (rf"\b(?:killed|killing|kill|killing off|massacred|executed|left)\s+(?:{_QUALIFIER})?(?P<n>{_NUMBER})\s+"
+     rf"(?:\w+\s+){{0,2}}{_VICTIMS}(?:\s+dead)?\b",
+     "Armed Reaper drones struck the gathering, killing about 150 fighters."),
+    (rf"\b(?:{_QUALIFIER})?(?P<n>{_NUMBER})\s+(?:\w+\s+){{0,2}}{_VICTIMS}\s+(?:were|have been|had been|are|was)\s+"
+     rf"(?:\w+\s+)?(?:killed|dead|executed|slain)\b",
+     "At least 30 people were killed in the blast."),
+    (rf"\b(?:death toll|toll)\s+(?:\w+\s+){{0,3}}(?:of|to|at|reached|rose to)\s+(?:{_QUALIFIER})?(?P<n>{_NUMBER})\b",
+     "The death toll rose to 45."),
+    (rf"\b(?P<n>{_NUMBER})\s+(?:dead|deaths|killed|fatalities)\b",
+     "The attack left 12 dead."),
+]
+_FATALITY_PATTERNS = [re.compile(p, re.IGNORECASE) for p, _ in FATALITY_RULES]
+
+
+def parse_number(words: str) -> int | None:
+    """'150' -> 150, 'three dozen' -> 36, 'two hundred and five' -> 205, 'dozens' -> None (vague)."""
+    words = words.strip().lower().replace(",", "")
+    if words.isdigit():
+        return int(words)
+    total, current, seen = 0, 0, False
+    for token in re.split(r"[\s-]+", words):
+        if token in ("and", ""):
+            continue
+        if token in _UNITS:
+            current += _UNITS[token]
+        elif token in _TENS:
+            current += _TENS[token]
+        elif token in _SCALES:
+            current = max(current, 1) * _SCALES[token]
+            if _SCALES[token] >= 1000:
+                total, current = total + current, 0
+        else:
+            return None
+        seen = True
+    return total + current if seen else None
+
+
+def fatalities(sentence: str) -> int | None:
+    """The number of people a sentence says were killed, or None when it states none.
+
+    >>> fatalities("Two suicide bombers killed three dozen people in Baghdad."), fatalities("He fled.")
+    (36, None)
+    """
+    for pattern in _FATALITY_PATTERNS:
+        m = pattern.search(sentence)
+        if m:
+            n = parse_number(m.group("n"))
+            if n is not None and 0 < n < 10_000_000:
+                return n
+    return None
