@@ -1,0 +1,49 @@
+# The two commands of the README:
+#   make run    set up .venv, install, build the events from data/corpus, serve on http://127.0.0.1:8050
+#   make test   set up .venv with the test extras, install Debian's chromium + chromedriver if missing, run every test
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+PORT   ?= 8050
+STORE  ?= data/store
+CORPUS ?= data/corpus
+
+.PHONY: run test build serve setup setup-test browser bench clean
+
+run: setup build serve
+
+setup: $(VENV)/.installed
+$(VENV)/.installed: pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[scale,serve]'
+	touch $@
+
+setup-test: $(VENV)/.installed-test
+$(VENV)/.installed-test: pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[test,scale,serve]'
+	touch $(VENV)/.installed $@
+
+# Debian's Chromium and its driver for the browser tests and the image export (kaleido), when missing.
+browser:
+	@if command -v chromium >/dev/null 2>&1 && command -v chromedriver >/dev/null 2>&1; then :; \
+	elif [ "$$(id -u)" = 0 ]; then \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null; \
+	else echo "chromium/chromedriver missing: run 'sudo apt-get install -y chromium chromium-driver'"; fi
+
+build: setup
+	$(PY) -m dashboard build --corpus $(CORPUS) --store $(STORE)
+
+serve: setup
+	$(PY) -m dashboard serve --store $(STORE) --port $(PORT)
+
+test: setup-test browser
+	$(PY) -m pytest -q
+
+bench: setup-test
+	$(PY) bench/run.py
+
+clean:
+	rm -rf $(VENV) data/store data/store.generations .pytest_cache
