@@ -26,7 +26,7 @@ The lower-level functions are for the app's export buttons (``dcc.Download``)::
     figure_image(fig, "svg", width=1200, height=600, scale=1)   # -> bytes
     events_csv(events)                                          # -> bytes, safe to open in spreadsheets
     events_geojson(events)                                      # -> bytes, an RFC 7946 FeatureCollection
-    report_figure(events, view, StoreInfo.read(store_path))    # -> Figure: timeline, map and a caption
+    report_figure(event_store, view)                            # -> Figure: timeline, map and a caption
     export_filename(view, "report", "pdf")                     # -> "news-events-report-2015-01-01_2016-12-31.pdf"
     MEDIA_TYPES["geojson"]                                      # -> "application/geo+json"
 """
@@ -75,8 +75,6 @@ EXTENSIONS = {
     "geojson": (".geojson", ".json"),
 }
 
-# Image size in CSS pixels when neither the caller nor the figure says; scale multiplies both.
-DEFAULT_SIZES = {"timeline": (1200, 500), "map": (1000, 700), "report": (1200, 1300)}
 MAX_PIXELS = 12_000  # per side, after scaling: Chromium refuses larger canvases
 MAX_SCALE = 10.0
 
@@ -111,6 +109,12 @@ class ExportResult:
     seconds: float
     view_query: str = ""
     warnings: tuple[str, ...] = ()
+
+    def __str__(self) -> str:
+        what = f"{self.figure} {self.format}" if self.figure else self.format
+        text = (f"{self.path}: {what} of {self.n_events} event{'s' * (self.n_events != 1)}, "
+                f"{self.n_bytes:,} bytes in {self.seconds:.1f} s")
+        return "; ".join([text, *self.warnings])
 
 
 # --------------------------------------------------------------------------------------------------
@@ -199,6 +203,8 @@ class ImageRenderer:
         self._loop: asyncio.AbstractEventLoop | None = None
         self._thread: threading.Thread | None = None
         self._kaleido: Any = None
+        self._starter: threading.Thread | None = None  # a start_soon() in progress
+        self._start_error: ExportError | None = None  # why it failed
 
     # lifecycle ------------------------------------------------------------------------------------
     @property
@@ -207,6 +213,13 @@ class ImageRenderer:
 
     def start(self) -> "ImageRenderer":
         """Start Chromium (if not running). Raises ExportError if it is missing or does not start in time."""
+        starter = self._starter
+        if starter is not None and starter is not threading.current_thread():
+            starter.join()  # bounded: the start it runs has its own time limit
+            self._starter = None
+            error, self._start_error = self._start_error, None
+            if error is not None:  # it just failed: report that rather than wait a second time
+                raise error
         with self._lock:
             if self._kaleido is not None:
                 return self
@@ -238,6 +251,24 @@ class ImageRenderer:
                 self._abandon(pending.get("kaleido"))
                 raise ExportError(f"Chromium ({browser}) failed to start: {_first_line(error)}") from error
             return self
+
+    def start_soon(self) -> None:
+        """Start Chromium on a background thread, so it starts while the caller loads data.
+
+        The next ``start()``/``render()`` waits for it, and raises its error if it failed.
+        """
+        if self._kaleido is not None or self._starter is not None:
+            return
+
+        def start_quietly() -> None:
+            try:
+                self.start()
+            except ExportError as error:
+                self._start_error = error
+
+        self._start_error = None
+        self._starter = threading.Thread(target=start_quietly, name="dashboard-export-start", daemon=True)
+        self._starter.start()
 
     async def _open(self, browser: Path, pending: dict[str, Any]) -> Any:
         import kaleido
@@ -363,13 +394,13 @@ def figure_image(fig: Any, fmt: str = "png", width: int | None = None, height: i
                  scale: float = 1.0, *, renderer: ImageRenderer | None = None) -> bytes:
     """The figure as png, svg or pdf bytes, drawn offline by the shared (or the given) browser.
 
-    ``width``/``height`` default to the figure's own layout size, else 1200 x 700. For the app::
+    ``width``/``height`` default to the figure's own layout size (the app's), else 1200 x 460. For the app::
 
         dcc.send_bytes(figure_image(fig, "pdf", 1200, 600), export_filename(view, "map", "pdf"))
     """
     layout = fig.get("layout", {}) if isinstance(fig, dict) else fig.layout.to_plotly_json()
     width = width or layout.get("width") or 1200
-    height = height or layout.get("height") or 700
+    height = height or layout.get("height") or 460
     return (renderer or shared_renderer()).render(fig, fmt, width, height, scale)
 
 
@@ -405,12 +436,13 @@ def _first_line(error: BaseException) -> str:
 # Data: CSV and GeoJSON of the filtered events
 # --------------------------------------------------------------------------------------------------
 
-# Columns of an export, in order. Coordinates are in the geometry of a GeoJSON feature instead.
+# Columns of an export, in order (those the events table has). ``source_titles``/``source_urls`` come
+# from the store's articles; in GeoJSON the coordinates are the geometry instead of properties.
 EXPORT_COLUMNS = (
     "id", "start_date", "end_date", "time_precision",
-    "place", "place_precision", "country_code", "lat", "lon",
+    "place", "place_precision", "country_code", "country", "lat", "lon",
     "event_type", "fatalities", "sentence",
-    "sources", "n_sources", "source_urls",
+    "sources", "n_sources", "source_titles", "source_urls",
     "confidence", "time_basis", "place_basis", "geonameid", "corrected",
 )
 REQUIRED_COLUMNS = ("id", "start_date", "end_date", "lat", "lon")
@@ -421,19 +453,22 @@ INTEGER_COLUMNS = frozenset({"fatalities", "n_sources", "geonameid"})
 # tab and carriage return can hide such a start.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
+Articles = Mapping[str, Mapping[str, Any]]  # article id -> {"title", "outlet", "url", ...}
 
-def events_csv(events: Any) -> bytes:
-    """The events as CSV (UTF-8 with a byte-order mark, so spreadsheets read Arabic and accents).
 
-    One row per event, columns ``EXPORT_COLUMNS`` (those the table has). Lists (sources, their URLs)
-    are joined with "; ". Text that a spreadsheet would run as a formula is defused with a leading
-    apostrophe; numbers are written as numbers (a longitude of -3.7 stays a number)::
+def events_csv(events: Any, articles: Articles | None = None) -> bytes:
+    """The events as CSV: UTF-8 with a byte-order mark (so spreadsheets read Arabic and accents).
 
-        sentence "=HYPERLINK(...)"  ->  "'=HYPERLINK(...)"
+    One row per event, columns ``EXPORT_COLUMNS``; lists (sources, their titles and URLs) are joined
+    with "; ". ``articles`` (``EventStore.articles``) adds each source's title and URL. Text that a
+    spreadsheet would run as a formula is defused with a leading apostrophe; numbers stay numbers
+    (a longitude of -3.7 is not text)::
+
+        sentence '=HYPERLINK("http://x")'  ->  '\\'=HYPERLINK("http://x")'
     """
-    columns, rows = _export_rows(events)
+    columns, rows = _export_rows(events, articles)
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer = csv.writer(buffer, lineterminator="\r\n")  # RFC 4180 line ends
     writer.writerow(columns)
     for row in rows:
         writer.writerow([_csv_cell(name, row[name]) for name in columns])
@@ -447,7 +482,7 @@ def _csv_cell(column: str, value: Any) -> str:
         return "true" if value else "false"
     if column in NUMBER_COLUMNS and isinstance(value, (int, float)):
         return repr(value) if isinstance(value, float) else str(value)
-    text = "; ".join(value) if isinstance(value, list) else str(value)
+    text = "; ".join(str(item) for item in value) if isinstance(value, list) else str(value)
     return defuse_formula(text)
 
 
@@ -460,23 +495,24 @@ def defuse_formula(text: str) -> str:
     return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
-def events_geojson(events: Any) -> bytes:
+def events_geojson(events: Any, articles: Articles | None = None) -> bytes:
     """The events as an RFC 7946 GeoJSON FeatureCollection of Points, coordinates in [lon, lat] order.
 
     Each feature's ``id`` is the event id; its properties are ``EXPORT_COLUMNS`` but the coordinates,
     with dates as ISO strings and sources as lists. An event without valid coordinates keeps its
-    feature with ``"geometry": null`` (RFC 7946, 3.2) rather than being dropped.
+    feature with ``"geometry": null`` (RFC 7946, 3.2) rather than being dropped::
+
+        {"type": "Feature", "id": "ev-1", "geometry": {"type": "Point", "coordinates": [43.13, 36.34]},
+         "properties": {"start_date": "2014-06-10", "place": "Mosul", "sources": ["a1"], ...}}
     """
-    columns, rows = _export_rows(events)
+    columns, rows = _export_rows(events, articles)
     properties = [name for name in columns if name not in ("lat", "lon")]
-    features = []
-    for row in rows:
-        features.append({
-            "type": "Feature",
-            "id": row["id"],
-            "geometry": _point(row.get("lon"), row.get("lat")),
-            "properties": {name: row[name] for name in properties},
-        })
+    features = [{
+        "type": "Feature",
+        "id": row["id"],
+        "geometry": _point(row["lon"], row["lat"]),
+        "properties": {name: row[name] for name in properties},
+    } for row in rows]
     collection = {"type": "FeatureCollection", "features": features}
     return json.dumps(collection, ensure_ascii=False, allow_nan=False, indent=1).encode("utf-8")
 
@@ -489,23 +525,25 @@ def _point(lon: Any, lat: Any) -> dict[str, Any] | None:
     return {"type": "Point", "coordinates": [lon, lat]}
 
 
-def _export_rows(events: Any) -> tuple[list[str], list[dict[str, Any]]]:
+def _export_rows(events: Any, articles: Articles | None) -> tuple[list[str], list[dict[str, Any]]]:
     """The export columns the table has, and its rows as plain Python values (None for missing)."""
-    present = list(getattr(events, "columns", []))
+    present = set(getattr(events, "columns", []))
     missing = [name for name in REQUIRED_COLUMNS if name not in present]
     if missing:
-        raise ExportError(f"the events table has no {', '.join(missing)} column(s); has: {', '.join(present)}")
-    columns = [name for name in EXPORT_COLUMNS
-               if name in present or (name == "source_urls" and "provenance" in present)]
+        raise ExportError(f"the events table has no {', '.join(missing)} column(s); "
+                          f"has: {', '.join(sorted(present)) or 'none'}")
+    derived = {"source_titles", "source_urls"} if (articles or "provenance" in present) else set()
+    columns = [name for name in EXPORT_COLUMNS if name in present or name in derived]
     rows = []
     for record in events.to_dict("records"):
-        row = {name: _plain(record.get(name)) for name in columns if name != "source_urls"}
+        row = {name: _plain(record.get(name)) for name in columns if name not in derived}
         for name in INTEGER_COLUMNS.intersection(row):
             if isinstance(row[name], float) and row[name].is_integer():
                 row[name] = int(row[name])
-        if "source_urls" in columns:
-            row["source_urls"] = _source_urls(record.get("provenance"))
-        rows.append(row)
+        if derived:
+            row["source_titles"], row["source_urls"] = _source_details(row.get("sources") or [],
+                                                                       record.get("provenance"), articles)
+        rows.append({name: row[name] for name in columns})
     return columns, rows
 
 
@@ -519,39 +557,35 @@ def _plain(value: Any) -> Any:
         return [_plain(item) for item in value]
     if isinstance(value, float) and math.isnan(value):
         return None
-    if value is _pandas_na():
+    if type(value).__name__ in ("NAType", "NaTType"):  # pandas' missing values
         return None
-    if isinstance(value, dt.datetime):
+    if isinstance(value, dt.datetime):  # pandas Timestamp too
         return value.date().isoformat() if value.time() == dt.time() else value.isoformat()
     if isinstance(value, dt.date):
-        return value.isoformat()
-    if hasattr(value, "isoformat"):  # pandas Timestamp
         return value.isoformat()
     return value
 
 
-def _pandas_na() -> Any:
-    try:
-        import pandas as pd
-        return pd.NA
-    except ImportError:  # pragma: no cover - pandas is a dependency
-        return object()
-
-
-def _source_urls(provenance: Any) -> list[str]:
-    """The distinct URLs of an event's source articles, from its provenance JSON (see records.Provenance)."""
-    if not provenance or not isinstance(provenance, str):
-        return []
-    try:
-        items = json.loads(provenance)
-    except ValueError:
-        return []
-    urls = []
-    for item in items if isinstance(items, list) else []:
-        url = item.get("url") if isinstance(item, dict) else None
-        if url and url not in urls:
-            urls.append(url)
-    return urls
+def _source_details(sources: list[str], provenance: Any, articles: Articles | None) -> tuple[list[str], list[str]]:
+    """Titles and URLs of an event's sources, in source order: from the store's articles, else from
+    the event's provenance JSON (records.Provenance as dicts)."""
+    known: dict[str, Mapping[str, Any]] = dict(articles or {})
+    if isinstance(provenance, str) and provenance:
+        try:
+            items = json.loads(provenance)
+        except ValueError:
+            items = []
+        for item in items if isinstance(items, list) else []:
+            if isinstance(item, dict) and item.get("article_id") not in known:
+                known[item.get("article_id")] = item
+    titles, urls = [], []
+    for article_id in sources:
+        article = known.get(article_id) or {}
+        if article.get("title") and article["title"] not in titles:
+            titles.append(article["title"])
+        if article.get("url") and article["url"] not in urls:
+            urls.append(article["url"])
+    return titles, urls
 
 
 # --------------------------------------------------------------------------------------------------
@@ -565,11 +599,12 @@ class StoreInfo:
     path: str = ""
     built_at: str = ""
     corpus: str = ""
-    articles: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)  # id -> title, outlet, url
+    articles: Articles = field(default_factory=dict)  # id -> {"title", "outlet", "url", ...}
 
     @classmethod
-    def read(cls, store_path: str | Path) -> "StoreInfo":
-        """Read ``manifest.json`` and ``articles.parquet`` of a store; either may be absent."""
+    def read(cls, store_path: str | Path, articles: Articles | None = None) -> "StoreInfo":
+        """Read a store's ``manifest.json`` (and ``articles.parquet`` unless ``articles`` is given,
+        e.g. ``EventStore.articles``); either file may be absent."""
         store = Path(store_path)
         manifest: dict[str, Any] = {}
         manifest_path = store / MANIFEST_FILE
@@ -578,104 +613,112 @@ class StoreInfo:
                 manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
             except ValueError as error:
                 raise ExportError(f"{manifest_path}: not valid JSON ({error})") from None
-        articles: dict[str, dict[str, Any]] = {}
-        articles_path = store / ARTICLES_FILE
-        if articles_path.is_file():
-            import pyarrow.parquet as pq
+        if articles is None:
+            articles = {}
+            articles_path = store / ARTICLES_FILE
+            if articles_path.is_file():
+                import pyarrow.parquet as pq
 
-            table = pq.read_table(articles_path, columns=None)
-            wanted = [name for name in ("id", "title", "outlet", "url") if name in table.column_names]
-            for record in table.select(wanted).to_pylist():
-                articles[str(record.get("id"))] = record
-        return cls(
-            path=str(store),
-            built_at=str(manifest.get("built_at") or manifest.get("created") or ""),
-            corpus=str(manifest.get("corpus") or ""),
-            articles=articles,
-        )
+                table = pq.read_table(articles_path)
+                wanted = [name for name in ("id", "title", "outlet", "url") if name in table.column_names]
+                articles = {str(row["id"]): row for row in table.select(wanted).to_pylist()}
+        corpus = str(manifest.get("corpus") or manifest.get("generator") or "")
+        return cls(path=str(store), built_at=str(manifest.get("built_at") or manifest.get("built") or ""),
+                   corpus=corpus, articles=articles)
 
 
-REPORT_TIMELINE_BAND = (0.62, 1.0)  # vertical share of the page (paper coordinates), top
-REPORT_MAP_BAND = (0.09, 0.56)      # middle; the caption sits below
+# Vertical bands of the report page, in paper coordinates (0 = bottom): timeline, map, then the
+# legend and the caption underneath.
+REPORT_TIMELINE_BAND = (0.64, 1.0)
+REPORT_MAP_BAND = (0.17, 0.6)
+REPORT_LEGEND_Y = 0.155
+REPORT_SIZE = (1200, 1300)
 
 
-def report_figure(events: Any, view: Any, store_info: StoreInfo | None = None) -> Any:
-    """One figure for a report: the timeline above the map, as the app draws them, and a caption.
+def report_figure(source: Any, view: Any, store_info: StoreInfo | None = None) -> Any:
+    """One figure for a report: the app's timeline above the app's map, and a caption.
 
-    The caption says what is shown: the active filters, the date window, how many events from how
-    many source articles and outlets, and the store. Both panels come from ``dashboard.figures``, so
-    the report shows exactly the traces the user saw.
+    ``source`` is what the figure functions take: an ``EventStore`` (then each panel shows exactly
+    what the app shows for ``view``, crossfilter included) or a DataFrame of events. The caption says
+    what is shown: the active filters, the date window, how many events from how many source articles
+    and outlets, and the store. ``store_info`` defaults to the EventStore's own (manifest, articles).
     """
     from dashboard.figures import map_figure, timeline_figure
 
-    return combine_report(timeline_figure(events, view), map_figure(events, view),
+    events = source.filter(view) if hasattr(source, "filter") else source
+    if store_info is None and getattr(source, "path", None) is not None:
+        store_info = StoreInfo.read(source.path, articles=getattr(source, "articles", None))
+    return combine_report(timeline_figure(source, view), map_figure(source, view),
                           report_caption(events, view, store_info))
 
 
 def combine_report(timeline: Any, geo_map: Any, caption: str) -> Any:
-    """Stack a timeline figure over a map figure on one page, with ``caption`` underneath.
+    """Stack a timeline figure over a map figure on one page, a legend and ``caption`` underneath.
 
-    The timeline keeps its whole layout (axes, shapes, legend); its axes are squeezed into the top
-    band. The map's traces are moved onto a geo subplot in the middle band with the map's geo settings.
-    Interactive-only parts (range slider and selectors, buttons, sliders) are dropped: paper has none.
+    The timeline keeps its whole layout (axes, shapes, notes); its axes are squeezed into the top band.
+    The map's traces move onto a geo subplot in the middle band with the map's geo settings, and its
+    notes come along. Interactive-only parts (range slider and selectors, buttons, sliders) are
+    dropped: paper has none. Neither input figure is changed.
     """
     import plotly.graph_objects as go
 
     report = go.Figure(timeline)
     layout = report.layout
     for name in _layout_keys(layout, "yaxis"):
-        axis = layout[name]
-        low, high = axis.domain or (0, 1)
-        axis.domain = _into_band(low, high, REPORT_TIMELINE_BAND)
+        low, high = layout[name].domain or (0, 1)
+        layout[name].domain = _into_band(low, high, REPORT_TIMELINE_BAND)
     for name in _layout_keys(layout, "xaxis"):
         layout[name].rangeslider = {"visible": False}
         layout[name].rangeselector = {"visible": False}
     layout.updatemenus, layout.sliders = (), ()
-    # Annotations and shapes placed on the page (paper) belong to the timeline's own page: squeeze them too.
-    for note in layout.annotations:
-        if note.yref == "paper" and note.y is not None:
-            note.y = _into_band(note.y, note.y, REPORT_TIMELINE_BAND)[0]
-    for shape in layout.shapes:
-        if shape.yref == "paper" and shape.y0 is not None and shape.y1 is not None:
-            shape.y0, shape.y1 = _into_band(shape.y0, shape.y1, REPORT_TIMELINE_BAND)
-    if layout.legend.y is not None and layout.legend.yref in (None, "paper"):
-        layout.legend.y = _into_band(layout.legend.y, layout.legend.y, REPORT_TIMELINE_BAND)[0]
-    if layout.title and layout.title.text:
-        layout.title.y = 0.995
-        layout.title.yanchor = "top"
+    _squeeze_paper_items(layout.annotations, layout.shapes, REPORT_TIMELINE_BAND)
 
-    geo_name = "geo" if not _layout_keys(layout, "geo") else f"geo{len(_layout_keys(layout, 'geo')) + 1}"
+    geo_keys = _layout_keys(layout, "geo")
+    geo_name = f"geo{len(geo_keys) + 1}" if geo_keys else "geo"
     map_layout = geo_map.layout
     geo_settings = map_layout.geo.to_plotly_json() if map_layout.geo else {}
     geo_settings["domain"] = {"x": [0, 1], "y": list(REPORT_MAP_BAND)}
     layout[geo_name] = geo_settings
-    timeline_names = {trace.name for trace in report.data if trace.name}
+    shown_names = {trace.name for trace in report.data if trace.name and trace.showlegend is not False}
     for trace in geo_map.data:
         trace = go.Figure(trace).data[0]  # a copy, so the map figure is untouched
         if hasattr(trace, "geo"):
             trace.geo = geo_name
-        if trace.name in timeline_names:  # one legend entry per event type, not one per panel
+        if trace.name in shown_names:  # one legend entry per event type, not one per panel
             trace.showlegend = False
         report.add_trace(trace)
-    for key in ("coloraxis",):  # colour scales the map's traces refer to
-        if map_layout[key] and not layout[key]:
-            layout[key] = map_layout[key]
-    map_title = map_layout.title.text if map_layout.title else None
-    if map_title:
-        layout.annotations += (go.layout.Annotation(
-            text=f"<b>{map_title}</b>", xref="paper", yref="paper", x=0, y=REPORT_MAP_BAND[1] + 0.01,
-            xanchor="left", yanchor="bottom", showarrow=False, font={"size": 14}),)
+    if map_layout.coloraxis and not layout.coloraxis:
+        layout.coloraxis = map_layout.coloraxis
+    map_notes = [go.layout.Annotation(note) for note in map_layout.annotations]
+    _squeeze_paper_items(map_notes, (), REPORT_MAP_BAND)
+    layout.annotations += tuple(map_notes)
     layout.annotations += (go.layout.Annotation(
         text=caption, xref="paper", yref="paper", x=0, y=0, xanchor="left", yanchor="bottom",
         align="left", showarrow=False, font={"size": 12}),)
-    layout.height = None
-    layout.width = None
-    layout.margin = {"t": 60, "b": 20, "l": 60, "r": 30}
+    # The app shows its legend beside the figures; on paper it goes under the map.
+    layout.showlegend = True
+    # traceorder "normal": the timeline's histogram has a legend group, which would stack the entries.
+    layout.legend = {"orientation": "h", "traceorder": "normal", "x": 0, "xanchor": "left",
+                     "y": REPORT_LEGEND_Y, "yanchor": "top",
+                     "yref": "paper", "font": {"size": 11}}
+    layout.height = layout.width = None  # the export's size decides
+    layout.margin = {"t": 24, "b": 16, "l": (layout.margin.l if layout.margin.l is not None else 80),
+                     "r": 24}
     return report
 
 
+def _squeeze_paper_items(annotations: Any, shapes: Any, band: tuple[float, float]) -> None:
+    """Move notes and shapes placed on a figure's page (paper coordinates) into ``band`` of the report."""
+    for note in annotations:
+        if note.yref == "paper" and note.y is not None:
+            note.y = _into_band(note.y, note.y, band)[0]
+    for shape in shapes:
+        if shape.yref == "paper" and shape.y0 is not None and shape.y1 is not None:
+            shape.y0, shape.y1 = _into_band(shape.y0, shape.y1, band)
+
+
 def _layout_keys(layout: Any, prefix: str) -> list[str]:
-    """The layout's subplots of a kind, e.g. ["xaxis", "xaxis2"]; a figure always has "xaxis" and "yaxis"."""
+    """The layout's subplots of a kind, e.g. ["yaxis", "yaxis2"]; a figure always has "xaxis" and "yaxis"."""
     keys = {key for key in layout.to_plotly_json() if re.fullmatch(prefix + r"\d*", key)}
     if prefix in ("xaxis", "yaxis"):
         keys.add(prefix)
@@ -693,10 +736,10 @@ CAPTION_LINE = 150  # characters: the caption is wrapped to fit a page-wide imag
 def report_caption(events: Any, view: Any, store_info: StoreInfo | None = None) -> str:
     """The caption of a report, as plotly text with <br> line breaks. For example::
 
-        Filters: event type bombing; country SY
+        Filters: countries Syria, Iraq; types Airstrike; text "raqqa"
         Dates: 2015-01-01 to 2016-12-31 (events from 2015-02-03 to 2016-11-30)
-        Sources: 14 events from 6 articles (Reuters, BBC, AP)
-        Store: data/store, built 2026-11-21 from corpus data/corpus
+        Sources: 14 events from 6 articles (Wire Service, Daily Courier)
+        Store: data/store, built 2026-11-21T10:00 from /work/main/data/corpus
     """
     lines = [
         "Filters: " + ("; ".join(view_filters(view)) or "none"),
@@ -714,36 +757,42 @@ def report_caption(events: Any, view: Any, store_info: StoreInfo | None = None) 
 
 
 def view_filters(view: Any) -> list[str]:
-    """The view's active filters in words, e.g. ["event type: bombing", "country: SY"].
+    """The view's active filters and selections in words (``dashboard.view.ViewState``)::
 
-    Uses ``view.describe()`` when the view offers one; otherwise reads its URL query, skipping
-    the parts that are not filters (the map's zoom and centre, the selected event, the date window
-    which the caption shows on its own line).
+        ViewState.from_query("country=SY&type=airstrike&q=raqqa&brush=2017-01-01..2017-06-30")
+        -> ['text "raqqa"', 'countries Syria', 'types Airstrike', 'time selection 2017-01-01 to 2017-06-30']
+
+    The date window is not here: the caption gives it a line of its own.
     """
-    describe = getattr(view, "describe", None)
-    if callable(describe):
-        described = describe()
-        return [described] if isinstance(described, str) else [str(item) for item in described]
-    query = view.to_query() if hasattr(view, "to_query") else ""
+    from dashboard.figures import type_label
+    from dashboard.query import country_name
+
     filters = []
-    for key, value in parse_qsl(query.lstrip("?")):
-        if key in NOT_FILTERS or key in DATE_KEYS[0] or key in DATE_KEYS[1]:
-            continue
-        filters.append(f"{key.replace('_', ' ')}: {value}")
+    if getattr(view, "text", ""):
+        filters.append(f'text "{view.text}"')
+    if getattr(view, "countries", ()):
+        filters.append("countries " + ", ".join(country_name(code) for code in view.countries))
+    if getattr(view, "event_types", ()):
+        filters.append("types " + ", ".join(type_label(name) for name in view.event_types))
+    if getattr(view, "sources", ()):
+        filters.append("sources " + ", ".join(view.sources))
+    if getattr(view, "time_precisions", ()):
+        filters.append("dates known to the " + ", ".join(view.time_precisions))
+    if getattr(view, "place_precisions", ()):
+        filters.append("places known to the " + ", ".join(view.place_precisions))
+    if getattr(view, "brush", None):
+        filters.append(f"time selection {view.brush[0].isoformat()} to {view.brush[1].isoformat()}")
+    if getattr(view, "area", None):
+        lons, lats = [p[0] for p in view.area], [p[1] for p in view.area]
+        filters.append(f"map selection {min(lats):g}..{max(lats):g}°N, {min(lons):g}..{max(lons):g}°E")
+    if getattr(view, "event_id", None):
+        filters.append(f"event {view.event_id} highlighted")
     return filters
 
 
-NOT_FILTERS = frozenset({"zoom", "center", "centre", "lat", "lon", "selected", "event", "tab", "bins", "bin"})
-DATE_KEYS = (("start", "from", "date_from", "start_date"), ("end", "to", "date_to", "end_date"))
-
-
 def _date_window(events: Any, view: Any) -> str:
-    start = end = None
-    for attribute in DATE_KEYS[0]:
-        start = start or getattr(view, attribute, None)
-    for attribute in DATE_KEYS[1]:
-        end = end or getattr(view, attribute, None)
-    window = f"{_iso(start) or 'any'} to {_iso(end) or 'any'}" if (start or end) else "all dates"
+    start, end = getattr(view, "date_from", None), getattr(view, "date_to", None)
+    window = f"{_iso(start) or 'any'} to {_iso(end) or 'any'}"
     if events is not None and len(events) and {"start_date", "end_date"} <= set(events.columns):
         window += f" (events from {_iso(events['start_date'].min())} to {_iso(events['end_date'].max())})"
     elif events is not None and not len(events):
@@ -754,20 +803,15 @@ def _date_window(events: Any, view: Any) -> str:
 def _sources_line(events: Any, store_info: StoreInfo | None) -> str:
     if events is None or not len(events):
         return "no events"
-    article_ids: list[str] = []
+    article_ids: dict[str, None] = {}  # ordered set
     if "sources" in events.columns:
         for sources in events["sources"]:
-            for article_id in _plain(sources) or []:
-                if article_id not in article_ids:
-                    article_ids.append(article_id)
-    line = f"{len(events)} event{'s' * (len(events) != 1)} from {len(article_ids)} article" \
-           f"{'s' * (len(article_ids) != 1)}"
+            article_ids.update(dict.fromkeys(_plain(sources) or []))
+    n_events, n_articles = len(events), len(article_ids)
+    line = f"{n_events} event{'s' * (n_events != 1)} from {n_articles} article{'s' * (n_articles != 1)}"
     articles = store_info.articles if store_info else {}
-    outlets: list[str] = []
-    for article_id in article_ids:
-        outlet = (articles.get(article_id) or {}).get("outlet")
-        if outlet and outlet not in outlets:
-            outlets.append(outlet)
+    outlets = list(dict.fromkeys(
+        outlet for article_id in article_ids if (outlet := (articles.get(article_id) or {}).get("outlet"))))
     if outlets:
         shown = outlets[:8]
         more = f", and {len(outlets) - len(shown)} more" if len(outlets) > len(shown) else ""
@@ -786,8 +830,8 @@ def _escape(text: str) -> str:
 
 
 def _wrap(line: str) -> str:
-    words, lines, current = line.split(" "), [], ""
-    for word in words:
+    lines, current = [], ""
+    for word in line.split(" "):
         if current and len(current) + 1 + len(word) > CAPTION_LINE:
             lines.append(current)
             current = "    " + word
@@ -801,18 +845,38 @@ def _wrap(line: str) -> str:
 # From a store and a URL query to a file: what the CLI's `export` runs
 # --------------------------------------------------------------------------------------------------
 
+def export_figure(source: Any, figure: str, view: Any) -> Any:
+    """The figure an image export draws: ``figures.timeline_figure``/``map_figure`` (as the app draws
+    them) or ``report_figure``. ``source`` is an EventStore (or a DataFrame of events)."""
+    from dashboard import figures
+
+    if figure == "timeline":
+        return figures.timeline_figure(source, view)
+    if figure == "map":
+        return figures.map_figure(source, view)
+    if figure == "report":
+        return report_figure(source, view)
+    raise ExportError(f"figure {figure!r} is not one of {', '.join(FIGURES)}")
+
+
+def image_size(figure: str, fig: Any, width: int | None, height: int | None) -> tuple[int, int]:
+    """The size to draw at: the caller's, else the figure's own (the app's height), else a default."""
+    if figure == "report":
+        default_width, default_height = REPORT_SIZE
+    else:
+        default_width, default_height = 1200, 460
+    layout = fig.layout
+    return (int(width or layout.width or default_width), int(height or layout.height or default_height))
+
+
 def export_filename(view: Any, figure: str | None, fmt: str) -> str:
-    """A download name that says what is in the file, e.g. "news-events-map-2015-01-01_2016-12-31.svg"."""
-    start = end = None
-    for attribute in DATE_KEYS[0]:
-        start = start or getattr(view, attribute, None)
-    for attribute in DATE_KEYS[1]:
-        end = end or getattr(view, attribute, None)
+    """A download name that says what is in the file: "news-events-map-2015-01-01_2016-12-31.svg"."""
     parts = ["news-events"]
     if fmt in IMAGE_FORMATS and figure:
         parts.append(figure)
-    if start or end:
-        parts.append(f"{_iso(start) or 'start'}_{_iso(end) or 'end'}")
+    start, end = getattr(view, "date_from", None), getattr(view, "date_to", None)
+    if start and end:
+        parts.append(f"{_iso(start)}_{_iso(end)}")
     return "-".join(parts) + EXTENSIONS[fmt][0]
 
 
@@ -823,9 +887,9 @@ def run_export(store_path: str | Path, fmt: str, out_path: str | Path, *, view_q
 
     ``view_query`` is the dashboard's URL query string (with or without the leading "?"), so a shared
     link exports exactly what it shows. ``figure`` (timeline | map | report) applies to png, svg and
-    pdf; csv and geojson hold every event of the filter result. The file is written whole or not at
-    all (an existing file is only replaced by a complete export). For a batch, pass one ``renderer``
-    to draw every image in one browser::
+    pdf; csv and geojson hold every event matching the whole view. The file is written whole or not
+    at all (an existing file is only replaced by a complete export). For a batch, pass one
+    ``renderer`` to draw every image in one browser (or use ``export_many``)::
 
         with ImageRenderer() as renderer:
             for fmt in ("png", "pdf"):
@@ -841,65 +905,44 @@ def run_export(store_path: str | Path, fmt: str, out_path: str | Path, *, view_q
         raise ExportError(f"figure {figure!r} is not one of {', '.join(FIGURES)}")
     out = Path(out_path)
     _check_out_path(out, fmt)
-    store = Path(store_path)
-    if not (store / EVENTS_DIR).is_dir():
-        raise ExportError(f"{store} is not an events store (no {EVENTS_DIR}/ folder); build one first "
+    store_dir = Path(store_path)
+    if not (store_dir / EVENTS_DIR).is_dir():
+        raise ExportError(f"{store_dir} is not an events store (no {EVENTS_DIR}/ folder); build one first "
                           "with `python -m dashboard build`")
-    if fmt in IMAGE_FORMATS:  # fail on a bad size before the (slower) query
-        _check_size(width or 100, height or 100, scale)
+    if fmt in IMAGE_FORMATS:
+        _check_size(width or 100, height or 100, scale)  # a bad size fails before any slow work
+        renderer = renderer or shared_renderer()
+        renderer.start_soon()  # Chromium starts while the store loads (it is the slowest part)
 
-    view = _view_from_query(view_query)
-    events = _filter_events(store, view)
-    warnings: list[str] = []
-    if fmt == "csv":
-        payload = events_csv(events)
-    elif fmt == "geojson":
-        payload = events_geojson(events)
-        unlocated = sum(1 for feature in json.loads(payload)["features"] if feature["geometry"] is None)
-        if unlocated:
-            warnings.append(f"{unlocated} event(s) have no valid coordinates: kept with a null geometry")
-    else:
-        fig = _figure_for(figure, events, view, store)
-        default_width, default_height = DEFAULT_SIZES[figure]
-        payload = (renderer or shared_renderer()).render(
-            fig, fmt, width or default_width, height or default_height, scale)
-    _write_whole(out, payload)
-    return ExportResult(path=out, format=fmt, figure=figure if fmt in IMAGE_FORMATS else None,
-                        n_events=len(events), n_bytes=len(payload),
-                        seconds=time.perf_counter() - started, view_query=view_query,
-                        warnings=tuple(warnings))
-
-
-def _view_from_query(view_query: str) -> Any:
     from dashboard.view import ViewState
 
-    try:
-        return ViewState.from_query((view_query or "").lstrip("?"))
-    except ExportError:
-        raise
-    except Exception as error:  # the view module names the bad part; we add which option it came from
-        raise ExportError(f"--view {view_query!r}: {_first_line(error)}") from error
+    view = ViewState.from_query(view_query or "")  # never raises: a bad part of a link is ignored
+    store = _open_store(store_dir)
+    events = store.filter(view)
+    warnings: list[str] = []
+    if fmt == "csv":
+        payload = events_csv(events, store.articles)
+    elif fmt == "geojson":
+        payload = events_geojson(events, store.articles)
+        unplaced = int((events["lat"].isna() | events["lon"].isna()).sum())
+        if unplaced:
+            warnings.append(f"{unplaced} event(s) have no coordinates: kept with a null geometry")
+    else:
+        fig = export_figure(store, figure, view)
+        payload = renderer.render(fig, fmt, *image_size(figure, fig, width, height), scale=scale)
+    _write_whole(out, payload)
+    return ExportResult(path=out, format=fmt, figure=figure if fmt in IMAGE_FORMATS else None,
+                        n_events=len(events), n_bytes=len(payload), seconds=time.perf_counter() - started,
+                        view_query=view_query, warnings=tuple(warnings))
 
 
-def _filter_events(store: Path, view: Any) -> Any:
+def _open_store(store_dir: Path) -> Any:
     from dashboard.query import EventStore
 
     try:
-        return EventStore(store).filter(view)
-    except ExportError:
-        raise
-    except Exception as error:
-        raise ExportError(f"reading events from {store}: {_first_line(error)}") from error
-
-
-def _figure_for(figure: str, events: Any, view: Any, store: Path) -> Any:
-    from dashboard import figures
-
-    if figure == "timeline":
-        return figures.timeline_figure(events, view)
-    if figure == "map":
-        return figures.map_figure(events, view)
-    return report_figure(events, view, StoreInfo.read(store))
+        return EventStore(store_dir)
+    except Exception as error:  # duckdb/arrow name the broken part file; we add which store it was
+        raise ExportError(f"cannot read the events store {store_dir}: {_first_line(error)}") from error
 
 
 def _check_out_path(out: Path, fmt: str) -> None:

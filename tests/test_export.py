@@ -353,29 +353,28 @@ def test_an_event_without_valid_coordinates_keeps_its_feature():
 
 # -- the report figure ------------------------------------------------------------------------------------
 
-class FakeView:
-    """Stands in for dashboard.view.ViewState in the unit tests of the caption."""
-
-    start = dt.date(2014, 1, 1)
-    end = dt.date(2016, 12, 31)
-
-    def to_query(self) -> str:
-        return "event_type=capture&country=IQ&start=2014-01-01&end=2016-12-31&zoom=3&note=%3Cb%3E"
-
-
 def test_the_caption_names_filters_dates_and_sources(events):
+    from dashboard.figures import type_label
+    from dashboard.view import ViewState
+
+    view = ViewState.from_query("from=2014-01-01&to=2016-12-31&country=IQ&type=airstrike&q=%3Cb%3E"
+                                "&brush=2014-06-01..2015-06-30&map=40,34,4")
     info = StoreInfo(path="data/store", built_at="2026-11-21T10:00:00", corpus="data/corpus",
                      articles={"a1": {"outlet": "Reuters"}, "a2": {"outlet": "BBC"}, "a4": {"outlet": "Reuters"}})
-    caption = report_caption(events, FakeView(), info)
-    assert "Filters: event type: capture; country: IQ; note: &lt;b&gt;" in caption
-    assert "zoom" not in caption  # the map's zoom is not a filter
+    caption = report_caption(events, view, info)
+    assert (f'Filters: text "&lt;b&gt;"; countries Iraq; types {type_label("airstrike")}; '
+            "time selection 2014-06-01 to 2015-06-30") in caption
+    assert "map" not in caption.split("<br>")[0]  # the map's viewport is not a filter
     assert "Dates: 2014-01-01 to 2016-12-31 (events from 2014-06-10 to 2016-10-17)" in caption
     assert "Sources: 3 events from 4 articles (Reuters, BBC)" in caption
     assert "Store: data/store, built 2026-11-21T10:00 from data/corpus" in caption
 
 
 def test_the_caption_of_an_empty_result_says_so():
-    caption = report_caption(make_events([]), FakeView(), None)
+    from dashboard.view import ViewState
+
+    caption = report_caption(make_events([]), ViewState(), None)
+    assert "Filters: none" in caption
     assert "no events match" in caption and "Sources: no events" in caption
 
 
