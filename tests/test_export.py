@@ -428,3 +428,170 @@ def test_run_export_names_the_bad_option(tmp_path, options, message):
 def test_run_export_refuses_a_folder_that_is_not_a_store(tmp_path):
     with pytest.raises(ExportError, match="is not an events store"):
         run_export(tmp_path, "csv", tmp_path / "events.csv")
+
+
+# -- run_export on a real store: the export holds what the app shows for a URL ---------------------------
+
+GEN_EVENTS = Path(__file__).resolve().parents[1] / "bench" / "gen_events.py"
+STORE_LAND = (244, 241, 234)  # the app map's land colour (figures.draw_map)
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory):
+    """A synthetic store in the real layout, written by the dashboard's own generator."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("gen_events", GEN_EVENTS)
+    gen_events = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(gen_events)
+    events_table, articles = gen_events.generate_events(600, seed=11)
+    return gen_events.write_store(tmp_path_factory.mktemp("export") / "store", events_table, articles)
+
+
+@pytest.fixture(scope="module")
+def stored_events(store) -> pd.DataFrame:
+    import pyarrow.parquet as pq
+
+    return pq.read_table(store / "events").to_pandas()
+
+
+def expected_ids(stored: pd.DataFrame, date_from: str, date_to: str, countries=(), types=(),
+                 brush: tuple[str, str] | None = None, placed_only: bool = False) -> set[str]:
+    """The events a view should hold, computed here from the raw Parquet (not through query.py)."""
+    start, end = pd.to_datetime(stored["start_date"]), pd.to_datetime(stored["end_date"])
+    keep = (end >= pd.Timestamp(date_from)) & (start <= pd.Timestamp(date_to))
+    if brush:
+        keep &= (end >= pd.Timestamp(brush[0])) & (start <= pd.Timestamp(brush[1]))
+    if countries:
+        keep &= stored["country_code"].isin(countries)
+    if types:
+        keep &= stored["event_type"].isin(types)
+    if placed_only:
+        keep &= stored["lat"].notna() & stored["lon"].notna()
+    return set(stored.loc[keep, "id"])
+
+
+QUERY = "from=2015-01-01&to=2017-12-31&country=SY,IQ&type=battle,airstrike,bombing&brush=2016-01-01..2016-12-31"
+
+
+def trace_ids(fig) -> set[str]:
+    return {item for trace in fig.data if trace.customdata is not None for item in trace.customdata}
+
+
+def test_csv_and_geojson_hold_exactly_the_events_of_the_url(store, stored_events, tmp_path):
+    expected = expected_ids(stored_events, "2015-01-01", "2017-12-31", ("SY", "IQ"),
+                            ("battle", "airstrike", "bombing"), brush=("2016-01-01", "2016-12-31"))
+    assert 5 < len(expected) < len(stored_events)  # the query narrows, and leaves something
+
+    result = run_export(store, "csv", tmp_path / "events.csv", view_query="?" + QUERY)
+    table = pd.read_csv(result.path, encoding="utf-8-sig", dtype=str, keep_default_na=False)
+    assert result.n_events == len(table) == len(expected)
+    assert set(table["id"]) == expected
+    assert table["source_urls"].str.startswith("https://example.org/news/").all()  # from the articles
+
+    result = run_export(store, "geojson", tmp_path / "events.geojson", view_query=QUERY)
+    collection = json.loads(result.path.read_bytes(), parse_constant=reject_constant)
+    assert {feature["id"] for feature in collection["features"]} == expected
+    stored = stored_events.set_index("id")
+    for feature in collection["features"]:
+        if feature["geometry"] is not None:
+            assert feature["geometry"]["coordinates"] == [stored.loc[feature["id"], "lon"],
+                                                          stored.loc[feature["id"], "lat"]]
+
+
+def test_image_figures_show_what_the_app_shows_for_the_url(store, stored_events):
+    from dashboard import figures
+    from dashboard.query import EventStore
+    from dashboard.view import ViewState
+
+    view = ViewState.from_query(QUERY)
+    event_store = EventStore(store)
+    timeline = export.export_figure(event_store, "timeline", view)
+    geo_map = export.export_figure(event_store, "map", view)
+    # The timeline ignores its own brush, the map shows only placed events (crossfilter, as in the app).
+    window = ("2015-01-01", "2017-12-31", ("SY", "IQ"), ("battle", "airstrike", "bombing"))
+    assert trace_ids(timeline) == expected_ids(stored_events, *window)
+    assert trace_ids(geo_map) == expected_ids(stored_events, *window, brush=("2016-01-01", "2016-12-31"),
+                                              placed_only=True)
+    # ...and they are the app's figures, trace for trace.
+    assert timeline.to_json() == figures.timeline_figure(event_store, view).to_json()
+    assert geo_map.to_json() == figures.map_figure(event_store, view).to_json()
+    report = export.export_figure(event_store, "report", view)
+    assert trace_ids(report) == trace_ids(timeline) | trace_ids(geo_map)
+
+
+@needs_chromium
+@pytest.mark.parametrize("figure", ["timeline", "map", "report"])
+def test_every_image_format_of_every_figure(store, tmp_path, renderer, figure):
+    results = {fmt: run_export(store, fmt, tmp_path / f"{figure}.{fmt}", view_query=QUERY, figure=figure,
+                               renderer=renderer) for fmt in ("png", "svg", "pdf")}
+    png = results["png"].path.read_bytes()
+    image = Image.open(io.BytesIO(png))
+    assert image.format == "PNG" and pixel_spread(png) > 5
+    assert ElementTree.fromstring(results["svg"].path.read_bytes()).tag.endswith("svg")
+    assert len(PdfReader(results["pdf"].path).pages) == 1
+    if figure != "timeline":  # the map's land, drawn from the vendored boundaries
+        pixels = np.asarray(image.convert("RGB"), dtype=int)
+        assert (np.abs(pixels - np.array(STORE_LAND)).sum(axis=2) < 6).mean() > 0.1
+    if figure == "report":
+        assert image.size == export.REPORT_SIZE
+        text = PdfReader(results["pdf"].path).pages[0].extract_text()
+        assert "Filters: countries" in text and "time selection 2016-01-01 to 2016-12-31" in text
+
+
+@needs_chromium
+def test_a_chosen_size_and_scale(store, tmp_path, renderer):
+    result = run_export(store, "png", tmp_path / "map.png", figure="map", width=500, height=300, scale=2,
+                        renderer=renderer)
+    assert Image.open(result.path).size == (1000, 600)
+    assert result.figure == "map" and result.n_bytes == result.path.stat().st_size
+
+
+def test_a_failed_export_leaves_an_existing_file_alone(store, tmp_path, monkeypatch):
+    out = tmp_path / "events.geojson"
+    out.write_text("the previous export")
+
+    def broken(*args, **kwargs):
+        raise ExportError("simulated failure while writing")
+
+    monkeypatch.setattr(export, "events_geojson", broken)
+    with pytest.raises(ExportError, match="simulated"):
+        run_export(store, "geojson", out)
+    assert out.read_text() == "the previous export"
+    assert [path.name for path in tmp_path.iterdir()] == ["events.geojson"]  # no temporary left
+
+
+def test_a_bad_url_part_is_ignored_like_the_app_does(store, tmp_path, stored_events):
+    result = run_export(store, "csv", tmp_path / "events.csv", view_query="from=not-a-date&country=S;Y&type=x")
+    assert result.n_events == len(expected_ids(stored_events, "2014-01-01", "2025-12-31"))
+
+
+def test_export_many_reuses_one_renderer(store, tmp_path):
+    results = export.export_many(store, [
+        {"fmt": "csv", "out_path": tmp_path / "a.csv", "view_query": "country=IQ"},
+        {"fmt": "geojson", "out_path": tmp_path / "a.geojson", "view_query": "country=IQ"},
+    ])  # no image, so no browser is started
+    assert [result.n_events for result in results] == [results[0].n_events] * 2
+    assert results[0].n_events > 0
+
+
+def test_the_cli_exports_a_shared_link(store, stored_events, tmp_path):
+    import subprocess
+    import sys
+
+    if not (Path(__file__).resolve().parents[1] / "dashboard" / "cli.py").is_file():
+        pytest.skip("the CLI is not there yet")
+    out = tmp_path / "events.csv"
+    completed = subprocess.run(
+        [sys.executable, "-m", "dashboard", "export", "--store", str(store), "--format", "csv",
+         "--view", QUERY, "--out", str(out)],
+        cwd=Path(__file__).resolve().parents[1], capture_output=True, text=True, timeout=120)
+    assert completed.returncode == 0, completed.stderr
+    table = pd.read_csv(out, encoding="utf-8-sig", dtype=str)
+    assert set(table["id"]) == expected_ids(stored_events, "2015-01-01", "2017-12-31", ("SY", "IQ"),
+                                            ("battle", "airstrike", "bombing"), brush=("2016-01-01", "2016-12-31"))
+    bad = subprocess.run(
+        [sys.executable, "-m", "dashboard", "export", "--store", str(store), "--format", "png",
+         "--out", str(tmp_path / "x.pdf")],
+        cwd=Path(__file__).resolve().parents[1], capture_output=True, text=True, timeout=120)
+    assert bad.returncode == 2 and "ends in .pdf but the format is png" in bad.stderr
