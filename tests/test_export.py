@@ -595,3 +595,37 @@ def test_the_cli_exports_a_shared_link(store, stored_events, tmp_path):
          "--out", str(tmp_path / "x.pdf")],
         cwd=Path(__file__).resolve().parents[1], capture_output=True, text=True, timeout=120)
     assert bad.returncode == 2 and "ends in .pdf but the format is png" in bad.stderr
+
+
+def app_render(store: Path, query: str) -> dict:
+    """What the running app's ``render`` callback sends the browser for a URL query (Flask test client)."""
+    app_module = pytest.importorskip("dashboard.app")
+    app = app_module.create_app(store)
+    client = app.server.test_client()
+    dependencies = client.get("/_dash-dependencies").get_json()
+    render = next(d for d in dependencies
+                  if d["inputs"] == [{"id": "url", "property": "search"}] and "timeline.figure" in d["output"])
+    outputs = [dict(zip(("id", "property"), item.rsplit(".", 1))) for item in render["output"].strip(".").split("...")]
+    response = client.post("/_dash-update-component", json={
+        "output": render["output"], "outputs": outputs, "changedPropIds": ["url.search"], "state": [],
+        "inputs": [{"id": "url", "property": "search", "value": "?" + query}]})
+    assert response.status_code == 200, response.data[:500]
+    return response.get_json()["response"]
+
+
+def test_an_export_shows_what_the_app_shows_for_the_same_link(store, tmp_path):
+    from dashboard.query import EventStore
+    from dashboard.view import ViewState
+
+    on_screen = app_render(store, QUERY)
+    view, event_store = ViewState.from_query(QUERY), EventStore(store)
+    for figure in ("timeline", "map"):
+        exported = json.loads(export.export_figure(event_store, figure, view).to_json())
+        assert exported["data"] == on_screen[figure]["figure"]["data"], figure
+        assert exported["layout"] == on_screen[figure]["figure"]["layout"], figure
+    matching = on_screen["summary"]["children"][0]["props"]["children"]  # "<b>N</b> of M events"
+    result = run_export(store, "csv", tmp_path / "events.csv", view_query=QUERY)
+    assert f"{result.n_events:,}" == matching
+    table_ids = [row["id"] for row in on_screen["table"]["data"]]
+    exported_ids = list(pd.read_csv(result.path, encoding="utf-8-sig", dtype=str)["id"])
+    assert exported_ids[:len(table_ids)] == table_ids  # same events, same order as the app's table
