@@ -1,0 +1,519 @@
+"""The date rules, as data: one table grouped by granularity, every rule with the examples it must handle.
+
+Read it like HeidelTime's rule files. A rule says what to find (``pattern``, built from the small
+vocabulary below), what it names (``granularity``), how it is resolved (``resolve``: the name of a
+resolver in ``anchors.py``, the one place that turns a match into days) and when a match is no date
+after all (``before``: a word that must precede it; ``not_after``: a word that must not follow it).
+
+Every ``Example`` is a real-looking sentence, the publication date it was written on, the mention the
+rule must find and the inclusive interval it must resolve to; ``tests/test_dates_rules.py`` turns each
+one into a test, so a rule cannot change without its examples noticing.
+
+Patterns stay linear: every repetition is bounded (``SP`` is one to three spaces, not ``\\s+``), no
+quantified group contains another quantifier, and no pattern starts with an optional part that can
+match an unbounded run, so a regex pass costs time proportional to the text, whatever the text is.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+# ---- vocabulary ---------------------------------------------------------------------------------
+
+SP = r"[^\S\n]{1,3}"  # one to three spaces or tabs, never a line break: a date does not span lines
+OPT_SP = r"[^\S\n]{0,3}"
+DASH = r"[-\u2010\u2011\u2012\u2013\u2014]"
+
+_MONTHS = {
+    1: ("January", "Jan"), 2: ("February", "Feb"), 3: ("March", "Mar"), 4: ("April", "Apr"),
+    5: ("May", None), 6: ("June", "Jun"), 7: ("July", "Jul"), 8: ("August", "Aug"),
+    9: ("September", "Sept", "Sep"), 10: ("October", "Oct"), 11: ("November", "Nov"),
+    12: ("December", "Dec"),
+}
+MONTH_NUMBER: dict[str, int] = {}
+for _number, _names in _MONTHS.items():
+    for _name in _names:
+        if _name:
+            MONTH_NUMBER[_name.lower()] = _number
+
+
+def _alternatives(words: list[str]) -> str:
+    # Longest first so that "September" wins over "Sep"; Title and UPPER case only, because "may",
+    # "march" and "august" in lower case are a verb, a verb and an adjective.
+    forms = sorted({w for word in words for w in (word, word.upper())}, key=len, reverse=True)
+    return "|".join(forms)
+
+
+_FULL_MONTHS = [names[0] for names in _MONTHS.values()]
+_ABBREVIATIONS = [a for names in _MONTHS.values() for a in names[1:] if a]
+MONTH_FULL = rf"(?:{_alternatives(_FULL_MONTHS)})"
+# A month before or after a day number: full name, or abbreviation with or without its full stop.
+MONTH = rf"(?:{_alternatives(_FULL_MONTHS)}|(?:{_alternatives(_ABBREVIATIONS)})\.?)"
+
+WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+WEEKDAY = rf"(?:{_alternatives(list(WEEKDAY_NAMES))}|(?:Mon|Tue|Tues|Wed|Thu|Thur|Thurs|Fri|Sat|Sun)\.)"
+
+DAY = r"(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?(?![\d:])"
+YEAR = r"(?:1[0-9]\d\d|20\d\d)(?!\d|:\d|,\d)"  # 1000-2099: the years a news archive talks about
+YEAR_OR_AD = rf"(?:{YEAR}|(?:AD|A\.D\.){SP}\d{{1,4}}|\d{{1,4}}{SP}(?:AD|A\.D\.|CE|C\.E\.)(?![\w.]))"
+
+SEASON = r"(?:spring|summer|fall|autumn|winter|Spring|Summer|Fall|Autumn|Winter)"
+PART = (r"(?:early|mid|late|Early|Mid|Late|earlier|later|Earlier|Later"
+        rf"|(?:the|The){SP}(?:beginning|start|middle|end|turn){SP}of)")  # "late", "the end of"
+MID_PREFIX = rf"(?:mid|Mid){DASH}?"
+
+NUMBER_WORDS = {
+    "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+    "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14,
+    "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20,
+    "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "a couple of": 2,
+}
+NUMBER = (r"(?:\d{1,3}|"
+          + "|".join(sorted({w for k in NUMBER_WORDS for w in (k, k.capitalize())}, key=len, reverse=True))
+          + r")")
+APPROX = (rf"(?:(?:about|around|nearly|almost|some|roughly|approximately|more{SP}than|less{SP}than"
+          rf"|over|under|just|only|barely|at{SP}least|About|Around|Nearly|Almost|Some|Roughly|Just){SP})")
+ORDINAL_WORDS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "1st": 1, "2nd": 2, "3rd": 3, "4th": 4}
+QUARTER_ORDINAL = r"(?:first|second|third|fourth|final|last|1st|2nd|3rd|4th)"
+
+# Words that say "the next/last one": the anchor's direction (see anchors.DIRECTIONS).
+RELATIVE = (rf"(?:last|this|next|past|coming|current|previous|following|preceding|same|that"
+            rf"|Last|This|Next|Past|Coming|Current|Previous|Following|Preceding|Same|That)")
+THE = rf"(?:(?:the|The){SP})"
+
+CENTURY_ORDINALS = {
+    "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7, "eighth": 8,
+    "ninth": 9, "tenth": 10, "eleventh": 11, "twelfth": 12, "thirteenth": 13, "fourteenth": 14,
+    "fifteenth": 15, "sixteenth": 16, "seventeenth": 17, "eighteenth": 18, "nineteenth": 19,
+    "twentieth": 20, "twenty-first": 21,
+}
+CENTURY_ORDINAL = (r"(?:\d{1,2}(?:st|nd|rd|th)|"
+                   + "|".join(sorted({w for k in CENTURY_ORDINALS for w in (k, k.capitalize())}, key=len, reverse=True))
+                   + ")")
+
+# The holidays holidays.py can date. Names as written in English news; variants map to one key.
+# The holidays holidays.py can date, as written in English news (matched case-insensitively, any
+# apostrophe), each mapped to the key holidays.py knows it by.
+HOLIDAY_NAMES = {
+    "Christmas Day": "christmas", "Christmas": "christmas", "Christmas Eve": "christmas_eve",
+    "New Year's Day": "new_year", "New Year's Eve": "new_year_eve", "Bastille Day": "bastille_day",
+    "Independence Day": "us_independence", "Fourth of July": "us_independence", "Halloween": "halloween",
+    "Valentine's Day": "valentine", "Armistice Day": "armistice_day", "Veterans Day": "armistice_day",
+    "Remembrance Day": "armistice_day", "Thanksgiving": "thanksgiving", "Thanksgiving Day": "thanksgiving",
+    "Memorial Day": "memorial_day", "Labor Day": "labor_day", "Nowruz": "nowruz", "Newroz": "nowruz",
+    "Easter": "easter", "Easter Sunday": "easter", "Easter Day": "easter", "Good Friday": "good_friday",
+    "Easter Monday": "easter_monday", "Ramadan": "ramadan", "Eid al-Fitr": "eid_al_fitr",
+    "Eid ul-Fitr": "eid_al_fitr", "Eid al-Adha": "eid_al_adha", "Eid ul-Adha": "eid_al_adha",
+    "Ashura": "ashura", "Islamic New Year": "islamic_new_year", "Hijri New Year": "islamic_new_year",
+    "Mawlid": "mawlid", "Arbaeen": "arbaeen",
+}
+
+
+def holiday_key(written: str) -> str | None:
+    """The holidays.py key of a holiday name as written: "EID AL FITR" -> "eid_al_fitr"."""
+    return _HOLIDAY_KEYS.get(re.sub(r"[\s-]+", " ", written.replace("’", "'")).lower())
+
+
+_HOLIDAY_KEYS = {re.sub(r"[\s-]+", " ", name).lower(): key for name, key in HOLIDAY_NAMES.items()}
+HOLIDAY = "(?i:" + "|".join(
+    re.escape(name).replace(r"\ ", SP).replace(r"\-", f"(?:{SP}|-)").replace("'", "['’]")
+    for name in sorted(HOLIDAY_NAMES, key=len, reverse=True)
+) + ")"
+
+
+# ---- the rule table -----------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Example:
+    """A sentence, the publication date it was written on, the mention to find and its interval.
+
+    ``interval`` is "YYYY-MM-DD" or "YYYY-MM-DD..YYYY-MM-DD" (inclusive), or None when the mention must
+    be found but stay unresolved. ``before`` is text that precedes the sentence (the narrative so far),
+    for rules that anchor on the previous date in the text.
+    """
+
+    sentence: str
+    published: str | None
+    mention: str
+    interval: str | None
+    before: str = ""
+
+
+@dataclass(frozen=True)
+class Rule:
+    name: str
+    granularity: str
+    pattern: str
+    resolve: str
+    examples: tuple[Example, ...]
+    before: str | None = None  # regex the text just before the match must end with
+    not_after: str | None = None  # regex the text just after the match must not start with
+    flags: int = 0
+    compiled: re.Pattern = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self):
+        object.__setattr__(self, "compiled", re.compile(self.pattern, self.flags))
+
+
+def E(sentence, published, mention, interval, before=""):
+    return Example(sentence, published, mention, interval, before)
+
+
+# Prepositions and determiners after which a bare month or season is a date ("in May", "by the fall").
+TIME_PREPOSITION = (r"(?:\b(?:in|In|on|On|by|By|since|Since|until|Until|till|through|Through|throughout|"
+                    r"during|During|from|From|to|and|or|between|Between|of|before|Before|after|After|"
+                    r"early|Early|late|Late|mid|Mid|since|last|Last|next|Next|this|This|that|That|"
+                    r"previous|following|same|each|every|end|start|beginning|middle|over|Over|across|"
+                    r"around|around|about|as\s+of|As\s+of|till|late|later|earlier|-)[^\S\n]{1,3}(?:the[^\S\n]{1,3})?)$")
+SEASON_CONTEXT = (r"(?:\b(?:in|In|by|By|since|Since|until|Until|through|Through|throughout|during|During|"
+                  r"over|Over|from|From|to|and|or|of|before|Before|after|After|that|That|this|This|"
+                  r"last|Last|next|Next|the|The|early|Early|late|Late|mid|Mid)[^\S\n]{1,3}|-)$")
+# A season followed by one of these words is an adjective ("summer heat"), not a date.
+NOT_AFTER_SEASON = (r"[^\S\n]{1,3}(?!(?:and|or|of|when|while|before|after|as|to|the|a|in|on|at|by|with|"
+                    r"that|he|she|it|they|we|I|his|her|their|its|was|were|had|saw|brought|came|began|"
+                    r"months|offensive|campaign)\b)[a-z]")
+
+# "two days after the attack" counts from an event we cannot date; "a month earlier than usual" compares.
+OFFSET_NOT_AFTER = r"(?:[^\S\n]{1,3}(?:than|the|a|an|his|her|their|its|he|she|they|it|[A-Z0-9]))"
+
+RULES: tuple[Rule, ...] = (
+    # ---------------------------------------------------------------- day
+    Rule("day_month_year", "day",
+         rf"(?:(?P<weekday>{WEEKDAY}),?{SP})?(?:{THE})?(?P<day>{DAY})(?:{SP}of{SP}|{SP}|{OPT_SP}[/.-]{OPT_SP})"
+         rf"(?P<month>{MONTH})(?:,?{SP}|{OPT_SP}[/.-]{OPT_SP})(?P<year>{YEAR})",
+         "calendar_date", (
+             E("The attack began on 12 March 1944.", "2009-12-19", "12 March 1944", "1944-03-12"),
+             E("Saturday 29/January/2022 - 01:40 PM", None, "Saturday 29/January/2022", "2022-01-29"),
+             E("It was signed on the 4th of July, 1776.", None, "4th of July, 1776", "1776-07-04"),
+         )),
+    Rule("month_day_year", "day",
+         rf"(?:(?P<weekday>{WEEKDAY}),?{SP})?(?P<month>{MONTH}){SP}(?P<day>{DAY})(?:,?{SP}|{SP}of{SP})(?P<year>{YEAR})",
+         "calendar_date", (
+             E("FEB. 4, 2018", None, "FEB. 4, 2018", "2018-02-04"),
+             E("Monday, February 05, 2018 11:42:28 AM", None, "Monday, February 05, 2018", "2018-02-05"),
+             E("The British fled on March 17, 1776, sailing to Halifax.", "2009-12-19", "March 17, 1776",
+               "1776-03-17"),
+             E("Ships sailed on Sept. 3rd 1939.", None, "Sept. 3rd 1939", "1939-09-03"),
+         )),
+    Rule("iso_date", "day",
+         r"(?<![\d/.-])(?P<year>(?:19|20)\d\d)-(?P<month_number>0[1-9]|1[0-2])-(?P<day>0[1-9]|[12]\d|3[01])(?![\d])",
+         "calendar_date", (
+             E("The report, dated 2018-02-04, was leaked.", None, "2018-02-04", "2018-02-04"),
+         )),
+    Rule("numeric_date", "day",
+         r"(?<![\d/.-])(?P<first>[0-3]?\d)/(?P<second>[0-3]?\d)/(?P<year>(?:19|20)\d\d)(?![\d/])",
+         "numeric_date", (
+             E("Posted 29/01/2022 by admin", None, "29/01/2022", "2022-01-29"),
+             E("Posted 01/29/2022 by admin", None, "01/29/2022", "2022-01-29"),
+             E("Posted 02/03/2022 by admin", None, "02/03/2022", None),  # day and month order unknown
+         )),
+    Rule("day_range", "range",
+         rf"(?P<month>{MONTH}){SP}(?P<day>{DAY}){OPT_SP}(?:{DASH}|to|and){OPT_SP}(?P<day_end>{DAY})"
+         rf"(?:,?{SP}(?P<year>{YEAR}))?|(?P<day2>{DAY}){OPT_SP}(?:{DASH}|to|and){OPT_SP}(?P<day_end2>{DAY}){SP}"
+         rf"(?P<month2>{MONTH})(?:,?{SP}(?P<year2>{YEAR}))?",
+         "day_range", (
+             E("Talks were held March 3-5, 2014, in Geneva.", None, "March 3-5, 2014", "2014-03-03..2014-03-05"),
+             E("Talks were held 3\u20135 March 2014 in Geneva.", None, "3\u20135 March 2014", "2014-03-03..2014-03-05"),
+         )),
+    Rule("month_day", "day",
+         rf"(?:(?P<weekday>{WEEKDAY}),?{SP})?(?P<month>{MONTH}){SP}(?P<day>{DAY})(?!{OPT_SP}(?:,\d|\d|%))",
+         "month_day", (
+             E("Reaper drones carried out a strike on Jan. 20 in Al Shafah.", "2018-02-04", "Jan. 20", "2018-01-20"),
+             E("The vote will be held on April 7.", "2013-03-22", "April 7", "2013-04-07"),
+             E("Officials met on Friday, March 22.", "2013-03-25", "Friday, March 22", "2013-03-22"),
+             E("On 17 June 1940 France asked for terms; on June 22 it signed.", None, "June 22", "1940-06-22"),
+         ),
+         before=None),
+    Rule("day_month", "day",
+         rf"(?:(?P<weekday>{WEEKDAY}),?{SP})?(?:{THE})?(?P<day>{DAY})(?:{SP}of)?{SP}(?P<month>{MONTH})(?!{SP}\d)",
+         "month_day", (
+             E("Fighting resumed on 22 June.", "2009-12-19", "22 June", "2009-06-22"),
+             E("Germany invaded Poland in 1939, and on 17 September the Soviets followed.", "2009-12-19",
+               "17 September", "1939-09-17"),
+             E("On the 17th of March they left.", "2018-06-01", "the 17th of March", "2018-03-17"),
+         )),
+    Rule("weekday", "day",
+         rf"(?:(?P<relative>last|this|next|Last|This|Next|past|coming){SP})?(?:(?P<part>early|late|Early|Late){SP})?"
+         rf"(?P<weekday>{WEEKDAY})(?:{SP}(?P<daytime>morning|afternoon|evening|night))?",
+         "weekday", (
+             E("Dr. Michael Jhung said Friday.", "2013-03-22", "Friday", "2013-03-22"),
+             E("The ministry said on Thursday that talks failed.", "2013-03-22", "Thursday", "2013-03-21"),
+             E("Gunmen attacked the checkpoint early Monday.", "2018-02-04", "early Monday", "2018-01-29"),
+             E("Clashes broke out on Friday night.", "2018-02-04", "Friday night", "2018-02-02"),
+             E("The summit will open on Tuesday.", "2018-02-04", "Tuesday", "2018-02-06"),
+             E("He arrived last Friday.", "2018-02-04", "last Friday", "2018-02-02"),
+             E("Polls close at 15:00 GMT Saturday.", "2013-03-22", "Saturday", "2013-03-23"),
+         ),
+         not_after=r"(?:,?[^\S\n]{1,3}(?:the[^\S\n]{1,3})?\d)"),
+    Rule("relative_day", "day",
+         r"\b(?P<word>yesterday|Yesterday|today|Today|tomorrow|Tomorrow|tonight|Tonight)\b"
+         rf"|\b(?P<this>this|This|last|Last){SP}(?P<daytime>morning|afternoon|evening|night)\b",
+         "relative_day", (
+             E("Officials confirmed the deaths yesterday.", "2018-02-04", "yesterday", "2018-02-03"),
+             E("The strike happened last night.", "2018-02-04", "last night", "2018-02-03"),
+             E("The council will vote tomorrow.", "2018-02-04", "tomorrow", "2018-02-05"),
+         ),
+         not_after=r"(?:['’]s\b)"),
+    Rule("present", "day",
+         r"\b(?:(?:right[^\S\n]{1,3})?(?P<now>now|Now)|currently|Currently|nowadays|Nowadays|at[^\S\n]{1,3}present)\b",
+         "present", (
+             E("ISIS now controls the border crossing.", "2018-02-04", "now", "2018-02-04"),
+             E("The camp currently holds 10,000 people.", "2022-01-29", "currently", "2022-01-29"),
+         ),
+         not_after=r"(?:[^\S\n]{1,3}(?:that|on|and[^\S\n]{1,3}then|known|called|named)\b|-)"),
+    Rule("days_ago", "day",
+         rf"(?:{APPROX})?(?P<number>{NUMBER}){SP}(?P<unit>days?){SP}(?P<direction>ago|earlier|later|before|after)\b",
+         "offset", (
+             E("He was arrested three days ago.", "2018-02-04", "three days ago", "2018-02-01"),
+             E("Paris fell on 14 June 1940. Two days later the government left.", None, "Two days later",
+               "1940-06-16"),
+         ),
+         not_after=OFFSET_NOT_AFTER),
+    Rule("day_relative", "day",
+         rf"(?:{THE}|(?P<that>that|That|this|This){SP})(?:(?P<relative>next|following|previous|preceding|same|Next|Following|Same)"
+         rf"{SP})?(?P<unit>day|morning|evening|night)(?:{SP}(?P<direction>before|after))?\b",
+         "day_relative", (
+             E("The assault began on 8 February 1904. The next day the fleet withdrew.", None, "The next day",
+               "1904-02-09"),
+             E("The truce was signed on 11 November 1918. That same day the guns fell silent.", None,
+               "That same day", "1918-11-11"),
+             E("Paris fell on 14 June 1940; the day before, Italy had declared war.", None, "the day before",
+               "1940-06-13"),
+         ),
+         before=None),
+    # ---------------------------------------------------------------- week
+    Rule("week_relative", "week",
+         rf"(?:(?P<part>earlier|later|Earlier|Later|early|late|Early|Late){SP}(?:(?:in|this){SP})?)?"
+         rf"(?:{THE})?(?P<relative>{RELATIVE}){SP}week(?!s|end)\b",
+         "relative_unit", (
+             E("Kirstjen Nielsen said in remarks in Washington last week.", "2018-02-04", "last week",
+               "2018-01-28..2018-02-03"),
+             E("Then last week, some 200 militants attacked a prison.", "2022-01-29", "last week",
+               "2022-01-16..2022-01-22"),
+             E("Six of the deaths were reported in the last week.", "2013-03-22", "the last week",
+               "2013-03-10..2013-03-16"),
+             E("Talks resume next week.", "2018-02-04", "next week", "2018-02-11..2018-02-17"),
+             E("The army regrouped in mid-May 1940; the following week it attacked.", None,
+               "the following week", None),
+         ),
+         not_after=r"(?:['’]s\b|[^\S\n]{1,3}of\b)"),
+    Rule("weekend", "week",
+         rf"(?:{THE})?(?:(?P<relative>last|this|next|past|coming|Last|This|Next|Past){SP})?weekend\b",
+         "weekend", (
+             E("Protesters gathered over the weekend.", "2018-02-05", "the weekend", "2018-02-03..2018-02-04"),
+             E("Voting ends next weekend.", "2018-02-05", "next weekend", "2018-02-10..2018-02-11"),
+         ),
+         not_after=r"(?:['’]s\b|[^\S\n]{1,3}of\b)"),
+    Rule("weeks_ago", "week",
+         rf"(?:{APPROX})?(?P<number>{NUMBER}){SP}(?P<unit>weeks?){SP}(?P<direction>ago|earlier|later|before|after)\b",
+         "offset", (
+             E("The offensive began two weeks ago.", "2018-02-04", "two weeks ago", "2018-01-14..2018-01-20"),
+         ),
+         not_after=OFFSET_NOT_AFTER),
+    # ---------------------------------------------------------------- month
+    Rule("month_year", "month",
+         rf"(?:(?P<part>{PART}){SP}|(?P<mid>{MID_PREFIX}))?(?P<month>{MONTH_FULL}|(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.?)"
+         rf"(?:,?{SP}|{SP}of{SP})(?P<year>{YEAR})",
+         "month", (
+             E("It cited the seizure in April 2021 in Mosul.", "2022-01-29", "April 2021", "2021-04-01..2021-04-30"),
+             E("In early March 1776, heavy cannons were brought to Boston.", None, "early March 1776",
+               "1776-03-01..1776-03-10"),
+             E("The offensive stalled by the end of May 1940.", None, "the end of May 1940", "1940-05-21..1940-05-31"),
+         )),
+    Rule("month_of_that_year", "month",
+         rf"(?:(?P<part>{PART}){SP}|(?P<mid>{MID_PREFIX}))?(?:(?P<day>{DAY}){SP}(?:of{SP})?)?(?P<month>{MONTH_FULL})"
+         rf"(?:{SP}(?P<day2>{DAY}))?{SP}of{SP}(?P<relative>that|the{SP}same|the{SP}following|the{SP}previous|the{SP}next|"
+         rf"last|this|next){SP}year\b",
+         "month_of_year", (
+             E("The war stalled by 1940. In August of that year, Chinese communists attacked.", None,
+               "August of that year", "1940-08-01..1940-08-31"),
+             E("The island fell in 1955. On January 24 of the same year, Congress acted.", None,
+               "January 24 of the same year", "1955-01-24"),
+             E("Elections are due in April of next year.", "2018-02-04", "April of next year", "2019-04-01..2019-04-30"),
+         )),
+    Rule("month_relative", "month",
+         rf"(?:(?P<part>{PART}){SP}|(?P<mid>{MID_PREFIX}))?(?:{THE})?(?P<relative>{RELATIVE}){SP}month(?!s)\b",
+         "relative_unit", (
+             E("Mr. Iho cited an attack in Baghdad last month.", "2018-02-04", "last month", "2018-01-01..2018-01-31"),
+             E("Asked late last month by The New York Times, the command replied.", "2018-02-04", "late last month",
+               "2018-01-21..2018-01-31"),
+             E("Prices rose this month.", "2013-03-21", "this month", "2013-03-01..2013-03-31"),
+         ),
+         not_after=r"(?:['’]s\b|[^\S\n]{1,3}of\b)"),
+    Rule("months_ago", "month",
+         rf"(?:{APPROX})?(?P<number>{NUMBER}){SP}(?P<unit>months?){SP}(?P<direction>ago|earlier|later|before|after)\b",
+         "offset", (
+             E("About nine months ago, they had a falling out.", "2014-07", "About nine months ago",
+               "2013-10-01..2013-10-31"),
+             E("Baghdad fell in April 2003; three months later the insurgency grew.", None, "three months later",
+               "2003-07-01..2003-07-31"),
+         ),
+         not_after=OFFSET_NOT_AFTER),
+    Rule("month_name", "month",
+         rf"(?:(?P<part>{PART}){SP}|(?P<mid>{MID_PREFIX}))?(?:(?P<relative>last|next|this|that|Last|Next|This|That|"
+         rf"previous|following){SP})?(?P<month>{MONTH_FULL})\b",
+         "month", (
+             E("Raqqa was retaken in October after months of fighting.", "2018-02-04", "October",
+               "2017-10-01..2017-10-31"),
+             E("In December, Col. Ryan Dillon said in a briefing that fighters escaped.", "2018-02-04", "December",
+               "2017-12-01..2017-12-31"),
+             E("In November, the SDF said it thwarted a plot.", "2022-01-29", "November", "2021-11-01..2021-11-30"),
+             E("An officer told The Cradle in January that routes were secured.", "2025-01", "January",
+               "2025-01-01..2025-01-31"),
+             E("The central bank will decide in June.", "2013-03-18", "June", "2013-06-01..2013-06-30"),
+             E("He was held for ten months in 2004. From February through December, he was a prisoner.",
+               "2014-07", "February", "2004-02-01..2004-02-29"),
+             E("He was held for ten months in 2004. From February through December, he was a prisoner.",
+               "2014-07", "December", "2004-12-01..2004-12-31"),
+             E("The flu peaked in early December.", "2013-03-22", "early December", "2012-12-01..2012-12-10"),
+             E("Flooding began late last July.", "2013-03-22", "late last July", "2012-07-21..2012-07-31"),
+             E("The minister resigned last May.", "2013-03-21", "last May", "2012-05-01..2012-05-31"),
+         ),
+         before=None, not_after=r"(?:[^\S\n]{0,3}\d|[^\S\n]{1,3}(?:[A-Z][a-z]|of[^\S\n]))"),
+    # ---------------------------------------------------------------- season
+    Rule("season_year", "season",
+         rf"(?:{THE})?(?:(?P<part>early|mid|late|Early|Mid|Late){DASH}?{OPT_SP})?(?P<season>{SEASON})"
+         rf"(?:{SP}of|,)?{SP}(?P<year>{YEAR})",
+         "season", (
+             E("ISIS swept into Mosul in the summer of 2014.", "2018-02-04", "the summer of 2014",
+               "2014-06-01..2014-08-31"),
+             E("The campaign ended in summer 2007.", None, "summer 2007", "2007-06-01..2007-08-31"),
+             E("The winter of 1914 was hard.", None, "The winter of 1914", "1914-12-01..1915-02-28"),
+         )),
+    Rule("year_season", "season",
+         rf"(?:{THE})?(?P<year>{YEAR}){SP}(?P<season>{SEASON})\b",
+         "season", (
+             E("After the failure of their 1982 summer offensives, Iran changed course.", None, "1982 summer",
+               "1982-06-01..1982-08-31"),
+         )),
+    Rule("season_relative", "season",
+         rf"(?:{THE})?(?:(?P<part>early|mid|late|Early|Mid|Late){SP})?(?P<relative>{RELATIVE}){SP}(?P<season>{SEASON})\b",
+         "season", (
+             E("Flooding hit the region last summer.", "2013-03-22", "last summer", "2012-06-01..2012-08-31"),
+             E("A new offensive is expected this spring.", "2010-03-02", "this spring", "2010-03-01..2010-05-31"),
+         ),
+         not_after=r"(?:[^\S\n]{1,3}(?:of|months|offensive|campaign|session|term|break|holidays?)\b)"),
+    Rule("season", "season",
+         rf"(?:(?:the|The){SP})?(?:(?P<part>early|mid|late|Early|Mid|Late){DASH}?{OPT_SP})?(?P<season>{SEASON})\b",
+         "season", (
+             E("Raqqa, the group's self-proclaimed capital, which fell in the fall, was retaken.", "2018-02-04",
+               "the fall", "2017-09-01..2017-11-30"),
+             E("The number of fleeing fighters increased over the summer when the offensive began.", "2018-02-04",
+               "the summer", "2017-06-01..2017-08-31"),
+             E("Parliament will reconvene in the autumn.", "2018-02-04", "the autumn", "2018-09-01..2018-11-30"),
+             E("The siege of Leningrad began in September 1941. During the winter, thousands starved.", None,
+               "the winter", "1941-12-01..1942-02-28"),
+         ),
+         before=SEASON_CONTEXT, not_after=rf"(?:[^\S\n]{{1,3}}of\b|{NOT_AFTER_SEASON}|['’]s\b|{DASH})"),
+    # ---------------------------------------------------------------- quarter and half
+    Rule("quarter", "quarter",
+         rf"(?:{THE})?(?P<ordinal>{QUARTER_ORDINAL}){SP}quarter(?:{SP}of{SP}(?:(?P<year>{YEAR})|(?:{THE})?"
+         rf"(?P<relative>last|this|next|the|that|the{SP}same|the{SP}following|the{SP}previous){SP}year))?"
+         rf"|\b(?P<q>Q[1-4]){SP}(?P<qyear>{YEAR})",
+         "quarter", (
+             E("Profits fell in the first quarter of 2014.", None, "the first quarter of 2014", "2014-01-01..2014-03-31"),
+             E("Attacks rose in the fourth quarter of last year.", "2018-02-04", "the fourth quarter of last year",
+               "2017-10-01..2017-12-31"),
+             E("Q3 2019 figures were released.", None, "Q3 2019", "2019-07-01..2019-09-30"),
+         ),
+         not_after=r"(?:[^\S\n]{1,3}(?:of[^\S\n]{1,3}(?:a|an|the)[^\S\n]{1,3}(?:century|mile|million))|[^\S\n]{1,3}(?:mile|century|final)\b)"),
+    Rule("half", "half",
+         rf"(?:{THE})?(?P<ordinal>first|second|latter|First|Second|Latter){SP}half{SP}of{SP}(?:(?P<year>{YEAR})|(?:{THE})?"
+         rf"(?P<relative>last|this|next|that|the|the{SP}same|the{SP}following|the{SP}previous){SP}year)",
+         "half", (
+             E("Violence eased in the second half of 2019.", None, "the second half of 2019", "2019-07-01..2019-12-31"),
+             E("Exports will recover in the first half of next year.", "2018-02-04", "the first half of next year",
+               "2019-01-01..2019-06-30"),
+         )),
+    # ---------------------------------------------------------------- year
+    Rule("year_part", "year",
+         rf"(?:(?P<part>{PART}){SP}|(?P<mid>{MID_PREFIX}))(?:{THE}year{SP})?(?P<year>{YEAR})\b",
+         "year", (
+             E("Government forces retook the town in late 2021.", None, "late 2021", "2021-09-01..2021-12-31"),
+             E("Fighting stopped by mid-2007.", None, "mid-2007", "2007-05-01..2007-08-31"),
+             E("Most had left by the end of 1958.", None, "the end of 1958", "1958-09-01..1958-12-31"),
+         ),
+         not_after=r"(?:[^\S\n]{0,3}(?:%|[-/]\d))"),
+    Rule("bc_year", "year",
+         rf"(?P<year>\d{{1,4}}){SP}(?P<era>BC|B\.C\.|BCE|B\.C\.E\.)(?![\w])",
+         "bc_year", (
+             E("The Persians landed at Marathon in 490 BC.", None, "490 BC", None),
+         )),
+    Rule("year_ad", "year",
+         rf"(?:AD|A\.D\.){SP}(?P<year>\d{{1,4}})\b|(?P<year2>\d{{1,4}}){SP}(?:AD|A\.D\.|CE|C\.E\.)(?![\w])",
+         "year", (
+             E("The battle of Tours was fought in AD 732.", None, "AD 732", "0732-01-01..0732-12-31"),
+         )),
+    Rule("year", "year",
+         rf"(?<![\d$£€.,/:#])(?:(?P<fiscal>fiscal|Fiscal|FY){SP})?(?P<year>{YEAR})\b(?!['’]?s\b)",
+         "year", (
+             E("ISIS fighters emerged from the deserts in 2024.", "2025-01", "2024", "2024-01-01..2024-12-31"),
+             E("Gage lost his command in 1775.", None, "1775", "1775-01-01..1775-12-31"),
+             E("Iraqi forces have improved since 2014, when the army crumbled.", "2022-01-29", "2014",
+               "2014-01-01..2014-12-31"),
+         ),
+         # A number followed by a plural noun is a count ("1500 troops"), not a year ("a 2009 analysis").
+         not_after=r"(?:[^\S\n]{0,3}(?:%|[.,]\d)|[^\S\n]{1,3}(?:(?!(?:has|was|as|does|goes|sees|marks|saw)\b)[a-z]*[^\Wsiu]s|men|people|police|personnel|"
+                   r"infantry|cavalry|artillery|strong|tons|feet|foot|km|kilometres|kilometers|miles|metres|meters)\b)"),
+    Rule("year_range_end", "year",
+         rf"(?<=\d\d[-\u2013])(?P<short>\d\d)(?![\d%])",
+         "year_range_end", (
+             E("The Gallipoli campaign of 1915-16 failed.", None, "16", "1916-01-01..1916-12-31"),
+         ),
+         before=r"(?<![\d.,$])(?:1[0-9]|20)\d\d[-\u2013]$"),
+    Rule("the_past_year", "year",
+         rf"(?:{THE})(?P<relative>past|last){SP}(?:(?P<number>{NUMBER}){SP})?(?P<unit>years?)\b",
+         "past_span", (
+             E("He killed thousands in the last year alone.", "2014-07", "the last year", "2013-07-01..2014-07-31"),
+         ),
+         before=r"\b(?:in|In|over|Over|during|During|within|Within)[^\S\n]{1,3}$"),
+    Rule("year_relative", "year",
+         rf"(?:(?P<part>{PART}){SP}(?:(?:in|this){SP})?|(?P<mid>{MID_PREFIX}))?(?:{THE})?(?P<relative>{RELATIVE})"
+         rf"(?:{SP}(?:fiscal|calendar))?{SP}year(?!s)\b",
+         "relative_unit", (
+             E("A drought made matters worse last year.", "2022-01-29", "last year", "2021-01-01..2021-12-31"),
+             E("After a lull in activity late last year, the agency warned.", "2022-01-29", "late last year",
+               "2021-09-01..2021-12-31"),
+             E("Shares rose early this year.", "2013-03-21", "early this year", "2013-01-01..2013-04-30"),
+             E("The war ended in 1918. The following year, the treaty was signed.", "2009-12-19",
+               "The following year", "1919-01-01..1919-12-31"),
+             E("Output will recover next year.", "2013-03-22", "next year", "2014-01-01..2014-12-31"),
+         ),
+         not_after=r"(?:[^\S\n]{1,3}(?:of|old)\b|[-\u2013]old)"),
+    Rule("years_ago", "year",
+         rf"(?:{APPROX})?(?P<number>{NUMBER}){SP}(?P<unit>years?){SP}(?P<direction>ago|earlier|later|before|after)\b",
+         "offset", (
+             E("It lost its territory nearly three years ago.", "2022-01-29", "nearly three years ago",
+               "2019-01-01..2019-12-31"),
+             E("The group was founded in 2004. Two years later it had spread.", None, "Two years later",
+               "2006-01-01..2006-12-31"),
+         ),
+         not_after=OFFSET_NOT_AFTER),
+    # ---------------------------------------------------------------- decade and century
+    Rule("decade", "decade",
+         rf"(?:{THE})?(?:(?P<part>early|mid|late|Early|Mid|Late){DASH}?{OPT_SP})?(?P<decade>1[0-9]\d0|20\d0|['’]\d0)['’]?s\b",
+         "decade", (
+             E("The group has roots in the 1990s.", None, "the 1990s", "1990-01-01..1999-12-31"),
+             E("The camps date from the late 1980s.", None, "the late 1980s", "1987-01-01..1989-12-31"),
+         )),
+    Rule("century", "range",
+         rf"(?:{THE})?(?:(?P<part>early|mid|late|Early|Mid|Late){DASH}?{OPT_SP})?(?P<ordinal>{CENTURY_ORDINAL})"
+         rf"{OPT_SP}{DASH}?{OPT_SP}(?:century|Century)(?:{SP}(?P<era>BC|B\.C\.|BCE))?\b",
+         "century", (
+             E("The mosque was built in the 12th century.", None, "the 12th century", "1101-01-01..1200-12-31"),
+             E("Women's rights in the 20th century advanced.", None, "the 20th century", "1901-01-01..2000-12-31"),
+         )),
+    # ---------------------------------------------------------------- holidays
+    Rule("holiday", "day",
+         rf"(?P<holiday>{HOLIDAY})(?:(?:,|{SP}of)?{SP}(?P<year>{YEAR}))?\b",
+         "holiday", (
+             E("Protests began on Bastille Day 2016.", None, "Bastille Day 2016", "2016-07-14"),
+             E("The bombing came on Christmas.", "2018-02-04", "Christmas", "2017-12-25"),
+             E("Churches were attacked on Easter Sunday 2019.", None, "Easter Sunday 2019", "2019-04-21"),
+             E("The ceasefire held through Eid al-Fitr 2018.", None, "Eid al-Fitr 2018", "2018-06-15"),
+             E("Attacks rose during Ramadan 2017.", None, "Ramadan 2017", "2017-05-27..2017-06-25"),
+         ),
+         not_after=r"(?:[^\S\n]{1,3}(?:tree|card|gift|market|party|parties|dinner|carol|prayers?)s?\b)"),
+)
+
+RULE_BY_NAME = {rule.name: rule for rule in RULES}

@@ -1,0 +1,93 @@
+"""Find the date expressions of a text and resolve each to an inclusive interval of days.
+
+The engine knows no English: it runs the rules of ``patterns.py`` over the content regions, keeps
+the longest match where matches overlap (the first rule of the table wins a tie), and hands each
+kept match, in text order, to ``anchors.resolve``, so that each expression can lean on the dates
+before it. A match its resolver rejects (a modal "May", a past-tense "now") gives way to the next
+shorter match at that place, if any.
+"""
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Sequence
+
+from dashboard.dates import anchors
+from dashboard.dates.patterns import RULES
+from dashboard.records import DateMention, PublicationDate
+
+# A link, up to the first space or closing bracket: dates inside URLs are not mentions.
+URL = re.compile(r"(?:\b[a-z][a-z0-9+.-]{1,10}://|\bwww\.)[^\s\]\)>\"'<]{1,2000}", re.IGNORECASE)
+
+_BEFORE = {rule.name: re.compile(rule.before) for rule in RULES if rule.before}
+_NOT_AFTER = {rule.name: re.compile(rule.not_after) for rule in RULES if rule.not_after}
+
+
+def _regions(text: str, spans: Sequence[tuple[int, int]] | None) -> list[tuple[int, int]]:
+    """The content regions to search, sorted, with touching sentences merged into one region."""
+    if spans is None:
+        return [(0, len(text))]
+    merged: list[list[int]] = []
+    for start, end in sorted((max(0, s), min(len(text), e)) for s, e in spans):
+        if start >= end:
+            continue
+        if merged and not text[merged[-1][1]:start].strip(" \t"):
+            merged[-1][1] = max(merged[-1][1], end)
+        else:
+            merged.append([start, end])
+    return [(s, e) for s, e in merged]
+
+
+def candidates(text: str, spans: Sequence[tuple[int, int]] | None = None):
+    """Every rule match inside the content regions and outside links: (start, end, rule order, match)."""
+    links = [(m.start(), m.end()) for m in URL.finditer(text)]
+    link_starts = [s for s, _ in links]
+    found = []
+    for start, end in _regions(text, spans):
+        for order, rule in enumerate(RULES):
+            before, not_after = _BEFORE.get(rule.name), _NOT_AFTER.get(rule.name)
+            for match in rule.compiled.finditer(text, start, end):
+                s, e = match.span()
+                if s == e:
+                    continue
+                if before is not None and not before.search(text, max(0, s - 40), s):
+                    continue
+                if not_after is not None and not_after.match(text, e, min(len(text), e + 40)):
+                    continue
+                i = bisect.bisect_right(link_starts, e) - 1
+                if i >= 0 and links[i][1] > s:
+                    continue
+                found.append((s, e, order, match))
+    found.sort(key=lambda c: (c[0], c[0] - c[1], c[2]))
+    return found
+
+
+def tag_dates(text: str, published: PublicationDate,
+              spans: Sequence[tuple[int, int]] | None = None) -> list[DateMention]:
+    """The date mentions of ``text`` inside ``spans`` (None: everywhere), in text order.
+
+        >>> import datetime as dt
+        >>> pub = PublicationDate(dt.date(2018, 2, 4), dt.date(2018, 2, 4), "day", "metadata")
+        >>> [(m.text, str(m.start_date), str(m.end_date), m.anchor)
+        ...  for m in tag_dates("Asked late last month, the command replied.", pub)]
+        [('late last month', '2018-01-21', '2018-01-31', 'published')]
+    """
+    ctx = anchors.Context(text, published, sorted(spans) if spans is not None else None)
+    mentions: list[DateMention] = []
+    taken_until = -1
+    for start, end, order, match in candidates(text, spans):
+        if start < taken_until:
+            continue
+        rule = RULES[order]
+        ctx.match_start, ctx.match_end = start, end
+        resolution = anchors.resolve(rule.resolve, match.groupdict(), ctx, rule.granularity)
+        if resolution is None:
+            continue
+        mention = DateMention(text=text[start:end], start=start, end=end, start_date=resolution.start_date,
+                              end_date=resolution.end_date, granularity=resolution.granularity,
+                              anchor=resolution.anchor, rule=rule.name)
+        mentions.append(mention)
+        if mention.resolved:
+            ctx.mentions.append(mention)
+        taken_until = end
+    return mentions
