@@ -1,0 +1,146 @@
+"""How long an export takes, cold and warm, beside the naive way, for every format.
+
+    .venv/bin/python bench/bench_export.py                        # the seed store (built if needed)
+    .venv/bin/python bench/bench_export.py --store data/store --repeat 3
+    .venv/bin/python bench/bench_export.py --synthetic 2000       # a generated store of 2000 events
+
+For each format (png, svg, pdf of the report figure; csv, geojson) it measures, in one run:
+
+* cold: a new process running ``python -m dashboard export`` (imports, store, Chromium start, render);
+* warm: ``run_export`` in this process with Chromium already running (the app's export buttons);
+* naive: the same figure with a fresh ``fig.write_image`` per export (kaleido's default: a new
+  browser each time), boundaries pointed at the same local files so it can draw offline.
+
+and prints the medians and the ratios against the targets (cold <= 5 s, warm <= 1.5 s per export).
+The machine is shared: keep ``--repeat`` small.
+"""
+from __future__ import annotations
+
+import argparse
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from dashboard.export import (  # noqa: E402
+    EXTENSIONS, FORMATS, IMAGE_FORMATS, REPORT_SIZE, ImageRenderer, export_figure, render_settings, run_export,
+)
+
+COLD_TARGET = 5.0
+WARM_TARGET = 1.5
+SEED_CORPUS = ROOT / "data" / "corpus"
+SEED_STORE = ROOT / "bench" / "out" / "seed-store"
+
+
+def seed_store() -> tuple[Path, str]:
+    """The seed corpus's store, built with the project's own CLI when it is not there yet."""
+    if (SEED_STORE / "events").is_dir():
+        return SEED_STORE, f"seed store {SEED_STORE.relative_to(ROOT)}"
+    SEED_STORE.parent.mkdir(parents=True, exist_ok=True)
+    built = subprocess.run([sys.executable, "-m", "dashboard", "build", "--corpus", str(SEED_CORPUS),
+                            "--store", str(SEED_STORE), "--no-progress"],
+                           cwd=ROOT, capture_output=True, text=True, timeout=600)
+    if built.returncode != 0 or not (SEED_STORE / "events").is_dir():
+        raise SystemExit("could not build the seed store (use --store or --synthetic):\n"
+                         + (built.stderr or built.stdout)[-2000:])
+    return SEED_STORE, f"seed store {SEED_STORE.relative_to(ROOT)} (built now)"
+
+
+def synthetic_store(n_events: int, folder: Path) -> tuple[Path, str]:
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("gen_events", ROOT / "bench" / "gen_events.py")
+    gen_events = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(gen_events)
+    events, articles = gen_events.generate_events(n_events, seed=7)
+    store = gen_events.write_store(folder / "store", events, articles)
+    return store, f"synthetic store of {n_events} events (bench/gen_events.py)"
+
+
+def cold(store: Path, fmt: str, out: Path) -> float:
+    """Seconds for a new process to export (what `python -m dashboard export` costs a user)."""
+    started = time.perf_counter()
+    completed = subprocess.run([sys.executable, "-m", "dashboard", "export", "--store", str(store),
+                                "--format", fmt, "--out", str(out)],
+                               cwd=ROOT, capture_output=True, text=True, timeout=120)
+    seconds = time.perf_counter() - started
+    if completed.returncode != 0:
+        raise SystemExit(f"cold {fmt} export failed:\n{completed.stderr[-2000:]}")
+    return seconds
+
+
+def warm(store: Path, fmt: str, out: Path, renderer: ImageRenderer) -> float:
+    """Seconds for one more export in a process whose Chromium is running (the store is re-read)."""
+    started = time.perf_counter()
+    run_export(store, fmt, out, renderer=renderer)
+    return time.perf_counter() - started
+
+
+def naive(fig, fmt: str, out: Path) -> float:
+    """Seconds for plotly's own ``write_image``, which starts (and closes) a browser for every image."""
+    import plotly.io as pio
+
+    pio.defaults.topojson = render_settings()["topojson"]  # else it fetches boundaries from a CDN
+    width, height = REPORT_SIZE
+    started = time.perf_counter()
+    fig.write_image(str(out), format=fmt, width=width, height=height)
+    return time.perf_counter() - started
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--store", type=Path, help="an existing store (default: the seed store)")
+    parser.add_argument("--synthetic", type=int, metavar="N", help="use a generated store of N events")
+    parser.add_argument("--repeat", type=int, default=2, help="runs per measurement (median reported)")
+    parser.add_argument("--formats", default=",".join(FORMATS))
+    args = parser.parse_args(argv)
+    formats = [fmt.strip() for fmt in args.formats.split(",") if fmt.strip()]
+
+    with tempfile.TemporaryDirectory(prefix="bench-export-") as scratch:
+        folder = Path(scratch)
+        if args.store:
+            store, label = args.store, f"store {args.store}"
+        elif args.synthetic:
+            store, label = synthetic_store(args.synthetic, folder)
+        else:
+            store, label = seed_store()
+        from dashboard.query import EventStore
+        from dashboard.view import ViewState
+
+        event_store = EventStore(store)
+        report = export_figure(event_store, "report", ViewState())
+        print(f"{label}: {event_store.total} events; report figure {REPORT_SIZE[0]}x{REPORT_SIZE[1]}; "
+              f"{args.repeat} run(s) each, median; Chromium {shutil.which('chromium') or '?'}")
+
+        rows = []
+        with ImageRenderer() as renderer:
+            for fmt in formats:
+                out = folder / f"out{EXTENSIONS[fmt][0]}"
+                cold_s = statistics.median(cold(store, fmt, out) for _ in range(args.repeat))
+                warm(store, fmt, out, renderer)  # first use of a format in this browser is not "warm"
+                warm_s = statistics.median(warm(store, fmt, out, renderer) for _ in range(args.repeat))
+                naive_s = (statistics.median(naive(report, fmt, out) for _ in range(args.repeat))
+                           if fmt in IMAGE_FORMATS else None)
+                rows.append((fmt, cold_s, warm_s, naive_s))
+
+    print(f"\n{'format':8} {'cold s':>8} {'warm s':>8} {'naive s':>8} {'naive/warm':>11} {'naive/cold':>11}  targets")
+    ok = True
+    for fmt, cold_s, warm_s, naive_s in rows:
+        met = cold_s <= COLD_TARGET and warm_s <= WARM_TARGET
+        ok &= met
+        naive_text = f"{naive_s:8.2f} {naive_s / warm_s:10.1f}x {naive_s / cold_s:10.2f}x" if naive_s else \
+            f"{'-':>8} {'-':>11} {'-':>11}"
+        print(f"{fmt:8} {cold_s:8.2f} {warm_s:8.2f} {naive_text}  "
+              f"{'met' if met else 'MISSED'} (cold <= {COLD_TARGET:g} s, warm <= {WARM_TARGET:g} s)")
+    print("\nnaive = a fresh fig.write_image per image (new browser each time); csv/geojson need no browser.")
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
