@@ -264,6 +264,25 @@ def test_a_browser_that_never_answers_is_stopped_and_killed(tmp_path):
     assert not renderer.running
 
 
+@needs_chromium
+def test_a_render_over_its_time_limit_is_an_error_and_the_browser_is_replaced():
+    renderer = ImageRenderer(render_timeout=0.001)
+    try:
+        with pytest.raises(ExportError, match="longer than"):
+            renderer.render(map_figure([36.2], [36.2]), "png", 300, 200)
+        assert not renderer.running  # a possibly wedged browser is not reused
+    finally:
+        renderer.close()
+
+
+def test_an_image_export_with_a_broken_browser_writes_nothing(store, tmp_path):
+    broken = ImageRenderer(browser_path=fake_browser(tmp_path, "exit 3"), start_timeout=15)
+    out = tmp_path / "report.png"
+    with pytest.raises(ExportError, match="failed to start|did not start"):
+        run_export(store, "png", out, renderer=broken)
+    assert not out.exists()
+
+
 # -- CSV ------------------------------------------------------------------------------------------------
 
 def test_csv_holds_every_event_with_its_fields(events):
@@ -629,3 +648,21 @@ def test_an_export_shows_what_the_app_shows_for_the_same_link(store, tmp_path):
     table_ids = [row["id"] for row in on_screen["table"]["data"]]
     exported_ids = list(pd.read_csv(result.path, encoding="utf-8-sig", dtype=str)["id"])
     assert exported_ids[:len(table_ids)] == table_ids  # same events, same order as the app's table
+
+
+def test_a_map_export_needs_no_network_at_all(store, tmp_path):
+    """The strongest proof of offline-ness: an export in a new network namespace (no interfaces up)."""
+    import subprocess
+    import sys
+
+    unshare = export.shutil.which("unshare")
+    if not CHROMIUM or not unshare or subprocess.run([unshare, "-n", "true"], capture_output=True).returncode:
+        pytest.skip("needs Chromium and permission to create a network namespace (unshare -n)")
+    out = tmp_path / "map.png"
+    code = ("import sys; from dashboard.export import run_export; "
+            "print(run_export(sys.argv[1], 'png', sys.argv[2], figure='map', view_query='country=SY,IQ'))")
+    completed = subprocess.run([unshare, "-n", sys.executable, "-c", code, str(store), str(out)],
+                               cwd=Path(__file__).resolve().parents[1], capture_output=True, text=True, timeout=120)
+    assert completed.returncode == 0, completed.stderr[-2000:]
+    pixels = np.asarray(Image.open(out).convert("RGB"), dtype=int)
+    assert (np.abs(pixels - np.array(STORE_LAND)).sum(axis=2) < 6).mean() > 0.2  # land, from local files
