@@ -51,7 +51,7 @@ import re
 from dataclasses import dataclass
 
 from dashboard.dates import holidays, normalise
-from dashboard.dates.patterns import CENTURY_ORDINALS, NUMBER_WORDS, ORDINAL_WORDS, holiday_key
+from dashboard.dates.patterns import CENTURY_ORDINALS, NUMBER_WORDS, ORDINAL_WORDS, SEASON_CONTEXT, holiday_key
 from dashboard.records import DateMention, PublicationDate
 
 D = dt.date
@@ -77,11 +77,13 @@ _TENSE = re.compile(
     r"won|lost|met|made|gave|sent|became|ran|struck|[a-z]{2,}ed)\b)"
     r"|(?P<present>(?:\b(?:has|have)|['’](?:s|ve))[^\S\n]{1,3}(?:\w+[^\S\n]{1,3})?\w+ed\b"
     r"|\b(?:is|are|has|have|remains?|continues?|says|controls?|holds?|does|do)\b)")
+_LOOK_BACK_RULES = {"days_ago", "weeks_ago", "months_ago", "years_ago", "year_relative", "month_relative",
+                    "week_relative", "day_relative"}
 _RANGE_PARTNER_YEAR = re.compile(
-    r"[^\S\n]{0,3}(?:[-\u2013\u2014/]|to\b|and\b|or\b|through\b|until\b|till\b)[^.;()\n\d]{0,25}"
-    r"(?:\d{1,2}(?:st|nd|rd|th)?,?[^\S\n]{1,3}|[A-Z][a-z]{2,8}\.?[^\S\n]{1,3}\d{1,2}(?:st|nd|rd|th)?,?[^\S\n]{1,3})?"
-    r"(?P<year>1[0-9]\d\d|20\d\d)(?![\d,])")
-_YEAR = re.compile(r"(?<![\d,.$])(1[0-9]\d\d|20\d\d)(?![\d,])")
+    r"[^\S\n]{0,3}(?:[-\u2013\u2014/]|to\b|and\b|or\b|through\b|until\b|till\b)[^.;()\n\d]{0,25}?"
+    r"(?:\d{1,2}(?:st|nd|rd|th)?[^\S\n]{1,3})?(?:[A-Z][a-z]{2,8}\.?[^\S\n]{1,3})?(?:\d{1,2}(?:st|nd|rd|th)?,?[^\S\n]{1,3})?"
+    r"(?P<year>1[0-9]\d\d|20\d\d)(?!\d|,\d)")
+_YEAR = re.compile(r"(?<![\d,.$])(1[0-9]\d\d|20\d\d)(?!\d|,\d)|\b\d{1,4}[^\S\n]?(B\.?C\.?)")
 
 
 @dataclass(frozen=True)
@@ -153,14 +155,16 @@ def part_of_period(start: dt.date, end: dt.date, unit: str, part: str | None,
                    anchor_day: dt.date | None = None) -> tuple[dt.date, dt.date]:
     """The early / mid / late third of a period (see the module docstring for the thirds).
 
-    "earlier" and "later" ("earlier this month") split the period at ``anchor_day`` when it falls inside.
+    "earlier" and "later" ("earlier this month") split the period at ``anchor_day`` when it falls inside,
+    and are the whole period otherwise ("later that year" in a story names that year).
     """
     if not part or part == "turn":
         return start, end
     if part in ("earlier", "later"):
+        # "earlier this year" said in March: January to March; "later that year" in a story: that year.
         if anchor_day is not None and start <= anchor_day <= end:
             return (start, anchor_day) if part == "earlier" else (anchor_day, end)
-        part = "early" if part == "earlier" else "late"
+        return start, end
     index = {"early": 0, "mid": 1, "late": 2}[part]
     if unit == "month":
         bounds = [(1, 10), (11, 20), (21, end.day)][index]
@@ -254,10 +258,16 @@ class Context:
         about the publication's own time, so yearless dates then count from the publication date.
         """
         if self.is_history:
-            # A history names the publication's time only in passing: look past such dates.
-            for previous in reversed(self.mentions):
-                if previous.anchor != "published":
-                    return previous
+            # A history names the publication's time only in passing, and a look back ("a year
+            # earlier", "the previous year") does not move the story: look past both.
+            for index in range(len(self.mentions) - 1, -1, -1):
+                previous = self.mentions[index]
+                if previous.anchor == "published":
+                    continue
+                if previous.anchor == "text" and index > 0 and previous.start_date < self.mentions[index - 1].start_date \
+                        and previous.rule in _LOOK_BACK_RULES:
+                    continue
+                return previous
             return None
         previous = self.previous()
         if previous is None or previous.anchor == "published":
@@ -272,14 +282,14 @@ class Context:
     def is_history(self) -> bool:
         """Whether the text narrates a past far from its publication, like HeidelTime's "narratives".
 
-        True when fewer than half of the four-digit years it names are within a year of the
-        publication. Then a yearless date counts from the previous date across paragraphs too.
+        True when it names at least four years and fewer than half of them are within a year of
+        the publication. Then a yearless date counts from the previous date across paragraphs too.
         """
         if not hasattr(self, "_is_history"):
-            years = [int(y) for y in _YEAR.findall(self.text)]
+            years = [int(year) if year else -1 for year, bc in _YEAR.findall(self.text)]  # BC: -1, far enough
             published = self.published.start_date
             near = sum(1 for y in years if published and abs(y - published.year) <= 1)
-            self._is_history = bool(years) and published is not None and near * 2 < len(years)
+            self._is_history = len(years) >= 4 and published is not None and near * 2 < len(years)
         return self._is_history
 
     # -- tense
@@ -528,10 +538,12 @@ def present(groups, ctx, granularity):
     # the publication's; it names no date we can give.
     if ctx.tense() == "past":
         return None
-    pivot = ctx.publication_day
-    if pivot is None:
+    published = ctx.published
+    if published.start_date is None:
         return Resolution(None, None, "day", "published")
-    return Resolution(pivot, pivot, "day", "published")
+    # Known only to the month (or year), "now" is that month (or year).
+    granularity = published.precision if published.precision in ("month", "year") else "day"
+    return Resolution(published.start_date, published.end_date, granularity, "published")
 
 
 def offset(groups, ctx, granularity):
@@ -575,10 +587,22 @@ def day_relative(groups, ctx, granularity):
     return Resolution(day, day, "day", "text")
 
 
+_THE_NEXT = re.compile(r"\b[Tt]he[^\S\n]{1,3}next\b")
+
+
+def _relative_word(groups, ctx) -> str | None:
+    """The relative word said with the expression; "the next" in a narrative is "the following"."""
+    relative = (groups.get("relative") or "").lower() or None
+    if relative == "next" and _THE_NEXT.search(ctx.text, ctx.match_start, ctx.match_end) \
+            and ctx.narrative_reference() is not None:
+        return "following"
+    return relative
+
+
 def relative_unit(groups, ctx, granularity):
     """ "last week", "late last month", "the following year", "earlier this year"."""
     unit = granularity
-    relative = groups["relative"].lower()
+    relative = _relative_word(groups, ctx)
     if relative == "the":
         relative = "this"
     direction, anchor = DIRECTIONS[relative]
@@ -624,9 +648,12 @@ def month(groups, ctx, granularity):
     if year:
         start, end = part_of_period(*month_interval(year, number), "month", part)
         return Resolution(start, end, "month", "none")
-    relative = (groups.get("relative") or "").lower() or None
-    if number == 5 and not relative and not part and not _month_context(ctx):
-        return None  # "May" alone is the modal verb more often than the month
+    relative = _relative_word(groups, ctx)
+    if not relative and not part and not _month_context(ctx):
+        if number == 5:
+            return None  # "May" alone is the modal verb more often than the month
+        if _NAME_AFTER.match(ctx.text, ctx.match_end):
+            return None  # "June Carter", "the February Revolution": a name
     resolved = yearless(ctx, lambda y: month_interval(y, number), "month", relative)
     if resolved.start_date is None:
         return Resolution(None, None, "month", resolved.anchor)
@@ -644,18 +671,32 @@ _HOLIDAY_CONTEXT = re.compile(r"(?:\b(?:on|On|in|In|by|By|since|Since|until|Unti
                               r"this|This|last|Last|next|Next|that|holy[^\S\n]{1,3}month[^\S\n]{1,3}of)[^\S\n]{1,3})$")
 
 
+_NAME_AFTER = re.compile(r"[^\S\n]{1,3}[A-Z][a-z]")
+
+
 def _month_context(ctx) -> bool:
     return bool(_MONTH_CONTEXT.search(ctx.text, max(0, ctx.match_start - 25), ctx.match_start))
 
 
+_SEASON_CONTEXT = re.compile(SEASON_CONTEXT)
+_CAPITALISED_BEFORE = re.compile(r"[A-Z][\w.]*[^\S\n]{1,3}$")
+
+
 def season(groups, ctx, granularity):
     name = groups["season"].lower()
+    written = groups["season"]
+    if written[0].isupper() and _CAPITALISED_BEFORE.search(ctx.text, max(0, ctx.match_start - 30), ctx.match_start):
+        return None  # "the Arab Spring", "Prague Spring": a name
+    if written in ("spring", "fall") and not groups.get("year") and not groups.get("relative") and not groups.get("part") \
+            and not _SEASON_CONTEXT.search(ctx.text, max(0, ctx.match_start - 30), ctx.match_start) \
+            and not ctx.text.startswith(("the", "The"), ctx.match_start):
+        return None  # "prices fall", "rebels spring an ambush"
     part = part_word(groups.get("part"))
     year = _year_of(groups.get("year"))
     if year:
         start, end = part_of_period(*season_interval(year, name), "season", part)
         return Resolution(start, end, "season", "none")
-    relative = (groups.get("relative") or "").lower() or None
+    relative = _relative_word(groups, ctx)
     if relative == "this":
         pivot = ctx.publication_anchor("season")
         if pivot is None:
@@ -694,6 +735,22 @@ def _relative_year(groups, ctx) -> tuple[int | None, str]:
         anchor = "published"
     pivot = ctx.publication_anchor("year")
     return (pivot.year + direction if pivot else None), anchor
+
+
+def part_of_the_unit(groups, ctx, granularity):
+    """ "the end of the year", "late in the month": of the story's year (or month), else the publication's."""
+    unit = groups["unit"].lower()
+    reference = ctx.narrative_reference()
+    if reference is not None:
+        pivot, anchor = reference.start_date, "text"
+    else:
+        pivot, anchor = ctx.publication_anchor(unit), "published"
+    if pivot is None:
+        return Resolution(None, None, unit, anchor)
+    part = part_word(groups["part"]) or ("late" if "latter" in groups["part"].lower() or "last" in groups["part"].lower()
+                                         else "early")
+    start, end = part_of_period(*unit_interval(pivot, unit), unit, part)
+    return Resolution(start, end, unit, anchor)
 
 
 def quarter(groups, ctx, granularity):
@@ -829,6 +886,7 @@ RESOLVERS = {
     "month": month, "season": season, "quarter": quarter, "half": half, "year": year, "bc_year": bc_year,
     "year_range_end": year_range_end, "past_span": past_span, "decade": decade, "century": century,
     "holiday": holiday, "month_of_year": month_of_year,
+    "part_of_the_unit": part_of_the_unit,
 }
 
 

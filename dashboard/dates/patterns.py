@@ -165,13 +165,11 @@ TIME_PREPOSITION = (r"(?:\b(?:in|In|on|On|by|By|since|Since|until|Until|till|thr
                     r"early|Early|late|Late|mid|Mid|since|last|Last|next|Next|this|This|that|That|"
                     r"previous|following|same|each|every|end|start|beginning|middle|over|Over|across|"
                     r"around|around|about|as\s+of|As\s+of|till|late|later|earlier|-)[^\S\n]{1,3}(?:the[^\S\n]{1,3})?)$")
+# A season is a date after these words ("in the fall", "that winter"), or when capitalised mid-sentence;
+# a lower-case "spring" or "fall" elsewhere is more often a verb or a noun ("a fall in prices").
 SEASON_CONTEXT = (r"(?:\b(?:in|In|by|By|since|Since|until|Until|through|Through|throughout|during|During|"
                   r"over|Over|from|From|to|and|or|of|before|Before|after|After|that|That|this|This|"
-                  r"last|Last|next|Next|the|The|early|Early|late|Late|mid|Mid)[^\S\n]{1,3}|-)$")
-# A season followed by one of these words is an adjective ("summer heat"), not a date.
-NOT_AFTER_SEASON = (r"[^\S\n]{1,3}(?!(?:and|or|of|when|while|before|after|as|to|the|a|in|on|at|by|with|"
-                    r"that|he|she|it|they|we|I|his|her|their|its|was|were|had|saw|brought|came|began|"
-                    r"months|offensive|campaign)\b)[a-z]")
+                  r"last|Last|next|Next|the|The|early|Early|late|Late|mid|Mid|its|their|his|her)[^\S\n]{1,3}|-)$")
 
 # "two days after the attack" counts from an event we cannot date; "a month earlier than usual" compares.
 OFFSET_NOT_AFTER = r"(?:[^\S\n]{1,3}(?:than|the|a|an|his|her|their|its|he|she|they|it|[A-Z0-9]))"
@@ -369,7 +367,7 @@ RULES: tuple[Rule, ...] = (
              E("Flooding began late last July.", "2013-03-22", "late last July", "2012-07-21..2012-07-31"),
              E("The minister resigned last May.", "2013-03-21", "last May", "2012-05-01..2012-05-31"),
          ),
-         before=None, not_after=r"(?:[^\S\n]{0,3}\d|[^\S\n]{1,3}(?:[A-Z][a-z]|of[^\S\n]))"),
+         not_after=r"(?:[^\S\n]{0,3}\d|[^\S\n]{1,3}of[^\S\n])"),
     # ---------------------------------------------------------------- season
     Rule("season_year", "season",
          rf"(?:{THE})?(?:(?P<part>early|mid|late|Early|Mid|Late){DASH}?{OPT_SP})?(?P<season>{SEASON})"
@@ -404,7 +402,7 @@ RULES: tuple[Rule, ...] = (
              E("The siege of Leningrad began in September 1941. During the winter, thousands starved.", None,
                "the winter", "1941-12-01..1942-02-28"),
          ),
-         before=SEASON_CONTEXT, not_after=rf"(?:[^\S\n]{{1,3}}of\b|{NOT_AFTER_SEASON}|['’]s\b|{DASH})"),
+         not_after=r"(?:[^\S\n]{1,3}(?:of|in|from|to|back|out|off|down|up)\b)"),
     # ---------------------------------------------------------------- quarter and half
     Rule("quarter", "quarter",
          rf"(?:{THE})?(?P<ordinal>{QUARTER_ORDINAL}){SP}quarter(?:{SP}of{SP}(?:(?P<year>{YEAR})|(?:{THE})?"
@@ -444,8 +442,15 @@ RULES: tuple[Rule, ...] = (
          "year", (
              E("The battle of Tours was fought in AD 732.", None, "AD 732", "0732-01-01..0732-12-31"),
          )),
+    Rule("year_adjective", "year",
+         rf"(?P<year>{YEAR})(?=[^\S\n]{{1,3}}[a-z])",
+         "year", (
+             E("Saratoga was the first of the 1777 campaigns.", None, "1777", "1777-01-01..1777-12-31"),
+         ),
+         before=r"\b(?:the|its|his|her|their|The|Its|His|Her|Their)[^\S\n]$",
+         not_after=r"[^\S\n]{1,3}(?:men|people|troops|soldiers|fighters|casualties|dead|killed|prisoners)\b"),
     Rule("year", "year",
-         rf"(?<![\d$£€.,/:#])(?:(?P<fiscal>fiscal|Fiscal|FY){SP})?(?P<year>{YEAR})\b(?!['’]?s\b)",
+         rf"(?<![\d$£€.,/:#])(?:(?P<fiscal>fiscal|Fiscal|FY){SP})?(?P<year>{YEAR})\b(?!s\b)",
          "year", (
              E("ISIS fighters emerged from the deserts in 2024.", "2025-01", "2024", "2024-01-01..2024-12-31"),
              E("Gage lost his command in 1775.", None, "1775", "1775-01-01..1775-12-31"),
@@ -467,6 +472,14 @@ RULES: tuple[Rule, ...] = (
              E("He killed thousands in the last year alone.", "2014-07", "the last year", "2013-07-01..2014-07-31"),
          ),
          before=r"\b(?:in|In|over|Over|during|During|within|Within)[^\S\n]{1,3}$"),
+    Rule("part_of_the_year", "year",
+         rf"(?P<part>{PART}|(?:the|The){SP}(?:latter|last|first|early|later){SP}(?:part|months|weeks|days){SP}of"
+         rf"|(?:late|early|Late|Early){SP}in){SP}(?:the|that){SP}(?P<unit>year|month)\b",
+         "part_of_the_unit", (
+             E("The offensive began in April 1776. By the end of the year, the army had shrunk.", None,
+               "the end of the year", "1776-09-01..1776-12-31"),
+             E("Late in the year the rains came.", "2018-02-04", "Late in the year", "2018-09-01..2018-12-31"),
+         )),
     Rule("year_relative", "year",
          rf"(?:(?P<part>{PART}){SP}(?:(?:in|this){SP})?|(?P<mid>{MID_PREFIX}))?(?:{THE})?(?P<relative>{RELATIVE})"
          rf"(?:{SP}(?:fiscal|calendar))?{SP}year(?!s)\b",
