@@ -1,0 +1,56 @@
+"""One article through every stage: text -> document -> date and place mentions -> events.
+
+``analyse`` is what both ``extract`` (one JSON line per document) and ``build`` (the store) run, so the
+events a user sees in the dashboard are exactly the ones ``extract`` prints for that article.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from dashboard.dates import find_publication_date, tag_dates
+from dashboard.document import make_document
+from dashboard.events import extract_events
+from dashboard.places import find_places
+from dashboard.records import Article, DateMention, Document, Event, PlaceMention, PublicationDate
+
+PIPELINE_VERSION = "1"  # bump when a stage changes its output, so cached article results are redone
+
+
+@dataclass(frozen=True)
+class Analysis:
+    """Everything the pipeline found in one article."""
+
+    document: Document
+    dates: tuple[DateMention, ...]
+    places: tuple[PlaceMention, ...]
+    events: tuple[Event, ...]
+
+    @property
+    def published(self) -> PublicationDate:
+        return self.document.published
+
+
+def resolve_publication(document: Document) -> Document:
+    """Metadata first; else a dateline or timestamp in the text; else unknown (said so, never today)."""
+    if document.article.published.known:
+        return replace(document, published=document.article.published)
+    found = find_publication_date(document.clean_text, document.sentence_spans)
+    return replace(document, published=found)
+
+
+def _original_text(article: Article, mentions):
+    """Mentions are found in the cleaned text; report their text as it stands in the original."""
+    return tuple(replace(m, text=article.text[m.start:m.end]) for m in mentions)
+
+
+def analyse(article: Article, *, gazetteer=None) -> Analysis:
+    document = resolve_publication(make_document(article))
+    spans = document.sentence_spans
+    dates = _original_text(article, tag_dates(document.clean_text, document.published, spans))
+    places = _original_text(article, find_places(document.clean_text, spans, gazetteer=gazetteer))
+
+    def retag(text: str, span: tuple[int, int]) -> list[DateMention]:
+        return tag_dates(text, document.published, [span])
+
+    events = tuple(extract_events(document, list(dates), list(places), retag=retag))
+    return Analysis(document=document, dates=dates, places=places, events=events)
