@@ -1,0 +1,217 @@
+"""The command line: ``python -m dashboard COMMAND``.
+
+    extract [--published DATE] FILE...     one JSON line per file (dates, places, events), see CONTRACT
+    extract --stdin-jsonl                  the same for {"id", "text", "published"} lines on stdin
+    build [--corpus DIR] [--store PATH]    corpus -> events store (incremental, atomic)
+    events [--store PATH] [--format jsonl|csv]   the stored events with their sources
+    serve [--store PATH] [--port N]        the dashboard on http://127.0.0.1:N
+    export --format png|svg|pdf|csv|geojson [--view QUERY] [--figure timeline|map|report] --out FILE
+
+Exit status: 0 when everything went through; 1 when some input was skipped (each one is named on
+stderr); 2 for a usage error or when nothing could be done.
+"""
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import sys
+from pathlib import Path
+
+from dashboard.store import DEFAULT_STORE
+
+DEFAULT_CORPUS = Path("data/corpus")
+
+
+def _warn(message: str) -> None:
+    print(f"dashboard: {message}", file=sys.stderr)
+
+
+# --- extract -------------------------------------------------------------------------------------------
+def cmd_extract(args: argparse.Namespace) -> int:
+    from dashboard.corpus import (LoadProblem, article_from_text, articles_from_jsonl_lines, decode_bytes,
+                                  read_metadata)
+    from dashboard.extract import analysis_json, error_json
+    from dashboard.pipeline import analyse
+
+    status = 0
+
+    def emit(doc_id, article):
+        nonlocal status
+        try:
+            out = analysis_json(doc_id, analyse(article))
+        except Exception as err:  # one bad document never stops the others
+            _warn(f"{article.path or doc_id}: analysis failed: {type(err).__name__}: {err}")
+            out, status = error_json(doc_id, str(err)), 1
+        print(json.dumps(out, ensure_ascii=False), flush=True)
+
+    if args.stdin_jsonl:
+        for item in articles_from_jsonl_lines(sys.stdin):
+            if isinstance(item, LoadProblem):
+                _warn(str(item))
+                status = 1
+                continue
+            emit(item.id, item)
+        return status
+    if not args.files:
+        _warn("extract needs FILE... or --stdin-jsonl")
+        return 2
+    metadata_cache: dict[Path, dict] = {}
+    for name in args.files:
+        path = Path(name)
+        try:
+            data = path.read_bytes()
+            text = decode_bytes(data, str(path))
+        except (OSError, ValueError) as err:
+            _warn(f"{path}: {err}")
+            print(json.dumps(error_json(path.stem, str(err))), flush=True)
+            status = 1
+            continue
+        problems: list = []
+        if args.published is not None:
+            meta = {"published": args.published}
+        else:  # no --published: the corpus metadata beside the file, when there is one
+            folder = path.parent
+            if folder not in metadata_cache:
+                metadata_cache[folder] = read_metadata(folder, problems)
+            meta = metadata_cache[folder].get(path.stem, {})
+        fmt = {".md": "md", ".markdown": "md", ".html": "html", ".htm": "html"}.get(path.suffix.lower(), "txt")
+        article = article_from_text(path.stem, text, path=str(path), meta=meta, source_format=fmt, raw=data,
+                                    problems=problems)
+        for p in problems:
+            _warn(str(p))
+        emit(path.stem, article)
+    return status
+
+
+# --- build / events ------------------------------------------------------------------------------------
+def cmd_build(args: argparse.Namespace) -> int:
+    from dashboard.build import build_store
+    from dashboard.store import StoreError
+
+    if not Path(args.corpus).is_dir():
+        _warn(f"{args.corpus}: no such corpus folder")
+        return 2
+    try:
+        if args.engine == "dask":
+            from dashboard.distributed import build_store_dask
+
+            report = build_store_dask(args.corpus, args.store, scheduler=args.scheduler, progress=args.progress)
+        else:
+            report = build_store(args.corpus, args.store, progress=args.progress)
+    except StoreError as err:
+        _warn(str(err))
+        return 2
+    for problem in report.problems:
+        _warn(f"skipped {problem}")
+    print(report.summary(), file=sys.stderr)
+    return 1 if report.problems else 0
+
+
+EVENT_COLUMNS = ["id", "start_date", "end_date", "time_precision", "place", "lat", "lon", "place_precision",
+                 "country_code", "event_type", "fatalities", "sources", "confidence", "time_basis",
+                 "place_basis", "sentence"]
+
+
+def cmd_events(args: argparse.Namespace) -> int:
+    from dashboard.store import StoreError, iter_rows_jsonable, read_event_rows
+
+    try:
+        rows = read_event_rows(args.store)
+    except StoreError as err:
+        _warn(str(err))
+        return 2
+    out = sys.stdout
+    if args.format == "csv":
+        writer = csv.DictWriter(out, fieldnames=EVENT_COLUMNS, extrasaction="ignore")
+        writer.writeheader()
+        for row in iter_rows_jsonable(rows):
+            writer.writerow({**row, "sources": ";".join(row["sources"])})
+    else:
+        for row in iter_rows_jsonable(rows):
+            out.write(json.dumps(row, ensure_ascii=False) + "\n")
+    return 0
+
+
+# --- serve / export ------------------------------------------------------------------------------------
+def cmd_serve(args: argparse.Namespace) -> int:
+    from dashboard.store import current_generation
+
+    if current_generation(args.store) is None:
+        _warn(f"{args.store}: no events store here; run `python -m dashboard build --store {args.store}` first")
+        return 2
+    from dashboard.app import create_app
+
+    app = create_app(args.store)
+    print(f"Serving the dashboard on http://{args.host}:{args.port}/ (Ctrl+C stops it)", file=sys.stderr)
+    app.run(host=args.host, port=args.port, debug=False)
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from dashboard.export import ExportError, run_export
+
+    try:
+        result = run_export(args.store, args.format, args.out, view_query=args.view or "", figure=args.figure,
+                            width=args.width, height=args.height, scale=args.scale)
+    except ExportError as err:
+        _warn(str(err))
+        return 2
+    print(f"wrote {args.out} ({result})", file=sys.stderr)
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="python -m dashboard", description=__doc__,
+                                formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = p.add_subparsers(dest="command", required=True)
+
+    x = sub.add_parser("extract", help="dates, places and events of each file as JSON lines")
+    x.add_argument("files", nargs="*", metavar="FILE")
+    x.add_argument("--published", metavar="DATE", help="publication date YYYY-MM-DD, YYYY-MM or YYYY ('' = unknown)")
+    x.add_argument("--stdin-jsonl", action="store_true", help='read {"id", "text", "published"} lines from stdin')
+    x.add_argument("--format", choices=["jsonl"], default="jsonl", help=argparse.SUPPRESS)
+    x.set_defaults(func=cmd_extract)
+
+    b = sub.add_parser("build", help="build the events store from a corpus folder")
+    b.add_argument("--corpus", default=str(DEFAULT_CORPUS))
+    b.add_argument("--store", default=str(DEFAULT_STORE))
+    b.add_argument("--engine", choices=["local", "dask"], default="local")
+    b.add_argument("--scheduler", metavar="ADDRESS", help="Dask scheduler address (default: a local cluster)")
+    b.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None,
+                   help="progress bar (default: when stderr is a terminal)")
+    b.set_defaults(func=cmd_build)
+
+    e = sub.add_parser("events", help="print the stored events with their sources")
+    e.add_argument("--store", default=str(DEFAULT_STORE))
+    e.add_argument("--format", choices=["jsonl", "csv"], default="jsonl")
+    e.set_defaults(func=cmd_events)
+
+    s = sub.add_parser("serve", help="serve the dashboard")
+    s.add_argument("--store", default=str(DEFAULT_STORE))
+    s.add_argument("--port", type=int, default=8050)
+    s.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1: this machine only)")
+    s.set_defaults(func=cmd_serve)
+
+    x = sub.add_parser("export", help="export a view as an image or as data")
+    x.add_argument("--store", default=str(DEFAULT_STORE))
+    x.add_argument("--format", required=True, choices=["png", "svg", "pdf", "csv", "geojson"])
+    x.add_argument("--view", metavar="QUERY", help="the dashboard URL's query string, e.g. 'from=2017-01-01&to=2018-12-31&country=SY'")
+    x.add_argument("--figure", choices=["timeline", "map", "report"], default="report")
+    x.add_argument("--out", required=True, metavar="FILE")
+    x.add_argument("--width", type=int)
+    x.add_argument("--height", type=int)
+    x.add_argument("--scale", type=float, default=1.0)
+    x.set_defaults(func=cmd_export)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except KeyboardInterrupt:
+        _warn("interrupted")
+        return 130
+    except BrokenPipeError:
+        return 0
