@@ -1,0 +1,678 @@
+"""Bring your own articles: check uploaded files, save them into the uploads corpus, rebuild the store.
+
+The uploads corpus (default ``data/uploads/``) is a corpus folder like ``data/corpus/``: article files
+plus a ``metadata.json`` (publication date, title, URL per article id) that this module keeps. The build
+reads both folders. Every file gets a message of its own, saved or refused, naming the file and the problem:
+
+    >>> # result = save_uploads([("report.txt", data)], "data/uploads", metadata={"published": "2017-06-06"})
+    >>> # [str(m) for m in result.messages]
+    >>> # ['report.txt: saved as report.txt (1 article)']
+
+What is refused, and why:
+
+* a name that is not an article file (``.txt .md .html .jsonl .csv``, a ``.zip`` of them, or a
+  ``metadata.json``/``metadata.csv``); a name is reduced to its last part and to safe characters first,
+  so ``../../etc/passwd`` can only ever become ``passwd`` inside the uploads folder (and is refused as
+  not an article file);
+* a file over ``max_file_bytes``; files beyond ``max_files`` or ``max_batch_bytes`` in one upload;
+* bytes that are not text (``decode_bytes`` raises), a CSV without a ``text`` column, a JSONL without
+  one readable line: nothing to load;
+* zips: more than ``max_zip_entries`` entries, a total uncompressed size over ``max_unzipped_bytes``,
+  a compression ratio over ``max_zip_ratio`` (a zip bomb: the whole zip is refused before anything is
+  unpacked, and an entry that inflates past its declared size stops it too); entries that are zips,
+  symlinks, encrypted, or whose path is absolute or climbs out with ``..`` are refused one by one.
+
+A saved file never replaces another: a same-named file with other content is saved as ``name-2.txt``
+(and the message says so); the same content again is reported as already there.
+"""
+from __future__ import annotations
+
+import base64
+import binascii
+import contextlib
+import fcntl
+import io
+import itertools
+import json
+import os
+import queue
+import re
+import shutil
+import stat
+import tempfile
+import threading
+import time
+import unicodedata
+import uuid
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath, PureWindowsPath
+from typing import Callable, Iterable, Iterator
+
+from dashboard.corpus import (ARTICLE_SUFFIXES, METADATA_NAMES, TABLE_SUFFIXES, LoadProblem, content_hash,
+                              read_article_file, safe_id)
+
+DEFAULT_UPLOADS = Path("data/uploads")
+ZIP_SUFFIX = ".zip"
+ACCEPTED_SUFFIXES = tuple(sorted({*ARTICLE_SUFFIXES, *TABLE_SUFFIXES, ZIP_SUFFIX}))
+MAX_NAME_CHARS = 100
+ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")
+
+
+@dataclass(frozen=True)
+class UploadLimits:
+    """Size and count limits of one upload (the browser form or one ``add`` command)."""
+
+    max_file_bytes: int = 20 * 1024 * 1024      # one article file (or one zip)
+    max_files: int = 200                        # files in one upload, zip entries included
+    max_batch_bytes: int = 200 * 1024 * 1024    # all files of one upload, unpacked
+    max_zip_entries: int = 1000
+    max_unzipped_bytes: int = 200 * 1024 * 1024
+    max_zip_ratio: float = 100.0                # uncompressed / compressed; text zips at 3-10x
+
+
+LIMITS = UploadLimits()
+
+
+def _mb(n: int) -> str:
+    return f"{n / 1_048_576:.1f} MB" if n < 10 * 1_048_576 else f"{n // 1_048_576} MB"
+
+
+@dataclass(frozen=True)
+class FileMessage:
+    """What happened to one uploaded file (or zip entry): saved or refused, in words."""
+
+    name: str  # as the user gave it ("batch.zip/reports/a.txt")
+    ok: bool
+    message: str
+    saved_as: str | None = None  # file name inside the uploads folder
+    article_ids: tuple[str, ...] = ()
+
+    def __str__(self) -> str:
+        return f"{self.name}: {self.message}"
+
+
+@dataclass
+class UploadResult:
+    messages: list[FileMessage] = field(default_factory=list)
+
+    @property
+    def saved(self) -> list[FileMessage]:
+        return [m for m in self.messages if m.ok and m.saved_as]
+
+    @property
+    def refused(self) -> list[FileMessage]:
+        return [m for m in self.messages if not m.ok]
+
+    @property
+    def article_ids(self) -> list[str]:
+        return [a for m in self.messages if m.ok for a in m.article_ids]
+
+
+class UploadError(ValueError):
+    """An upload that cannot be taken as a whole (e.g. a publication date that is no date)."""
+
+
+# ---------------------------------------------------------------------------------------------- names
+def sanitise_name(name: str) -> str:
+    """The last part of a client-given name, in safe characters, never empty, never hidden.
+
+    >>> sanitise_name("../../etc/passwd"), sanitise_name("C:\\\\Users\\\\x\\\\Report (2).TXT"), sanitise_name("..")
+    ('passwd', 'Report_2.txt', 'upload')
+    """
+    # accents dropped (résumé -> resume) so that the name is also the article id the corpus derives
+    text = unicodedata.normalize("NFKD", str(name or "")).replace("\x00", "")
+    text = "".join(c for c in text if not unicodedata.combining(c))
+    last = PureWindowsPath(PurePosixPath(text.replace("\\", "/")).name).name
+    stem, dot, suffix = last.rpartition(".")
+    if not dot:
+        stem, suffix = last, ""
+    stem = re.sub(r"[^\w\-]+", "_", stem, flags=re.ASCII).strip("._-")
+    suffix = re.sub(r"[^A-Za-z0-9]", "", suffix).lower()[:10]
+    stem = stem[:MAX_NAME_CHARS] or "upload"
+    return f"{stem}.{suffix}" if suffix else stem
+
+
+def _suffix(name: str) -> str:
+    return Path(name).suffix.lower()
+
+
+# ---------------------------------------------------------------------------------------------- metadata
+def check_metadata(published: str | None = None, title: str | None = None, url: str | None = None) -> dict:
+    """The form's metadata, checked: a publication date the corpus understands, an http(s) URL.
+
+    Raises UploadError naming the bad value; empty values are left out.
+    """
+    from dashboard.dates import parse_published
+    from dashboard.provenance import safe_link
+
+    meta: dict = {}
+    published = (published or "").strip()
+    if published:
+        try:
+            parse_published(published)
+        except ValueError as err:
+            raise UploadError(f"publication date {published!r} not understood ({err})") from None
+        meta["published"] = published
+    title = " ".join((title or "").split())
+    if title:
+        meta["title"] = title[:300]
+    url = (url or "").strip()
+    if url:
+        if not safe_link(url):
+            raise UploadError(f"URL {url!r} is not an http(s) link")
+        meta["url"] = url
+    return meta
+
+
+@contextlib.contextmanager
+def _folder_lock(folder: Path) -> Iterator[None]:
+    """One writer at a time per uploads folder (the app's job thread and an ``add`` command)."""
+    lock_path = folder.parent / f".{folder.name}.lock"
+    with open(lock_path, "w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _read_folder_metadata(folder: Path) -> list[dict]:
+    path = folder / "metadata.json"
+    try:
+        rows = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return []
+    except (OSError, ValueError):
+        # never overwrite a metadata file we cannot read: keep it aside, start a new one
+        shutil.copyfile(path, folder.parent / f".{folder.name}.metadata-unreadable-{int(time.time())}.json")
+        return []
+    if isinstance(rows, dict):
+        rows = rows.get("articles", [])
+    return [r for r in rows if isinstance(r, dict) and r.get("id")]
+
+
+def _write_folder_metadata(folder: Path, updates: dict[str, dict]) -> None:
+    rows = {str(r["id"]): r for r in _read_folder_metadata(folder)}
+    for article_id, meta in updates.items():
+        rows[article_id] = {**rows.get(article_id, {}), **meta, "id": article_id}
+    handle, temporary = tempfile.mkstemp(dir=folder, prefix=".metadata", suffix=".tmp")
+    with os.fdopen(handle, "w", encoding="utf-8") as out:
+        json.dump(list(rows.values()), out, ensure_ascii=False, indent=1)
+        out.flush()
+        os.fsync(out.fileno())
+    os.replace(temporary, folder / "metadata.json")
+
+
+# ---------------------------------------------------------------------------------------------- zips
+def _zip_entries(name: str, data: bytes, limits: UploadLimits) -> tuple[list[tuple[str, bytes]], list[FileMessage]]:
+    """A zip's article entries as (display name, bytes), and a message per refused entry.
+
+    A zip bomb (too many entries, too large unpacked, too high a ratio) gives no entries and one message.
+    """
+    refused: list[FileMessage] = []
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        infos = archive.infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError) as err:
+        return [], [FileMessage(name, False, f"refused: not a readable zip ({err})")]
+    files = [i for i in infos if not i.is_dir()]
+    if len(files) > limits.max_zip_entries:
+        return [], [FileMessage(name, False, f"refused: the zip has {len(files)} entries, over the limit of "
+                                             f"{limits.max_zip_entries}")]
+    declared = sum(i.file_size for i in files)
+    if declared > limits.max_unzipped_bytes:
+        return [], [FileMessage(name, False, f"refused as a zip bomb: it unpacks to {_mb(declared)}, over the "
+                                             f"{_mb(limits.max_unzipped_bytes)} limit")]
+    if declared > 1_048_576 and declared / max(1, len(data)) > limits.max_zip_ratio:
+        return [], [FileMessage(name, False, f"refused as a zip bomb: it unpacks {declared / max(1, len(data)):,.0f} "
+                                             f"times its size (limit {limits.max_zip_ratio:g}x)")]
+    entries: list[tuple[str, bytes]] = []
+    unpacked = 0
+    for info in files:
+        shown = f"{name}/{info.filename}"
+        parts = info.filename.replace("\\", "/").split("/")
+        mode = info.external_attr >> 16
+        if info.filename.startswith(("/", "\\")) or re.match(r"^[A-Za-z]:", info.filename) or ".." in parts:
+            refused.append(FileMessage(shown, False, "refused: its path leaves the zip's folder (absolute or '..')"))
+            continue
+        if stat.S_ISLNK(mode):
+            refused.append(FileMessage(shown, False, "refused: a symbolic link, not a file"))
+            continue
+        if parts[0] == "__MACOSX" or parts[-1].startswith("."):
+            refused.append(FileMessage(shown, False, "skipped: a hidden or macOS resource file"))
+            continue
+        if info.flag_bits & 0x1:
+            refused.append(FileMessage(shown, False, "refused: the entry is encrypted"))
+            continue
+        if _suffix(info.filename) == ZIP_SUFFIX:
+            refused.append(FileMessage(shown, False, "refused: zips inside zips are not opened"))
+            continue
+        if info.file_size > limits.max_file_bytes:
+            refused.append(FileMessage(shown, False, f"refused: {_mb(info.file_size)}, over the "
+                                                     f"{_mb(limits.max_file_bytes)} limit per file"))
+            continue
+        try:
+            content = _read_bounded(archive, info, min(limits.max_file_bytes, info.file_size))
+        except _Inflated:
+            return [], [FileMessage(name, False, f"refused as a zip bomb: {info.filename} inflates past its "
+                                                 f"declared size")]
+        except (zipfile.BadZipFile, OSError, RuntimeError, ValueError, EOFError) as err:
+            refused.append(FileMessage(shown, False, f"refused: the entry cannot be unpacked ({err})"))
+            continue
+        unpacked += len(content)
+        if unpacked > limits.max_unzipped_bytes:
+            return [], [FileMessage(name, False, f"refused as a zip bomb: it unpacks past the "
+                                                 f"{_mb(limits.max_unzipped_bytes)} limit")]
+        if content.startswith(ZIP_MAGIC):
+            refused.append(FileMessage(shown, False, "refused: zips inside zips are not opened"))
+            continue
+        entries.append((shown, content))
+    return entries, refused
+
+
+class _Inflated(Exception):
+    pass
+
+
+def _read_bounded(archive: zipfile.ZipFile, info: zipfile.ZipInfo, limit: int) -> bytes:
+    """Read an entry, never more than ``limit`` bytes: a header that lies about the size cannot fill memory."""
+    chunks, total = [], 0
+    with archive.open(info) as handle:
+        while True:
+            chunk = handle.read(65536)
+            if not chunk:
+                break
+            total += len(chunk)
+            if total > limit:
+                raise _Inflated()
+            chunks.append(chunk)
+    return b"".join(chunks)
+
+
+# ---------------------------------------------------------------------------------------------- saving
+def save_uploads(files: Iterable[tuple[str, bytes] | FileMessage], uploads_dir: str | Path, *,
+                 metadata: dict | None = None, limits: UploadLimits = LIMITS,
+                 taken_ids: Iterable[str] = ()) -> UploadResult:
+    """Check and save uploaded files into ``uploads_dir``; one message per file (and per zip entry).
+
+    ``files`` are (name as given, bytes); a FileMessage among them (a file that could not even be read)
+    is passed through. ``metadata`` (from ``check_metadata``: published, title, url) is recorded for
+    each single-article file of this upload. ``taken_ids`` are article ids already used by other corpora:
+    a file whose id would clash is saved under a new name instead of being skipped by the build.
+    """
+    folder = Path(uploads_dir)
+    folder.mkdir(parents=True, exist_ok=True)
+    result = UploadResult()
+    staging = Path(tempfile.mkdtemp(prefix=f".{folder.name}.staging-", dir=folder.parent))
+    taken = set(taken_ids)
+    form_meta = dict(metadata or {})
+    meta_updates: dict[str, dict] = {}
+    count = 0
+    batch_bytes = 0
+    try:
+        with _folder_lock(folder):
+            queue_: list[tuple[str, bytes, bool] | FileMessage] = [
+                f if isinstance(f, FileMessage) else (f[0], f[1], False) for f in files]
+            position = 0
+            while position < len(queue_):
+                item = queue_[position]
+                position += 1
+                if isinstance(item, FileMessage):
+                    result.messages.append(item)
+                    continue
+                name, data, from_zip = item
+                safe = sanitise_name(name)
+                suffix = _suffix(safe)
+                if suffix == ZIP_SUFFIX and not from_zip:
+                    if len(data) > limits.max_file_bytes:
+                        result.messages.append(FileMessage(name, False, f"refused: {_mb(len(data))}, over the "
+                                                                        f"{_mb(limits.max_file_bytes)} limit per file"))
+                        continue
+                    entries, refused = _zip_entries(name, data, limits)
+                    result.messages.extend(refused)
+                    queue_[position:position] = [(n, d, True) for n, d in entries]
+                    continue
+                count += 1
+                if count > limits.max_files:
+                    result.messages.append(FileMessage(name, False, f"refused: over the limit of {limits.max_files} "
+                                                                    f"files per upload"))
+                    continue
+                message = _check_one(name, safe, data, limits, batch_bytes)
+                if message is not None:
+                    result.messages.append(message)
+                    continue
+                batch_bytes += len(data)
+                if safe.lower() in METADATA_NAMES:
+                    result.messages.append(_take_metadata_file(name, safe, data, staging, meta_updates))
+                    continue
+                result.messages.append(_save_one(name, safe, data, folder, staging, form_meta, taken, meta_updates))
+            if meta_updates:
+                _write_folder_metadata(folder, meta_updates)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return result
+
+
+def _check_one(name: str, safe: str, data: bytes, limits: UploadLimits, batch_bytes: int) -> FileMessage | None:
+    suffix = _suffix(safe)
+    if safe.lower() not in METADATA_NAMES and suffix not in ARTICLE_SUFFIXES and suffix not in TABLE_SUFFIXES:
+        return FileMessage(name, False, f"refused: not an article file (expected {', '.join(ACCEPTED_SUFFIXES)})")
+    if len(data) > limits.max_file_bytes:
+        return FileMessage(name, False, f"refused: {_mb(len(data))}, over the {_mb(limits.max_file_bytes)} limit "
+                                        f"per file")
+    if batch_bytes + len(data) > limits.max_batch_bytes:
+        return FileMessage(name, False, f"refused: the upload would pass {_mb(limits.max_batch_bytes)} in all")
+    return None
+
+
+def _take_metadata_file(name: str, safe: str, data: bytes, staging: Path,
+                        meta_updates: dict[str, dict]) -> FileMessage:
+    """An uploaded metadata.json/.csv: its rows become metadata of the uploads corpus."""
+    from dashboard.corpus import read_metadata
+
+    folder = Path(tempfile.mkdtemp(dir=staging))
+    (folder / safe.lower()).write_bytes(data)
+    problems: list[LoadProblem] = []
+    rows = read_metadata(folder, problems)
+    if problems or not rows:
+        why = problems[0].problem if problems else "no rows with an 'id'"
+        return FileMessage(name, False, f"refused: metadata not readable ({why})")
+    for article_id, row in rows.items():
+        meta = {k: row[k] for k in ("published", "title", "url", "outlet") if row.get(k)}
+        meta_updates[safe_id(article_id)] = {**meta_updates.get(safe_id(article_id), {}), **meta}
+    return FileMessage(name, True, f"metadata for {len(rows)} article(s) recorded")
+
+
+def _save_one(name: str, safe: str, data: bytes, folder: Path, staging: Path, form_meta: dict,
+              taken: set[str], meta_updates: dict[str, dict]) -> FileMessage:
+    staged = Path(tempfile.mkdtemp(dir=staging)) / safe
+    staged.write_bytes(data)
+    articles, problems = read_article_file(staged, form_meta or None)
+    if not articles:
+        why = "; ".join(_strip_path(p, staged) for p in problems) or "nothing to load"
+        return FileMessage(name, False, f"refused: {why}")
+    digest = content_hash(data)
+    single = _suffix(safe) in ARTICLE_SUFFIXES
+    for candidate in _names(safe):
+        target = folder / candidate
+        if target.exists():
+            with contextlib.suppress(OSError):
+                if content_hash(target.read_bytes()) == digest:
+                    return FileMessage(name, True, f"already uploaded as {candidate}; not added again")
+            continue
+        if single and safe_id(Path(candidate).stem) in taken:
+            continue  # the article id is used by another corpus: the build would skip it as a duplicate
+        try:
+            os.link(staged, target)  # fails if the name was taken meanwhile: never overwrites
+        except FileExistsError:
+            continue
+        break
+    else:
+        return FileMessage(name, False, "refused: no free file name left for it in the uploads folder")
+    ids = (safe_id(target.stem),) if single else tuple(a.id for a in articles)
+    taken.update(ids)
+    if single and form_meta:
+        meta_updates[ids[0]] = dict(form_meta)
+    renamed = f" (a different {safe} is there already)" if candidate != safe else ""
+    warnings = "".join(f"; {_strip_path(p, staged)}" for p in problems)
+    what = f"{len(articles)} article{'s' if len(articles) != 1 else ''}"
+    return FileMessage(name, True, f"saved as {candidate}{renamed} ({what}){warnings}", candidate, ids)
+
+
+def _names(safe: str) -> Iterator[str]:
+    stem, suffix = Path(safe).stem, Path(safe).suffix
+    yield safe
+    for n in range(2, 1000):
+        yield f"{stem}-{n}{suffix}"
+
+
+def _strip_path(problem: LoadProblem, staged: Path) -> str:
+    """A loader problem without the staging path (the user knows the file by its own name)."""
+    where = problem.path.replace(str(staged), "").strip()
+    return f"{where} {problem.problem}".strip() if where else problem.problem
+
+
+# ---------------------------------------------------------------------------------------------- inputs
+def files_from_paths(paths: Iterable[str | Path]) -> Iterator[tuple[str, bytes] | FileMessage]:
+    """Files, folders (every file inside, recursively) and zips named on the command line."""
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            inside = sorted(p for p in path.rglob("*") if p.is_file() and not p.name.startswith("."))
+            if not inside:
+                yield FileMessage(str(path), False, "refused: the folder has no files")
+            for file in inside:
+                yield from _read_path(file)
+        elif path.exists():
+            yield from _read_path(path)
+        else:
+            yield FileMessage(str(path), False, "refused: no such file or folder")
+
+
+def _read_path(path: Path) -> Iterator[tuple[str, bytes] | FileMessage]:
+    try:
+        size = path.stat().st_size
+        if size > LIMITS.max_file_bytes:  # do not read a huge file only to refuse it
+            yield FileMessage(str(path), False, f"refused: {_mb(size)}, over the {_mb(LIMITS.max_file_bytes)} "
+                                                f"limit per file")
+            return
+        yield str(path), path.read_bytes()
+    except OSError as err:
+        yield FileMessage(str(path), False, f"refused: not readable ({err.strerror or err})")
+
+
+def files_from_browser(contents, filenames, max_bytes: int = LIMITS.max_file_bytes) -> list[tuple[str, bytes] | FileMessage]:
+    """``dcc.Upload``'s ``contents`` (data URLs, base64) and ``filename`` lists as (name, bytes)."""
+    if isinstance(contents, str):
+        contents, filenames = [contents], [filenames]
+    if not isinstance(contents, list):
+        return []
+    names = filenames if isinstance(filenames, list) else []
+    out: list[tuple[str, bytes] | FileMessage] = []
+    for content, name in itertools.zip_longest(contents, names[:len(contents)]):
+        shown = str(name or "unnamed file")
+        if not isinstance(content, str) or "," not in content:
+            out.append(FileMessage(shown, False, "refused: the browser sent no readable content"))
+            continue
+        encoded = content.split(",", 1)[1]
+        if len(encoded) * 3 // 4 > max_bytes:
+            out.append(FileMessage(shown, False, f"refused: {_mb(len(encoded) * 3 // 4)}, over the "
+                                                 f"{_mb(max_bytes)} limit per file"))
+            continue
+        try:
+            out.append((shown, base64.b64decode(encoded, validate=True)))
+        except (binascii.Error, ValueError):
+            out.append(FileMessage(shown, False, "refused: the browser sent damaged content (not base64)"))
+    return out
+
+
+# ---------------------------------------------------------------------------------------------- rebuilding
+def store_article_ids(store: str | Path, except_folder: str | Path | None = None) -> set[str]:
+    """Article ids in the store that come from somewhere other than ``except_folder``."""
+    from dashboard.store import read_articles
+
+    skip = str(Path(except_folder).resolve()) if except_folder else None
+    ids = set()
+    for row in read_articles(store):
+        path = str(Path(row.get("path") or "").resolve()) if row.get("path") else ""
+        if skip and path.startswith(skip + os.sep):
+            continue
+        ids.add(row["id"])
+    return ids
+
+
+def rebuild(store: str | Path, corpora: list[str | Path], *,
+            on_progress: Callable[[int, int], None] | None = None, wait_s: float = 120.0):
+    """Rebuild the store incrementally from the corpus folders, re-applying the corrections log.
+
+    ``on_progress(done, total)`` is called as new articles are analysed (cached ones are not counted).
+    When another build holds the store's lock, waits for it (up to ``wait_s``) instead of failing.
+    """
+    from dashboard.build import ARTICLE_TIME_LIMIT_S, analyse_to_result, build_store
+    from dashboard.corrections import CorrectionHook
+    from dashboard.store import StoreError
+
+    folders = [Path(c) for c in dict.fromkeys(str(c) for c in corpora) if Path(c).is_dir()]
+    if not folders:
+        raise StoreError(f"no corpus folder to build from ({', '.join(str(c) for c in corpora)})")
+
+    def analyse_many(articles):
+        total = len(articles)
+        if on_progress:
+            on_progress(0, total)
+        for done, article in enumerate(articles, 1):
+            try:
+                outcome = analyse_to_result(article, ARTICLE_TIME_LIMIT_S)
+            except (KeyboardInterrupt, SystemExit):
+                raise
+            except Exception as err:  # one broken article never stops a build
+                outcome = err
+            if on_progress:
+                on_progress(done, total)
+            yield article, outcome
+
+    corpus = folders[0] if len(folders) == 1 else folders
+    deadline = time.monotonic() + wait_s
+    while True:
+        try:
+            return build_store(corpus, store, progress=False, analyse_many=analyse_many,
+                               corrections=CorrectionHook(store))
+        except StoreError as err:
+            if "another build" not in str(err) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.5)
+
+
+# ---------------------------------------------------------------------------------------------- background jobs
+@dataclass
+class Job:
+    """One background task of the app: an upload (save + rebuild) or a rebuild after a correction."""
+
+    id: str
+    kind: str  # upload | rebuild
+    state: str = "queued"  # queued | saving | analysing | writing | done | failed
+    done: int = 0
+    total: int = 0
+    messages: list[FileMessage] = field(default_factory=list)
+    article_ids: list[str] = field(default_factory=list)
+    summary: str = ""
+    error: str = ""
+    events_before: int | None = None
+    events_after: int | None = None
+    finished_at: float | None = None
+
+    @property
+    def finished(self) -> bool:
+        return self.state in ("done", "failed")
+
+    @property
+    def percent(self) -> int:
+        if self.state in ("queued", "saving"):
+            return 5 if self.state == "saving" else 0
+        if self.state == "writing":
+            return 95
+        if self.finished:
+            return 100
+        return 10 + int(80 * self.done / self.total) if self.total else 50
+
+
+class JobRunner:
+    """Runs uploads and rebuilds one after another on a background thread, so the app stays responsive
+    and two rebuilds of the same store never race. ``on_rebuilt`` is called after each successful
+    rebuild (the app reloads its events there)."""
+
+    def __init__(self, store: str | Path, corpora: list[str | Path], uploads_dir: str | Path | None = None, *,
+                 limits: UploadLimits = LIMITS, on_rebuilt: Callable[[], None] | None = None):
+        self.store = Path(store)
+        self.corpora = [Path(c) for c in corpora]
+        self.uploads_dir = Path(uploads_dir) if uploads_dir else None
+        if self.uploads_dir and self.uploads_dir not in self.corpora:
+            self.corpora.append(self.uploads_dir)
+        self.limits = limits
+        self.on_rebuilt = on_rebuilt
+        self._jobs: dict[str, Job] = {}
+        self._lock = threading.Lock()
+        self._queue: queue.Queue = queue.Queue()
+        self._thread = threading.Thread(target=self._work, name="upload-jobs", daemon=True)
+        self._thread.start()
+
+    def submit_upload(self, files: list, metadata: dict | None = None) -> Job:
+        return self._submit(Job(id=uuid.uuid4().hex[:12], kind="upload"), (files, metadata or {}))
+
+    def submit_rebuild(self) -> Job:
+        return self._submit(Job(id=uuid.uuid4().hex[:12], kind="rebuild"), None)
+
+    def _submit(self, job: Job, payload) -> Job:
+        with self._lock:
+            self._jobs[job.id] = job
+            for old in [j for j in self._jobs.values() if j.finished and j.finished_at
+                        and j.finished_at < time.time() - 3600]:
+                del self._jobs[old.id]
+        self._queue.put((job, payload))
+        return job
+
+    def job(self, job_id: str | None) -> Job | None:
+        with self._lock:
+            return self._jobs.get(job_id or "")
+
+    def wait(self, job_id: str, timeout: float = 300.0) -> Job:
+        """Block until a job finishes (for tests and the CLI)."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            job = self.job(job_id)
+            if job is None or job.finished:
+                return job
+            time.sleep(0.1)
+        raise TimeoutError(f"job {job_id} still running after {timeout} s")
+
+    def _work(self) -> None:
+        while True:
+            job, payload = self._queue.get()
+            try:
+                self._run(job, payload)
+            except Exception as err:  # a failed job is reported, the runner keeps going
+                job.error = f"{type(err).__name__}: {err}"
+                job.state = "failed"
+            finally:
+                job.finished_at = time.time()
+
+    def _run(self, job: Job, payload) -> None:
+        from dashboard.store import read_manifest
+
+        job.events_before = read_manifest(self.store).get("n_events")
+        if job.kind == "upload":
+            files, metadata = payload
+            job.state = "saving"
+            result = save_uploads(files, self.uploads_dir, metadata=metadata, limits=self.limits,
+                                  taken_ids=store_article_ids(self.store, self.uploads_dir))
+            job.messages = result.messages
+            job.article_ids = result.article_ids
+            if not result.saved:
+                job.summary = "Nothing new to add."
+                job.events_after = job.events_before
+                job.state = "done"
+                return
+        job.state = "analysing"
+
+        def progress(done: int, total: int) -> None:
+            job.done, job.total = done, total
+            if total and done == total:
+                job.state = "writing"
+
+        report = rebuild(self.store, self.corpora, on_progress=progress)
+        job.events_after = report.events
+        job.summary = report.summary()
+        for problem in report.problems:
+            if job.kind == "upload" and self.uploads_dir and _inside(problem.path, self.uploads_dir):
+                job.messages.append(FileMessage(Path(problem.path.split(" line ")[0].split(" row ")[0]).name,
+                                                False, f"not loaded by the build: {problem.problem}"))
+        if self.on_rebuilt:
+            self.on_rebuilt()
+        job.state = "done"
+
+
+def _inside(path: str, folder: Path) -> bool:
+    with contextlib.suppress(OSError, ValueError):
+        return str(Path(path.split(" line ")[0].split(" row ")[0]).resolve()).startswith(str(folder.resolve()))
+    return False
