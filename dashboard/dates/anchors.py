@@ -86,6 +86,10 @@ _RANGE_PARTNER_YEAR = re.compile(
 _YEAR = re.compile(r"(?<![\d,.$])(1[0-9]\d\d|20\d\d)(?!\d|,\d)|\b\d{1,4}[^\S\n]?(B\.?C\.?)")
 
 
+# The narrative's reference is a date before the Common Era: what counts from it stays unresolved.
+ERA_BREAK = DateMention("", -1, -1, None, None, "year", "none", "era_break")
+
+
 @dataclass(frozen=True)
 class Resolution:
     start_date: dt.date | None
@@ -219,6 +223,7 @@ class Context:
         self._newlines = [m.start() for m in re.finditer("\n", text)]
         self.match_start = 0
         self.match_end = 0
+        self.era_break = -1  # where the last date before the Common Era was found
 
     # -- publication
     @property
@@ -247,7 +252,9 @@ class Context:
 
     def previous(self) -> DateMention | None:
         """The previous resolved date in the text (whatever its anchor)."""
-        return self.mentions[-1] if self.mentions else None
+        if not self.mentions:
+            return ERA_BREAK if self.era_break >= 0 else None
+        return ERA_BREAK if self.mentions[-1].start < self.era_break else self.mentions[-1]
 
     def narrative_reference(self) -> DateMention | None:
         """The previous date, when the text is narrating a time other than its publication.
@@ -259,13 +266,18 @@ class Context:
         """
         if self.is_history:
             # A history names the publication's time only in passing, and a look back ("a year
-            # earlier", "the previous year") does not move the story: look past both.
+            # earlier", "the previous year") does not move the story: look past both. After a date
+            # before the Common Era ("in 480 BC"), the story is somewhere no calendar day can say.
             for index in range(len(self.mentions) - 1, -1, -1):
+                if self.mentions[index].start < self.era_break:
+                    return ERA_BREAK
                 previous = self.mentions[index]
                 if previous.anchor == "published":
                     continue
                 if previous.anchor == "text" and index > 0 and previous.start_date < self.mentions[index - 1].start_date \
                         and previous.rule in _LOOK_BACK_RULES:
+                    continue
+                if previous.granularity in ("year", "decade") and self._is_digression(index):
                     continue
                 return previous
             return None
@@ -277,6 +289,15 @@ class Context:
         if self.paragraph(previous.start) == self.paragraph(self.match_start):
             return previous
         return None
+
+    def _is_digression(self, index: int) -> bool:
+        """Whether a bare year interrupts a day-by-day story ("... declassified in 2005, revealed that
+        there was no attack on 4 August"): the dated story just before it is more than a year away."""
+        year = self.mentions[index].start_date.year
+        for earlier in reversed(self.mentions[max(0, index - 4):index]):
+            if earlier.granularity in ("day", "month", "range") and earlier.anchor != "published":
+                return abs(earlier.start_date.year - year) > 1
+        return False
 
     @property
     def is_history(self) -> bool:
@@ -374,6 +395,8 @@ def yearless(ctx: Context, make, unit: str, relative: str | None = None):
         reference = None  # "due to be published in May": the publication's time, not the story's
     if anchor_kind == "text":
         reference = ctx.previous()
+    if reference is ERA_BREAK:
+        return Resolution(None, None, "", "text")
     if reference is not None and reference.start_date is not None:
         pivot = reference.start_date
         candidates = [iv for iv in (make(y) for y in range(pivot.year - 1, pivot.year + 2)) if iv]
@@ -494,6 +517,8 @@ def weekday(groups, ctx, granularity):
     target = WEEKDAY_INDEX[groups["weekday"][:3].lower()]
     relative = (groups.get("relative") or "").lower()
     reference = ctx.narrative_reference()
+    if reference is ERA_BREAK:
+        return Resolution(None, None, "day", "text")
     if reference is not None and not relative and reference.granularity in ("day", "week"):
         # "On Monday" in a narrative: the first such weekday after the previous date.
         day = reference.start_date + dt.timedelta(days=(target - reference.start_date.weekday()) % 7)
@@ -721,6 +746,8 @@ def _relative_year(groups, ctx) -> tuple[int | None, str]:
     word = relative[-1] if relative else None
     if word is None:
         reference = ctx.narrative_reference()
+        if reference is ERA_BREAK:
+            return None, "text"
         if reference is not None:
             return reference.start_date.year, "text"
         pivot = ctx.publication_anchor("year")
@@ -730,6 +757,8 @@ def _relative_year(groups, ctx) -> tuple[int | None, str]:
     direction, anchor = DIRECTIONS[word]
     if anchor == "text":
         reference = ctx.previous()
+        if reference is ERA_BREAK:
+            return None, "text"
         if reference is not None:
             return reference.start_date.year + direction, "text"
         anchor = "published"

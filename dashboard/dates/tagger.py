@@ -19,6 +19,7 @@ from dashboard.records import DateMention, PublicationDate
 # A link, up to the first space or closing bracket: dates inside URLs are not mentions.
 URL = re.compile(r"(?:\b[a-z][a-z0-9+.-]{1,10}://|\bwww\.)[^\s\]\)>\"'<]{1,2000}", re.IGNORECASE)
 
+_BEFORE_COMMON_ERA = re.compile(r"\bB\.?C\.?")
 _BEFORE = {rule.name: re.compile(rule.before) for rule in RULES if rule.before}
 _NOT_AFTER = {rule.name: re.compile(rule.not_after) for rule in RULES if rule.not_after}
 
@@ -89,5 +90,7 @@ def tag_dates(text: str, published: PublicationDate,
         mentions.append(mention)
         if mention.resolved:
             ctx.mentions.append(mention)
+        elif _BEFORE_COMMON_ERA.search(mention.text):
+            ctx.era_break = start  # "480 BC": what follows cannot count from the dates before it
         taken_until = end
     return mentions
