@@ -1,0 +1,418 @@
+"""Find place names in text: capitalised spans matched against the gazetteer, minus what is not a place here.
+
+A span of capitalised words ("Deir ez-Zor", "Camp Bucca", "Kerman") is looked up longest-first. What is
+not a place in news is filtered by context, with general rules (no list of benchmark or seed names):
+
+- people: a title before the name ("Col. Ryan Dillon", "President Hollande"), a given name before it
+  ("Ryan Dillon"), an Arabic kunya or nisba ("Abu Omar", "al-Baghdadi" is someone from Baghdad),
+  speech verbs ("said Dillon", "Chad said"), and once a person is named, their surname on its own later;
+- organisations: a place followed by an organisation word ("The New York Times", "Syrian Observatory
+  for Human Rights") and operation names ("Operation Euphrates Shield");
+- ordinary words that are also small places ("May", "Hope", "Triangle" in "Aleppo-Hama-Raqqa Triangle"),
+  judged by their English word frequency;
+- adjectives of nationality count as their country only when they modify a noun ("Russian defenses",
+  "the eastern Syrian deserts"), not in names ("Syrian Democratic Forces").
+
+Everything here is linear in the text: one tokenising regex without nested quantifiers, dictionary look-ups.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from dashboard.places.gazetteer import Gazetteer, name_key
+
+# A word: letters/digits, with inner apostrophes (O'Hare, Iraq's); or a dotted abbreviation (U.S., D.C.).
+WORD = re.compile(r"(?:[A-Z]\.){2,}|[^\W_](?:\w|['’](?=\w))*")
+
+# Lower-case words that may sit inside a place name ("Bay of Islands", "Deir ez-Zor", "Abu al-Duhur").
+CONNECTORS = frozenset(
+    "of de del della di da do dos das du des la le les el al ad ar as ash az an at ez es et y upon on the "
+    "and bin ibn".split())
+ARABIC_ARTICLES = frozenset("al el ad ar as ash az an at ez es adh ath".split())
+# A name starting with these is a person ("Abu Bakr", "Umm Sayyaf", "Ibn Taymiyyah"), unless it is a known
+# place ("Abu Dhabi", "Abu Ghraib"), which the longest match finds first.
+PERSON_PARTICLES = frozenset("abu umm ibn bin bint ben".split())
+
+# Titles and roles before a name make it a person ("Gen. Paul J. Selva", "Colonel Dillon").
+TITLES = frozenset("""
+mr mrs ms miss dr prof president vice gen general col colonel lt lieutenant capt captain maj major sgt
+sergeant cpl corporal pvt private adm admiral cmdr commander sen senator rep representative gov governor
+secretary minister premier chancellor ambassador sheikh sheik shaykh king queen prince princess pope
+prophet imam mullah emir amir caliph judge justice officer chief director spokesman spokeswoman
+spokesperson ayatollah rev reverend father sister brother lord lady sir dame mayor dep deputy
+chairman chairwoman chair speaker councilman councilwoman councillor detective sheriff trooper
+coach pastor rabbi bishop cardinal archbishop saint st attorney professor analyst researcher
+correspondent reporter editor author writer founder leader commander-in-chief marshal ms.
+""".split()) - {"saint", "st"}
+SPEECH_VERBS = frozenset("said says say told tells added adds noted notes wrote writes asked asks "
+                         "explained explains according".split())
+# A place followed by one of these (in the same capitalised run) names an organisation, not the place.
+ORGANISATION_WORDS = frozenset("""
+times post journal herald tribune observer chronicle gazette telegraph guardian news daily press
+observatory institute institution project foundation council forces army navy front party brigade brigades
+battalion regiment division movement group company corp corporation inc ltd llc airlines airways
+bank fund network agency commission committee association union federation league club fc
+ministry embassy consulate media broadcasting radio television tv magazine review report monitor
+initiative watch alliance coalition organization organisation society academy
+""".split())
+OPERATION_WORDS = frozenset("operation battle siege campaign offensive".split())
+MONTHS_AND_DAYS = frozenset("""
+january february march april may june july august september october november december
+jan feb mar apr jun jul aug sep sept oct nov dec monday tuesday wednesday thursday friday saturday sunday
+""".split())
+# Nouns after an adjective of nationality that make it a place ("the eastern Syrian deserts").
+PLACE_NOUNS = frozenset("""
+border borders frontier desert deserts countryside territory territories city cities town towns village
+villages province provinces region regions coast coastline capital soil side land lands mainland
+countries country state states waters airspace mountains highlands plains heartland interior north south
+east west north-east north-west south-east south-west northeast northwest southeast southwest
+""".split())
+# Lower-case words after a name that say what kind of place it is ("Anbar province", "al-Hol camp").
+KIND_WORDS = frozenset("""
+province governorate state region district county parish oblast prefecture department territory camp
+prison jail base airbase airfield border crossing river valley dam desert deserts mountains mountain lake
+oilfield oil field refinery airport plains plain forest city town village
+""".split())
+COMMON_WORD_ZIPF = 3.6  # "triangle" 3.9, "mosul" 3.3: above this a capitalised word may just be a word
+VERY_COMMON_ZIPF = 4.5  # "hope" 5.4, "police" 5.3
+
+STRONG_FEATURES = frozenset({"country", "continent", "admin1", "region", "sea", "river", "desert"})
+
+
+@dataclass(frozen=True)
+class Token:
+    start: int
+    end: int
+    text: str
+
+    @property
+    def lower(self) -> str:
+        return self.text.lower()
+
+    @property
+    def capitalised(self) -> bool:
+        return self.text[0].isupper()
+
+
+@dataclass
+class Match:
+    """A span the gazetteer knows, with the entries it could be (most populous first)."""
+
+    start: int
+    end: int
+    text: str
+    entries: tuple[int, ...]
+    kind: str = "name"  # name | demonym
+    key: str = ""
+    qualifier: "Match | None" = None  # "Iran" in "Kerman, Iran"
+    notes: list[str] = field(default_factory=list)
+
+
+def _tokens(text: str, start: int, end: int) -> list[Token]:
+    return [Token(m.start(), m.end(), m.group()) for m in WORD.finditer(text, start, end)]
+
+
+def _strip_possessive(text: str) -> str:
+    if text.endswith(("'s", "’s")):
+        return text[:-2]
+    if text.endswith(("s'", "s’")):
+        return text[:-1]
+    return text
+
+
+def _joined(text: str, left: Token, right: Token) -> bool:
+    """Two tokens belong to one name when only a space or a hyphen separates them."""
+    gap = text[left.end:right.start]
+    return gap in (" ", "-", "‑", "–") or (0 < len(gap) <= 2 and gap.strip(" -") == "")
+
+
+def _runs(text: str, tokens: list[Token]) -> list[tuple[int, int]]:
+    """Maximal stretches of capitalised tokens, allowing lower-case connectors inside them."""
+    runs = []
+    i, n = 0, len(tokens)
+    while i < n:
+        token = tokens[i]
+        starts_run = token.capitalised or (
+            token.lower in ARABIC_ARTICLES and i + 1 < n and tokens[i + 1].capitalised
+            and _joined(text, token, tokens[i + 1]))
+        if not starts_run:
+            i += 1
+            continue
+        j = i + 1
+        while j < n and _joined(text, tokens[j - 1], tokens[j]):
+            if tokens[j].capitalised:
+                j += 1
+            elif tokens[j].lower in CONNECTORS and j + 1 < n and tokens[j + 1].capitalised \
+                    and _joined(text, tokens[j], tokens[j + 1]):
+                j += 2
+            else:
+                break
+        runs.append((i, j))
+        i = j
+    return runs
+
+
+class Recogniser:
+    """Finds place-name matches in one document."""
+
+    MAX_WORDS = 7
+
+    def __init__(self, gazetteer: Gazetteer, demonyms: bool = True):
+        self.gazetteer = gazetteer
+        self.demonyms = demonyms
+
+    # ---------------------------------------------------------------------------------------- helpers
+    def _lookup(self, text: str) -> tuple[str, tuple[int, ...]]:
+        key = name_key(_strip_possessive(text))
+        return key, self.gazetteer.lookup(key) if len(key) >= 2 else ()
+
+    def _is_given_name(self, token: Token) -> bool:
+        return token.capitalised and token.lower in self.gazetteer.given_names
+
+    def _best_feature(self, entries: tuple[int, ...]) -> str:
+        return self.gazetteer.features[entries[0]] if entries else ""
+
+    def _is_strong(self, entries: tuple[int, ...]) -> bool:
+        g = self.gazetteer
+        return any(g.features[e] in STRONG_FEATURES or g.populations[e] >= 1_000_000
+                   or g.sources[e].startswith("curated") for e in entries[:3])
+
+    # --------------------------------------------------------------------------------------- the scan
+    def find(self, text: str, spans) -> list[Match]:
+        regions = [(0, len(text))] if spans is None else [(max(0, a), min(len(text), b)) for a, b in spans]
+        surnames: set[str] = set()
+        prepared = []
+        for start, end in regions:
+            if end <= start:
+                continue
+            tokens = _tokens(text, start, end)
+            runs = _runs(text, tokens)
+            prepared.append((start, tokens, runs))
+            for run in runs:
+                self._note_people(text, tokens, run, surnames, start)
+        matches: list[Match] = []
+        for start, tokens, runs in prepared:
+            for run in runs:
+                matches.extend(self._match_run(text, tokens, run, surnames, start))
+        _attach_qualifiers(text, matches, self.gazetteer)
+        return matches
+
+    def _previous_word(self, tokens: list[Token], i: int) -> Token | None:
+        return tokens[i - 1] if i > 0 else None
+
+    def _sentence_initial(self, text: str, tokens: list[Token], i: int, region_start: int) -> bool:
+        if i == 0:
+            return True
+        gap = text[tokens[i - 1].end:tokens[i].start]
+        return any(ch in gap for ch in ".!?:\n\"“”‘'—|•") or tokens[i - 1].text.isdigit()
+
+    def _title_before(self, text: str, tokens: list[Token], i: int) -> bool:
+        """A title or role word right before token i ("Gen. Selva", "Defense Secretary Jim Mattis")."""
+        if i == 0:
+            return False
+        before = tokens[i - 1]
+        gap = text[before.end:tokens[i].start]
+        if gap.strip(" .,") or "\n" in gap:
+            return False
+        if before.lower in TITLES:
+            return True
+        # "Paul J. Selva": an initial before the name
+        return len(before.text) == 1 and before.text.isupper() and gap.startswith(".")
+
+    def _note_people(self, text, tokens, run, surnames, region_start) -> None:
+        """Remember the surnames of people named in the document, to block them when they recur alone."""
+        i, j = run
+        words = [t for t in tokens[i:j] if t.lower not in CONNECTORS or t.capitalised]
+        if not words:
+            return
+        person = self._title_before(text, tokens, i)
+        first = tokens[i]
+        if not person and len(words) >= 2:
+            if self._is_given_name(first) and not self._multiword_place_at(text, tokens, i, j):
+                person = True
+            elif first.lower in PERSON_PARTICLES and not self._multiword_place_at(text, tokens, i, j):
+                person = True
+        if person and len(words) >= 1:
+            last = tokens[j - 1]
+            surnames.add(name_key(_strip_possessive(last.text)))
+            if j - 2 >= i and tokens[j - 2].lower in ARABIC_ARTICLES:
+                surnames.add(name_key(tokens[j - 2].text + _strip_possessive(last.text)))
+
+    def _multiword_place_at(self, text, tokens, i, j) -> bool:
+        for k in range(min(j, i + self.MAX_WORDS), i + 1, -1):
+            _, entries = self._lookup(text[tokens[i].start:tokens[k - 1].end])
+            if entries:
+                return True
+        return False
+
+    def _match_run(self, text, tokens, run, surnames, region_start) -> list[Match]:
+        i, j = run
+        out: list[Match] = []
+        run_words = [t for t in tokens[i:j] if t.capitalised]
+        first = tokens[i]
+        previous = self._previous_word(tokens, i)
+        # A whole run that names a person or an operation holds no place.
+        if previous is not None and previous.lower in OPERATION_WORDS and previous.capitalised \
+                and _joined(text, previous, first):
+            return out
+        if first.lower in OPERATION_WORDS and len(run_words) >= 2:
+            return out
+        titled = self._title_before(text, tokens, i)
+        k = i
+        while k < j:
+            token = tokens[k]
+            if token.lower in CONNECTORS and not (token.lower in ARABIC_ARTICLES and k + 1 < j):
+                k += 1
+                continue
+            found = None
+            for m in range(min(j, k + self.MAX_WORDS), k, -1):
+                last = tokens[m - 1]
+                if not last.capitalised:
+                    continue
+                key, entries = self._lookup(text[token.start:last.end])
+                if not entries and token.lower in ARABIC_ARTICLES:
+                    key, entries = self._lookup(text[tokens[k + 1].start:last.end])
+                if entries:
+                    found = (m, key, entries)
+                    break
+            if found is None:
+                k += 1
+                continue
+            m, key, entries = found
+            end = _end_without_possessive(text, tokens[m - 1])
+            # "Anbar province", "al-Hol camp", "Tanf border crossing": a kind-of-place word after the name.
+            for extra in (2, 1):
+                if m + extra <= len(tokens) and tokens[m].lower in KIND_WORDS and \
+                        all(_joined(text, tokens[x - 1], tokens[x]) for x in range(m, m + extra)) and \
+                        tokens[m - 1].text == _strip_possessive(tokens[m - 1].text):
+                    longer_key, longer = self._lookup(text[token.start:tokens[m + extra - 1].end])
+                    if longer:
+                        key, entries, end = longer_key, longer, _end_without_possessive(text, tokens[m + extra - 1])
+                        break
+            match = Match(token.start, end, "", entries, key=key)
+            match.text = text[match.start:match.end]
+            if self._keep(text, tokens, run, k, m, match, surnames, titled, region_start):
+                out.append(match)
+            k = m
+        if self.demonyms and not out:
+            out.extend(self._demonyms(text, tokens, run))
+        return out
+
+    def _keep(self, text, tokens, run, k, m, match, surnames, titled, region_start) -> bool:
+        """The context rules: is this gazetteer match a place here?"""
+        i, j = run
+        g = self.gazetteer
+        entries = match.entries
+        words = [t for t in tokens[k:m] if t.capitalised]
+        single = len(words) == 1
+        word = words[0] if words else tokens[k]
+        strong = self._is_strong(entries)
+        curated_or_country = any(g.features[e] in ("country", "continent") or g.sources[e].startswith("curated")
+                                 for e in entries[:3])
+        # Abbreviations and all-capital words: only the known ones (US, UK, UAE; curated like FATA).
+        if single and word.text.isupper() and len(word.text) > 1:
+            if not curated_or_country:
+                return False
+        if single and len(match.key) <= 2 and not word.text.replace(".", "").isupper():
+            return False
+        # Inside a person's name.
+        if titled and k <= i + 2:
+            return False
+        first = tokens[i]
+        run_words = [t for t in tokens[i:j] if t.capitalised]
+        if len(run_words) >= 2 and (self._is_given_name(first) or first.lower in PERSON_PARTICLES) \
+                and not self._multiword_place_at(text, tokens, i, j):
+            # "Ryan Dillon", "Abu Omar", "Chad Johnson", "Paris Hilton" -- but "Jordan Valley",
+            # "Georgia Senate": a country or state before an ordinary word is still the place.
+            second = run_words[1]
+            place_first = k == i and g.features[entries[0]] in ("country", "admin1", "continent")
+            if not (place_first and (g.word_frequency.get(second.lower, 0) >= 4.0
+                                     or second.lower in ORGANISATION_WORDS)):
+                return False
+        key_words = {name_key(_strip_possessive(t.text)) for t in words}
+        if single and (match.key in surnames or key_words & surnames):
+            return False
+        # Nisba: "al-Baghdadi" (from Baghdad), "al-Masri", "Tikriti".
+        if words and words[-1].text.lower().endswith("i") and tokens[k].lower in ARABIC_ARTICLES:
+            stem = name_key(_strip_possessive(words[-1].text))[:-1]
+            if len(stem) >= 3 and g.lookup(stem):
+                return False
+        # Organisation words after the place in the same run.
+        for t in tokens[m:j]:
+            if t.capitalised and t.lower in ORGANISATION_WORDS:
+                return False
+        if m < len(tokens) and m == j:
+            after = tokens[m]
+            if after.lower in ORGANISATION_WORDS and after.capitalised:
+                return False
+        # Speech: "said Dillon", "Chad said".
+        before = tokens[k - 1] if k > 0 else None
+        after = tokens[m] if m < len(tokens) else None
+        spoke = (before is not None and before.lower in SPEECH_VERBS and k == i) or \
+                (after is not None and after.lower in SPEECH_VERBS and m == j)
+        if spoke and single:
+            if self._is_given_name(word) or not strong:
+                return False
+        # Ordinary words.
+        if single:
+            lower = word.lower
+            if lower in MONTHS_AND_DAYS:
+                return False
+            zipf = g.word_frequency.get(match.key, 0.0)
+            if zipf >= COMMON_WORD_ZIPF:
+                big = max(g.populations[e] for e in entries[:3])
+                if not strong:
+                    if len([t for t in tokens[i:j] if t.capitalised]) > 1:
+                        return False  # "Triangle" in "Aleppo-Hama-Raqqa Triangle"
+                    if self._sentence_initial(text, tokens, k, region_start):
+                        return False
+                    if zipf >= VERY_COMMON_ZIPF and big < 200_000:
+                        return False
+                elif self._sentence_initial(text, tokens, k, region_start) and zipf >= 5.0 \
+                        and g.features[entries[0]] not in ("country", "continent"):
+                    return False
+        return True
+
+    def _demonyms(self, text, tokens, run) -> list[Match]:
+        """'Russian defenses', 'the eastern Syrian deserts', 'European countries' -> the country/region."""
+        i, j = run
+        g = self.gazetteer
+        out = []
+        for k in range(i, j):
+            token = tokens[k]
+            two = None
+            if k + 1 < j:
+                two = f"{token.text} {tokens[k + 1].text}".lower()
+            if two and two in g.demonyms and k + 2 == j:
+                start, end, entry = token.start, tokens[k + 1].end, g.demonyms[two]
+                nxt = k + 2
+            elif token.lower in g.demonyms and k + 1 == j:
+                start, end, entry = token.start, token.end, g.demonyms[token.lower]
+                nxt = k + 1
+            else:
+                continue
+            if nxt >= len(tokens) or not _joined(text, tokens[nxt - 1], tokens[nxt]):
+                continue
+            following = tokens[nxt]
+            if following.capitalised or following.lower in CONNECTORS:
+                continue  # "Syrian Democratic Forces", "Iraqi and ..."
+            if k > i:
+                continue
+            out.append(Match(start, end, text[start:end], (entry,), kind="demonym", key=name_key(text[start:end]),
+                             notes=["place-noun" if following.lower in PLACE_NOUNS else "modifier"]))
+        return out
+
+
+def _end_without_possessive(text: str, token: Token) -> int:
+    stripped = _strip_possessive(token.text)
+    return token.start + len(stripped)
+
+
+def _attach_qualifiers(text: str, matches: list[Match], gazetteer: Gazetteer) -> None:
+    """'Kerman, Iran', 'Springfield, Illinois': the second name narrows the first."""
+    for a, b in zip(matches, matches[1:]):
+        gap = text[a.end:b.start]
+        if gap in (", ", ",", " , ") and b.kind == "name":
+            if any(gazetteer.features[e] in ("country", "admin1") for e in b.entries):
+                a.qualifier = b

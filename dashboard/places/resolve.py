@@ -1,0 +1,157 @@
+"""Choose, for each recognised name, which place it is, from the rest of the article.
+
+Each candidate gets a score: a prior (population on a log scale, and the kind of place: a country beats a
+village called "Georgia" in Illinois; a capital beats a state of the same name), plus what the article
+says: its countries and provinces (counted over all its mentions), a qualifier right after the name
+("Kerman, Iran", "Paris, Texas"), the article's first place (the dateline), and the distance to the other
+places it names (``geopy.distance``). Two passes: the first guesses every mention from its prior, the
+second rescores with the context those guesses give. One sense per article: the same name resolves the
+same way throughout.
+
+    >>> from dashboard.places import find_places
+    >>> [p.country_code for p in find_places("Palmyra's ruins lie in the Syrian desert near Homs.")][:1]
+    ['SY']
+    >>> [p.country_code for p in find_places("Palmyra, a village near Rochester in upstate New York.")][:1]
+    ['US']
+"""
+from __future__ import annotations
+
+import math
+from collections import Counter, defaultdict
+
+from geopy.distance import great_circle
+
+from dashboard.places.gazetteer import PRECISION_OF_FEATURE, Gazetteer
+from dashboard.places.recognise import Match
+from dashboard.records import PlaceCandidate, PlaceMention
+
+FEATURE_PRIOR = {"country": 2.5, "continent": 2.5, "capital": 1.0, "admin1": -0.3, "admin2": -1.0,
+                 "region": 1.0, "sea": 1.0, "river": 0.5}
+CURATED_PRIOR = 1.0
+COUNTRY_WEIGHT = 4.0  # times the share of the article's evidence in the candidate's country
+ADMIN1_WEIGHT = 1.5
+NEAR_KM, NEAR_BONUS = 150.0, 1.5
+AROUND_KM, AROUND_BONUS = 400.0, 0.6
+QUALIFIER_BONUS = 6.0
+MAX_ALTERNATIVES = 5
+
+
+def prior(g: Gazetteer, entry: int) -> float:
+    population = g.populations[entry]
+    score = math.log10(population + 10)
+    score += FEATURE_PRIOR.get(g.features[entry], 0.0)
+    if g.sources[entry].startswith("curated"):
+        score += CURATED_PRIOR
+    return score
+
+
+def _contains(g: Gazetteer, area: int, entry: int) -> bool:
+    """Whether entry lies in the country or first-level division ``area``."""
+    if g.features[area] == "country":
+        return g.country_codes[entry] == g.country_codes[area]
+    if g.features[area] == "admin1":
+        return bool(g.admin1[entry]) and g.admin1[entry] == g.admin1[area]
+    return False
+
+
+class Resolver:
+    def __init__(self, gazetteer: Gazetteer):
+        self.g = gazetteer
+
+    def resolve(self, matches: list[Match]) -> list[PlaceMention]:
+        if not matches:
+            return []
+        g = self.g
+        # One sense per article: group the mentions by their name key.
+        groups: dict[str, list[Match]] = defaultdict(list)
+        for match in matches:
+            groups[match.key].append(match)
+        choice = {key: self._byprior(group[0].entries) for key, group in groups.items()}
+        for qualified in (m for m in matches if m.qualifier is not None):
+            narrowed = [e for e in qualified.entries if any(_contains(g, q, e) for q in qualified.qualifier.entries)]
+            if narrowed:
+                choice[qualified.key] = max(narrowed, key=lambda e: prior(g, e))
+        scores: dict[str, dict[int, float]] = {}
+        for _ in range(2):
+            countries, admin1s = Counter(), Counter()
+            for key, group in groups.items():
+                entry = choice[key]
+                weight = len(group) ** 0.5 * (1.5 if g.features[entry] in ("country", "admin1") else 1.0)
+                if groups[key][0] is matches[0]:
+                    weight += 1.0  # the dateline or first place sets the scene
+                if g.country_codes[entry]:
+                    countries[g.country_codes[entry]] += weight
+                if g.admin1[entry]:
+                    admin1s[g.admin1[entry]] += weight
+                if g.features[entry] == "admin1":
+                    admin1s[g.admin1[entry]] += weight
+            points = {key: (g.lats[e], g.lons[e]) for key, e in choice.items()}
+            for key, group in groups.items():
+                scores[key] = self._score(key, group, choice, countries, admin1s, points)
+                choice[key] = max(scores[key], key=scores[key].get)
+        return [self._mention(match, choice[match.key], scores[match.key]) for match in matches]
+
+    def _byprior(self, entries: tuple[int, ...]) -> int:
+        return max(entries, key=lambda e: prior(self.g, e))
+
+    def _score(self, key, group, choice, countries, admin1s, points) -> dict[int, float]:
+        g = self.g
+        entries = group[0].entries
+        own = choice[key]
+        # The evidence without this name's own vote.
+        own_weight = len(group) ** 0.5
+        country_total = sum(countries.values()) - own_weight
+        qualifier_entries = [q for m in group if m.qualifier is not None for q in m.qualifier.entries]
+        others = [p for k, p in points.items() if k != key]
+        out = {}
+        for entry in entries:
+            score = prior(g, entry)
+            code = g.country_codes[entry]
+            if code and country_total > 0:
+                evidence = countries[code] - (own_weight if g.country_codes[own] == code else 0)
+                score += COUNTRY_WEIGHT * max(evidence, 0) / country_total
+            if g.admin1[entry] and g.features[entry] != "admin1":
+                evidence = admin1s[g.admin1[entry]] - (own_weight if g.admin1[own] == g.admin1[entry] else 0)
+                if evidence > 0:
+                    score += ADMIN1_WEIGHT
+            if qualifier_entries and any(_contains(g, q, entry) for q in qualifier_entries):
+                score += QUALIFIER_BONUS
+            if others and g.features[entry] not in ("country", "continent"):
+                nearest = min(great_circle((g.lats[entry], g.lons[entry]), p).km for p in others[:30])
+                if nearest <= NEAR_KM:
+                    score += NEAR_BONUS
+                elif nearest <= AROUND_KM:
+                    score += AROUND_BONUS
+            out[entry] = score
+        return out
+
+    def _mention(self, match: Match, entry: int, scores: dict[int, float]) -> PlaceMention:
+        g = self.g
+        ranked = sorted(scores, key=lambda e: -scores[e])
+        best = scores[entry]
+        runner_up = scores[ranked[1]] if len(ranked) > 1 else best - 5.0
+        confidence = round(1.0 / (1.0 + math.exp(-(best - runner_up))), 3)
+        feature = g.features[entry]
+        if feature == "capital":
+            feature = "city"
+        if match.kind == "demonym":
+            confidence = round(confidence * 0.8, 3)
+        alternatives = []
+        seen = {(round(g.lats[entry], 2), round(g.lons[entry], 2))}
+        for other in ranked:
+            where = (round(g.lats[other], 2), round(g.lons[other], 2))
+            if other == entry or where in seen:
+                continue
+            seen.add(where)
+            candidate = g.candidate(other)
+            alternatives.append(PlaceCandidate(
+                **{**candidate.__dict__,
+                   "distance_km": round(great_circle((g.lats[entry], g.lons[entry]), where).km, 1),
+                   "score": round(scores[other], 2)}))
+            if len(alternatives) >= MAX_ALTERNATIVES:
+                break
+        return PlaceMention(
+            text=match.text, start=match.start, end=match.end, name=g.names[entry], lat=g.lats[entry],
+            lon=g.lons[entry], country_code=g.country_codes[entry], feature=feature,
+            geonameid=g.geonameids[entry] or None, precision=PRECISION_OF_FEATURE.get(feature, "point"),
+            confidence=confidence, alternatives=tuple(alternatives))
