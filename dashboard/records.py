@@ -140,6 +140,8 @@ class PlaceCandidate:
     geonameid: int | None
     population: int = 0
     source: str = ""  # geonames | curated:<ref> | nominatim | photon ...
+    distance_km: float | None = None  # from the place the mention was resolved to (in alternatives)
+    score: float = 0.0  # how strongly the context favoured it (higher is better)
 
 
 @dataclass(frozen=True)
