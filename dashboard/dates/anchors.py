@@ -72,7 +72,8 @@ PART_WORDS = {"early": "early", "beginning": "early", "start": "early", "mid": "
 # Tense markers, nearest to the mention wins ("said Friday that it will ..." is past for Friday).
 _TENSE = re.compile(
     r"(?P<future>\b(?:(?:going|due|expected|set|scheduled|planning|plans?|intends?)[^\S\n]{1,3}to"
-    r"(?:[^\S\n]{1,3}be)?(?:[^\S\n]{1,3}[a-z]+ed)?|will|won['’]t|shall|planned|upcoming)\b|['’]ll\b)"
+    r"(?:[^\S\n]{1,3}be)?(?:[^\S\n]{1,3}[a-z]+ed)?|(?:will|won['’]t|shall)(?:[^\S\n]{1,3}(?:not|also|then|now|soon))?(?:[^\S\n]{1,3}be)?(?:[^\S\n]{1,3}[a-z]+)?"
+    r"|planned|upcoming)\b|['’]ll\b)"
     r"|(?P<past>\b(?:was|were|had|did|ago|said|told|held|took|began|fell|came|saw|went|left|led|fought|"
     r"won|lost|met|made|gave|sent|became|ran|struck|[a-z]{2,}ed)\b)"
     r"|(?P<present>(?:\b(?:has|have)|['’](?:s|ve))[^\S\n]{1,3}(?:\w+[^\S\n]{1,3})?\w+ed\b"
@@ -273,6 +274,8 @@ class Context:
                     return ERA_BREAK
                 previous = self.mentions[index]
                 if previous.anchor == "published":
+                    if self.paragraph(previous.start) == self.paragraph(self.match_start):
+                        return None  # "... said last week. In November, ...": the paragraph is in the present
                     continue
                 if previous.anchor == "text" and index > 0 and previous.start_date < self.mentions[index - 1].start_date \
                         and previous.rule in _LOOK_BACK_RULES:

@@ -172,7 +172,7 @@ SEASON_CONTEXT = (r"(?:\b(?:in|In|by|By|since|Since|until|Until|through|Through|
                   r"last|Last|next|Next|the|The|early|Early|late|Late|mid|Mid|its|their|his|her)[^\S\n]{1,3}|-)$")
 
 # "two days after the attack" counts from an event we cannot date; "a month earlier than usual" compares.
-OFFSET_NOT_AFTER = r"(?:[^\S\n]{1,3}(?:than|the|a|an|his|her|their|its|he|she|they|it|[A-Z0-9]))"
+OFFSET_NOT_AFTER = r"(?:[^\S\n]{1,3}than\b|(?<=after|efore)[^\S\n]{1,3}(?:the|a|an|his|her|their|its|he|she|they|it|[A-Z0-9]))"
 
 RULES: tuple[Rule, ...] = (
     # ---------------------------------------------------------------- day
@@ -182,7 +182,7 @@ RULES: tuple[Rule, ...] = (
          "calendar_date", (
              E("The attack began on 12 March 1944.", "2009-12-19", "12 March 1944", "1944-03-12"),
              E("Saturday 29/January/2022 - 01:40 PM", None, "Saturday 29/January/2022", "2022-01-29"),
-             E("It was signed on the 4th of July, 1776.", None, "4th of July, 1776", "1776-07-04"),
+             E("It was signed on the 4th of July, 1776.", None, "the 4th of July, 1776", "1776-07-04"),
          )),
     Rule("month_day_year", "day",
          rf"(?:(?P<weekday>{WEEKDAY}),?{SP})?(?P<month>{MONTH}){SP}(?P<day>{DAY})(?:,?{SP}|{SP}of{SP})(?P<year>{YEAR})",
@@ -292,7 +292,7 @@ RULES: tuple[Rule, ...] = (
                "2013-03-10..2013-03-16"),
              E("Talks resume next week.", "2018-02-04", "next week", "2018-02-11..2018-02-17"),
              E("The army regrouped in mid-May 1940; the following week it attacked.", None,
-               "the following week", None),
+               "the following week", "1940-05-26..1940-06-01"),
          ),
          not_after=r"(?:['’]s\b|[^\S\n]{1,3}of\b)"),
     Rule("weekend", "week",
@@ -305,7 +305,7 @@ RULES: tuple[Rule, ...] = (
     Rule("weeks_ago", "week",
          rf"(?:{APPROX})?(?P<number>{NUMBER}){SP}(?P<unit>weeks?){SP}(?P<direction>ago|earlier|later|before|after)\b",
          "offset", (
-             E("The offensive began two weeks ago.", "2018-02-04", "two weeks ago", "2018-01-14..2018-01-20"),
+             E("The offensive began two weeks ago.", "2018-02-04", "two weeks ago", "2018-01-21..2018-01-27"),
          ),
          not_after=OFFSET_NOT_AFTER),
     # ---------------------------------------------------------------- month
