@@ -79,10 +79,37 @@ _LAST_WORD = re.compile(r"([A-Za-z][A-Za-z.]*)\.$")
 MIN_REPEAT_CHARS = 12  # shorter lines ("Reuters", "FEB. 4, 2018") may legitimately recur... but see below
 
 
-def _blank(chars: list[str], start: int, end: int) -> None:
-    for i in range(start, end):
-        if chars[i] not in "\n\r":
-            chars[i] = " "
+_NOT_NEWLINE = re.compile(r"[^\n\r]")
+
+
+def apply_blanks(text: str, spans: list[tuple[int, int]], keep: dict[int, str] | None = None) -> str:
+    """``text`` with every span replaced by spaces (line breaks kept): same length, same offsets.
+    ``keep`` puts single stand-in characters back at given offsets (a line break for a block tag)."""
+    if not spans:
+        return text
+    pieces, pos = [], 0
+    for start, end in sorted(spans):
+        start = max(start, pos)
+        if end <= start:
+            continue
+        pieces.append(text[pos:start])
+        pieces.append(_NOT_NEWLINE.sub(" ", text[start:end]))
+        pos = end
+    pieces.append(text[pos:])
+    out = "".join(pieces)
+    if keep:
+        out = _put_chars(out, {i: ch for i, ch in keep.items() if 0 <= i < len(out)})
+    return out
+
+
+def _put_chars(text: str, chars: dict[int, str]) -> str:
+    pieces, pos = [], 0
+    for i in sorted(chars):
+        pieces.append(text[pos:i])
+        pieces.append(chars[i])
+        pos = i + 1
+    pieces.append(text[pos:])
+    return "".join(pieces)
 
 
 def _lines(text: str) -> list[tuple[int, int]]:
@@ -114,57 +141,61 @@ def boilerplate_reason(line: str) -> str | None:
     return None
 
 
-def _strip_markup(text: str, chars: list[str], skipped: list[Skipped], source_format: str) -> None:
-    is_html = source_format == "html" or (source_format in ("txt", "jsonl", "csv") and len(_HTML_HINT.findall(text[:20000])) >= 2)
+def _strip_markup(text: str, skipped: list[Skipped], source_format: str) -> str:
+    """Blank HTML tags, scripts, comments and entities, or Markdown marks and link targets."""
+    is_html = source_format == "html" or (
+        source_format in ("txt", "jsonl", "csv") and len(_HTML_HINT.findall(text[:20000])) >= 2)
     if is_html:
+        spans, keep = [], {}
         for pattern in (_HTML_DROP, _HTML_TAG):
             for m in pattern.finditer(text):
-                _blank(chars, m.start(), m.end())
+                spans.append((m.start(), m.end()))
                 skipped.append(Skipped(m.start(), m.end(), "markup"))
-                # a block tag ends a paragraph: keep a line break where it stood
                 if pattern is _HTML_TAG and _HTML_BLOCK_TAG.match(m.group()):
-                    chars[m.start()] = "\n"
+                    keep[m.start()] = "\n"  # a block tag ends a paragraph
         for m in _HTML_ENTITY.finditer(text):
-            # &amp; and friends: keep a one-character stand-in so words stay apart, offsets stay put
-            _blank(chars, m.start(), m.end())
-            chars[m.start()] = "&" if m.group() == "&amp;" else " "
-    if source_format == "md" or is_html is False and source_format == "md":
+            # &amp; and friends: a one-character stand-in keeps words apart and offsets put
+            spans.append((m.start(), m.end()))
+            if m.group() == "&amp;":
+                keep[m.start()] = "&"
+        text = apply_blanks(text, spans, keep)
+    elif source_format == "md":
         for pattern in (_MD_IMAGE, _MD_LINK_TARGET, _MD_MARKS, _MD_BRACKETS):
-            for m in pattern.finditer("".join(chars)):
-                _blank(chars, m.start(), m.end())
-                skipped.append(Skipped(m.start(), m.end(), "markup"))
+            spans = [(m.start(), m.end()) for m in pattern.finditer(text)]
+            skipped.extend(Skipped(a, b, "markup") for a, b in spans)
+            text = apply_blanks(text, spans)
+    return text
 
 
 def make_document(article: Article) -> Document:
     """Cut an article into content sentences, blanking what is not content (offsets never move)."""
     text = article.text
-    chars = list(text)
     skipped: list[Skipped] = []
-    _strip_markup(text, chars, skipped, article.source_format)
+    view = _strip_markup(text, skipped, article.source_format)
     # Links: a bare link line is skipped whole; a link inside prose is blanked (dates in URLs are not events).
-    for m in _URL.finditer(text):
-        _blank(chars, m.start(), m.end())
-        skipped.append(Skipped(m.start(), m.end(), "link"))
-    view = "".join(chars)
+    links = [(m.start(), m.end()) for m in _URL.finditer(text)]
+    skipped.extend(Skipped(a, b, "link") for a, b in links)
+    view = apply_blanks(view, links)
     seen_lines: set[str] = set()
+    line_spans = []
     for start, end in _lines(view):
         line = view[start:end]
         if not line.strip():
             continue
-        original = text[start:end]
-        if _BARE_LINK_LINE.match(original):
+        key = _normalise_line(line)
+        if key and len(key) >= MIN_REPEAT_CHARS and key in seen_lines:
+            reason = "repeat"  # a line seen before in this article is a pasted repeat: keep the first only
+        elif _BARE_LINK_LINE.match(text[start:end]):
             reason = "link"
         elif boilerplate_reason(line):
             reason = "boilerplate"
         else:
-            key = _normalise_line(line)
-            # A line seen before in this article is a pasted repeat: keep its first occurrence only.
-            reason = "repeat" if key and len(key) >= MIN_REPEAT_CHARS and key in seen_lines else None
-            seen_lines.add(key)
+            reason = None
+        seen_lines.add(key)
         if reason:
-            _blank(chars, start, end)
+            line_spans.append((start, end))
             skipped.append(Skipped(start, end, reason))
-    clean = "".join(chars)
+    clean = apply_blanks(view, line_spans)
     sentences = tuple(split_sentences(clean))
     skipped.sort(key=lambda s: (s.start, s.end))
     return Document(article=article, sentences=sentences, skipped=tuple(skipped),
@@ -173,23 +204,28 @@ def make_document(article: Article) -> Document:
 
 def _paragraphs(clean: str) -> list[tuple[int, int]]:
     """Paragraph spans: blank-line separated blocks; inside a block, each line is its own paragraph
-    unless the block is hard-wrapped prose (lines that end mid-sentence and continue lower-case)."""
-    paragraphs = []
-    for block in re.finditer(r"(?:[^\n]*\S[^\n]*(?:\n|$))+", clean):
-        lines = [(block.start() + m.start(), block.start() + m.end())
-                 for m in re.finditer(r"[^\n]+", block.group()) if m.group().strip()]
-        current = None
-        for start, end in lines:
-            line = clean[start:end]
-            joins = current is not None and _continues(clean[current[0]:current[1]], line)
-            if joins:
-                current = (current[0], end)
-            else:
-                if current:
-                    paragraphs.append(current)
-                current = (start, end)
-        if current:
-            paragraphs.append(current)
+    unless the block is hard-wrapped prose (lines that end mid-sentence and continue lower-case).
+    A plain scan over lines: no regex that could backtrack over long runs of blanked text."""
+    paragraphs: list[tuple[int, int]] = []
+    current: tuple[int, int] | None = None
+    for start, end in _lines(clean):
+        line = clean[start:end]
+        stripped = line.strip()
+        if not stripped:
+            if current:
+                paragraphs.append(current)
+            current = None
+            continue
+        start += len(line) - len(line.lstrip())
+        end -= len(line) - len(line.rstrip())
+        if current is not None and _continues(clean[current[0]:current[1]], clean[start:end]):
+            current = (current[0], end)
+        else:
+            if current:
+                paragraphs.append(current)
+            current = (start, end)
+    if current:
+        paragraphs.append(current)
     return paragraphs
 
 
