@@ -586,9 +586,9 @@ class RankedPlace:
 
 
 def place_candidates(query: str, near: tuple[float, float] | None = None, limit: int = 10) -> list[RankedPlace]:
-    """Gazetteer entries a typed name may mean, best first (the gazetteer's order: most populous),
-    each with its distance from ``near`` (the event's current point).
-
+    """Gazetteer entries a typed name may mean, best first, each with its distance from ``near`` (the
+    event's current point): entries whose name is the one typed, then the gazetteer's order (most
+    populous first). "Palmyra" puts Palmyra before Tadmur (the same town under its GeoNames name);
     "Raqqa, Syria" keeps the candidates in the named country first.
     """
     from geopy.distance import geodesic
@@ -606,6 +606,8 @@ def place_candidates(query: str, near: tuple[float, float] | None = None, limit:
         country = gazetteer.lookup(name_key(qualifier))
         codes = {gazetteer.country_codes[e] for e in country}
         entries.sort(key=lambda e: gazetteer.country_codes[e] not in codes)
+    typed = query.split(",")[0].strip().casefold()
+    entries.sort(key=lambda e: gazetteer.names[e].casefold() != typed)  # the name as typed first (stable sort)
     ranked = []
     for entry in entries[:limit]:
         cand = gazetteer.candidate(entry)
@@ -635,3 +637,89 @@ def event_place_candidates(event: dict, limit: int = 10) -> list[RankedPlace]:
             seen.add(key)
             out.append(cand)
     return out[:limit]
+
+
+# ---------------------------------------------------------------------------------------------- command line
+def _warn(message: str) -> None:
+    import sys
+
+    print(f"dashboard: {message}", file=sys.stderr)
+
+
+def _reapply(args) -> int:
+    """Rebuild the store (cached articles are reused) so that the log is applied to it now."""
+    from dashboard.store import StoreError
+    from dashboard.upload import rebuild
+
+    try:
+        report = rebuild(args.store, [args.corpus, args.uploads])
+    except StoreError as err:
+        _warn(f"the correction is logged but the store was not rebuilt: {err}")
+        return 1
+    import sys
+
+    print(report.summary(), file=sys.stderr)
+    return 0
+
+
+def cmd_correct(args) -> int:
+    """``correct EVENT_ID (--place NAME | --point LAT,LON | --dates START..END | --not-event | --merge-into ID
+    | --split) [--reason TEXT]``: log one correction, then rebuild so the store shows it."""
+    from dashboard.store import current_generation
+
+    if current_generation(args.store) is None:
+        _warn(f"{args.store}: no events store here; run `python -m dashboard build` first")
+        return 2
+    try:
+        if args.place is not None:
+            event = find_event(args.store, args.event_id)
+            if event is None:
+                raise CorrectionError(f"there is no event {args.event_id!r} in {args.store}")
+            found = place_candidates(args.place, (event.get("lat"), event.get("lon")))
+            if not found:
+                raise CorrectionError(f"no place called {args.place!r} in the gazetteer; give --point LAT,LON instead")
+            kind, change = "place", found[0].change()
+            for other in found[1:5]:
+                print(f"  also possible: {other.label()}")
+        elif args.point is not None:
+            lat, lon = parse_point(args.point)
+            kind, change = "point", {"lat": lat, "lon": lon}
+        elif args.dates is not None:
+            start, end = parse_interval(args.dates)
+            kind, change = "dates", {"start_date": start.isoformat(), "end_date": end.isoformat()}
+        elif args.merge_into is not None:
+            kind, change = "merge", {"into": args.merge_into}
+        elif args.split:
+            kind, change = "split", {}
+        else:
+            kind, change = "not_event", {}
+        record = correct_event(args.store, args.event_id, kind, change, args.reason or "")
+    except CorrectionError as err:
+        _warn(str(err))
+        return 2
+    print(f"logged correction #{record.id}: {record.event_id} {record.describe()}")
+    return _reapply(args)
+
+
+def cmd_corrections(args) -> int:
+    """``corrections [list]``: every correction and its state; ``corrections undo ID``: undo one."""
+    if args.action == "undo":
+        if not args.id:
+            _warn("corrections undo needs the correction's number, e.g. `corrections undo 3`")
+            return 2
+        try:
+            record = CorrectionLog(corrections_path(args.store)).undo(int(str(args.id).lstrip("#")),
+                                                                      args.reason or "")
+        except ValueError as err:  # CorrectionError, or a number that is not one
+            _warn(str(err) if isinstance(err, CorrectionError) else f"{args.id!r} is not a correction number")
+            return 2
+        print(f"logged #{record.id}: undo of #{record.undoes}")
+        return _reapply(args)
+    reviews, problems = review(args.store)
+    for problem in problems:
+        _warn(problem)
+    if not reviews:
+        print(f"no corrections for {args.store}")
+    for item in reviews:
+        print(item.line())
+    return 1 if problems or any(r.state in ("missing", "failed") for r in reviews) else 0

@@ -590,7 +590,7 @@ class JobRunner:
         if self.uploads_dir and self.uploads_dir not in self.corpora:
             self.corpora.append(self.uploads_dir)
         self.limits = limits
-        self.on_rebuilt = on_rebuilt
+        self.listeners: list[Callable[[], None]] = [on_rebuilt] if on_rebuilt else []
         self._jobs: dict[str, Job] = {}
         self._lock = threading.Lock()
         self._queue: queue.Queue = queue.Queue()
@@ -667,12 +667,97 @@ class JobRunner:
             if job.kind == "upload" and self.uploads_dir and _inside(problem.path, self.uploads_dir):
                 job.messages.append(FileMessage(Path(problem.path.split(" line ")[0].split(" row ")[0]).name,
                                                 False, f"not loaded by the build: {problem.problem}"))
-        if self.on_rebuilt:
-            self.on_rebuilt()
+        for listener in list(self.listeners):
+            try:
+                listener()
+            except Exception as err:  # a listener (an app's reload) failing does not fail the rebuild
+                job.error = f"the store was rebuilt, but reloading it failed: {type(err).__name__}: {err}"
         job.state = "done"
+
+
+_RUNNERS: dict[tuple, JobRunner] = {}
+_RUNNERS_LOCK = threading.Lock()
+
+
+def runner_for(store: str | Path, corpora: list[str | Path], uploads_dir: str | Path | None = None, *,
+               limits: UploadLimits = LIMITS, on_rebuilt: Callable[[], None] | None = None) -> JobRunner:
+    """The one JobRunner of a store in this process (uploads and corrections share it, so their
+    rebuilds queue up instead of racing); ``on_rebuilt`` is added to its listeners."""
+    key = (str(Path(store).absolute()), tuple(str(Path(c).absolute()) for c in corpora),
+           str(Path(uploads_dir).absolute()) if uploads_dir else None)
+    with _RUNNERS_LOCK:
+        runner = _RUNNERS.get(key)
+        if runner is None:
+            runner = _RUNNERS[key] = JobRunner(store, corpora, uploads_dir, limits=limits)
+        if on_rebuilt is not None:
+            runner.listeners.append(on_rebuilt)
+    return runner
 
 
 def _inside(path: str, folder: Path) -> bool:
     with contextlib.suppress(OSError, ValueError):
         return str(Path(path.split(" line ")[0].split(" row ")[0]).resolve()).startswith(str(folder.resolve()))
     return False
+
+
+# ---------------------------------------------------------------------------------------------- command line
+def cmd_add(args) -> int:
+    """``add PATH...``: copy files, folders or zips into the uploads corpus and rebuild the store.
+
+    Prints one line per file; exit 1 when anything was refused, 2 when the store could not be built.
+    """
+    import sys
+
+    from dashboard.store import StoreError
+
+    uploads = Path(args.uploads)
+    result = save_uploads(files_from_paths(args.paths), uploads,
+                          taken_ids=store_article_ids(args.store, uploads))
+    for message in result.messages:
+        print(("added " if message.ok else "") + str(message), file=sys.stdout if message.ok else sys.stderr)
+    if result.saved:
+        try:
+            report = rebuild(args.store, [args.corpus, uploads])
+        except StoreError as err:
+            print(f"dashboard: {err}", file=sys.stderr)
+            return 2
+        for problem in report.problems:
+            print(f"dashboard: skipped {problem}", file=sys.stderr)
+        print(report.summary(), file=sys.stderr)
+    return 1 if result.refused else 0
+
+
+def add_subcommands(sub) -> None:
+    """Register ``add``, ``correct`` and ``corrections`` on the CLI's subparsers."""
+    from dashboard.corrections import cmd_correct, cmd_corrections
+    from dashboard.store import DEFAULT_STORE
+
+    def places(p):
+        p.add_argument("--store", default=str(DEFAULT_STORE))
+        p.add_argument("--corpus", default="data/corpus", help="the main corpus folder (rebuilt with the uploads)")
+        p.add_argument("--uploads", default=str(DEFAULT_UPLOADS), help="the uploads corpus folder")
+
+    a = sub.add_parser("add", help="add article files, folders or zips to the uploads corpus and rebuild")
+    a.add_argument("paths", nargs="+", metavar="PATH")
+    places(a)
+    a.set_defaults(func=cmd_add)
+
+    c = sub.add_parser("correct", help="correct one event (kept across rebuilds)")
+    c.add_argument("event_id", metavar="EVENT_ID")
+    what = c.add_mutually_exclusive_group(required=True)
+    what.add_argument("--place", metavar="NAME", help="another place, looked up in the gazetteer")
+    what.add_argument("--point", metavar="LAT,LON", help="exact coordinates")
+    what.add_argument("--dates", metavar="START..END", help="the date interval, YYYY-MM-DD..YYYY-MM-DD")
+    what.add_argument("--not-event", action="store_true", help="this is not an event: hide it")
+    what.add_argument("--merge-into", metavar="OTHER_ID", help="the same event as OTHER_ID: merge into it")
+    what.add_argument("--split", action="store_true", help="give each source article its own event")
+    c.add_argument("--reason", metavar="TEXT", default="")
+    places(c)
+    c.set_defaults(func=cmd_correct)
+
+    k = sub.add_parser("corrections", help="list the corrections, or undo one")
+    k.add_argument("action", nargs="?", choices=["list", "undo"], default="list")
+    k.add_argument("id", nargs="?", metavar="ID", help="the correction's number (for undo)")
+    k.add_argument("--reason", metavar="TEXT", default="")
+    places(k)
+    k.set_defaults(func=cmd_corrections)
