@@ -1,0 +1,207 @@
+"""The temporal tagger on small real sentences: exact intervals, granularity and anchor; negatives that
+must produce nothing; offsets, content spans, links, unknown publication dates and hostile input."""
+import datetime as dt
+import random
+
+import pytest
+
+from dashboard.dates import parse_published, tag_dates
+from dashboard.records import PublicationDate
+
+D = dt.date
+
+
+def mentions(text, published="2018-02-04", spans=None):
+    return tag_dates(text, parse_published(published), spans)
+
+
+def only(text, published="2018-02-04"):
+    found = [m for m in mentions(text, published) if m.resolved]
+    assert len(found) == 1, found
+    return found[0]
+
+
+# (sentence, published, mention, start, end, granularity, anchor)
+CASES = [
+    ("Raqqa, the group's self-proclaimed capital, which fell in the fall, was retaken.", "2018-02-04",
+     "the fall", "2017-09-01", "2017-11-30", "season", "published"),
+    ("Asked late last month by The New York Times, the command replied.", "2018-02-04",
+     "late last month", "2018-01-21", "2018-01-31", "month", "published"),
+    ("Reaper drones carried out a strike on Jan. 20 in Al Shafah, Syria.", "2018-02-04",
+     "Jan. 20", "2018-01-20", "2018-01-20", "day", "published"),
+    ("It cited the seizure in April 2021 in Mosul of a sum equivalent to $1.7 million.", "2022-01-29",
+     "April 2021", "2021-04-01", "2021-04-30", "month", "none"),
+    ("Islamic State lost the territory nearly three years ago.", "2022-01-29",
+     "nearly three years ago", "2019-01-01", "2019-12-31", "year", "published"),
+    ("Security forces have improved their capabilities since 2014, when Iraq's military crumbled.", "2022-01-29",
+     "2014", "2014-01-01", "2014-12-31", "year", "none"),
+    ("The homeland security secretary said in remarks in Washington last week.", "2018-02-04",
+     "last week", "2018-01-28", "2018-02-03", "week", "published"),
+    ("In November, the SDF said it thwarted an Islamic State plot to attack the prison.", "2022-01-29",
+     "November", "2021-11-01", "2021-11-30", "month", "published"),
+    ("After a lull in Islamic State activity late last year, the agency predicted attacks.", "2022-01-29",
+     "late last year", "2021-09-01", "2021-12-31", "year", "published"),
+    ("Gunmen attacked a checkpoint on Friday night, killing four.", "2018-02-04",
+     "Friday night", "2018-02-02", "2018-02-02", "day", "published"),
+    ("Mortar fire hit the market early Monday.", "2018-02-07",
+     "early Monday", "2018-02-05", "2018-02-05", "day", "published"),
+    ("The smuggler said the flow increased over the summer when the offensive began.", "2018-02-04",
+     "the summer", "2017-06-01", "2017-08-31", "season", "published"),
+    ("ISIS swept into Mosul in the summer of 2014.", "2018-02-04",
+     "the summer of 2014", "2014-06-01", "2014-08-31", "season", "none"),
+    ("About nine months ago, they had a falling out over tactics.", "2014-07",
+     "About nine months ago", "2013-10-01", "2013-10-31", "month", "published"),
+    ("Thousands of fighters emerged from the deserts in 2024, unscathed.", "2025-01",
+     "2024", "2024-01-01", "2024-12-31", "year", "none"),
+    ("Protesters marched on Bastille Day.", "2018-02-04",
+     "Bastille Day", "2017-07-14", "2017-07-14", "day", "published"),
+    ("Churches were bombed on Easter Sunday 2019.", None,
+     "Easter Sunday 2019", "2019-04-21", "2019-04-21", "day", "none"),
+    ("The truce held through Ramadan 2017.", None,
+     "Ramadan 2017", "2017-05-27", "2017-06-25", "range", "none"),
+    ("Fighting eased during Eid al-Adha.", "2015-03-01",
+     "Eid al-Adha", "2014-10-05", "2014-10-05", "day", "published"),
+    ("The cease-fire was signed on Christmas Eve.", "2017-01-10",
+     "Christmas Eve", "2016-12-24", "2016-12-24", "day", "published"),
+    ("Officials confirmed the deaths yesterday.", "2018-02-04",
+     "yesterday", "2018-02-03", "2018-02-03", "day", "published"),
+    ("The prison holds 5,000 inmates now.", "2018-02-04",
+     "now", "2018-02-04", "2018-02-04", "day", "published"),
+    ("Attacks rose in the first quarter of 2019.", None,
+     "the first quarter of 2019", "2019-01-01", "2019-03-31", "quarter", "none"),
+    ("Violence fell in the second half of last year.", "2018-02-04",
+     "the second half of last year", "2017-07-01", "2017-12-31", "half", "published"),
+    ("The movement grew out of the 1980s.", None,
+     "the 1980s", "1980-01-01", "1989-12-31", "decade", "none"),
+    ("Fighting resumed on 5 March 2015 near Tikrit.", None,
+     "5 March 2015", "2015-03-05", "2015-03-05", "day", "none"),
+    ("The report is dated 2018-02-04.", None,
+     "2018-02-04", "2018-02-04", "2018-02-04", "day", "none"),
+    ("Talks were held March 3-5, 2014, in Geneva.", None,
+     "March 3-5, 2014", "2014-03-03", "2014-03-05", "range", "none"),
+    ("Elections are due in June.", "2018-02-04",
+     "June", "2018-06-01", "2018-06-30", "month", "published"),
+    ("A new offensive began this winter.", "2018-01-20",
+     "this winter", "2017-12-01", "2018-02-28", "season", "published"),
+    ("The group regrouped in mid-2016.", None,
+     "mid-2016", "2016-05-01", "2016-08-31", "year", "none"),
+    ("Shares fell earlier this month.", "2018-02-14",
+     "earlier this month", "2018-02-01", "2018-02-14", "month", "published"),
+]
+
+
+@pytest.mark.parametrize("text,published,mention,start,end,granularity,anchor", CASES,
+                         ids=[c[2] for c in CASES])
+def test_sentence(text, published, mention, start, end, granularity, anchor):
+    found = only(text, published)
+    assert found.text == mention
+    assert text[found.start:found.end] == mention
+    assert (found.start_date, found.end_date) == (D.fromisoformat(start), D.fromisoformat(end))
+    assert found.granularity == granularity
+    assert found.anchor == anchor
+
+
+def test_range_after_an_explicit_year_anchors_on_that_year_not_the_publication():
+    text = ("Al-Baghdadi was captured and held by the U.S. military for ten months in 2004. From February "
+            "through December, he was a prisoner at Camp Bucca.")
+    found = [(m.text, m.start_date, m.end_date, m.anchor) for m in mentions(text, "2014-07")]
+    assert found == [("2004", D(2004, 1, 1), D(2004, 12, 31), "none"),
+                     ("February", D(2004, 2, 1), D(2004, 2, 29), "text"),
+                     ("December", D(2004, 12, 1), D(2004, 12, 31), "text")]
+
+
+def test_narrative_offsets_count_from_the_previous_date():
+    text = "Paris fell on 14 June 1940. Two days later the government left. The following month, Vichy ruled."
+    found = [(m.text, m.start_date, m.end_date, m.anchor) for m in mentions(text, "2009-12-19")]
+    assert found == [("14 June 1940", D(1940, 6, 14), D(1940, 6, 14), "none"),
+                     ("Two days later", D(1940, 6, 16), D(1940, 6, 16), "text"),
+                     ("The following month", D(1940, 7, 1), D(1940, 7, 31), "text")]
+
+
+def test_past_tense_month_is_the_latest_before_publication_and_future_the_next():
+    assert only("The city fell in October.", "2018-02-04").start_date == D(2017, 10, 1)
+    assert only("The vote will take place in October.", "2018-02-04").start_date == D(2018, 10, 1)
+
+
+def test_week_starts_on_sunday():
+    # Published on a Wednesday: "this week" is the Sunday before to the Saturday after.
+    found = only("Prices rose this week.", "2018-02-07")
+    assert (found.start_date, found.end_date) == (D(2018, 2, 4), D(2018, 2, 10))
+    assert found.start_date.weekday() == 6
+
+
+@pytest.mark.parametrize("text", [
+    "Some 40,000 fighters poured into the battles over more than three years of Islamic State control.",
+    "The strike was one of the largest in three years.",
+    "It was based on intelligence collected over about a week.",
+    "The attack sparked a week of gunbattles with American troops.",
+    "He was held for ten months before his release.",
+    "The fighters had participated in this fight for over two years.",
+    "A 20-year-old man was arrested.",
+    "Senior operatives paid bribes of $20,000 to $30,000 for safe passage.",
+    "Others are paying smugglers tens of thousands of dollars.",
+    "They bulldozed structures dating back 2,000 years.",
+    "Many fighters may have escaped into the deserts.",
+    "We know that the regime has given them leeway.",
+    "The militia has consolidated gains and maybe forming a safe haven.",
+    "The meeting ended at 01:40 PM.",
+    "The group was 1500 strong and 2000 men joined later.",
+    "Ahmad Ramadan, the head of the center, said the group was still present.",
+    "The Arab Spring swept the region.",
+    "Oil prices fall when supply rises, and rebels spring ambushes.",
+    "The fall of Mosul shocked the army.",
+])
+def test_not_dates(text):
+    assert [m for m in mentions(text) if m.resolved] == [], mentions(text)
+
+
+def test_dates_inside_links_are_not_tagged():
+    text = ("While President Trump highlighted the liberation [ https://www.nytimes.com/2018/01/30/us/politics/"
+            "fact-check-sotu.html ] in his State of the Union address last week, officials disagree.")
+    found = mentions(text)
+    assert [m.text for m in found] == ["last week"]
+
+
+def test_only_spans_are_tagged_and_offsets_stay_in_the_original_text():
+    text = "IE 11 is not supported since 2014.\n\nIn December, officials said the camp grew.\n[...] In 2004 it began."
+    content = (text.index("In December"), text.index("grew.") + 5)
+    found = mentions(text, "2018-02-04", spans=[content])
+    assert [(m.text, text[m.start:m.end]) for m in found] == [("December", "December")]
+    assert found[0].start_date == D(2017, 12, 1)
+
+
+def test_unknown_publication_date_leaves_relative_dates_unresolved():
+    found = tag_dates("The army retreated last week, after fighting in 2017.", PublicationDate.unknown())
+    by_text = {m.text: m for m in found}
+    assert by_text["last week"].start_date is None and by_text["last week"].anchor == "published"
+    assert by_text["2017"].start_date == D(2017, 1, 1)
+
+
+def test_month_precise_publication_resolves_months_but_not_days():
+    found = {m.text: m for m in mentions("Fighting stopped last month, and resumed yesterday.", "2014-07")}
+    assert (found["last month"].start_date, found["last month"].end_date) == (D(2014, 6, 1), D(2014, 6, 30))
+    assert found["yesterday"].start_date is None
+
+
+def test_before_the_common_era_is_found_but_has_no_calendar_interval():
+    found = mentions("The Persians landed at Marathon in 490 BC. In September the fleet sailed.", "2009-12-19")
+    assert [(m.text, m.start_date) for m in found] == [("490 BC", None), ("September", None)]
+
+
+def test_every_offset_is_exact_on_seed_like_text():
+    text = ("Monday, February 05, 2018 11:42:28 AM\nFEB. 4, 2018\nWASHINGTON — Officials said last week that "
+            "fighters fled in October, and on Jan. 20 a strike hit Al Shafah; late last month more left.")
+    found = mentions(text)
+    assert len(found) == 6
+    assert all(text[m.start:m.end] == m.text for m in found)
+
+
+def test_many_date_like_tokens_and_punctuation_runs_finish():
+    rng = random.Random(7)
+    tokens = ["March", "2014", "12", "May", "late", "last", "week", "the", "of", "-", "/", ",", "summer",
+              "Friday", "1999s", "Q3", "ago", "three", "days", "29/01/2022", "Jan.", "(", "BC", "'90s"]
+    text = " ".join(rng.choice(tokens) for _ in range(100_000))
+    found = tag_dates(text, parse_published("2018-02-04"))
+    assert found and all(text[m.start:m.end] == m.text for m in found)
+    for run in ("." * 50_000, "-" * 50_000, " " * 50_000, "1" * 50_000, "March " * 20_000, "/" * 50_000):
+        tag_dates(run + " in 2014", parse_published("2018-02-04"))
