@@ -5,7 +5,7 @@ An export is what the user saw: images are drawn by the same figure functions as
 (``dashboard.view``), so a shared dashboard link exports exactly::
 
     from dashboard.export import run_export
-    run_export("data/store", "png", "report.png", view_query="event_type=bombing&start=2015-01-01")
+    run_export("data/store", "png", "report.png", view_query="type=bombing&from=2015-01-01&to=2016-12-31")
 
 Images are drawn by kaleido in a headless Chromium, entirely offline:
 
@@ -21,14 +21,17 @@ few hundred milliseconds. So one browser is reused: ``ImageRenderer`` owns one, 
 export buttons share. Every wait has a time limit, and a missing or broken Chromium is an
 ``ExportError`` that says what to install, never a hang.
 
-The lower-level functions are for the app's export buttons (``dcc.Download``)::
+The lower-level functions are for the app's export buttons (each result goes to ``dcc.Download``
+through ``dcc.send_bytes(data, export_filename(view, figure, fmt))``); ``store`` is the app's
+``EventStore`` and ``view`` the ``ViewState`` of the current URL::
 
-    figure_image(fig, "svg", width=1200, height=600, scale=1)   # -> bytes
-    events_csv(events)                                          # -> bytes, safe to open in spreadsheets
-    events_geojson(events)                                      # -> bytes, an RFC 7946 FeatureCollection
-    report_figure(event_store, view)                            # -> Figure: timeline, map and a caption
-    export_filename(view, "report", "pdf")                     # -> "news-events-report-2015-01-01_2016-12-31.pdf"
-    MEDIA_TYPES["geojson"]                                      # -> "application/geo+json"
+    figure_image(timeline_figure(store, view), "svg", 1200, 460, scale=1)   # -> bytes
+    figure_image(report_figure(store, view), "pdf", *REPORT_SIZE)           # both panels and a caption
+    events_csv(store.filter(view), store.articles)      # -> bytes, safe to open in spreadsheets
+    events_geojson(store.filter(view), store.articles)  # -> bytes, an RFC 7946 FeatureCollection
+    export_filename(view, "report", "pdf")              # -> "news-events-report-2015-01-01_2016-12-31.pdf"
+    MEDIA_TYPES["geojson"]                              # -> "application/geo+json"
+    warm_up()                                           # at app start: the first image needs no wait
 """
 from __future__ import annotations
 
@@ -50,7 +53,6 @@ from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qsl
 
 from dashboard.schema import ARTICLES_FILE, EVENTS_DIR, MANIFEST_FILE
 
@@ -75,7 +77,7 @@ EXTENSIONS = {
     "geojson": (".geojson", ".json"),
 }
 
-MAX_PIXELS = 12_000  # per side, after scaling: Chromium refuses larger canvases
+MAX_PIXELS = 12_000  # per side, after scaling: a bound on memory (a 12000 px square PNG is ~400 MB raw)
 MAX_SCALE = 10.0
 
 # Seconds. Starting Chromium takes ~1.5 s on a quiet machine; the limits leave room for a busy one.
@@ -329,8 +331,8 @@ class ImageRenderer:
         """Draw ``fig`` (a plotly Figure or its dict) as png, svg or pdf bytes; starts Chromium if needed.
 
         Sizes are CSS pixels; a png is ``width*scale`` by ``height*scale`` pixels, an svg or pdf keeps
-        the CSS size (it is vector). A render that fails or passes the time limit closes the browser
-        (it may be wedged), so the next call starts a fresh one.
+        the CSS size (it is vector). A render that passes the time limit or loses the browser closes it
+        (it may be wedged), so the next call starts a fresh one; a figure plotly.js rejects keeps it.
         """
         fmt = _check_image_format(fmt)
         width, height, scale = _check_size(width, height, scale)
@@ -350,7 +352,10 @@ class ImageRenderer:
             raise ExportError(f"drawing the {fmt} image took longer than {self.render_timeout:.0f} s; "
                               "the browser was restarted") from None
         except Exception as error:
-            self.close()
+            from kaleido.errors import JavascriptError, KaleidoError
+
+            if not isinstance(error, (KaleidoError, JavascriptError)):
+                self.close()  # the browser itself failed; a figure plotly.js rejects leaves it fine
             raise ExportError(f"Chromium could not draw the {fmt} image: {_first_line(error)}") from error
 
 
@@ -388,6 +393,12 @@ def shared_renderer() -> ImageRenderer:
             _shared_renderer = ImageRenderer()
             atexit.register(_shared_renderer.close)
         return _shared_renderer
+
+
+def warm_up() -> None:
+    """Start the shared browser in the background (e.g. when the app starts), so that the first
+    export button click does not wait for Chromium. Errors surface on the first ``figure_image``."""
+    shared_renderer().start_soon()
 
 
 def figure_image(fig: Any, fmt: str = "png", width: int | None = None, height: int | None = None,
@@ -470,20 +481,23 @@ def events_csv(events: Any, articles: Articles | None = None) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")  # RFC 4180 line ends
     writer.writerow(columns)
-    for row in rows:
-        writer.writerow([_csv_cell(name, row[name]) for name in columns])
+    cells = [[_csv_cell(name, row[name]) for row in rows] for name in columns]  # column by column
+    writer.writerows(zip(*cells))
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
 def _csv_cell(column: str, value: Any) -> str:
     if value is None:
         return ""
+    if isinstance(value, str):
+        return defuse_formula(value)
     if isinstance(value, bool):
         return "true" if value else "false"
-    if column in NUMBER_COLUMNS and isinstance(value, (int, float)):
-        return repr(value) if isinstance(value, float) else str(value)
-    text = "; ".join(str(item) for item in value) if isinstance(value, list) else str(value)
-    return defuse_formula(text)
+    if isinstance(value, (int, float)) and column in NUMBER_COLUMNS:
+        return repr(value)
+    if isinstance(value, list):
+        return defuse_formula("; ".join(str(item) for item in value))
+    return defuse_formula(str(value))
 
 
 def defuse_formula(text: str) -> str:
@@ -514,7 +528,7 @@ def events_geojson(events: Any, articles: Articles | None = None) -> bytes:
         "properties": {name: row[name] for name in properties},
     } for row in rows]
     collection = {"type": "FeatureCollection", "features": features}
-    return json.dumps(collection, ensure_ascii=False, allow_nan=False, indent=1).encode("utf-8")
+    return json.dumps(collection, ensure_ascii=False, allow_nan=False, separators=(",", ":")).encode("utf-8")
 
 
 def _point(lon: Any, lat: Any) -> dict[str, Any] | None:
@@ -526,25 +540,47 @@ def _point(lon: Any, lat: Any) -> dict[str, Any] | None:
 
 
 def _export_rows(events: Any, articles: Articles | None) -> tuple[list[str], list[dict[str, Any]]]:
-    """The export columns the table has, and its rows as plain Python values (None for missing)."""
-    present = set(getattr(events, "columns", []))
+    """The export columns the table has, and its rows as plain Python values (None for missing).
+
+    Converted column by column (dates, whole numbers, lists), so a store of 100,000 events exports in
+    seconds.
+    """
+    present = list(getattr(events, "columns", []))
     missing = [name for name in REQUIRED_COLUMNS if name not in present]
     if missing:
         raise ExportError(f"the events table has no {', '.join(missing)} column(s); "
                           f"has: {', '.join(sorted(present)) or 'none'}")
     derived = {"source_titles", "source_urls"} if (articles or "provenance" in present) else set()
     columns = [name for name in EXPORT_COLUMNS if name in present or name in derived]
-    rows = []
-    for record in events.to_dict("records"):
-        row = {name: _plain(record.get(name)) for name in columns if name not in derived}
-        for name in INTEGER_COLUMNS.intersection(row):
-            if isinstance(row[name], float) and row[name].is_integer():
-                row[name] = int(row[name])
-        if derived:
-            row["source_titles"], row["source_urls"] = _source_details(row.get("sources") or [],
-                                                                       record.get("provenance"), articles)
-        rows.append({name: row[name] for name in columns})
+    values = {name: _column_values(events[name], name) for name in columns if name not in derived}
+    if derived:
+        sources = values.get("sources") or [[] for _ in range(len(events))]
+        provenance = events["provenance"].tolist() if "provenance" in present else [None] * len(events)
+        details = [_source_details(ids, record, articles or {}) for ids, record in zip(sources, provenance)]
+        values["source_titles"] = [titles for titles, _ in details]
+        values["source_urls"] = [urls for _, urls in details]
+    rows = [dict(zip(columns, row)) for row in zip(*(values[name] for name in columns))]
     return columns, rows
+
+
+DATE_COLUMNS = frozenset({"start_date", "end_date"})
+LIST_COLUMNS = frozenset({"sources"})
+
+
+def _column_values(series: Any, name: str) -> list[Any]:
+    """One column as plain Python values: ISO dates, ints for whole numbers, lists, None for missing."""
+    import pandas as pd
+
+    if name in DATE_COLUMNS:
+        stamps = pd.to_datetime(series, errors="coerce")
+        return stamps.dt.strftime("%Y-%m-%d").astype(object).where(stamps.notna(), None).tolist()
+    if name in INTEGER_COLUMNS:
+        numbers = pd.to_numeric(series, errors="coerce").astype("Int64")
+        return [None if value is pd.NA else int(value) for value in numbers]
+    if name in LIST_COLUMNS:
+        return [_plain(value) or [] for value in series]
+    values = series.astype(object).where(series.notna(), None).tolist()
+    return [value if value is None or isinstance(value, str) else _plain(value) for value in values]
 
 
 def _plain(value: Any) -> Any:
@@ -566,21 +602,22 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def _source_details(sources: list[str], provenance: Any, articles: Articles | None) -> tuple[list[str], list[str]]:
+def _source_details(sources: list[str], provenance: Any, articles: Articles) -> tuple[list[str], list[str]]:
     """Titles and URLs of an event's sources, in source order: from the store's articles, else from
     the event's provenance JSON (records.Provenance as dicts)."""
-    known: dict[str, Mapping[str, Any]] = dict(articles or {})
-    if isinstance(provenance, str) and provenance:
+    from_provenance: dict[str, Mapping[str, Any]] = {}
+    if isinstance(provenance, str) and provenance and any(article_id not in articles for article_id in sources):
         try:
             items = json.loads(provenance)
         except ValueError:
             items = []
         for item in items if isinstance(items, list) else []:
-            if isinstance(item, dict) and item.get("article_id") not in known:
-                known[item.get("article_id")] = item
-    titles, urls = [], []
+            if isinstance(item, dict):
+                from_provenance.setdefault(str(item.get("article_id")), item)
+    titles: list[str] = []
+    urls: list[str] = []
     for article_id in sources:
-        article = known.get(article_id) or {}
+        article = articles.get(article_id) or from_provenance.get(article_id) or {}
         if article.get("title") and article["title"] not in titles:
             titles.append(article["title"])
         if article.get("url") and article["url"] not in urls:

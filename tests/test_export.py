@@ -152,6 +152,7 @@ def test_the_browser_cannot_reach_the_internet():
     with ImageRenderer(topojson="https://cdn.plot.ly/un/") as online:
         with pytest.raises(ExportError, match="topojson"):
             online.render(map_figure([36.2], [36.2]), "png", 400, 300)
+        assert online.running  # a figure that cannot be drawn does not cost the browser
 
 
 # -- every image format is valid and not blank --------------------------------------------------------
