@@ -100,6 +100,37 @@ def _event_interval(text: str, date: DateMention, published_tagger) -> tuple[dt.
     return date.start_date, date.end_date, date.granularity
 
 
+_RANGE_LINK = re.compile(r"\s*(?:through|thru|to|until|till|and|[-–—])\s*", re.IGNORECASE)
+_RANGE_OPEN = re.compile(r"(?:\bfrom|\bbetween)\s*$", re.IGNORECASE)
+
+
+def join_ranges(text: str, dates: list[DateMention]) -> list[DateMention]:
+    """Two dates the text joins into one span ("From February through December", "between March and
+    May 2017") become one range mention for the event, from the start of the first to the end of the last.
+
+    The tagger reports the two ends separately (each is a date in its own right); an event that the
+    sentence dates "from February through December" happened over the whole span, not in December.
+    """
+    out: list[DateMention] = []
+    i = 0
+    while i < len(dates):
+        d = dates[i]
+        if i + 1 < len(dates):
+            e = dates[i + 1]
+            gap = text[d.end:e.start]
+            opened = _RANGE_OPEN.search(text[max(0, d.start - 10):d.start])
+            joins = _RANGE_LINK.fullmatch(gap) and (opened or not re.search(r"\band\b", gap, re.IGNORECASE))
+            if joins and d.resolved and e.resolved and d.start_date <= e.end_date:
+                out.append(DateMention(text=text[d.start:e.end], start=d.start, end=e.end,
+                                       start_date=d.start_date, end_date=e.end_date, granularity="range",
+                                       anchor=d.anchor, rule="joined range"))
+                i += 2
+                continue
+        out.append(d)
+        i += 1
+    return out
+
+
 def _focus_place(doc: Document, places: list[PlaceMention]) -> tuple[PlaceMention | None, str]:
     """The article's dateline place ("WASHINGTON — ..."), else the place it names most, preferring
     towns and points over whole countries."""
@@ -125,7 +156,7 @@ def extract_events(doc: Document, dates: list[DateMention], places: list[PlaceMe
     with the article's anchors; it is needed only for "since X, when ..." and may be None."""
     text = doc.text
     clean = doc.clean_text or text
-    resolved = [d for d in dates if d.resolved]
+    resolved = join_ranges(clean, sorted((d for d in dates if d.resolved), key=lambda d: d.start))
     dates_in = _by_sentence(doc.sentences, resolved)
     places_in = _by_sentence(doc.sentences, places)
     focus, focus_basis = _focus_place(doc, places)

@@ -117,3 +117,17 @@ def test_ids_are_stable_and_content_based():
     a, = events_of(text)
     b, = events_of("Another lead sentence.\n" + text)
     assert a.id == b.id
+
+
+def test_from_through_is_one_span_for_the_event():
+    text = ("U.S. officials note that al Baghdadi was captured and held by the U.S. military for ten months in "
+            "2004. From February through December, he was a prisoner at Camp Bucca near Basra in southern Iraq.")
+    got = {(e.place, e.start_date.isoformat(), e.end_date.isoformat(), e.time_precision)
+           for e in events_of(text, "2014-07") if e.place in ("Camp Bucca", "Basra") and e.place_basis == "stated"}
+    assert got == {("Camp Bucca", "2004-02-01", "2004-12-31", "range"), ("Basra", "2004-02-01", "2004-12-31", "range")}
+
+
+def test_and_without_between_does_not_join():
+    text = "Raqqa fell in October and Mosul in July."
+    got = {(e.place, e.start_date.month) for e in events_of(text)}
+    assert ("Raqqa", 10) in got and ("Raqqa", 7) not in got
