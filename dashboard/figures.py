@@ -148,7 +148,7 @@ def draw_timeline(data: TimelineData, view: ViewState, selected: dict | None = N
             xref="paper", yref="paper", x=0, y=-0.12, xanchor="left", showarrow=False,
             font=dict(size=11, color="#555555")))
     figure.update_layout(
-        font=FONT, template="plotly_white", margin=dict(l=150, r=16, t=8, b=48), height=460,
+        font=FONT, template="plotly_white", margin=dict(l=150, r=16, t=8, b=40), height=400,
         barmode="stack", bargap=0.05, dragmode="select", selectdirection="h", hovermode="closest",
         clickmode="event", showlegend=False, uirevision=f"timeline:{view.date_from}:{view.date_to}:{view.lanes}",
         xaxis=dict(type="date", range=[view.date_from.isoformat(), x_end.isoformat()], showgrid=True,
@@ -246,7 +246,7 @@ def draw_map(data: MapData, view: ViewState, selected: dict | None = None) -> go
                                 xref="paper", yref="paper", x=0.01, y=0.01, xanchor="left", yanchor="bottom",
                                 showarrow=False, font=dict(size=11), bgcolor="rgba(255,255,255,0.8)"))
     figure.update_layout(
-        font=FONT, template="plotly_white", margin=dict(l=0, r=0, t=0, b=0), height=460, showlegend=False,
+        font=FONT, template="plotly_white", margin=dict(l=0, r=0, t=0, b=0), height=420, showlegend=False,
         dragmode="pan", clickmode="event", hovermode="closest", uirevision="map", annotations=annotations,
         geo=dict(
             scope="world", resolution=50, projection=dict(type="natural earth", scale=scale),

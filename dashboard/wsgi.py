@@ -1,0 +1,22 @@
+"""A WSGI entry point for production servers:
+
+    DASHBOARD_STORE=data/store gunicorn -w 2 -b 127.0.0.1:8050 dashboard.wsgi:server
+
+The store directory comes from ``DASHBOARD_STORE`` (default ``data/store``); ``DASHBOARD_UPLOAD_DIR``
+optionally enables article uploads into that folder.
+"""
+from __future__ import annotations
+
+import os
+
+from dashboard.app import create_app
+
+
+def make_server(store_path: str | None = None, upload_dir: str | None = None):
+    """The Flask server of a dashboard over ``store_path`` (what gunicorn serves)."""
+    store_path = store_path or os.environ.get("DASHBOARD_STORE", "data/store")
+    upload_dir = upload_dir or os.environ.get("DASHBOARD_UPLOAD_DIR") or None
+    return create_app(store_path, upload_dir=upload_dir).server
+
+
+server = make_server()
