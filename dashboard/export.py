@@ -181,6 +181,20 @@ def render_settings() -> dict[str, Any]:
     }
 
 
+def configure_plotly_io() -> None:
+    """Point plotly's own image settings (``plotly.io.defaults``) at the same local files.
+
+    Our renderer passes them to kaleido itself; this makes a direct ``fig.write_image(...)`` elsewhere
+    in the process draw maps from the vendored boundaries and plotly.js from the package too. (plotly.io
+    cannot switch MathJax off, so such a call still asks a CDN for it and goes on without it offline.)
+    """
+    import plotly.io as pio
+
+    settings = render_settings()
+    pio.defaults.topojson = settings["topojson"]
+    pio.defaults.plotlyjs = settings["plotlyjs"]
+
+
 class ImageRenderer:
     """One offline headless Chromium (through kaleido), started once and reused for many images.
 
@@ -229,6 +243,7 @@ class ImageRenderer:
             if not (browser.is_file() and os.access(browser, os.X_OK)):
                 raise ExportError(f"browser {browser} is not an executable file")
             self.settings = render_settings()
+            configure_plotly_io()
             if self.topojson:
                 self.settings["topojson"] = self.topojson
             self._loop = asyncio.new_event_loop()

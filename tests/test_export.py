@@ -141,8 +141,13 @@ def test_everything_the_browser_is_given_is_local():
 
 @needs_chromium
 def test_a_map_draws_its_boundaries_from_the_vendored_topojson(renderer):
+    import plotly.io as pio
+
     png = renderer.render(map_figure([36.2, 43.1], [36.2, 36.3]), "png", 600, 400)
     assert land_share(png) > 0.2  # Syria, Iraq and their neighbours, coloured as land
+    # plotly's own defaults point at the same files, for any direct fig.write_image in the process
+    assert pio.defaults.topojson == export.render_settings()["topojson"]
+    assert pio.defaults.plotlyjs == export.render_settings()["plotlyjs"]
 
 
 @needs_chromium
