@@ -20,6 +20,7 @@ import hashlib
 import io
 import json
 import re
+import unicodedata
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Iterable, Iterator
@@ -68,12 +69,13 @@ def decode_bytes(data: bytes, path: str) -> str:
         raise ValueError("the file is empty")
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
-    elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16")
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError:
-        text = _decode_detected(data, path)
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        text = data.decode("utf-16", errors="replace")
+    else:
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError:
+            text = _decode_detected(data, path)
     if _looks_binary(text):
         raise ValueError("the file is binary, not text")
     return text
@@ -109,11 +111,14 @@ def _plain_latin(ch: str) -> bool:
 
 
 def _looks_binary(text: str) -> bool:
+    """Text has few control, unassigned, private-use or replacement characters; bytes read as text
+    (binary junk, or junk behind a UTF-16 byte-order mark) have many."""
     sample = text[:8192]
     if "\x00" in sample:
         return True
-    control = sum(1 for ch in sample if ord(ch) < 32 and ch not in "\n\r\t\f")
-    return control > max(8, len(sample) // 100)
+    odd = sum(1 for ch in sample if (ord(ch) < 32 and ch not in "\n\r\t\f") or ch == "\ufffd"
+              or unicodedata.category(ch) in ("Cn", "Co", "Cs"))
+    return odd > max(8, len(sample) // 100)
 
 
 def _published(value, path: str, problems: list[LoadProblem]) -> PublicationDate:
