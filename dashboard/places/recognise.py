@@ -56,6 +56,21 @@ bank fund network agency commission committee association union federation leagu
 ministry embassy consulate media broadcasting radio television tv magazine review report monitor
 initiative watch alliance coalition organization organisation society academy
 """.split())
+# A place followed by one of these names a street or a building ("Washington Drive", "Athens High").
+FACILITY_WORDS = frozenset("""
+street st avenue ave road rd drive dr boulevard blvd lane ln highway hwy parkway pkwy way court ct
+place pl terrace trail circle square plaza bridge tunnel mall stadium arena theater theatre hotel
+school high elementary academy church cathedral mosque temple synagogue hall
+""".split())
+# Words that are places somewhere (a village "North", a province "Western", "Central") but, alone, are
+# directions and generic geography.
+GENERIC_WORDS = frozenset("""
+north south east west northeast northwest southeast southwest northern southern eastern western central
+middle upper lower greater inner outer gulf coast river lake mount mountain valley bay island islands city
+county state states park street avenue road downtown uptown midtown old new union capital federal national
+international republic kingdom tri-state interstate metro metropolitan center centre mid
+""".split())
+CONTRACTION_ENDINGS = ("ve", "re", "ll", "d", "m", "t", "s")
 OPERATION_WORDS = frozenset("operation battle siege campaign offensive".split())
 MONTHS_AND_DAYS = frozenset("""
 january february march april may june july august september october november december
@@ -179,8 +194,24 @@ class Recogniser:
                    or g.sources[e].startswith("curated") for e in entries[:3])
 
     # --------------------------------------------------------------------------------------- the scan
+    def _abbreviation_pattern(self):
+        pattern = _ABBREVIATION_PATTERNS.get(id(self.gazetteer))
+        if pattern is None:
+            names = sorted(self.gazetteer.abbreviations, key=len, reverse=True)
+            pattern = re.compile(r"(?<=, )(?:" + "|".join(re.escape(n) for n in names) + r")(?![A-Za-z])") \
+                if names else re.compile(r"(?!x)x")
+            _ABBREVIATION_PATTERNS[id(self.gazetteer)] = pattern
+        return pattern
+
     def find(self, text: str, spans) -> list[Match]:
         regions = [(0, len(text))] if spans is None else [(max(0, a), min(len(text), b)) for a, b in spans]
+        abbreviations = []
+        pattern = self._abbreviation_pattern()
+        for start, end in regions:
+            for found in pattern.finditer(text, start, end):
+                entry = self.gazetteer.abbreviations[found.group()]
+                abbreviations.append(Match(found.start(), found.end(), found.group(), (entry,),
+                                           key=name_key(self.gazetteer.names[entry])))
         surnames: set[str] = set()
         prepared = []
         for start, end in regions:
@@ -195,6 +226,10 @@ class Recogniser:
         for start, tokens, runs in prepared:
             for run in runs:
                 matches.extend(self._match_run(text, tokens, run, surnames, start))
+        if abbreviations:
+            taken = [(a.start, a.end) for a in abbreviations]
+            matches = [m for m in matches if not any(m.start < b and a < m.end for a, b in taken)]
+            matches = sorted(matches + abbreviations, key=lambda m: m.start)
         _attach_qualifiers(text, matches, self.gazetteer)
         return matches
 
@@ -238,6 +273,15 @@ class Recogniser:
             surnames.add(name_key(_strip_possessive(last.text)))
             if j - 2 >= i and tokens[j - 2].lower in ARABIC_ARTICLES:
                 surnames.add(name_key(tokens[j - 2].text + _strip_possessive(last.text)))
+
+    def _dateline(self, text, tokens, k, m) -> bool:
+        """An all-capital place at the start of a line or text, followed by a comma, a dash or "(AP)"."""
+        before = text[max(0, tokens[k].start - 2):tokens[k].start]
+        after = text[tokens[m - 1].end:tokens[m - 1].end + 3]
+        at_line_start = tokens[k].start == 0 or before.endswith("\n") or before.strip() == "" and (
+            tokens[k].start < 2 or text[tokens[k].start - 1] == "\n")
+        return (at_line_start or k == 0) and after[:1] in (",", " ", "(") and (
+            after.startswith((",", " —", " -", " (", " –")))
 
     def _multiword_place_at(self, text, tokens, i, j) -> bool:
         for k in range(min(j, i + self.MAX_WORDS), i + 1, -1):
@@ -307,12 +351,21 @@ class Recogniser:
         words = [t for t in tokens[k:m] if t.capitalised]
         single = len(words) == 1
         word = words[0] if words else tokens[k]
+        if single and g.word_frequency.get(match.key, 0.0) >= 4.0 and not any(
+                t.lower in KIND_WORDS for t in tokens[k:m]) and not match.text.endswith(tuple(KIND_WORDS)):
+            # "Western", "Union", "Mary" are provinces somewhere; as a word alone they are not meant.
+            kept = tuple(e for e in entries if g.features[e] not in ("admin1", "admin2"))
+            if not kept:
+                return False
+            match.entries = entries = kept
         strong = self._is_strong(entries)
+        big = max(g.populations[e] for e in entries[:5])
         curated_or_country = any(g.features[e] in ("country", "continent") or g.sources[e].startswith("curated")
                                  for e in entries[:3])
-        # Abbreviations and all-capital words: only the known ones (US, UK, UAE; curated like FATA).
-        if single and word.text.isupper() and len(word.text) > 1:
-            if not curated_or_country:
+        # Abbreviations and all-capital words: only the known ones (US, UK, UAE; curated like FATA), and
+        # datelines ("CHARLESTON, W.Va. --", "ATLANTA (AP)").
+        if words and all(t.text.isupper() for t in words) and len(word.text) > 1:
+            if not curated_or_country and not self._dateline(text, tokens, k, m):
                 return False
         if single and len(match.key) <= 2 and not word.text.replace(".", "").isupper():
             return False
@@ -340,8 +393,10 @@ class Recogniser:
                 return False
         # Organisation words after the place in the same run.
         for t in tokens[m:j]:
-            if t.capitalised and t.lower in ORGANISATION_WORDS:
+            if t.capitalised and (t.lower in ORGANISATION_WORDS or t.lower in FACILITY_WORDS):
                 return False
+        if "&" in text[max(0, match.start - 3):match.start] or "&" in text[match.end:match.end + 3]:
+            return False  # "Stevens & Wilkinson"
         if m < len(tokens) and m == j:
             after = tokens[m]
             if after.lower in ORGANISATION_WORDS and after.capitalised:
@@ -357,21 +412,31 @@ class Recogniser:
         # Ordinary words.
         if single:
             lower = word.lower
-            if lower in MONTHS_AND_DAYS:
+            if lower in MONTHS_AND_DAYS or lower in GENERIC_WORDS:
                 return False
+            if "'" in word.text or "’" in word.text:
+                if word.text.replace("’", "'").rsplit("'", 1)[-1].lower() in CONTRACTION_ENDINGS[:-1]:
+                    return False  # "I've", "We're"
+            if len(match.key) <= 3 and not word.text.isupper() and not (curated_or_country or big >= 100_000):
+                return False  # "Wal", "Ita": fragments and mojibake
+            if any(c.isupper() for c in word.text[1:]) and not word.text.isupper() and len(word.text) <= 4:
+                return False  # "WaL"
             zipf = g.word_frequency.get(match.key, 0.0)
-            if zipf >= COMMON_WORD_ZIPF:
-                big = max(g.populations[e] for e in entries[:3])
-                if not strong:
-                    if len([t for t in tokens[i:j] if t.capitalised]) > 1:
-                        return False  # "Triangle" in "Aleppo-Hama-Raqqa Triangle"
-                    if self._sentence_initial(text, tokens, k, region_start):
-                        return False
-                    if zipf >= VERY_COMMON_ZIPF and big < 200_000:
-                        return False
-                elif self._sentence_initial(text, tokens, k, region_start) and zipf >= 5.0 \
-                        and g.features[entries[0]] not in ("country", "continent"):
+            if zipf >= COMMON_WORD_ZIPF and not (curated_or_country and not word.text.isupper()):
+                # A frequent English word is the place only if the place is big for how frequent the word is
+                # ("Athens" stays, "Triangle" and "Hope" go); inside a longer name it is part of that name.
+                expected = 10 ** (zipf + 1)
+                others = [t for t in tokens[i:j] if t.capitalised and t is not word
+                          and not (t is tokens[i] and self._sentence_initial(text, tokens, i, region_start))]
+                if big < expected and (others or self._sentence_initial(text, tokens, k, region_start)):
                     return False
+                if zipf >= VERY_COMMON_ZIPF and big < 200_000:
+                    return False
+            if self._is_given_name(word) and not (curated_or_country or big >= 100_000):
+                return False  # "Hailey", "Mary"
+            # Nisba or demonym-like adjective of a place ("Ismaili", "Baghdadi"): a small namesake is not it.
+            if lower.endswith("i") and big < 50_000 and len(match.key) > 4 and g.lookup(match.key[:-1]):
+                return False
         return True
 
     def _demonyms(self, text, tokens, run) -> list[Match]:
@@ -402,6 +467,9 @@ class Recogniser:
             out.append(Match(start, end, text[start:end], (entry,), kind="demonym", key=name_key(text[start:end]),
                              notes=["place-noun" if following.lower in PLACE_NOUNS else "modifier"]))
         return out
+
+
+_ABBREVIATION_PATTERNS: dict[int, re.Pattern] = {}
 
 
 def _end_without_possessive(text: str, token: Token) -> int:

@@ -25,9 +25,10 @@ from dashboard.places.gazetteer import PRECISION_OF_FEATURE, Gazetteer
 from dashboard.places.recognise import Match
 from dashboard.records import PlaceCandidate, PlaceMention
 
-FEATURE_PRIOR = {"country": 2.5, "continent": 2.5, "capital": 1.0, "admin1": -0.3, "admin2": -1.0,
+FEATURE_PRIOR = {"country": 2.5, "continent": 2.5, "capital": 1.5, "admin1": 0.3, "admin2": -1.0,
                  "region": 1.0, "sea": 1.0, "river": 0.5}
 CURATED_PRIOR = 1.0
+OTHER_NAME_PENALTY = 1.5  # named by an old or foreign alternate only ("Augusta" for Augsburg)
 COUNTRY_WEIGHT = 4.0  # times the share of the article's evidence in the candidate's country
 ADMIN1_WEIGHT = 1.5
 NEAR_KM, NEAR_BONUS = 150.0, 1.5
@@ -66,11 +67,12 @@ class Resolver:
         groups: dict[str, list[Match]] = defaultdict(list)
         for match in matches:
             groups[match.key].append(match)
-        choice = {key: self._byprior(group[0].entries) for key, group in groups.items()}
+        self.other_name = {key: {e for e, other in g.lookup_names(key) if other} for key in groups}
+        choice = {key: self._by_prior(key, group[0].entries) for key, group in groups.items()}
         for qualified in (m for m in matches if m.qualifier is not None):
             narrowed = [e for e in qualified.entries if any(_contains(g, q, e) for q in qualified.qualifier.entries)]
             if narrowed:
-                choice[qualified.key] = max(narrowed, key=lambda e: prior(g, e))
+                choice[qualified.key] = max(narrowed, key=lambda e: self._prior(qualified.key, e))
         scores: dict[str, dict[int, float]] = {}
         for _ in range(2):
             countries, admin1s = Counter(), Counter()
@@ -91,8 +93,11 @@ class Resolver:
                 choice[key] = max(scores[key], key=scores[key].get)
         return [self._mention(match, choice[match.key], scores[match.key]) for match in matches]
 
-    def _byprior(self, entries: tuple[int, ...]) -> int:
-        return max(entries, key=lambda e: prior(self.g, e))
+    def _prior(self, key: str, entry: int) -> float:
+        return prior(self.g, entry) - (OTHER_NAME_PENALTY if entry in self.other_name.get(key, ()) else 0.0)
+
+    def _by_prior(self, key: str, entries: tuple[int, ...]) -> int:
+        return max(entries, key=lambda e: self._prior(key, e))
 
     def _score(self, key, group, choice, countries, admin1s, points) -> dict[int, float]:
         g = self.g
@@ -105,7 +110,7 @@ class Resolver:
         others = [p for k, p in points.items() if k != key]
         out = {}
         for entry in entries:
-            score = prior(g, entry)
+            score = self._prior(key, entry)
             code = g.country_codes[entry]
             if code and country_total > 0:
                 evidence = countries[code] - (own_weight if g.country_codes[own] == code else 0)
