@@ -2,8 +2,8 @@
 
     >>> from dashboard.query import EventStore
     >>> store = EventStore("data/store")                     # doctest: +SKIP
-    >>> timeline_figure(store, view).write_image("t.png")   # doctest: +SKIP  (what the app shows)
-    >>> map_figure(store.filter(view), view)                 # doctest: +SKIP  (exactly these events)
+    >>> timeline_figure(store, view).write_image("t.png")   # doctest: +SKIP
+    >>> map_figure(store.filter(view), view)                 # doctest: +SKIP
 
 ``source`` is an ``EventStore`` (then the figure shows exactly what the app shows: the timeline ignores
 the brush, the map ignores the map area, large results are aggregated) or a DataFrame of events as

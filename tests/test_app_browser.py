@@ -22,7 +22,7 @@ from dashboard.query import EventStore
 from dashboard.view import ViewState
 
 
-pytestmark = pytest.mark.browser
+browser = pytest.mark.browser
 
 ROOT = Path(__file__).resolve().parents[1]
 SCREENSHOTS = ROOT / "docs" / "screenshots"
@@ -150,6 +150,7 @@ def no_severe_logs(dash_duo):
 
 
 # ---------------------------------------------------------------------- tests
+@browser
 def test_loads_with_points_on_both_graphs_offline(dash_duo, seed_store):
     store = start(dash_duo, seed_store)
     assert points(dash_duo, "timeline") > 0
@@ -165,6 +166,7 @@ def test_loads_with_points_on_both_graphs_offline(dash_duo, seed_store):
     screenshot(dash_duo, "dashboard.png")
 
 
+@browser
 def test_brush_on_timeline_filters_the_map(dash_duo, seed_store):
     store = start(dash_duo, seed_store)
     before = points(dash_duo, "map")
@@ -191,6 +193,7 @@ def test_brush_on_timeline_filters_the_map(dash_duo, seed_store):
     assert points(dash_duo, "timeline") > 0  # the timeline itself is not filtered by its own brush
 
 
+@browser
 def test_lasso_on_map_filters_the_timeline(dash_duo, seed_store):
     start(dash_duo, seed_store)
     before = points(dash_duo, "timeline")
@@ -212,6 +215,7 @@ def test_lasso_on_map_filters_the_timeline(dash_duo, seed_store):
     assert sorted(event_markers(dash_duo, "timeline")) == sorted(store.filter(url_view(dash_duo))["id"])
 
 
+@browser
 def test_click_opens_provenance_with_highlighted_sentence(dash_duo, seed_store):
     store = start(dash_duo, seed_store)
     scroll_into_view(dash_duo, "#timeline")
@@ -234,6 +238,7 @@ def test_click_opens_provenance_with_highlighted_sentence(dash_duo, seed_store):
     screenshot(dash_duo, "provenance.png")
 
 
+@browser
 def test_url_restores_the_view(dash_duo, seed_store):
     store = EventStore(seed_store)
     sample = store.filter(ViewState()).dropna(subset=["lat"]).iloc[0]
@@ -260,6 +265,7 @@ def test_url_restores_the_view(dash_duo, seed_store):
     assert dash_duo.find_element("#search").get_attribute("value") == word
 
 
+@browser
 def test_empty_result_shows_a_friendly_message(dash_duo, seed_store):
     start(dash_duo, seed_store, "q=zzqxxnothingmatches")
     message = wait_until(lambda: dash_duo.find_element("#message").text, "the empty message")
@@ -270,6 +276,7 @@ def test_empty_result_shows_a_friendly_message(dash_duo, seed_store):
     assert "q=" not in dash_duo.driver.current_url
 
 
+@browser
 def test_script_in_an_article_is_text_and_never_runs(dash_duo, hostile_store):
     start(dash_duo, hostile_store, "event=hostile-1")
     panel = wait_until(lambda: dash_duo.find_element("#provenance .sentence"), "the provenance panel")
@@ -286,6 +293,7 @@ def test_script_in_an_article_is_text_and_never_runs(dash_duo, hostile_store):
     assert dash_duo.driver.execute_script("return typeof window.__pwned") == "undefined"
 
 
+@browser
 def test_hostile_url_gives_the_default_view(dash_duo, seed_store):
     store = EventStore(seed_store)
     start(dash_duo, seed_store,
@@ -299,3 +307,43 @@ def test_hostile_url_gives_the_default_view(dash_duo, seed_store):
     wait_rendered(dash_duo)
     assert matching(dash_duo) == store.count(ViewState())
     no_severe_logs(dash_duo)
+
+
+# ---------------------------------------------------------------------- callbacks without a browser
+from dashboard.app import (  # noqa: E402
+    area_from_selection, brush_from_selection, render_view, viewport_from_relayout, window_from_relayout,
+)
+
+
+@pytest.mark.parametrize("payload", [None, 3, "x", [], {}, {"range": None}, {"range": {"x": ["a"]}},
+                                     {"range": {"x": ["2016-01-01", "garbage"]}}, {"lassoPoints": {"geo": "x"}}])
+def test_malformed_graph_payloads_are_ignored(payload):
+    assert brush_from_selection(payload) is None
+    assert window_from_relayout(payload) is None
+    assert viewport_from_relayout(payload, ViewState()) is None
+    try:
+        area = area_from_selection(payload)
+    except (TypeError, ValueError):
+        area = None
+    assert area is None
+
+
+def test_graph_payloads_become_view_parts():
+    assert brush_from_selection({"range": {"x": ["2016-01-01 12:00", "2016-02-01"]}}) == (
+        ViewState.from_query("brush=2016-01-01..2016-02-01").brush)
+    assert window_from_relayout({"xaxis.range[0]": "2015-01-01", "xaxis.range[1]": "2016-01-01 05:00"})[1].year == 2016
+    box = area_from_selection({"range": {"geo": [[38, 37], [41, 35]]}})
+    assert box == ((38.0, 35.0), (41.0, 35.0), (41.0, 37.0), (38.0, 37.0))
+    lasso = area_from_selection({"lassoPoints": {"geo": [[i / 10, (i % 7) / 10] for i in range(500)]}})
+    assert 3 <= len(lasso) <= 100
+    assert viewport_from_relayout({"geo.projection.scale": 8}, ViewState()).scale == 8
+
+
+def test_render_view_for_hostile_and_empty_views(synthetic_store):
+    store = EventStore(synthetic_store)
+    outputs = render_view(store, ViewState.from_query("event=<script>&q=zzzz-none&area=1,1;2,1;2,2"))
+    timeline, geo, *_, panel, summary, message, message_class = outputs
+    assert "No events match" in message and message_class.endswith("message-empty")
+    assert "Click an event" in panel[0].children
+    outputs = render_view(store, ViewState())
+    assert outputs[-2] == "" and outputs[0].data
