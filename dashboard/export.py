@@ -21,9 +21,9 @@ few hundred milliseconds. So one browser is reused: ``ImageRenderer`` owns one, 
 export buttons share. Every wait has a time limit, and a missing or broken Chromium is an
 ``ExportError`` that says what to install, never a hang.
 
-The lower-level functions are for the app's export buttons (each result goes to ``dcc.Download``
-through ``dcc.send_bytes(data, export_filename(view, figure, fmt))``); ``store`` is the app's
-``EventStore`` and ``view`` the ``ViewState`` of the current URL::
+The app's export buttons need one call, ``export_download(store, view, fmt, figure, width=...,
+height=..., scale=...)``, whose result is a ``dcc.Download``'s data; ``store`` is the app's
+``EventStore`` and ``view`` the ``ViewState`` of the current URL. The pieces it is made of::
 
     figure_image(timeline_figure(store, view), "svg", 1200, 460, scale=1)   # -> bytes
     figure_image(report_figure(store, view), "pdf", *REPORT_SIZE)           # both panels and a caption
@@ -950,11 +950,7 @@ def run_export(store_path: str | Path, fmt: str, out_path: str | Path, *, view_q
     Raises ExportError naming the option, file or query at fault.
     """
     started = time.perf_counter()
-    fmt = (fmt or "").lower()
-    if fmt not in FORMATS:
-        raise ExportError(f"format {fmt!r} is not one of {', '.join(FORMATS)}")
-    if fmt in IMAGE_FORMATS and figure not in FIGURES:
-        raise ExportError(f"figure {figure!r} is not one of {', '.join(FIGURES)}")
+    fmt, figure = _check_choice(fmt, figure)
     out = Path(out_path)
     _check_out_path(out, fmt)
     store_dir = Path(store_path)
@@ -969,7 +965,34 @@ def run_export(store_path: str | Path, fmt: str, out_path: str | Path, *, view_q
     from dashboard.view import ViewState
 
     view = ViewState.from_query(view_query or "")  # never raises: a bad part of a link is ignored
-    store = _open_store(store_dir)
+    exported = export_bytes(_open_store(store_dir), view, fmt, figure, width=width, height=height,
+                            scale=scale, renderer=renderer)
+    _write_whole(out, exported.payload)
+    return ExportResult(path=out, format=fmt, figure=figure if fmt in IMAGE_FORMATS else None,
+                        n_events=exported.n_events, n_bytes=len(exported.payload),
+                        seconds=time.perf_counter() - started, view_query=view_query,
+                        warnings=exported.warnings)
+
+
+@dataclass(frozen=True)
+class Exported:
+    """An export in memory: its bytes, and what they hold."""
+
+    payload: bytes
+    n_events: int
+    warnings: tuple[str, ...] = ()
+
+
+def export_bytes(store: Any, view: Any, fmt: str, figure: str = "report", *, width: int | None = None,
+                 height: int | None = None, scale: float = 1.0,
+                 renderer: ImageRenderer | None = None) -> Exported:
+    """One view of a loaded ``EventStore`` as the bytes of a png, svg, pdf, csv or geojson file.
+
+    Images are the app's figures for ``view`` (``figure``: timeline | map | report); csv and geojson
+    hold every event matching the whole view (``store.filter(view)``), with their sources' titles and
+    URLs from the store's articles.
+    """
+    fmt, figure = _check_choice(fmt, figure)
     events = store.filter(view)
     warnings: list[str] = []
     if fmt == "csv":
@@ -981,11 +1004,36 @@ def run_export(store_path: str | Path, fmt: str, out_path: str | Path, *, view_q
             warnings.append(f"{unplaced} event(s) have no coordinates: kept with a null geometry")
     else:
         fig = export_figure(store, figure, view)
-        payload = renderer.render(fig, fmt, *image_size(figure, fig, width, height), scale=scale)
-    _write_whole(out, payload)
-    return ExportResult(path=out, format=fmt, figure=figure if fmt in IMAGE_FORMATS else None,
-                        n_events=len(events), n_bytes=len(payload), seconds=time.perf_counter() - started,
-                        view_query=view_query, warnings=tuple(warnings))
+        payload = (renderer or shared_renderer()).render(
+            fig, fmt, *image_size(figure, fig, width, height), scale=scale)
+    return Exported(payload, len(events), tuple(warnings))
+
+
+def export_download(store: Any, view: Any, fmt: str, figure: str = "report", *, width: int | None = None,
+                    height: int | None = None, scale: float = 1.0) -> dict[str, Any]:
+    """An export as the value of a ``dcc.Download``'s ``data``: the whole job of an export button::
+
+        @app.callback(Output("download", "data"), Input("export-png", "n_clicks"),
+                      State("url", "search"), prevent_initial_call=True)
+        def export_png(_, search):
+            return export_download(store, ViewState.from_query(search), "png", "report")
+
+    The browser saves it under ``export_filename(view, figure, fmt)``. Raises ExportError.
+    """
+    from dash import dcc
+
+    fmt, figure = _check_choice(fmt, figure)
+    exported = export_bytes(store, view, fmt, figure, width=width, height=height, scale=scale)
+    return dcc.send_bytes(exported.payload, export_filename(view, figure, fmt), type=MEDIA_TYPES[fmt])
+
+
+def _check_choice(fmt: str, figure: str) -> tuple[str, str]:
+    fmt = (fmt or "").lower()
+    if fmt not in FORMATS:
+        raise ExportError(f"format {fmt!r} is not one of {', '.join(FORMATS)}")
+    if fmt in IMAGE_FORMATS and figure not in FIGURES:
+        raise ExportError(f"figure {figure!r} is not one of {', '.join(FIGURES)}")
+    return fmt, figure
 
 
 def _open_store(store_dir: Path) -> Any:

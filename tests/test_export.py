@@ -672,3 +672,25 @@ def test_a_map_export_needs_no_network_at_all(store, tmp_path):
     assert completed.returncode == 0, completed.stderr[-2000:]
     pixels = np.asarray(Image.open(out).convert("RGB"), dtype=int)
     assert (np.abs(pixels - np.array(STORE_LAND)).sum(axis=2) < 6).mean() > 0.2  # land, from local files
+
+
+@needs_chromium
+def test_an_export_button_gets_a_download_of_the_current_view(store, tmp_path):
+    import base64
+
+    from dashboard.query import EventStore
+    from dashboard.view import ViewState
+
+    view, event_store = ViewState.from_query(QUERY), EventStore(store)
+    download = export.export_download(event_store, view, "csv")
+    assert download["filename"] == "news-events-2015-01-01_2017-12-31.csv"
+    assert download["type"] == "text/csv; charset=utf-8" and download["base64"] is True
+    saved = run_export(store, "csv", tmp_path / "events.csv", view_query=QUERY)
+    assert base64.b64decode(download["content"]) == saved.path.read_bytes()  # the CLI's file, byte for byte
+
+    download = export.export_download(event_store, view, "png", "map", width=400, height=300, scale=2)
+    assert download["filename"] == "news-events-map-2015-01-01_2017-12-31.png"
+    image = Image.open(io.BytesIO(base64.b64decode(download["content"])))
+    assert image.size == (800, 600) and pixel_spread(base64.b64decode(download["content"])) > 5
+    with pytest.raises(ExportError, match="'xlsx' is not one of"):
+        export.export_download(event_store, view, "xlsx")
