@@ -696,10 +696,14 @@ def report_figure(source: Any, view: Any, store_info: StoreInfo | None = None) -
     and outlets, and the store. ``store_info`` defaults to the EventStore's own (manifest, articles).
     """
     from dashboard.figures import map_figure, timeline_figure
+    from dashboard.query import EventStore
 
-    events = source.filter(view) if hasattr(source, "filter") else source
-    if store_info is None and getattr(source, "path", None) is not None:
-        store_info = StoreInfo.read(source.path, articles=getattr(source, "articles", None))
+    if isinstance(source, EventStore):
+        events = source.filter(view)
+        if store_info is None and source.path is not None:
+            store_info = StoreInfo.read(source.path, articles=source.articles)
+    else:  # a DataFrame of events (pandas' own DataFrame.filter is something else entirely)
+        events = source
     return combine_report(timeline_figure(source, view), map_figure(source, view),
                           report_caption(events, view, store_info))
 

@@ -694,3 +694,12 @@ def test_an_export_button_gets_a_download_of_the_current_view(store, tmp_path):
     assert image.size == (800, 600) and pixel_spread(base64.b64decode(download["content"])) > 5
     with pytest.raises(ExportError, match="'xlsx' is not one of"):
         export.export_download(event_store, view, "xlsx")
+
+
+def test_a_report_of_a_table_of_events(events):
+    from dashboard.view import ViewState
+
+    report = export.report_figure(events, ViewState.from_query("from=2014-01-01&to=2016-12-31"))
+    assert trace_ids(report) == set(events["id"])
+    caption = report.layout.annotations[-1].text
+    assert "Sources: 3 events from 4 articles" in caption and "Store:" not in caption
