@@ -98,7 +98,7 @@ def cmd_build(args: argparse.Namespace) -> int:
 
             report = build_store_dask(args.corpus, args.store, scheduler=args.scheduler, progress=args.progress)
         else:
-            report = build_store(args.corpus, args.store, progress=args.progress)
+            report = build_store(args.corpus, args.store, progress=args.progress, time_limit_s=args.time_limit)
     except StoreError as err:
         _warn(str(err))
         return 2
@@ -178,6 +178,8 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--store", default=str(DEFAULT_STORE))
     b.add_argument("--engine", choices=["local", "dask"], default="local")
     b.add_argument("--scheduler", metavar="ADDRESS", help="Dask scheduler address (default: a local cluster)")
+    b.add_argument("--time-limit", type=float, default=60.0, metavar="SECONDS",
+                   help="per-article analysis limit; a slower article is skipped and named (default 60)")
     b.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None,
                    help="progress bar (default: when stderr is a terminal)")
     b.set_defaults(func=cmd_build)
