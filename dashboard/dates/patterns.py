@@ -121,6 +121,28 @@ HOLIDAY = "(?i:" + "|".join(
 ) + ")"
 
 
+# Trigger words by class, lower case: a rule runs only within a short window around a word of its
+# class ("digit" is any number), so most of a text is never scanned by most rules.
+TRIGGER_WORDS: dict[str, frozenset[str]] = {
+    "month": frozenset(MONTH_NUMBER),
+    "weekday": frozenset([w.lower() for w in WEEKDAY_NAMES] + ["mon", "tue", "tues", "wed", "thu", "thur", "thurs",
+                                                               "fri", "sat", "sun"]),
+    "relative_day": frozenset(["yesterday", "today", "tomorrow", "tonight", "morning", "afternoon", "evening", "night"]),
+    "present": frozenset(["now", "currently", "nowadays", "present"]),
+    "day": frozenset(["day", "days", "morning", "evening", "night"]),
+    "week": frozenset(["week", "weeks", "weekend"]),
+    "month_word": frozenset(["month", "months"]),
+    "year_word": frozenset(["year", "years"]),
+    "season": frozenset(["spring", "summer", "fall", "autumn", "winter"]),
+    "quarter": frozenset(["quarter", "q"]),
+    "half": frozenset(["half"]),
+    "century": frozenset(["century"]),
+    "holiday": frozenset(re.split(r"[\s'-]+", name.lower().replace("’", "'"))[0] for name in HOLIDAY_NAMES),
+}
+# How far a match can reach before and after its trigger word ("the beginning of the following month").
+TRIGGER_REACH_BEFORE, TRIGGER_REACH_AFTER = 64, 40
+
+
 # ---- the rule table -----------------------------------------------------------------------------
 
 @dataclass(frozen=True)
@@ -149,6 +171,8 @@ class Rule:
     before: str | None = None  # regex the text just before the match must end with
     not_after: str | None = None  # regex the text just after the match must not start with
     flags: int = 0
+    # The words one of which every match contains (see TRIGGER_WORDS): the rule only runs near them.
+    triggers: tuple[str, ...] = ()
     compiled: re.Pattern = field(init=False, repr=False, compare=False)
 
     def __post_init__(self):
@@ -183,7 +207,7 @@ RULES: tuple[Rule, ...] = (
              E("The attack began on 12 March 1944.", "2009-12-19", "12 March 1944", "1944-03-12"),
              E("Saturday 29/January/2022 - 01:40 PM", None, "Saturday 29/January/2022", "2022-01-29"),
              E("It was signed on the 4th of July, 1776.", None, "the 4th of July, 1776", "1776-07-04"),
-         )),
+         ), triggers=("month",)),
     Rule("month_day_year", "day",
          rf"(?:(?P<weekday>{WEEKDAY}),?{SP})?(?P<month>{MONTH}){SP}(?P<day>{DAY})(?:,?{SP}|{SP}of{SP})(?P<year>{YEAR})",
          "calendar_date", (
@@ -192,19 +216,19 @@ RULES: tuple[Rule, ...] = (
              E("The British fled on March 17, 1776, sailing to Halifax.", "2009-12-19", "March 17, 1776",
                "1776-03-17"),
              E("Ships sailed on Sept. 3rd 1939.", None, "Sept. 3rd 1939", "1939-09-03"),
-         )),
+         ), triggers=("month",)),
     Rule("iso_date", "day",
          r"(?<![\d/.-])(?P<year>(?:19|20)\d\d)-(?P<month_number>0[1-9]|1[0-2])-(?P<day>0[1-9]|[12]\d|3[01])(?![\d])",
          "calendar_date", (
              E("The report, dated 2018-02-04, was leaked.", None, "2018-02-04", "2018-02-04"),
-         )),
+         ), triggers=("digit",)),
     Rule("numeric_date", "day",
          r"(?<![\d/.-])(?P<first>[0-3]?\d)/(?P<second>[0-3]?\d)/(?P<year>(?:19|20)\d\d)(?![\d/])",
          "numeric_date", (
              E("Posted 29/01/2022 by admin", None, "29/01/2022", "2022-01-29"),
              E("Posted 01/29/2022 by admin", None, "01/29/2022", "2022-01-29"),
              E("Posted 02/03/2022 by admin", None, "02/03/2022", None),  # day and month order unknown
-         )),
+         ), triggers=("digit",)),
     Rule("day_range", "range",
          rf"(?P<month>{MONTH}){SP}(?P<day>{DAY}){OPT_SP}(?:{DASH}|to|and){OPT_SP}(?P<day_end>{DAY})"
          rf"(?:,?{SP}(?P<year>{YEAR}))?|(?P<day2>{DAY}){OPT_SP}(?:{DASH}|to|and){OPT_SP}(?P<day_end2>{DAY}){SP}"
@@ -212,7 +236,7 @@ RULES: tuple[Rule, ...] = (
          "day_range", (
              E("Talks were held March 3-5, 2014, in Geneva.", None, "March 3-5, 2014", "2014-03-03..2014-03-05"),
              E("Talks were held 3\u20135 March 2014 in Geneva.", None, "3\u20135 March 2014", "2014-03-03..2014-03-05"),
-         )),
+         ), triggers=("month",)),
     Rule("month_day", "day",
          rf"(?:(?P<weekday>{WEEKDAY}),?{SP})?(?P<month>{MONTH}){SP}(?P<day>{DAY})(?!{OPT_SP}(?:,\d|\d|%))",
          "month_day", (
@@ -221,7 +245,7 @@ RULES: tuple[Rule, ...] = (
              E("Officials met on Friday, March 22.", "2013-03-25", "Friday, March 22", "2013-03-22"),
              E("On 17 June 1940 France asked for terms; on June 22 it signed.", None, "June 22", "1940-06-22"),
          ),
-         before=None),
+         before=None, triggers=("month",)),
     Rule("day_month", "day",
          rf"(?:(?P<weekday>{WEEKDAY}),?{SP})?(?:{THE})?(?P<day>{DAY})(?:{SP}of)?{SP}(?P<month>{MONTH})(?!{SP}\d)",
          "month_day", (
@@ -229,7 +253,7 @@ RULES: tuple[Rule, ...] = (
              E("Germany invaded Poland in 1939, and on 17 September the Soviets followed.", "2009-12-19",
                "17 September", "1939-09-17"),
              E("On the 17th of March they left.", "2018-06-01", "the 17th of March", "2018-03-17"),
-         )),
+         ), triggers=("month",)),
     Rule("weekday", "day",
          rf"(?:(?P<relative>last|this|next|Last|This|Next|past|coming){SP})?(?:(?P<part>early|late|Early|Late){SP})?"
          rf"(?P<weekday>{WEEKDAY})(?:{SP}(?P<daytime>morning|afternoon|evening|night))?",
@@ -242,7 +266,7 @@ RULES: tuple[Rule, ...] = (
              E("He arrived last Friday.", "2018-02-04", "last Friday", "2018-02-02"),
              E("Polls close at 15:00 GMT Saturday.", "2013-03-22", "Saturday", "2013-03-23"),
          ),
-         not_after=r"(?:,?[^\S\n]{1,3}(?:the[^\S\n]{1,3})?\d)"),
+         not_after=r"(?:,?[^\S\n]{1,3}(?:the[^\S\n]{1,3})?\d)", triggers=("weekday",)),
     Rule("relative_day", "day",
          r"\b(?P<word>yesterday|Yesterday|today|Today|tomorrow|Tomorrow|tonight|Tonight)\b"
          rf"|\b(?P<this>this|This|last|Last){SP}(?P<daytime>morning|afternoon|evening|night)\b",
@@ -251,14 +275,14 @@ RULES: tuple[Rule, ...] = (
              E("The strike happened last night.", "2018-02-04", "last night", "2018-02-03"),
              E("The council will vote tomorrow.", "2018-02-04", "tomorrow", "2018-02-05"),
          ),
-         not_after=r"(?:['’]s\b)"),
+         not_after=r"(?:['’]s\b)", triggers=("relative_day",)),
     Rule("present", "day",
          r"\b(?:(?:right[^\S\n]{1,3})?(?P<now>now|Now)|currently|Currently|nowadays|Nowadays|at[^\S\n]{1,3}present)\b",
          "present", (
              E("ISIS now controls the border crossing.", "2018-02-04", "now", "2018-02-04"),
              E("The camp currently holds 10,000 people.", "2022-01-29", "currently", "2022-01-29"),
          ),
-         not_after=r"(?:[^\S\n]{1,3}(?:that|on|and[^\S\n]{1,3}then|known|called|named)\b|-)"),
+         not_after=r"(?:[^\S\n]{1,3}(?:that|on|and[^\S\n]{1,3}then|known|called|named)\b|-)", triggers=("present",)),
     Rule("days_ago", "day",
          rf"(?:{APPROX})?(?P<number>{NUMBER}){SP}(?P<unit>days?){SP}(?P<direction>ago|earlier|later|before|after)\b",
          "offset", (
@@ -266,7 +290,7 @@ RULES: tuple[Rule, ...] = (
              E("Paris fell on 14 June 1940. Two days later the government left.", None, "Two days later",
                "1940-06-16"),
          ),
-         not_after=OFFSET_NOT_AFTER),
+         not_after=OFFSET_NOT_AFTER, triggers=("day",)),
     Rule("day_relative", "day",
          rf"(?:{THE}|(?P<that>that|That|this|This){SP})(?:(?P<relative>next|following|previous|preceding|same|Next|Following|Same)"
          rf"{SP})?(?P<unit>day|morning|evening|night)(?:{SP}(?P<direction>before|after))?\b",
@@ -278,7 +302,7 @@ RULES: tuple[Rule, ...] = (
              E("Paris fell on 14 June 1940; the day before, Italy had declared war.", None, "the day before",
                "1940-06-13"),
          ),
-         before=None),
+         before=None, triggers=("day",)),
     # ---------------------------------------------------------------- week
     Rule("week_relative", "week",
          rf"(?:(?P<part>earlier|later|Earlier|Later|early|late|Early|Late){SP}(?:(?:in|this){SP})?)?"
@@ -294,20 +318,20 @@ RULES: tuple[Rule, ...] = (
              E("The army regrouped in mid-May 1940; the following week it attacked.", None,
                "the following week", "1940-05-26..1940-06-01"),
          ),
-         not_after=r"(?:['’]s\b|[^\S\n]{1,3}of\b)"),
+         not_after=r"(?:['’]s\b|[^\S\n]{1,3}of\b)", triggers=("week",)),
     Rule("weekend", "week",
          rf"(?:{THE})?(?:(?P<relative>last|this|next|past|coming|Last|This|Next|Past){SP})?weekend\b",
          "weekend", (
              E("Protesters gathered over the weekend.", "2018-02-05", "the weekend", "2018-02-03..2018-02-04"),
              E("Voting ends next weekend.", "2018-02-05", "next weekend", "2018-02-10..2018-02-11"),
          ),
-         not_after=r"(?:['’]s\b|[^\S\n]{1,3}of\b)"),
+         not_after=r"(?:['’]s\b|[^\S\n]{1,3}of\b)", triggers=("week",)),
     Rule("weeks_ago", "week",
          rf"(?:{APPROX})?(?P<number>{NUMBER}){SP}(?P<unit>weeks?){SP}(?P<direction>ago|earlier|later|before|after)\b",
          "offset", (
              E("The offensive began two weeks ago.", "2018-02-04", "two weeks ago", "2018-01-21..2018-01-27"),
          ),
-         not_after=OFFSET_NOT_AFTER),
+         not_after=OFFSET_NOT_AFTER, triggers=("week",)),
     # ---------------------------------------------------------------- month
     Rule("month_year", "month",
          rf"(?:(?P<part>{PART}){SP}|(?P<mid>{MID_PREFIX}))?(?P<month>{MONTH_FULL}|(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.?)"
@@ -317,7 +341,7 @@ RULES: tuple[Rule, ...] = (
              E("In early March 1776, heavy cannons were brought to Boston.", None, "early March 1776",
                "1776-03-01..1776-03-10"),
              E("The offensive stalled by the end of May 1940.", None, "the end of May 1940", "1940-05-21..1940-05-31"),
-         )),
+         ), triggers=("month",)),
     Rule("month_of_that_year", "month",
          rf"(?:(?P<part>{PART}){SP}|(?P<mid>{MID_PREFIX}))?(?:(?P<day>{DAY}){SP}(?:of{SP})?)?(?P<month>{MONTH_FULL})"
          rf"(?:{SP}(?P<day2>{DAY}))?{SP}of{SP}(?P<relative>that|the{SP}same|the{SP}following|the{SP}previous|the{SP}next|"
@@ -328,7 +352,7 @@ RULES: tuple[Rule, ...] = (
              E("The island fell in 1955. On January 24 of the same year, Congress acted.", None,
                "January 24 of the same year", "1955-01-24"),
              E("Elections are due in April of next year.", "2018-02-04", "April of next year", "2019-04-01..2019-04-30"),
-         )),
+         ), triggers=("month",)),
     Rule("month_relative", "month",
          rf"(?:(?P<part>{PART}){SP}|(?P<mid>{MID_PREFIX}))?(?:{THE})?(?P<relative>{RELATIVE}){SP}month(?!s)\b",
          "relative_unit", (
@@ -337,7 +361,7 @@ RULES: tuple[Rule, ...] = (
                "2018-01-21..2018-01-31"),
              E("Prices rose this month.", "2013-03-21", "this month", "2013-03-01..2013-03-31"),
          ),
-         not_after=r"(?:['’]s\b|[^\S\n]{1,3}of\b)"),
+         not_after=r"(?:['’]s\b|[^\S\n]{1,3}of\b)", triggers=("month_word",)),
     Rule("months_ago", "month",
          rf"(?:{APPROX})?(?P<number>{NUMBER}){SP}(?P<unit>months?){SP}(?P<direction>ago|earlier|later|before|after)\b",
          "offset", (
@@ -346,7 +370,7 @@ RULES: tuple[Rule, ...] = (
              E("Baghdad fell in April 2003; three months later the insurgency grew.", None, "three months later",
                "2003-07-01..2003-07-31"),
          ),
-         not_after=OFFSET_NOT_AFTER),
+         not_after=OFFSET_NOT_AFTER, triggers=("month_word",)),
     Rule("month_name", "month",
          rf"(?:(?P<part>{PART}){SP}|(?P<mid>{MID_PREFIX}))?(?:(?P<relative>last|next|this|that|Last|Next|This|That|"
          rf"previous|following){SP})?(?P<month>{MONTH_FULL})\b",
@@ -367,7 +391,7 @@ RULES: tuple[Rule, ...] = (
              E("Flooding began late last July.", "2013-03-22", "late last July", "2012-07-21..2012-07-31"),
              E("The minister resigned last May.", "2013-03-21", "last May", "2012-05-01..2012-05-31"),
          ),
-         not_after=r"(?:[^\S\n]{0,3}\d|[^\S\n]{1,3}of[^\S\n])"),
+         not_after=r"(?:[^\S\n]{0,3}\d|[^\S\n]{1,3}of[^\S\n])", triggers=("month",)),
     # ---------------------------------------------------------------- season
     Rule("season_year", "season",
          rf"(?:{THE})?(?:(?P<part>early|mid|late|Early|Mid|Late){DASH}?{OPT_SP})?(?P<season>{SEASON})"
@@ -377,20 +401,20 @@ RULES: tuple[Rule, ...] = (
                "2014-06-01..2014-08-31"),
              E("The campaign ended in summer 2007.", None, "summer 2007", "2007-06-01..2007-08-31"),
              E("The winter of 1914 was hard.", None, "The winter of 1914", "1914-12-01..1915-02-28"),
-         )),
+         ), triggers=("season",)),
     Rule("year_season", "season",
          rf"(?:{THE})?(?P<year>{YEAR}){SP}(?P<season>{SEASON})\b",
          "season", (
              E("After the failure of their 1982 summer offensives, Iran changed course.", None, "1982 summer",
                "1982-06-01..1982-08-31"),
-         )),
+         ), triggers=("season",)),
     Rule("season_relative", "season",
          rf"(?:{THE})?(?:(?P<part>early|mid|late|Early|Mid|Late){SP})?(?P<relative>{RELATIVE}){SP}(?P<season>{SEASON})\b",
          "season", (
              E("Flooding hit the region last summer.", "2013-03-22", "last summer", "2012-06-01..2012-08-31"),
              E("A new offensive is expected this spring.", "2010-03-02", "this spring", "2010-03-01..2010-05-31"),
          ),
-         not_after=r"(?:[^\S\n]{1,3}(?:of|months|offensive|campaign|session|term|break|holidays?)\b)"),
+         not_after=r"(?:[^\S\n]{1,3}(?:of|months|offensive|campaign|session|term|break|holidays?)\b)", triggers=("season",)),
     Rule("season", "season",
          rf"(?:(?:the|The){SP})?(?:(?P<part>early|mid|late|Early|Mid|Late){DASH}?{OPT_SP})?(?P<season>{SEASON})\b",
          "season", (
@@ -402,7 +426,7 @@ RULES: tuple[Rule, ...] = (
              E("The siege of Leningrad began in September 1941. During the winter, thousands starved.", None,
                "the winter", "1941-12-01..1942-02-28"),
          ),
-         not_after=r"(?:[^\S\n]{1,3}(?:of|in|from|to|back|out|off|down|up)\b)"),
+         not_after=r"(?:[^\S\n]{1,3}(?:of|in|from|to|back|out|off|down|up)\b)", triggers=("season",)),
     # ---------------------------------------------------------------- quarter and half
     Rule("quarter", "quarter",
          rf"(?:{THE})?(?P<ordinal>{QUARTER_ORDINAL}){SP}quarter(?:{SP}of{SP}(?:(?P<year>{YEAR})|(?:{THE})?"
@@ -414,7 +438,7 @@ RULES: tuple[Rule, ...] = (
                "2017-10-01..2017-12-31"),
              E("Q3 2019 figures were released.", None, "Q3 2019", "2019-07-01..2019-09-30"),
          ),
-         not_after=r"(?:[^\S\n]{1,3}(?:of[^\S\n]{1,3}(?:a|an|the)[^\S\n]{1,3}(?:century|mile|million))|[^\S\n]{1,3}(?:mile|century|final)\b)"),
+         not_after=r"(?:[^\S\n]{1,3}(?:of[^\S\n]{1,3}(?:a|an|the)[^\S\n]{1,3}(?:century|mile|million))|[^\S\n]{1,3}(?:mile|century|final)\b)", triggers=("quarter",)),
     Rule("half", "half",
          rf"(?:{THE})?(?P<ordinal>first|second|latter|First|Second|Latter){SP}half{SP}of{SP}(?:(?P<year>{YEAR})|(?:{THE})?"
          rf"(?P<relative>last|this|next|that|the|the{SP}same|the{SP}following|the{SP}previous){SP}year)",
@@ -422,7 +446,7 @@ RULES: tuple[Rule, ...] = (
              E("Violence eased in the second half of 2019.", None, "the second half of 2019", "2019-07-01..2019-12-31"),
              E("Exports will recover in the first half of next year.", "2018-02-04", "the first half of next year",
                "2019-01-01..2019-06-30"),
-         )),
+         ), triggers=("half",)),
     # ---------------------------------------------------------------- year
     Rule("year_part", "year",
          rf"(?:(?P<part>{PART}){SP}|(?P<mid>{MID_PREFIX}))(?:{THE}year{SP})?(?P<year>{YEAR})\b",
@@ -431,24 +455,24 @@ RULES: tuple[Rule, ...] = (
              E("Fighting stopped by mid-2007.", None, "mid-2007", "2007-05-01..2007-08-31"),
              E("Most had left by the end of 1958.", None, "the end of 1958", "1958-09-01..1958-12-31"),
          ),
-         not_after=r"(?:[^\S\n]{0,3}(?:%|[-/]\d))"),
+         not_after=r"(?:[^\S\n]{0,3}(?:%|[-/]\d))", triggers=("digit",)),
     Rule("bc_year", "year",
          rf"(?P<year>\d{{1,4}}){SP}(?P<era>BC|B\.C\.|BCE|B\.C\.E\.)(?![\w])",
          "bc_year", (
              E("The Persians landed at Marathon in 490 BC.", None, "490 BC", None),
-         )),
+         ), triggers=("digit",)),
     Rule("year_ad", "year",
          rf"(?:AD|A\.D\.){SP}(?P<year>\d{{1,4}})\b|(?P<year2>\d{{1,4}}){SP}(?:AD|A\.D\.|CE|C\.E\.)(?![\w])",
          "year", (
              E("The battle of Tours was fought in AD 732.", None, "AD 732", "0732-01-01..0732-12-31"),
-         )),
+         ), triggers=("digit",)),
     Rule("year_adjective", "year",
          rf"(?P<year>{YEAR})(?=[^\S\n]{{1,3}}[a-z])",
          "year", (
              E("Saratoga was the first of the 1777 campaigns.", None, "1777", "1777-01-01..1777-12-31"),
          ),
          before=r"\b(?:the|its|his|her|their|The|Its|His|Her|Their)[^\S\n]$",
-         not_after=r"[^\S\n]{1,3}(?:men|people|troops|soldiers|fighters|casualties|dead|killed|prisoners)\b"),
+         not_after=r"[^\S\n]{1,3}(?:men|people|troops|soldiers|fighters|casualties|dead|killed|prisoners)\b", triggers=("digit",)),
     Rule("year", "year",
          rf"(?<![\d$£€.,/:#])(?:(?P<fiscal>fiscal|Fiscal|FY){SP})?(?P<year>{YEAR})\b(?!s\b)",
          "year", (
@@ -459,19 +483,19 @@ RULES: tuple[Rule, ...] = (
          ),
          # A number followed by a plural noun is a count ("1500 troops"), not a year ("a 2009 analysis").
          not_after=r"(?:[^\S\n]{0,3}(?:%|[.,]\d)|[^\S\n]{1,3}(?:(?!(?:has|was|as|does|goes|sees|marks|saw)\b)[a-z]*[^\Wsiu]s|men|people|police|personnel|"
-                   r"infantry|cavalry|artillery|strong|tons|feet|foot|km|kilometres|kilometers|miles|metres|meters)\b)"),
+                   r"infantry|cavalry|artillery|strong|tons|feet|foot|km|kilometres|kilometers|miles|metres|meters)\b)", triggers=("digit",)),
     Rule("year_range_end", "year",
          rf"(?<=\d\d[-\u2013])(?P<short>\d\d)(?![\d%])",
          "year_range_end", (
              E("The Gallipoli campaign of 1915-16 failed.", None, "16", "1916-01-01..1916-12-31"),
          ),
-         before=r"(?<![\d.,$])(?:1[0-9]|20)\d\d[-\u2013]$"),
+         before=r"(?<![\d.,$])(?:1[0-9]|20)\d\d[-\u2013]$", triggers=("digit",)),
     Rule("the_past_year", "year",
          rf"(?:{THE})(?P<relative>past|last){SP}(?:(?P<number>{NUMBER}){SP})?(?P<unit>years?)\b",
          "past_span", (
              E("He killed thousands in the last year alone.", "2014-07", "the last year", "2013-07-01..2014-07-31"),
          ),
-         before=r"\b(?:in|In|over|Over|during|During|within|Within)[^\S\n]{1,3}$"),
+         before=r"\b(?:in|In|over|Over|during|During|within|Within)[^\S\n]{1,3}$", triggers=("year_word",)),
     Rule("part_of_the_year", "year",
          rf"(?P<part>{PART}|(?:the|The){SP}(?:latter|last|first|early|later){SP}(?:part|months|weeks|days){SP}of"
          rf"|(?:late|early|Late|Early){SP}in){SP}(?:the|that){SP}(?P<unit>year|month)\b",
@@ -479,7 +503,7 @@ RULES: tuple[Rule, ...] = (
              E("The offensive began in April 1776. By the end of the year, the army had shrunk.", None,
                "the end of the year", "1776-09-01..1776-12-31"),
              E("Late in the year the rains came.", "2018-02-04", "Late in the year", "2018-09-01..2018-12-31"),
-         )),
+         ), triggers=("year_word",)),
     Rule("year_relative", "year",
          rf"(?:(?P<part>{PART}){SP}(?:(?:in|this){SP})?|(?P<mid>{MID_PREFIX}))?(?:{THE})?(?P<relative>{RELATIVE})"
          rf"(?:{SP}(?:fiscal|calendar))?{SP}year(?!s)\b",
@@ -492,7 +516,7 @@ RULES: tuple[Rule, ...] = (
                "The following year", "1919-01-01..1919-12-31"),
              E("Output will recover next year.", "2013-03-22", "next year", "2014-01-01..2014-12-31"),
          ),
-         not_after=r"(?:[^\S\n]{1,3}(?:of|old)\b|[-\u2013]old)"),
+         not_after=r"(?:[^\S\n]{1,3}(?:of|old)\b|[-\u2013]old)", triggers=("year_word",)),
     Rule("years_ago", "year",
          rf"(?:{APPROX})?(?P<number>{NUMBER}){SP}(?P<unit>years?){SP}(?P<direction>ago|earlier|later|before|after)\b",
          "offset", (
@@ -501,21 +525,21 @@ RULES: tuple[Rule, ...] = (
              E("The group was founded in 2004. Two years later it had spread.", None, "Two years later",
                "2006-01-01..2006-12-31"),
          ),
-         not_after=OFFSET_NOT_AFTER),
+         not_after=OFFSET_NOT_AFTER, triggers=("year_word",)),
     # ---------------------------------------------------------------- decade and century
     Rule("decade", "decade",
          rf"(?:{THE})?(?:(?P<part>early|mid|late|Early|Mid|Late){DASH}?{OPT_SP})?(?P<decade>1[0-9]\d0|20\d0|['’]\d0)['’]?s\b",
          "decade", (
              E("The group has roots in the 1990s.", None, "the 1990s", "1990-01-01..1999-12-31"),
              E("The camps date from the late 1980s.", None, "the late 1980s", "1987-01-01..1989-12-31"),
-         )),
+         ), triggers=("digit",)),
     Rule("century", "range",
          rf"(?:{THE})?(?:(?P<part>early|mid|late|Early|Mid|Late){DASH}?{OPT_SP})?(?P<ordinal>{CENTURY_ORDINAL})"
          rf"{OPT_SP}{DASH}?{OPT_SP}(?:century|Century)(?:{SP}(?P<era>BC|B\.C\.|BCE))?\b",
          "century", (
              E("The mosque was built in the 12th century.", None, "the 12th century", "1101-01-01..1200-12-31"),
              E("Women's rights in the 20th century advanced.", None, "the 20th century", "1901-01-01..2000-12-31"),
-         )),
+         ), triggers=("century",)),
     # ---------------------------------------------------------------- holidays
     Rule("holiday", "day",
          rf"(?P<holiday>{HOLIDAY})(?:(?:,|{SP}of)?{SP}(?P<year>{YEAR}))?\b",
@@ -526,7 +550,7 @@ RULES: tuple[Rule, ...] = (
              E("The ceasefire held through Eid al-Fitr 2018.", None, "Eid al-Fitr 2018", "2018-06-15"),
              E("Attacks rose during Ramadan 2017.", None, "Ramadan 2017", "2017-05-27..2017-06-25"),
          ),
-         not_after=r"(?:[^\S\n]{1,3}(?:tree|card|gift|market|party|parties|dinner|carol|prayers?)s?\b)"),
+         not_after=r"(?:[^\S\n]{1,3}(?:tree|card|gift|market|party|parties|dinner|carol|prayers?)s?\b)", triggers=("holiday",)),
 )
 
 RULE_BY_NAME = {rule.name: rule for rule in RULES}

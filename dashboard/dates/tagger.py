@@ -13,15 +13,34 @@ import re
 from collections.abc import Sequence
 
 from dashboard.dates import anchors
-from dashboard.dates.patterns import RULES
+from dashboard.dates.patterns import RULES, TRIGGER_REACH_AFTER, TRIGGER_REACH_BEFORE, TRIGGER_WORDS
 from dashboard.records import DateMention, PublicationDate
 
 # A link, up to the first space or closing bracket: dates inside URLs are not mentions.
 URL = re.compile(r"(?:\b[a-z][a-z0-9+.-]{1,10}://|\bwww\.)[^\s\]\)>\"'<]{1,2000}", re.IGNORECASE)
 
+_DIGITS = re.compile(r"\d+")
+_CLASSES_OF: dict[str, tuple[str, ...]] = {}
+for _name, _words in TRIGGER_WORDS.items():
+    for _word in _words:
+        _CLASSES_OF[_word] = _CLASSES_OF.get(_word, ()) + (_name,)
+_TRIGGER_PATTERNS = [(word, re.compile(re.escape(word) + r"(?![a-z])")) for word in sorted(_CLASSES_OF)]
 _BEFORE_COMMON_ERA = re.compile(r"\bB\.?C\.?")
 _BEFORE = {rule.name: re.compile(rule.before) for rule in RULES if rule.before}
 _NOT_AFTER = {rule.name: re.compile(rule.not_after) for rule in RULES if rule.not_after}
+
+
+def _links(text: str) -> list[tuple[int, int]]:
+    """The spans of links ("https://...", "www..."), found from their "://" or "www." (fast on long texts)."""
+    links = []
+    for marker in ("://", "www."):
+        at = text.find(marker)
+        while at >= 0:
+            match = URL.search(text, max(0, at - 12), at + 2000)
+            if match and match.start() <= at < match.end():
+                links.append(match.span())
+            at = text.find(marker, at + len(marker))
+    return sorted(set(links))
 
 
 def _regions(text: str, spans: Sequence[tuple[int, int]] | None) -> list[tuple[int, int]]:
@@ -39,14 +58,62 @@ def _regions(text: str, spans: Sequence[tuple[int, int]] | None) -> list[tuple[i
     return [(s, e) for s, e in merged]
 
 
+def _windows(text: str, regions: list[tuple[int, int]]) -> dict[str, list[tuple[int, int]]]:
+    """For each trigger class, the stretches of the regions near one of its words, merged.
+
+    One literal search per trigger word over the lower-cased text is much faster in Python than
+    walking every token.
+    """
+    lower = text.lower()
+    spans_by_class: dict[str, list[tuple[int, int]]] = {"digit": [m.span() for m in _DIGITS.finditer(text)]}
+    for name in TRIGGER_WORDS:
+        spans_by_class[name] = []
+    for word, pattern in _TRIGGER_PATTERNS:
+        classes = _CLASSES_OF[word]
+        for match in pattern.finditer(lower):
+            start = match.start()
+            if start and lower[start - 1].isalpha():
+                continue  # inside a longer word
+            for name in classes:
+                spans_by_class[name].append(match.span())
+    windows = {}
+    for name, spans in spans_by_class.items():
+        spans.sort()
+        merged: list[list[int]] = []
+        for s, e in spans:
+            s, e = s - TRIGGER_REACH_BEFORE, e + TRIGGER_REACH_AFTER
+            if merged and s <= merged[-1][1]:
+                merged[-1][1] = e
+            else:
+                merged.append([s, e])
+        windows[name] = _clip(merged, regions)
+    return windows
+
+
+def _clip(windows: list[list[int]], regions: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The windows cut to the content regions (both sorted)."""
+    region_starts = [s for s, _ in regions]
+    clipped = []
+    for s, e in windows:
+        i = max(0, bisect.bisect_right(region_starts, s) - 1)
+        while i < len(regions) and regions[i][0] < e:
+            a, b = max(s, regions[i][0]), min(e, regions[i][1])
+            if a < b:
+                clipped.append((a, b))
+            i += 1
+    return clipped
+
+
 def candidates(text: str, spans: Sequence[tuple[int, int]] | None = None):
     """Every rule match inside the content regions and outside links: (start, end, rule order, match)."""
-    links = [(m.start(), m.end()) for m in URL.finditer(text)]
+    links = _links(text)
     link_starts = [s for s, _ in links]
+    windows = _windows(text, _regions(text, spans))
     found = []
-    for start, end in _regions(text, spans):
-        for order, rule in enumerate(RULES):
-            before, not_after = _BEFORE.get(rule.name), _NOT_AFTER.get(rule.name)
+    for order, rule in enumerate(RULES):
+        before, not_after = _BEFORE.get(rule.name), _NOT_AFTER.get(rule.name)
+        rule_windows = sorted({w for name in rule.triggers for w in windows[name]})
+        for start, end in rule_windows:
             for match in rule.compiled.finditer(text, start, end):
                 s, e = match.span()
                 if s == e:
@@ -59,6 +126,8 @@ def candidates(text: str, spans: Sequence[tuple[int, int]] | None = None):
                 if i >= 0 and links[i][1] > s:
                     continue
                 found.append((s, e, order, match))
+    # A rule with two trigger classes may see a stretch twice.
+    found = list({(s, e, order): (s, e, order, match) for s, e, order, match in found}.values())
     found.sort(key=lambda c: (c[0], c[0] - c[1], c[2]))
     return found
 
