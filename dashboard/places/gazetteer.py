@@ -49,6 +49,7 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 GAZETTEER_DATA = REPO_ROOT / "data" / "gazetteer"
 SUPPLEMENT_CSV = GAZETTEER_DATA / "supplement.csv"
 DEMONYMS_CSV = GAZETTEER_DATA / "demonyms.csv"
+COUNTRY_POINTS_CSV = GAZETTEER_DATA / "country_points.csv"
 NATURAL_EARTH = REPO_ROOT / "assets" / "topojson" / "world_50m.json"
 
 # Candidates kept per name: the most populous ones (a name like "San Jose" has dozens).
@@ -218,7 +219,7 @@ def _inputs_hash() -> str:
             digest.update(f"{package}={metadata.version(package)}".encode())
         except metadata.PackageNotFoundError:
             digest.update(f"{package}=missing".encode())
-    for path in (SUPPLEMENT_CSV, DEMONYMS_CSV, NATURAL_EARTH):
+    for path in (SUPPLEMENT_CSV, DEMONYMS_CSV, COUNTRY_POINTS_CSV, NATURAL_EARTH):
         digest.update(path.read_bytes() if path.exists() else b"missing")
     return digest.hexdigest()[:16]
 
@@ -317,6 +318,16 @@ def _useful_alternate(alternate: str) -> bool:
     # Latin script, not an airport or ISO code ("OSM", "DEZ"), not a one-letter abbreviation.
     return (len(alternate) >= 3 and _LATIN.match(alternate) is not None and not alternate.isupper()
             and not any(ch.isdigit() for ch in alternate))
+
+
+def _country_points() -> dict[str, tuple[float, float]]:
+    """ISO2 -> (lat, lon): GeoNames' point for the country (data/gazetteer/country_points.csv)."""
+    points = {}
+    if COUNTRY_POINTS_CSV.exists():
+        with open(COUNTRY_POINTS_CSV, encoding="utf-8", newline="") as handle:
+            for row in csv.DictReader(r for r in handle if not r.startswith("#")):
+                points[row["code"].strip()] = (float(row["lat"]), float(row["lon"]))
+    return points
 
 
 def _natural_earth_centroids() -> dict[str, tuple[float, float]]:
@@ -453,9 +464,10 @@ def build_gazetteer() -> Gazetteer:
 
     # Countries, at their Natural Earth centroid (falling back on the capital).
     centroids = _natural_earth_centroids()
+    points = _country_points()
     country_entry = {}
     for code, info in countries.items():
-        point = centroids.get(info.get("iso3", ""))
+        point = points.get(code) or centroids.get(info.get("iso3", ""))
         if point is None:
             capital = [e for e in builder.keys.get(name_key(info.get("capital") or "-"), ())
                        if builder.country_codes[e] == code]

@@ -25,11 +25,11 @@ from dashboard.places.gazetteer import PRECISION_OF_FEATURE, Gazetteer
 from dashboard.places.recognise import Match
 from dashboard.records import PlaceCandidate, PlaceMention
 
-FEATURE_PRIOR = {"country": 2.5, "continent": 2.5, "capital": 1.5, "admin1": 0.3, "admin2": -1.0,
+FEATURE_PRIOR = {"country": 2.5, "continent": 2.5, "capital": 2.0, "admin1": 0.8, "admin2": -1.0,
                  "region": 1.0, "sea": 1.0, "river": 0.5}
 CURATED_PRIOR = 1.0
 OTHER_NAME_PENALTY = 1.5  # named by an old or foreign alternate only ("Augusta" for Augsburg)
-COUNTRY_WEIGHT = 4.0  # times the share of the article's evidence in the candidate's country
+COUNTRY_WEIGHT = 3.5  # times the share of the article's evidence in the candidate's country
 ADMIN1_WEIGHT = 1.5
 NEAR_KM, NEAR_BONUS = 150.0, 1.5
 AROUND_KM, AROUND_BONUS = 400.0, 0.6
@@ -108,9 +108,19 @@ class Resolver:
         country_total = sum(countries.values()) - own_weight
         qualifier_entries = [q for m in group if m.qualifier is not None for q in m.qualifier.entries]
         others = [p for k, p in points.items() if k != key]
+        # A small town named after its state or country ("Iowa", Louisiana; "Mexico", New York) is rarely
+        # the one meant.
+        areas = {(g.country_codes[e], g.admin1[e] if g.features[e] == "admin1" else ""): g.populations[e]
+                 for e in entries if g.features[e] in ("admin1", "country")}
+        namesakes = {}
+        for entry in entries:
+            if g.features[entry] in ("city", "admin2"):
+                for (code, admin1), population in areas.items():
+                    if g.country_codes[entry] == code and g.populations[entry] * 10 < population:
+                        namesakes[entry] = 2.0
         out = {}
         for entry in entries:
-            score = self._prior(key, entry)
+            score = self._prior(key, entry) - namesakes.get(entry, 0.0)
             code = g.country_codes[entry]
             if code and country_total > 0:
                 evidence = countries[code] - (own_weight if g.country_codes[own] == code else 0)
