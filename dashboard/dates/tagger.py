@@ -65,17 +65,20 @@ def _windows(text: str, regions: list[tuple[int, int]]) -> dict[str, list[tuple[
     walking every token.
     """
     lower = text.lower()
-    spans_by_class: dict[str, list[tuple[int, int]]] = {"digit": [m.span() for m in _DIGITS.finditer(text)]}
-    for name in TRIGGER_WORDS:
-        spans_by_class[name] = []
+    # Search the whole text at once unless the regions are a small part of it (one sentence retagged).
+    covered = sum(e - s for s, e in regions)
+    searched = regions if covered * 2 < len(text) else [(0, len(text))]
+    spans_by_class: dict[str, list[tuple[int, int]]] = {name: [] for name in TRIGGER_WORDS}
+    spans_by_class["digit"] = [m.span() for s, e in searched for m in _DIGITS.finditer(text, s, e)]
     for word, pattern in _TRIGGER_PATTERNS:
         classes = _CLASSES_OF[word]
-        for match in pattern.finditer(lower):
-            start = match.start()
-            if start and lower[start - 1].isalpha():
-                continue  # inside a longer word
-            for name in classes:
-                spans_by_class[name].append(match.span())
+        for s, e in searched:
+            for match in pattern.finditer(lower, s, e):
+                start = match.start()
+                if start and lower[start - 1].isalpha():
+                    continue  # inside a longer word
+                for name in classes:
+                    spans_by_class[name].append(match.span())
     windows = {}
     for name, spans in spans_by_class.items():
         spans.sort()
