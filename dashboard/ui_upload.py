@@ -21,7 +21,8 @@ from urllib.parse import urlencode
 import dash
 from dash import Input, Output, State, dcc, html, no_update
 
-from dashboard.upload import ACCEPTED_SUFFIXES, LIMITS, UploadError, UploadLimits, check_metadata, files_from_browser
+from dashboard.upload import (ACCEPTED_SUFFIXES, LIMITS, UploadError, UploadLimits, check_metadata, files_from_browser,
+                              size_text)
 
 POLL_MS = 500
 
@@ -36,7 +37,7 @@ def layout(limits: UploadLimits = LIMITS) -> html.Fieldset:
                 "Drop article files here or ", html.Button("choose files", type="button", className="link-button"),
                 html.Br(),
                 html.Small(f"{' '.join(ACCEPTED_SUFFIXES)} (CSV with a text column; a zip of them); up to "
-                           f"{limits.max_file_bytes // 1_048_576} MB per file and {limits.max_files} files"),
+                           f"{size_text(limits.max_file_bytes)} per file and {limits.max_files} files"),
             ]),
             style={"border": "1px dashed #888", "borderRadius": "4px", "padding": "8px", "textAlign": "center",
                    "cursor": "pointer"},

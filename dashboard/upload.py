@@ -74,7 +74,10 @@ class UploadLimits:
 LIMITS = UploadLimits()
 
 
-def _mb(n: int) -> str:
+def size_text(n: int) -> str:
+    """A size in words: '64 KB', '1.5 MB', '200 MB'."""
+    if n < 1_048_576:
+        return f"{max(1, round(n / 1024))} KB"
     return f"{n / 1_048_576:.1f} MB" if n < 10 * 1_048_576 else f"{n // 1_048_576} MB"
 
 
@@ -222,8 +225,8 @@ def _zip_entries(name: str, data: bytes, limits: UploadLimits) -> tuple[list[tup
                                              f"{limits.max_zip_entries}")]
     declared = sum(i.file_size for i in files)
     if declared > limits.max_unzipped_bytes:
-        return [], [FileMessage(name, False, f"refused as a zip bomb: it unpacks to {_mb(declared)}, over the "
-                                             f"{_mb(limits.max_unzipped_bytes)} limit")]
+        return [], [FileMessage(name, False, f"refused as a zip bomb: it unpacks to {size_text(declared)}, over the "
+                                             f"{size_text(limits.max_unzipped_bytes)} limit")]
     if declared > 1_048_576 and declared / max(1, len(data)) > limits.max_zip_ratio:
         return [], [FileMessage(name, False, f"refused as a zip bomb: it unpacks {declared / max(1, len(data)):,.0f} "
                                              f"times its size (limit {limits.max_zip_ratio:g}x)")]
@@ -249,8 +252,8 @@ def _zip_entries(name: str, data: bytes, limits: UploadLimits) -> tuple[list[tup
             refused.append(FileMessage(shown, False, "refused: zips inside zips are not opened"))
             continue
         if info.file_size > limits.max_file_bytes:
-            refused.append(FileMessage(shown, False, f"refused: {_mb(info.file_size)}, over the "
-                                                     f"{_mb(limits.max_file_bytes)} limit per file"))
+            refused.append(FileMessage(shown, False, f"refused: {size_text(info.file_size)}, over the "
+                                                     f"{size_text(limits.max_file_bytes)} limit per file"))
             continue
         try:
             content = _read_bounded(archive, info, min(limits.max_file_bytes, info.file_size))
@@ -263,7 +266,7 @@ def _zip_entries(name: str, data: bytes, limits: UploadLimits) -> tuple[list[tup
         unpacked += len(content)
         if unpacked > limits.max_unzipped_bytes:
             return [], [FileMessage(name, False, f"refused as a zip bomb: it unpacks past the "
-                                                 f"{_mb(limits.max_unzipped_bytes)} limit")]
+                                                 f"{size_text(limits.max_unzipped_bytes)} limit")]
         if content.startswith(ZIP_MAGIC):
             refused.append(FileMessage(shown, False, "refused: zips inside zips are not opened"))
             continue
@@ -326,8 +329,8 @@ def save_uploads(files: Iterable[tuple[str, bytes] | FileMessage], uploads_dir: 
                 suffix = _suffix(safe)
                 if suffix == ZIP_SUFFIX and not from_zip:
                     if len(data) > limits.max_file_bytes:
-                        result.messages.append(FileMessage(name, False, f"refused: {_mb(len(data))}, over the "
-                                                                        f"{_mb(limits.max_file_bytes)} limit per file"))
+                        result.messages.append(FileMessage(name, False, f"refused: {size_text(len(data))}, over the "
+                                                                        f"{size_text(limits.max_file_bytes)} limit per file"))
                         continue
                     entries, refused = _zip_entries(name, data, limits)
                     result.messages.extend(refused)
@@ -359,10 +362,10 @@ def _check_one(name: str, safe: str, data: bytes, limits: UploadLimits, batch_by
     if safe.lower() not in METADATA_NAMES and suffix not in ARTICLE_SUFFIXES and suffix not in TABLE_SUFFIXES:
         return FileMessage(name, False, f"refused: not an article file (expected {', '.join(ACCEPTED_SUFFIXES)})")
     if len(data) > limits.max_file_bytes:
-        return FileMessage(name, False, f"refused: {_mb(len(data))}, over the {_mb(limits.max_file_bytes)} limit "
+        return FileMessage(name, False, f"refused: {size_text(len(data))}, over the {size_text(limits.max_file_bytes)} limit "
                                         f"per file")
     if batch_bytes + len(data) > limits.max_batch_bytes:
-        return FileMessage(name, False, f"refused: the upload would pass {_mb(limits.max_batch_bytes)} in all")
+        return FileMessage(name, False, f"refused: the upload would pass {size_text(limits.max_batch_bytes)} in all")
     return None
 
 
@@ -454,7 +457,7 @@ def _read_path(path: Path) -> Iterator[tuple[str, bytes] | FileMessage]:
     try:
         size = path.stat().st_size
         if size > LIMITS.max_file_bytes:  # do not read a huge file only to refuse it
-            yield FileMessage(str(path), False, f"refused: {_mb(size)}, over the {_mb(LIMITS.max_file_bytes)} "
+            yield FileMessage(str(path), False, f"refused: {size_text(size)}, over the {size_text(LIMITS.max_file_bytes)} "
                                                 f"limit per file")
             return
         yield str(path), path.read_bytes()
@@ -477,8 +480,8 @@ def files_from_browser(contents, filenames, max_bytes: int = LIMITS.max_file_byt
             continue
         encoded = content.split(",", 1)[1]
         if len(encoded) * 3 // 4 > max_bytes:
-            out.append(FileMessage(shown, False, f"refused: {_mb(len(encoded) * 3 // 4)}, over the "
-                                                 f"{_mb(max_bytes)} limit per file"))
+            out.append(FileMessage(shown, False, f"refused: {size_text(len(encoded) * 3 // 4)}, over the "
+                                                 f"{size_text(max_bytes)} limit per file"))
             continue
         try:
             out.append((shown, base64.b64decode(encoded, validate=True)))
