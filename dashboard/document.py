@@ -75,7 +75,7 @@ ABBREVIATIONS = {
 }
 NUMBER_ABBREVIATIONS = {"no", "nos", "vol", "art", "p", "pp"}
 _SENTENCE_END = re.compile(r"[.!?…]+[\"'”’)\]]*(?=\s+[\"'“‘(\[]?[A-Z0-9À-ÖØ-Þ])")
-_LAST_WORD = re.compile(r"([A-Za-z][A-Za-z.]*)\.$")
+_LAST_WORD = re.compile(r"([A-Za-z][A-Za-z.]{0,20})\.$")  # bounded: linear on long runs of letters
 MIN_REPEAT_CHARS = 12  # shorter lines ("Reuters", "FEB. 4, 2018") may legitimately recur... but see below
 
 

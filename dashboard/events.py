@@ -100,7 +100,7 @@ def _event_interval(text: str, date: DateMention, published_tagger) -> tuple[dt.
     return date.start_date, date.end_date, date.granularity
 
 
-_RANGE_LINK = re.compile(r"\s*(?:through|thru|to|until|till|and|[-–—])\s*", re.IGNORECASE)
+_RANGE_LINK = re.compile(r"\s{0,10}(?:through|thru|to|until|till|and|[-–—])\s{0,10}", re.IGNORECASE)
 _RANGE_OPEN = re.compile(r"(?:\bfrom|\bbetween)\s*$", re.IGNORECASE)
 
 

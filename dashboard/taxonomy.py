@@ -89,7 +89,7 @@ _TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "sev
          "ninety": 90}
 _SCALES = {"dozen": 12, "hundred": 100, "thousand": 1000, "million": 1_000_000}
 _NUMBER_WORD = "|".join(sorted([*_UNITS, *_TENS, *_SCALES], key=len, reverse=True))
-_NUMBER = rf"(?:\d[\d,]*|(?:(?:{_NUMBER_WORD})(?:[\s-]+(?:and\s+)?)?){{1,4}})"
+_NUMBER = rf"(?:\d[\d,]{{0,12}}|(?:(?:{_NUMBER_WORD})(?:[\s-]+(?:and\s+)?)?){{1,4}})"
 _VICTIMS = (r"(?:people|persons|civilians|fighters|militants|soldiers|troops|members|police(?:men| officers)?"
             r"|officers|guards|insurgents|jihadists|children|women|men|inmates|prisoners|worshippers|others|"
             r"security forces|service members|americans|iraqis|syrians|kurds)")
