@@ -476,8 +476,8 @@ NUMBER_COLUMNS = frozenset({"lat", "lon", "fatalities", "n_sources", "confidence
 # Whole numbers that pandas turns into floats when a value is missing (12 -> 12.0): written back as 12.
 INTEGER_COLUMNS = frozenset({"fatalities", "n_sources", "geonameid"})
 # A text cell starting with one of these is a formula to a spreadsheet (OWASP "CSV injection");
-# tab and carriage return can hide such a start.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# tab and carriage return can hide such a start, and East Asian locales also read the full-width forms.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
 
 Articles = Mapping[str, Mapping[str, Any]]  # article id -> {"title", "outlet", "url", ...}
 
@@ -823,15 +823,20 @@ def view_filters(view: Any) -> list[str]:
     from dashboard.figures import type_label
     from dashboard.query import country_name
 
+    def listed(values: Iterable[str], most: int = 10) -> str:
+        values = list(values)
+        more = f" and {len(values) - most} more" if len(values) > most else ""
+        return ", ".join(values[:most]) + more
+
     filters = []
     if getattr(view, "text", ""):
         filters.append(f'text "{view.text}"')
     if getattr(view, "countries", ()):
-        filters.append("countries " + ", ".join(country_name(code) for code in view.countries))
+        filters.append("countries " + listed(country_name(code) for code in view.countries))
     if getattr(view, "event_types", ()):
-        filters.append("types " + ", ".join(type_label(name) for name in view.event_types))
+        filters.append("types " + listed(type_label(name) for name in view.event_types))
     if getattr(view, "sources", ()):
-        filters.append("sources " + ", ".join(view.sources))
+        filters.append("sources " + listed(view.sources))
     if getattr(view, "time_precisions", ()):
         filters.append("dates known to the " + ", ".join(view.time_precisions))
     if getattr(view, "place_precisions", ()):

@@ -324,6 +324,7 @@ def test_csv_defuses_formulas_but_keeps_numbers(events):
 
 @pytest.mark.parametrize("text, expected", [
     ("=1+1", "'=1+1"), ("+1", "'+1"), ("-1", "'-1"), ("@SUM(A1)", "'@SUM(A1)"), ("\t=1", "'\t=1"),
+    ("\r=1", "'\r=1"), ("\uff1dSUM(A1)", "'\uff1dSUM(A1)"),
     ("Mosul", "Mosul"), ("", ""), ("a=b", "a=b"),
 ])
 def test_defuse_formula(text, expected):
@@ -703,3 +704,30 @@ def test_a_report_of_a_table_of_events(events):
     assert trace_ids(report) == set(events["id"])
     caption = report.layout.annotations[-1].text
     assert "Sources: 3 events from 4 articles" in caption and "Store:" not in caption
+
+
+def test_the_caption_shortens_long_lists():
+    from dashboard.view import ViewState
+
+    sources = ",".join(f"art-{n:03d}" for n in range(25))
+    caption = report_caption(make_events([]), ViewState.from_query(f"source={sources}"), None)
+    assert "sources art-000, art-001" in caption and "art-009 and 15 more" in caption
+    assert "art-010" not in caption
+
+
+@needs_chromium
+def test_an_empty_store_exports_empty_files_and_a_report_that_says_so(tmp_path, renderer):
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("gen_events", GEN_EVENTS)
+    gen_events = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(gen_events)
+    empty, articles = gen_events.generate_events(0, seed=1)
+    store = gen_events.write_store(tmp_path / "store", empty, articles)
+    csv_result = run_export(store, "csv", tmp_path / "events.csv")
+    assert csv_result.n_events == 0 and len(pd.read_csv(csv_result.path, encoding="utf-8-sig")) == 0
+    collection = json.loads((run_export(store, "geojson", tmp_path / "events.geojson").path).read_bytes())
+    assert collection == {"type": "FeatureCollection", "features": []}
+    pdf = PdfReader(run_export(store, "pdf", tmp_path / "report.pdf", renderer=renderer).path)
+    text = pdf.pages[0].extract_text()
+    assert "No events match these" in text and "Sources: no events" in text  # ("filters" has an fi ligature)
