@@ -44,7 +44,7 @@ from dashboard.records import PlaceCandidate
 
 log = logging.getLogger(__name__)
 
-INDEX_VERSION = "11"
+INDEX_VERSION = "12"
 REPO_ROOT = Path(__file__).resolve().parents[2]
 GAZETTEER_DATA = REPO_ROOT / "data" / "gazetteer"
 SUPPLEMENT_CSV = GAZETTEER_DATA / "supplement.csv"
@@ -168,7 +168,7 @@ class Gazetteer:
     sources: list[str]
     index: dict[str, object]  # key -> int or tuple[int, ...]
     word_frequency: dict[str, float]  # key -> wordfreq zipf of the name as an English word (>= 3 only)
-    given_names: frozenset[str]  # lower-case given names
+    given_names: dict[str, int]  # lower-case given name -> how common in Britain, Ireland, the US (0-13)
     demonyms: dict[str, int]  # lower-case demonym ("syrian") -> entry number of its country/region
     country_entry: dict[str, int]  # "SY" -> entry number of the country
     admin1_entry: dict[str, int] = field(default_factory=dict)  # "SY.07" -> entry number
@@ -581,7 +581,7 @@ def _word_frequencies(keys) -> dict[str, float]:
     return out
 
 
-def _given_names(word_frequencies=None) -> frozenset[str]:
+def _given_names(word_frequencies=None) -> dict[str, int]:
     """Given names from gender_guesser's international list (about 45,000 names), without the function
     words it also holds ("The", "Will", "May" are names somewhere; zipf >= 5.5 as English words)."""
     try:
@@ -589,15 +589,18 @@ def _given_names(word_frequencies=None) -> frozenset[str]:
         text = source.read_text(encoding="iso-8859-1")
     except (ModuleNotFoundError, FileNotFoundError):
         log.warning("gender_guesser is missing: given names are not marked")
-        return frozenset()
-    names = set()
+        return {}
+    names: dict[str, int] = {}
     for line in text.splitlines():
         if line[:1] in ("#", "=") or len(line) < 30:
             continue
         name = line[3:29].strip()
         if name and "+" not in name:
-            names.add(name.lower())
+            # columns 30-32: frequency in Great Britain, Ireland, the USA (hex digit, 1 rare .. D very common)
+            english = max((int(c, 16) for c in line[30:33] if c.strip() and c in "0123456789ABCDEFabcdef"),
+                          default=0)
+            names[name.lower()] = max(names.get(name.lower(), 0), english)
     if word_frequencies is not None:
         frequent = word_frequencies(names)
-        names = {n for n in names if frequent.get(n, 0.0) < 5.5}
-    return frozenset(names)
+        names = {n: v for n, v in names.items() if frequent.get(n, 0.0) < 5.5}
+    return names

@@ -142,15 +142,21 @@ def _joined(text: str, left: Token, right: Token) -> bool:
     return gap in (" ", "-", "‑", "–") or (0 < len(gap) <= 2 and gap.strip(" -") == "")
 
 
+def _arabic_article(text: str, token: Token, following: Token) -> bool:
+    """'al-Hol', 'ash-Shaddadi', 'al Baghdadi' -- but not English 'at', 'as', 'an' before a name."""
+    if token.lower not in ARABIC_ARTICLES or not following.capitalised:
+        return False
+    gap = text[token.end:following.start]
+    return gap in ("-", "‑", "–") or (gap == " " and token.lower in ("al", "el"))
+
+
 def _runs(text: str, tokens: list[Token]) -> list[tuple[int, int]]:
     """Maximal stretches of capitalised tokens, allowing lower-case connectors inside them."""
     runs = []
     i, n = 0, len(tokens)
     while i < n:
         token = tokens[i]
-        starts_run = token.capitalised or (
-            token.lower in ARABIC_ARTICLES and i + 1 < n and tokens[i + 1].capitalised
-            and _joined(text, token, tokens[i + 1]))
+        starts_run = token.capitalised or (i + 1 < n and _arabic_article(text, token, tokens[i + 1]))
         if not starts_run:
             i += 1
             continue
@@ -306,7 +312,7 @@ class Recogniser:
         k = i
         while k < j:
             token = tokens[k]
-            if token.lower in CONNECTORS and not (token.lower in ARABIC_ARTICLES and k + 1 < j):
+            if token.lower in CONNECTORS and not (k + 1 < j and _arabic_article(text, token, tokens[k + 1])):
                 k += 1
                 continue
             found = None
@@ -315,7 +321,7 @@ class Recogniser:
                 if not last.capitalised:
                     continue
                 key, entries = self._lookup(text[token.start:last.end])
-                if not entries and token.lower in ARABIC_ARTICLES:
+                if not entries and k + 1 < m and _arabic_article(text, token, tokens[k + 1]):
                     key, entries = self._lookup(text[tokens[k + 1].start:last.end])
                 if entries:
                     found = (m, key, entries)
@@ -406,8 +412,8 @@ class Recogniser:
         after = tokens[m] if m < len(tokens) else None
         spoke = (before is not None and before.lower in SPEECH_VERBS and k == i) or \
                 (after is not None and after.lower in SPEECH_VERBS and m == j)
-        if spoke and single:
-            if self._is_given_name(word) or not strong:
+        if spoke and single:  # "Chad said" is a man; "Washington said", "Israel said" are governments
+            if g.given_names.get(word.lower, 0) >= 3 or not (strong or g.features[entries[0]] == "capital"):
                 return False
         # Ordinary words.
         if single:

@@ -76,17 +76,18 @@ class Resolver:
         scores: dict[str, dict[int, float]] = {}
         for _ in range(2):
             countries, admin1s = Counter(), Counter()
+            self.weights = {}
             for key, group in groups.items():
                 entry = choice[key]
                 weight = len(group) ** 0.5 * (1.5 if g.features[entry] in ("country", "admin1") else 1.0)
                 if groups[key][0] is matches[0]:
                     weight += 1.0  # the dateline or first place sets the scene
+                self.weights[key] = weight
                 if g.country_codes[entry]:
                     countries[g.country_codes[entry]] += weight
                 if g.admin1[entry]:
                     admin1s[g.admin1[entry]] += weight
-                if g.features[entry] == "admin1":
-                    admin1s[g.admin1[entry]] += weight
+
             points = {key: (g.lats[e], g.lons[e]) for key, e in choice.items()}
             for key, group in groups.items():
                 scores[key] = self._score(key, group, choice, countries, admin1s, points)
@@ -104,7 +105,7 @@ class Resolver:
         entries = group[0].entries
         own = choice[key]
         # The evidence without this name's own vote.
-        own_weight = len(group) ** 0.5
+        own_weight = self.weights[key]
         country_total = sum(countries.values()) - own_weight
         qualifier_entries = [q for m in group if m.qualifier is not None for q in m.qualifier.entries]
         others = [p for k, p in points.items() if k != key]
@@ -118,6 +119,13 @@ class Resolver:
                 for (code, admin1), population in areas.items():
                     if g.country_codes[entry] == code and g.populations[entry] * 10 < population:
                         namesakes[entry] = 2.0
+        # A province named after its capital ("Raqqa", "Kerman"): the bare name means the city; the province
+        # is written "Raqqa province", which is a name of its own.
+        city_areas = {g.admin1[e] for e in entries if g.features[e] in ("city", "capital") and g.admin1[e]
+                      and g.populations[e] >= 20_000}
+        for entry in entries:
+            if g.features[entry] == "admin1" and g.admin1[entry] in city_areas:
+                namesakes[entry] = 2.5
         out = {}
         for entry in entries:
             score = self._prior(key, entry) - namesakes.get(entry, 0.0)

@@ -1,0 +1,173 @@
+"""Place recognition and resolution on small real sentences, against the real gazetteer."""
+from __future__ import annotations
+
+import random
+
+import pytest
+from geopy.distance import great_circle
+
+from dashboard.places import find_places, load_gazetteer
+from dashboard.records import PlaceMention
+
+
+@pytest.fixture(scope="module")
+def gazetteer():
+    return load_gazetteer()
+
+
+def places(text, gazetteer, **options) -> list[PlaceMention]:
+    found = find_places(text, gazetteer=gazetteer, **options)
+    for mention in found:  # offsets point at the mention, always
+        assert text[mention.start:mention.end] == mention.text
+    return found
+
+
+def only(text, gazetteer, mention_text):
+    hits = [p for p in places(text, gazetteer) if p.text == mention_text]
+    assert hits, f"{mention_text!r} not found in {text!r}: {[p.text for p in places(text, gazetteer)]}"
+    return hits[0]
+
+
+def km(mention, lat, lon):
+    return great_circle((mention.lat, mention.lon), (lat, lon)).km
+
+
+# (sentence, mention text, lat, lon, tolerance km, feature)
+RESOLVED = [
+    ("Thousands of fighters fled Raqqa as the coalition advanced.", "Raqqa", 35.95, 39.01, 10, "city"),
+    ("Iraqi forces retook Mosul after nine months of fighting.", "Mosul", 36.34, 43.12, 10, "city"),
+    ("Families were moved to the al-Hol camp in northeastern Syria.", "al-Hol camp", 36.38, 41.15, 10, "camp"),
+    ("He was held at Camp Bucca, the American prison in southern Iraq.", "Camp Bucca", 30.07, 47.75, 15, "prison"),
+    ("Militants regrouped in the Euphrates River Valley near the Iraqi border.", "Euphrates River Valley",
+     34.75, 40.7, 80, "valley"),
+    ("Clashes continued in Anbar province on Tuesday.", "Anbar province", 33.4, 42.0, 120, "admin1"),
+    ("Cells remain active across Deir Ezzor governorate.", "Deir Ezzor governorate", 35.0, 40.4, 120, "admin1"),
+    ("The Islamic State attacked the prison in Hasakah.", "Hasakah", 36.5, 40.75, 15, "city"),
+    ("Fighters crossed from Deir ez-Zor towards Palmyra.", "Deir ez-Zor", 35.34, 40.14, 10, "city"),
+    ("Deir al-Zour was bombed again overnight.", "Deir al-Zour", 35.34, 40.14, 10, "city"),
+    ("US forces are based at al-Tanf, near the Jordanian border.", "al-Tanf", 33.5, 38.63, 20, "base"),
+    ("Officials in Baghdad denied the report.", "Baghdad", 33.34, 44.4, 10, "city"),
+    ("The drone strike hit a village outside Kerman, Iran.", "Kerman", 30.28, 57.08, 20, "city"),
+    ("Boko Haram fighters withdrew into the Sambisa Forest.", "Sambisa Forest", 11.2, 13.4, 60, "forest"),
+    ("Insurgents attacked Mocímboa da Praia in Cabo Delgado.", "Mocímboa da Praia", -11.35, 40.35, 10, "city"),
+    ("The siege of Marawi lasted five months.", "Marawi", 8.0, 124.28, 10, "city"),
+    ("Airstrikes hit Sirte, on Libya's coast.", "Sirte", 31.21, 16.59, 10, "city"),
+    ("Militants attacked a checkpoint near Sheikh Zuweid in North Sinai.", "Sheikh Zuweid", 31.22, 34.11, 10,
+     "city"),
+    ("The group's branch fought the Taliban in Nangarhar's Achin district.", "Achin district", 34.13, 70.71, 15,
+     "admin2"),
+]
+
+
+@pytest.mark.parametrize("text,mention,lat,lon,tolerance,feature", RESOLVED, ids=[r[1] for r in RESOLVED])
+def test_resolves_to_the_right_point(gazetteer, text, mention, lat, lon, tolerance, feature):
+    found = only(text, gazetteer, mention)
+    assert km(found, lat, lon) <= tolerance, (found.name, found.lat, found.lon)
+    assert found.feature == feature
+
+
+def test_countries_resolve_to_the_country(gazetteer):
+    found = {p.text: p for p in places("Fighters moved between Iraq and Syria, and some reached Turkey.", gazetteer)}
+    assert {"Iraq", "Syria", "Turkey"} <= set(found)
+    assert found["Syria"].country_code == "SY" and found["Syria"].feature == "country"
+    assert found["Syria"].precision == "country"
+    assert km(found["Iraq"], 33.0, 44.0) < 100
+
+
+@pytest.mark.parametrize("text,negative", [
+    ("The group's leader Abu Bakr al-Baghdadi publicly declared a caliphate.", "al-Baghdadi"),
+    ("Its leader, al-Baghdadi, who was once a prisoner, vanished.", "al-Baghdadi"),
+    ("Col. Ryan Dillon said the coalition would continue. Colonel Dillon added that more was needed.", "Dillon"),
+    ("\"We will fight,\" said Dillon, a spokesman.", "Dillon"),
+    ("According to The New York Times, the fighters fled.", "New York"),
+    ("The Syrian Observatory for Human Rights reported 20 dead.", "Syrian"),
+    ("Turkey launched Operation Euphrates Shield in 2016.", "Euphrates"),
+    ("In May, the fighters left.", "May"),
+    ("Chad said he would not return to the city.", "Chad"),
+    ("President Obama met President Hollande in the capital.", "Obama"),
+    ("President Obama met President Hollande in the capital.", "Hollande"),
+    ("including the Institute for the Study of War, which tracks the group.", "War"),
+    ("Analysts such as Evan Kohlmann disagreed, but Kohlmann suggests otherwise.", "Kohlmann"),
+    ("The aircraft carrier Theodore Roosevelt arrived in the Gulf.", "Roosevelt"),
+    ("It was a nice day, said Hope.", "Hope"),
+])
+def test_not_a_place_here(gazetteer, text, negative):
+    start = text.index(negative)
+    hits = [p for p in places(text, gazetteer) if p.start < start + len(negative) and start < p.end]
+    assert not hits, [(p.text, p.name) for p in hits]
+
+
+def test_possessive_and_hyphenated_forms(gazetteer):
+    text = "Iraq's government and a UK-based monitor reported attacks near al-Hol and in Aleppo-Hama-Raqqa areas."
+    found = {p.text: p for p in places(text, gazetteer)}
+    assert found["Iraq"].country_code == "IQ" and found["Iraq"].end == text.index("'s")
+    assert found["UK"].country_code == "GB"
+    assert found["al-Hol"].country_code == "SY"
+    assert {"Aleppo", "Hama", "Raqqa"} <= set(found)
+
+
+def test_demonyms_that_name_a_place(gazetteer):
+    found = {p.text: p for p in places("Russian defenses arrived, and cells hid in the eastern Syrian deserts "
+                                        "while European countries debated.", gazetteer)}
+    assert found["Russian"].country_code == "RU" and found["Russian"].feature == "country"
+    assert found["Syrian"].country_code == "SY"
+    assert found["European"].feature == "continent"
+    assert not places("The Syrian Democratic Forces took the town.", gazetteer)
+    assert not places("Russian defenses arrived.", gazetteer, demonyms=False)
+
+
+def test_palmyra_by_context(gazetteer):
+    syria = only("ISIS fighters entered Palmyra again, and fighting spread towards Homs and Damascus in Syria.",
+                 gazetteer, "Palmyra")
+    assert syria.country_code == "SY"
+    new_york = only("The fire in Palmyra, New York, was put out by volunteers from Rochester and Syracuse.",
+                    gazetteer, "Palmyra")
+    assert new_york.country_code == "US" and km(new_york, 43.06, -77.23) < 30
+    assert syria.alternatives and new_york.alternatives  # the other Palmyras, for corrections
+    assert all(a.distance_km is not None and a.distance_km > 0 for a in new_york.alternatives)
+
+
+def test_washington_is_the_capital_unless_the_state_is_meant(gazetteer):
+    capital = only("Officials in Washington said the strikes would continue.", gazetteer, "Washington")
+    assert km(capital, 38.9, -77.04) < 20
+    state = only("Wildfires spread across eastern Washington state, from Spokane to Yakima.", gazetteer,
+                 "Washington state")
+    assert state.feature == "admin1" and state.country_code == "US"
+
+
+def test_saint_denis_beside_paris(gazetteer):
+    found = only("Police raided an apartment in Saint-Denis, north of Paris, after the Paris attacks.",
+                 gazetteer, "Saint-Denis")
+    assert found.country_code == "FR" and km(found, 48.94, 2.36) < 15
+
+
+def test_qualified_names(gazetteer):
+    found = only("The company moved from Dublin, Ga., to Atlanta.", gazetteer, "Dublin")
+    assert found.country_code == "US" and km(found, 32.54, -82.9) < 20
+
+
+def test_spans_limit_the_search(gazetteer):
+    text = "Banner: visit Paris today!\nFighters fled Raqqa."
+    content = text.index("Fighters")
+    found = find_places(text, [(content, len(text))], gazetteer=gazetteer)
+    assert [p.text for p in found] == ["Raqqa"]
+
+
+@pytest.mark.parametrize("junk", ["", " ", "\x00\x01\x02", "ÿþ" * 50, "A" * 10000, "The The The " * 1000,
+                                  "-" * 5000 + "Mosul", "al-" * 3000, "Al Al Al Al " * 2000])
+def test_bad_input_never_crashes(gazetteer, junk):
+    found = find_places(junk, gazetteer=gazetteer)
+    assert isinstance(found, list)
+
+
+def test_not_a_string_gives_nothing(gazetteer):
+    assert find_places(None, gazetteer=gazetteer) == []  # type: ignore[arg-type]
+    assert find_places(b"Mosul", gazetteer=gazetteer) == []  # type: ignore[arg-type]
+
+
+def test_random_binary_junk(gazetteer):
+    rng = random.Random(7)
+    for _ in range(20):
+        junk = "".join(chr(rng.randrange(0, 0x3000)) for _ in range(2000))
+        for mention in find_places(junk, gazetteer=gazetteer):
+            assert junk[mention.start:mention.end] == mention.text
