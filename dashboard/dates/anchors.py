@@ -76,7 +76,8 @@ _TENSE = re.compile(
     r"|planned|upcoming)\b|['’]ll\b)"
     r"|(?P<past>\b(?:was|were|had|did|ago|said|told|held|took|began|fell|came|saw|went|left|led|fought|"
     r"won|lost|met|made|gave|sent|became|ran|struck|[a-z]{2,}ed)\b)"
-    r"|(?P<present>(?:\b(?:has|have)|['’](?:s|ve))[^\S\n]{1,3}(?:\w+[^\S\n]{1,3})?\w+ed\b"
+    r"|(?P<present>(?:\b(?:has|have)|\b(?:[Hh]e|[Ss]he|[Ii]t|[Tt]here|[Ww]ho|[Tt]hat)['’]s|['’]ve)[^\S\n]{1,3}"
+    r"(?:\w+[^\S\n]{1,3})?\w+ed\b"
     r"|\b(?:is|are|has|have|remains?|continues?|says|controls?|holds?|does|do)\b)")
 _LOOK_BACK_RULES = {"days_ago", "weeks_ago", "months_ago", "years_ago", "year_relative", "month_relative",
                     "week_relative", "day_relative"}
@@ -561,11 +562,21 @@ def relative_day(groups, ctx, granularity):
     return Resolution(day, day, "day", "published")
 
 
+_NOW_AS_NAME_BEFORE = re.compile(r"(?:\(|\b(?:what|which|who|where)[^\S\n]{1,3}(?:is|are|was|were)[^\S\n]{1,3}"
+                                 r"|\b(?:until|till|by|from|up[^\S\n]{1,3}to)[^\S\n]{1,3})$")
+_NOW_AS_NAME_AFTER = re.compile(r"[^\S\n]{1,3}(?:[A-Z]|on\b|part\b)")
+
+
 def present(groups, ctx, granularity):
     # A "now" in a past-tense sentence is the narrative's moment ("the army was now exhausted"), not
     # the publication's; it names no date we can give.
-    if ctx.tense() == "past":
+    sentence_start = ctx.sentence_bounds()[0]
+    opening = not ctx.text[sentence_start:ctx.match_start].strip(" \t\"'“‘")
+    if ctx.tense() == "past" and not opening:  # "Now, Lockheed Martin ... is confident": the present
         return None
+    if _NOW_AS_NAME_BEFORE.search(ctx.text, max(0, ctx.match_start - 20), ctx.match_start) \
+            or _NOW_AS_NAME_AFTER.match(ctx.text, ctx.match_end):
+        return None  # "what is now Lyndhurst", "(now Volgograd)", "until now": no date of an event
     published = ctx.published
     if published.start_date is None:
         return Resolution(None, None, "day", "published")
@@ -581,8 +592,8 @@ def offset(groups, ctx, granularity):
         return None
     unit = groups["unit"].lower().rstrip("s")
     direction = groups["direction"].lower()
-    sign = 1 if direction in ("later", "after") else -1
-    if direction == "ago":
+    sign = 1 if direction in ("later", "after", "hence") or direction.startswith("from") else -1
+    if direction == "ago" or direction == "hence" or direction.startswith("from"):
         pivot, anchor = ctx.publication_anchor(unit), "published"
     else:
         reference = ctx.previous()
@@ -680,8 +691,9 @@ def month(groups, ctx, granularity):
     if not relative and not part and not _month_context(ctx):
         if number == 5:
             return None  # "May" alone is the modal verb more often than the month
-        if _NAME_AFTER.match(ctx.text, ctx.match_end):
-            return None  # "June Carter", "the February Revolution": a name
+        if _NAME_AFTER.match(ctx.text, ctx.match_end) or _NAME_BEFORE.search(ctx.text, max(0, ctx.match_start - 30),
+                                                                               ctx.match_start):
+            return None  # "June Carter", "the February Revolution", "the Long March": a name
     resolved = yearless(ctx, lambda y: month_interval(y, number), "month", relative)
     if resolved.start_date is None:
         return Resolution(None, None, "month", resolved.anchor)
@@ -699,7 +711,8 @@ _HOLIDAY_CONTEXT = re.compile(r"(?:\b(?:on|On|in|In|by|By|since|Since|until|Unti
                               r"this|This|last|Last|next|Next|that|holy[^\S\n]{1,3}month[^\S\n]{1,3}of)[^\S\n]{1,3})$")
 
 
-_NAME_AFTER = re.compile(r"[^\S\n]{1,3}[A-Z][a-z]")
+_NAME_AFTER = re.compile(r"[^\S\n]{1,3}(?:[A-Z][a-z]|to[^\S\n]{1,3}the\b|on[^\S\n]{1,3}[A-Z])")
+_NAME_BEFORE = re.compile(r"(?:\b(?:the|The|a|A)|['’]s|[A-Z][a-z]+)[^\S\n]{1,3}$")
 
 
 def _month_context(ctx) -> bool:
@@ -707,6 +720,8 @@ def _month_context(ctx) -> bool:
 
 
 _SEASON_CONTEXT = re.compile(SEASON_CONTEXT)
+_VERB_BEFORE = re.compile(r"\b(?:to|will|would|could|can|cannot|may|might|must|should|not|did|does|do|n['’]t)"
+                          r"[^\S\n]{1,3}$")
 _CAPITALISED_BEFORE = re.compile(r"[A-Z][\w.]*[^\S\n]{1,3}$")
 
 
@@ -719,6 +734,8 @@ def season(groups, ctx, granularity):
             and not _SEASON_CONTEXT.search(ctx.text, max(0, ctx.match_start - 30), ctx.match_start) \
             and not ctx.text.startswith(("the", "The"), ctx.match_start):
         return None  # "prices fall", "rebels spring an ambush"
+    if written in ("spring", "fall") and _VERB_BEFORE.search(ctx.text, max(0, ctx.match_start - 20), ctx.match_start):
+        return None  # "began to fall apart", "could spring up"
     part = part_word(groups.get("part"))
     year = _year_of(groups.get("year"))
     if year:
@@ -806,10 +823,17 @@ def half(groups, ctx, granularity):
             else Resolution(D(year, 1, 1), D(year, 6, 30), "half", anchor))
 
 
+_NOT_A_YEAR_BEFORE = re.compile(r"\b(?:[Rr]esolution|No\.?|Nos\.?|[Nn]umber|Article|Section|Highway|Route|Flight|"
+                                r"Room|Chapter|Vol\.?|[Pp]age|pp?\.|Law|Decree|Order|Code|Model|Type|Hill|Height|"
+                                r"[Pp]oint|[Bb]us|[Ll]ine)[^\S\n]{1,3}$")
+
+
 def year(groups, ctx, granularity):
     number = _year_of(groups.get("year") or groups.get("year2"))
     if not number or number < 1:
         return None
+    if _NOT_A_YEAR_BEFORE.search(ctx.text, max(0, ctx.match_start - 20), ctx.match_start):
+        return None  # "Resolution 1483", "Flight 2014", "page 1999"
     part = part_word(groups.get("part") or groups.get("mid"))
     start, end = part_of_period(D(number, 1, 1), D(number, 12, 31), "year", part)
     return Resolution(start, end, "year", "none")

@@ -48,7 +48,7 @@ _FULL_MONTHS = [names[0] for names in _MONTHS.values()]
 _ABBREVIATIONS = [a for names in _MONTHS.values() for a in names[1:] if a]
 MONTH_FULL = rf"(?:{_alternatives(_FULL_MONTHS)})"
 # A month before or after a day number: full name, or abbreviation with or without its full stop.
-MONTH = rf"(?:{_alternatives(_FULL_MONTHS)}|(?:{_alternatives(_ABBREVIATIONS)})\.?)"
+MONTH = rf"(?:{_alternatives(_FULL_MONTHS)}|(?:{_alternatives(_ABBREVIATIONS)})(?:\.|(?![A-Za-z])))"  # not "Marine"
 
 WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 WEEKDAY = rf"(?:{_alternatives(list(WEEKDAY_NAMES))}|(?:Mon|Tue|Tues|Wed|Thu|Thur|Thurs|Fri|Sat|Sun)\.)"
@@ -196,7 +196,7 @@ SEASON_CONTEXT = (r"(?:\b(?:in|In|by|By|since|Since|until|Until|through|Through|
                   r"last|Last|next|Next|the|The|early|Early|late|Late|mid|Mid|its|their|his|her)[^\S\n]{1,3}|-)$")
 
 # "two days after the attack" counts from an event we cannot date; "a month earlier than usual" compares.
-OFFSET_NOT_AFTER = r"(?:[^\S\n]{1,3}than\b|(?<=after|efore)[^\S\n]{1,3}(?:the|a|an|his|her|their|its|he|she|they|it|[A-Z0-9]))"
+OFFSET_NOT_AFTER = r"(?:[^\S\n]{1,3}than\b|(?<=after|efore)[^\S\n]{1,3}[A-Za-z0-9])"
 
 RULES: tuple[Rule, ...] = (
     # ---------------------------------------------------------------- day
@@ -284,9 +284,10 @@ RULES: tuple[Rule, ...] = (
          ),
          not_after=r"(?:[^\S\n]{1,3}(?:that|on|and[^\S\n]{1,3}then|known|called|named)\b|-)", triggers=("present",)),
     Rule("days_ago", "day",
-         rf"(?:{APPROX})?(?P<number>{NUMBER}){SP}(?P<unit>days?){SP}(?P<direction>ago|earlier|later|before|after)\b",
+         rf"(?:{APPROX})?(?P<number>{NUMBER}){SP}(?P<unit>days?){SP}(?P<direction>ago|earlier|later|before|after|from{SP}now|hence)\b",
          "offset", (
              E("He was arrested three days ago.", "2018-02-04", "three days ago", "2018-02-01"),
+             E("The court will rule ten days from now.", "2018-02-04", "ten days from now", "2018-02-14"),
              E("Paris fell on 14 June 1940. Two days later the government left.", None, "Two days later",
                "1940-06-16"),
          ),
@@ -327,7 +328,7 @@ RULES: tuple[Rule, ...] = (
          ),
          not_after=r"(?:['’]s\b|[^\S\n]{1,3}of\b)", triggers=("week",)),
     Rule("weeks_ago", "week",
-         rf"(?:{APPROX})?(?P<number>{NUMBER}){SP}(?P<unit>weeks?){SP}(?P<direction>ago|earlier|later|before|after)\b",
+         rf"(?:{APPROX})?(?P<number>{NUMBER}){SP}(?P<unit>weeks?){SP}(?P<direction>ago|earlier|later|before|after|from{SP}now|hence)\b",
          "offset", (
              E("The offensive began two weeks ago.", "2018-02-04", "two weeks ago", "2018-01-21..2018-01-27"),
          ),
@@ -363,7 +364,7 @@ RULES: tuple[Rule, ...] = (
          ),
          not_after=r"(?:['’]s\b|[^\S\n]{1,3}of\b)", triggers=("month_word",)),
     Rule("months_ago", "month",
-         rf"(?:{APPROX})?(?P<number>{NUMBER}){SP}(?P<unit>months?){SP}(?P<direction>ago|earlier|later|before|after)\b",
+         rf"(?:{APPROX})?(?P<number>{NUMBER}){SP}(?P<unit>months?){SP}(?P<direction>ago|earlier|later|before|after|from{SP}now|hence)\b",
          "offset", (
              E("About nine months ago, they had a falling out.", "2014-07", "About nine months ago",
                "2013-10-01..2013-10-31"),
@@ -495,6 +496,7 @@ RULES: tuple[Rule, ...] = (
          "past_span", (
              E("He killed thousands in the last year alone.", "2014-07", "the last year", "2013-07-01..2014-07-31"),
          ),
+         not_after=r"[^\S\n]{1,3}of\b",
          before=r"\b(?:in|In|over|Over|during|During|within|Within)[^\S\n]{1,3}$", triggers=("year_word",)),
     Rule("part_of_the_year", "year",
          rf"(?P<part>{PART}|(?:the|The){SP}(?:latter|last|first|early|later){SP}(?:part|months|weeks|days){SP}of"
@@ -518,7 +520,7 @@ RULES: tuple[Rule, ...] = (
          ),
          not_after=r"(?:[^\S\n]{1,3}(?:of|old)\b|[-\u2013]old)", triggers=("year_word",)),
     Rule("years_ago", "year",
-         rf"(?:{APPROX})?(?P<number>{NUMBER}){SP}(?P<unit>years?){SP}(?P<direction>ago|earlier|later|before|after)\b",
+         rf"(?:{APPROX})?(?P<number>{NUMBER}){SP}(?P<unit>years?){SP}(?P<direction>ago|earlier|later|before|after|from{SP}now|hence)\b",
          "offset", (
              E("It lost its territory nearly three years ago.", "2022-01-29", "nearly three years ago",
                "2019-01-01..2019-12-31"),
