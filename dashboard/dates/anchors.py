@@ -230,8 +230,18 @@ class Context:
     # -- publication
     @property
     def publication_day(self) -> dt.date | None:
-        """The publication date when known to the day; None otherwise."""
-        return self.published.start_date if self.published.precision == "day" else None
+        """The publication date when known to the day; None otherwise (and in quoted speech of a history)."""
+        if self.published.precision != "day" or self.quoted_in_history():
+            return None
+        return self.published.start_date
+
+    def quoted_in_history(self) -> bool:
+        """Inside quotation marks in a history: "tonight" and "next summer" are the speaker's, not ours."""
+        if not self.is_history:
+            return False
+        paragraph_start = self.text.rfind("\n", 0, self.match_start) + 1
+        before = self.text[max(paragraph_start, self.match_start - 2000):self.match_start]
+        return (before.count('"') % 2 == 1) or before.count("“") > before.count("”")
 
     @property
     def publication_month(self) -> dt.date | None:
@@ -244,6 +254,8 @@ class Context:
         """The publication date if it is precise enough to count ``unit``s from it."""
         if unit in ("day", "week", "weekday"):
             return self.publication_day
+        if self.quoted_in_history():
+            return None
         if unit in ("month", "season", "quarter", "half"):
             return self.published.start_date if self.published.precision in ("day", "month") else None
         return self.published.start_date
@@ -578,7 +590,7 @@ def present(groups, ctx, granularity):
             or _NOW_AS_NAME_AFTER.match(ctx.text, ctx.match_end):
         return None  # "what is now Lyndhurst", "(now Volgograd)", "until now": no date of an event
     published = ctx.published
-    if published.start_date is None:
+    if published.start_date is None or ctx.quoted_in_history():
         return Resolution(None, None, "day", "published")
     # Known only to the month (or year), "now" is that month (or year).
     granularity = published.precision if published.precision in ("month", "year") else "day"

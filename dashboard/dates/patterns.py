@@ -266,7 +266,7 @@ RULES: tuple[Rule, ...] = (
              E("He arrived last Friday.", "2018-02-04", "last Friday", "2018-02-02"),
              E("Polls close at 15:00 GMT Saturday.", "2013-03-22", "Saturday", "2013-03-23"),
          ),
-         not_after=r"(?:,?[^\S\n]{1,3}(?:the[^\S\n]{1,3})?\d)", triggers=("weekday",)),
+         not_after=r"(?:,?[^\S\n]{1,3}(?:the[^\S\n]{1,3})?\d|[^\S\n]{1,3}prayers?\b|['’]s[^\S\n]{1,3}prayers?\b)", triggers=("weekday",)),
     Rule("relative_day", "day",
          r"\b(?P<word>yesterday|Yesterday|today|Today|tomorrow|Tomorrow|tonight|Tonight)\b"
          rf"|\b(?P<this>this|This|last|Last){SP}(?P<daytime>morning|afternoon|evening|night)\b",
