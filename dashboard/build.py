@@ -120,11 +120,11 @@ def _order_key(article: Article) -> tuple:
     return (start, article.id)
 
 
-def build_store(corpus: str | Path, store: str | Path, *, progress: bool | None = None,
+def build_store(corpus: str | Path | list[str | Path], store: str | Path, *, progress: bool | None = None,
                 time_limit_s: float = ARTICLE_TIME_LIMIT_S,
                 analyse_many: Callable[[list[Article]], Iterable[tuple[Article, dict | Exception]]] | None = None,
                 corrections=None) -> BuildReport:
-    """Build (or incrementally rebuild) the store at ``store`` from the corpus folder ``corpus``.
+    """Build (or incrementally rebuild) the store at ``store`` from one corpus folder or several.
 
     ``analyse_many`` runs the analysis of the articles that need it (default: in this process, one by
     one, under the time limit); the Dask engine passes its own. ``corrections`` (a callable taking and
@@ -133,12 +133,19 @@ def build_store(corpus: str | Path, store: str | Path, *, progress: bool | None 
     started = time.perf_counter()
     store = Path(store)
     report = BuildReport(store=store)
+    folders = [Path(corpus)] if isinstance(corpus, (str, Path)) else [Path(c) for c in corpus]
     articles: list[Article] = []
-    for item in iter_corpus(corpus):
-        if isinstance(item, LoadProblem):
-            report.problems.append(item)
-        else:
-            articles.append(item)
+    seen: dict[str, str] = {}
+    for folder in folders:
+        for item in iter_corpus(folder):
+            if isinstance(item, LoadProblem):
+                report.problems.append(item)
+            elif item.id in seen:
+                report.problems.append(LoadProblem(item.path or item.id, f"article id {item.id!r} is already "
+                                                   f"used by {seen[item.id]}; skipped"))
+            else:
+                seen[item.id] = item.path or item.id
+                articles.append(item)
     report.articles = len(articles)
     keys = {a.id: article_key(a) for a in articles}
     with build_lock(store):
@@ -188,7 +195,7 @@ def build_store(corpus: str | Path, store: str | Path, *, progress: bool | None 
             report.events = len(merged)
             new_manifest = {
                 "built_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
-                "corpus": str(Path(corpus).resolve()), "pipeline_version": PIPELINE_VERSION,
+                "corpus": [str(f.resolve()) for f in folders], "pipeline_version": PIPELINE_VERSION,
                 "n_events": len(merged), "n_articles": len(articles),
                 "article_keys": {a: k for a, k in keys.items() if a in results},
                 "problems": [str(p) for p in report.problems],

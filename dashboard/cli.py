@@ -2,7 +2,7 @@
 
     extract [--published DATE] FILE...     one JSON line per file (dates, places, events), see CONTRACT
     extract --stdin-jsonl                  the same for {"id", "text", "published"} lines on stdin
-    build [--corpus DIR] [--store PATH]    corpus -> events store (incremental, atomic)
+    build [--corpus DIR]... [--store PATH] corpus folders -> events store (incremental, atomic)
     events [--store PATH] [--format jsonl|csv]   the stored events with their sources
     serve [--store PATH] [--port N]        the dashboard on http://127.0.0.1:N
     export --format png|svg|pdf|csv|geojson [--view QUERY] [--figure timeline|map|report] --out FILE
@@ -21,6 +21,14 @@ from pathlib import Path
 from dashboard.store import DEFAULT_STORE
 
 DEFAULT_CORPUS = Path("data/corpus")
+DEFAULT_UPLOADS = Path("data/uploads")  # articles added in the browser or with `add`
+
+
+def corpus_folders(given: list[str] | None) -> list[str]:
+    """The --corpus folders; by default the seed corpus plus the uploads folder when it exists."""
+    if given:
+        return given
+    return [str(DEFAULT_CORPUS)] + ([str(DEFAULT_UPLOADS)] if DEFAULT_UPLOADS.is_dir() else [])
 
 
 def _warn(message: str) -> None:
@@ -89,16 +97,18 @@ def cmd_build(args: argparse.Namespace) -> int:
     from dashboard.build import build_store
     from dashboard.store import StoreError
 
-    if not Path(args.corpus).is_dir():
-        _warn(f"{args.corpus}: no such corpus folder")
+    corpora = corpus_folders(args.corpus)
+    missing = [c for c in corpora if not Path(c).is_dir()]
+    if missing:
+        _warn(f"{missing[0]}: no such corpus folder")
         return 2
     try:
         if args.engine == "dask":
             from dashboard.distributed import build_store_dask
 
-            report = build_store_dask(args.corpus, args.store, scheduler=args.scheduler, progress=args.progress)
+            report = build_store_dask(corpora, args.store, scheduler=args.scheduler, progress=args.progress)
         else:
-            report = build_store(args.corpus, args.store, progress=args.progress, time_limit_s=args.time_limit)
+            report = build_store(corpora, args.store, progress=args.progress, time_limit_s=args.time_limit)
     except StoreError as err:
         _warn(str(err))
         return 2
@@ -174,7 +184,8 @@ def parser() -> argparse.ArgumentParser:
     x.set_defaults(func=cmd_extract)
 
     b = sub.add_parser("build", help="build the events store from a corpus folder")
-    b.add_argument("--corpus", default=str(DEFAULT_CORPUS))
+    b.add_argument("--corpus", action="append", metavar="DIR",
+                   help="a corpus folder; repeat for several (default: data/corpus, plus data/uploads if present)")
     b.add_argument("--store", default=str(DEFAULT_STORE))
     b.add_argument("--engine", choices=["local", "dask"], default="local")
     b.add_argument("--scheduler", metavar="ADDRESS", help="Dask scheduler address (default: a local cluster)")

@@ -152,7 +152,10 @@ def test_rebuild_is_incremental_and_ids_are_stable(built, tmp_path):
     assert changed.returncode == 0, changed.stderr
     assert "(1 analysed, 4 unchanged)" in changed.stderr
     after = [json.loads(line) for line in run("events", "--store", str(store)).stdout.splitlines()]
-    assert {e["id"] for e in events} <= {e["id"] for e in after}
+    # events of the unchanged articles keep their ids (those of the edited one may move: a new sentence
+    # can change which place the article is about)
+    untouched = {e["id"] for e in events if "000_a98a3842d31c25a3" not in e["sources"]}
+    assert untouched <= {e["id"] for e in after}
     assert any(e["place"] == "Mosul" and e["start_date"] == "2017-07-01" for e in after)
 
 
