@@ -920,6 +920,29 @@ def export_figure(source: Any, figure: str, view: Any) -> Any:
     raise ExportError(f"figure {figure!r} is not one of {', '.join(FIGURES)}")
 
 
+def external_resources(fig: Any) -> list[str]:
+    """URLs a figure's layout would make the browser fetch (layout images, map tile styles and layers).
+
+    Exports are drawn offline, so such a figure could not be drawn as the user saw it; text that merely
+    mentions a URL (a sentence, a hover label) is not fetched and does not count.
+    """
+    found: list[str] = []
+
+    def walk(value: Any, key: str = "") -> None:
+        if isinstance(value, dict):
+            for child_key, child in value.items():
+                walk(child, child_key)
+        elif isinstance(value, (list, tuple)):
+            for child in value:
+                walk(child, key)
+        elif isinstance(value, str) and key in ("source", "style") and value.startswith(("http:", "https:", "//")):
+            found.append(value)
+
+    layout = fig.get("layout", {}) if isinstance(fig, dict) else fig.layout.to_plotly_json()
+    walk(layout)
+    return found
+
+
 def image_size(figure: str, fig: Any, width: int | None, height: int | None) -> tuple[int, int]:
     """The size to draw at: the caller's, else the figure's own (the app's height), else a default."""
     if figure == "report":
@@ -1013,6 +1036,10 @@ def export_bytes(store: Any, view: Any, fmt: str, figure: str = "report", *, wid
             warnings.append(f"{unplaced} event(s) have no coordinates: kept with a null geometry")
     else:
         fig = export_figure(store, figure, view)
+        online = external_resources(fig)
+        if online:
+            raise ExportError(f"the {figure} needs online resources ({', '.join(online[:3])}), but exports "
+                              "are drawn offline; use the offline basemap")
         payload = (renderer or shared_renderer()).render(
             fig, fmt, *image_size(figure, fig, width, height), scale=scale)
     return Exported(payload, len(events), tuple(warnings))

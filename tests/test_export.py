@@ -544,6 +544,17 @@ def test_image_figures_show_what_the_app_shows_for_the_url(store, stored_events)
     assert geo_map.to_json() == figures.map_figure(event_store, view).to_json()
     report = export.export_figure(event_store, "report", view)
     assert trace_ids(report) == trace_ids(timeline) | trace_ids(geo_map)
+    for fig in (timeline, geo_map, report):  # nothing in them would be fetched from the internet
+        assert export.external_resources(fig) == []
+
+
+def test_a_figure_that_needs_the_internet_is_recognised():
+    fig = go.Figure(go.Scatter(x=[1], y=[1], text=["see https://example.org"]))
+    assert export.external_resources(fig) == []  # text is not fetched
+    fig.add_layout_image(source="https://tiles.example.org/logo.png", x=0, y=0)
+    fig.update_layout(map_style="https://tiles.example.org/style.json")
+    assert export.external_resources(fig) == ["https://tiles.example.org/logo.png",
+                                              "https://tiles.example.org/style.json"]
 
 
 @needs_chromium
