@@ -214,7 +214,7 @@ def test_the_renderer_serves_several_threads_and_restarts_after_close(renderer):
     assert renderer.running
 
 
-def test_bad_image_options_are_named(renderer=None):
+def test_bad_image_options_are_named():
     fig = map_figure([36.2], [36.2])
     with pytest.raises(ExportError, match="'gif' is not one of png, svg, pdf"):
         export.figure_image(fig, "gif", 100, 100)
