@@ -28,7 +28,7 @@ WORD = re.compile(r"(?:[A-Z]\.){2,}|[^\W_](?:\w|['’](?=\w))*")
 # Lower-case words that may sit inside a place name ("Bay of Islands", "Deir ez-Zor", "Abu al-Duhur").
 CONNECTORS = frozenset(
     "of de del della di da do dos das du des la le les el al ad ar as ash az an at ez es et y upon on the "
-    "and bin ibn".split())
+    "bin ibn".split())
 ARABIC_ARTICLES = frozenset("al el ad ar as ash az an at ez es adh ath".split())
 # A name starting with these is a person ("Abu Bakr", "Umm Sayyaf", "Ibn Taymiyyah"), unless it is a known
 # place ("Abu Dhabi", "Abu Ghraib"), which the longest match finds first.
@@ -357,13 +357,6 @@ class Recogniser:
         words = [t for t in tokens[k:m] if t.capitalised]
         single = len(words) == 1
         word = words[0] if words else tokens[k]
-        if single and g.word_frequency.get(match.key, 0.0) >= 4.0 and not any(
-                t.lower in KIND_WORDS for t in tokens[k:m]) and not match.text.endswith(tuple(KIND_WORDS)):
-            # "Western", "Union", "Mary" are provinces somewhere; as a word alone they are not meant.
-            kept = tuple(e for e in entries if g.features[e] not in ("admin1", "admin2"))
-            if not kept:
-                return False
-            match.entries = entries = kept
         strong = self._is_strong(entries)
         big = max(g.populations[e] for e in entries[:5])
         curated_or_country = any(g.features[e] in ("country", "continent") or g.sources[e].startswith("curated")
@@ -418,6 +411,7 @@ class Recogniser:
         # Ordinary words.
         if single:
             lower = word.lower
+            zipf = g.word_frequency.get(match.key, 0.0)
             if lower in MONTHS_AND_DAYS or lower in GENERIC_WORDS:
                 return False
             if "'" in word.text or "’" in word.text:
@@ -427,7 +421,6 @@ class Recogniser:
                 return False  # "Wal", "Ita": fragments and mojibake
             if any(c.isupper() for c in word.text[1:]) and not word.text.isupper() and len(word.text) <= 4:
                 return False  # "WaL"
-            zipf = g.word_frequency.get(match.key, 0.0)
             if zipf >= COMMON_WORD_ZIPF and not (curated_or_country and not word.text.isupper()):
                 # A frequent English word is the place only if the place is big for how frequent the word is
                 # ("Athens" stays, "Triangle" and "Hope" go); inside a longer name it is part of that name.
@@ -438,8 +431,11 @@ class Recogniser:
                     return False
                 if zipf >= VERY_COMMON_ZIPF and big < 200_000:
                     return False
-            if self._is_given_name(word) and not (curated_or_country or big >= 100_000):
-                return False  # "Hailey", "Mary"
+            big_town = max((g.populations[e] for e in entries[:5] if g.features[e] in ("city", "capital")),
+                           default=0)
+            if self._is_given_name(word) and not (curated_or_country or big_town >= 100_000
+                                                  or (g.features[entries[0]] == "admin1" and zipf < 4.0)):
+                return False  # "Hailey", "Mary" (a Turkmen province); but "Victoria", "Georgia"
             # Nisba or demonym-like adjective of a place ("Ismaili", "Baghdadi"): a small namesake is not it.
             if lower.endswith("i") and big < 50_000 and len(match.key) > 4 and g.lookup(match.key[:-1]):
                 return False
