@@ -150,6 +150,15 @@ def test_week_starts_on_sunday():
     "The Arab Spring swept the region.",
     "Oil prices fall when supply rises, and rebels spring ambushes.",
     "The fall of Mosul shocked the army.",
+    "The army began to fall apart under the assault.",
+    "Survivors of the Long March reached Yan'an.",
+    "Sherman's March to the Sea laid waste to Georgia.",
+    "The troops crossed what is now northern Maine.",
+    "The city of Tsaritsyn (now Volgograd) held out.",
+    "Security Council Resolution 1483 lifted the sanctions.",
+    "The 3rd Marine Commando Division attacked.",
+    "Thousands gathered after Friday prayers.",
+    "Each battalion held its sector for about a week before moving back.",
 ])
 def test_not_dates(text):
     assert [m for m in mentions(text) if m.resolved] == [], mentions(text)
@@ -205,3 +214,18 @@ def test_many_date_like_tokens_and_punctuation_runs_finish():
     assert found and all(text[m.start:m.end] == m.text for m in found)
     for run in ("." * 50_000, "-" * 50_000, " " * 50_000, "1" * 50_000, "March " * 20_000, "/" * 50_000):
         tag_dates(run + " in 2014", parse_published("2018-02-04"))
+
+
+def test_quoted_speech_in_a_history_is_not_anchored_on_the_publication_date():
+    text = ("In 1940 the war spread. In 1941 it reached Russia. In 1942 Stalingrad was besieged. In 1943 the tide "
+            "turned.\nIn a radio address he said: \"We will strike tomorrow and win by next summer.\"")
+    found = {m.text: m for m in mentions(text, "2009-12-19")}
+    assert found["tomorrow"].start_date is None
+    assert found["next summer"].start_date is None
+
+
+def test_a_bare_year_mentioned_in_passing_does_not_re_anchor_the_story():
+    text = ("Saigon was threatened on 10 March 1975. A report declassified in 2005 revealed more. "
+            "On 11 March, the army collapsed. In 1960 and 1965 it had been stronger.")
+    found = {m.text: m for m in mentions(text, "2009-12-19")}
+    assert found["11 March"].start_date == D(1975, 3, 11) and found["11 March"].anchor == "text"
