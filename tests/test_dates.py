@@ -229,3 +229,11 @@ def test_a_bare_year_mentioned_in_passing_does_not_re_anchor_the_story():
             "On 11 March, the army collapsed. In 1960 and 1965 it had been stronger.")
     found = {m.text: m for m in mentions(text, "2009-12-19")}
     assert found["11 March"].start_date == D(1975, 3, 11) and found["11 March"].anchor == "text"
+
+
+@pytest.mark.parametrize("module", ["anchors", "holidays", "normalise", "published", "tagger"])
+def test_docstring_examples(module):
+    import doctest
+    import importlib
+    result = doctest.testmod(importlib.import_module(f"dashboard.dates.{module}"))
+    assert result.attempted and not result.failed

@@ -18,6 +18,16 @@ Anchors are chosen explicitly, never by accident:
   another time ("... held for ten months in 2004. From February through December ..." is
   February-December 2004, not the months before publication).
 
+What "narrating some other time" means depends on the text. In news, a yearless date counts from
+the previous date only within its paragraph, and only if that date was not itself relative to the
+publication ("... said last week. In November, ..." stays with the publication). A text whose
+four-digit years are mostly far from its publication date is a history (a background piece, an
+encyclopedia article; HeidelTime's "narratives"): there the story's latest date carries across
+paragraphs; a bare year that interrupts a day-by-day story ("declassified in 2005") does not move
+it; quoted speech ("we will strike tomorrow") is not anchored on the publication date; and after a
+date before the Common Era, what follows stays unresolved. A narrative moves forward: after
+"December 11, 1941", "in January" is January 1942 (a step back of up to four months is a flashback).
+
 When the publication date is unknown, publication-relative expressions stay unresolved
 (``start_date`` None) rather than being resolved against today. A publication date known only to
 the month resolves month-, season- and year-relative expressions but not "yesterday" or "last week".
@@ -32,11 +42,12 @@ Conventions:
   February 2015).
 * Early / mid / late (and the beginning / middle / end of) take a third of the period: days 1-10,
   11-20 and 21-end of a month; January-April, May-August and September-December of a year; the
-  first, middle and last months of a season; years 0-3, 4-6 and 7-9 of a decade.
+  first, middle and last months of a season; years 0-3, 4-6 and 7-9 of a decade. (TimeML gold keeps
+  the whole period with a modifier instead, so benchmark value scores count these as misses.)
+* "Earlier this year" said in March is January to the publication date; "later that year" in a story
+  is that whole year.
 
-    >>> from dashboard.records import PublicationDate
     >>> import datetime as dt
-    >>> pub = PublicationDate(dt.date(2018, 2, 4), dt.date(2018, 2, 4), "day", "metadata")
     >>> shift_unit(dt.date(2018, 2, 4), "month", -1)
     datetime.date(2018, 1, 4)
     >>> part_of_period(dt.date(2018, 1, 1), dt.date(2018, 1, 31), "month", "late")
