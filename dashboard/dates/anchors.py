@@ -354,8 +354,11 @@ class Context:
         right = min(candidates) if candidates else min(len(text), end + 300)
         return left, right
 
-    def tense(self) -> str | None:
-        """past, future, present or None: the tense marker nearest to the mention in its sentence."""
+    def tense(self, after_penalty: int = 10) -> str | None:
+        """past, future, present or None: the tense marker nearest to the mention in its sentence.
+
+        A marker after the mention counts ``after_penalty`` characters farther ("said Friday that ...").
+        """
         left, right = self.sentence_bounds()
         best, best_distance = None, None
         for found in _TENSE.finditer(self.text, left, right):
@@ -363,7 +366,7 @@ class Context:
                 continue
             distance = self.match_start - found.end() if found.end() <= self.match_start else found.start() - self.match_end
             # A marker before the mention binds a little more than one after it ("said Friday that ...").
-            distance = distance if found.end() <= self.match_start else distance + 10
+            distance = distance if found.end() <= self.match_start else distance + after_penalty
             if best_distance is None or distance < best_distance:
                 best, best_distance = found.lastgroup, distance
         return best
@@ -595,7 +598,8 @@ def present(groups, ctx, granularity):
     # the publication's; it names no date we can give.
     sentence_start = ctx.sentence_bounds()[0]
     opening = not ctx.text[sentence_start:ctx.match_start].strip(" \t\"'“‘")
-    if ctx.tense() == "past" and not opening:  # "Now, Lockheed Martin ... is confident": the present
+    # "now holds" binds to the verb right after it; "Now, Lockheed Martin ... is confident" is the present.
+    if ctx.tense(after_penalty=0) == "past" and not opening:
         return None
     if _NOW_AS_NAME_BEFORE.search(ctx.text, max(0, ctx.match_start - 20), ctx.match_start) \
             or _NOW_AS_NAME_AFTER.match(ctx.text, ctx.match_end):

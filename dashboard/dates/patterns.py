@@ -265,8 +265,9 @@ RULES: tuple[Rule, ...] = (
              E("The summit will open on Tuesday.", "2018-02-04", "Tuesday", "2018-02-06"),
              E("He arrived last Friday.", "2018-02-04", "last Friday", "2018-02-02"),
              E("Polls close at 15:00 GMT Saturday.", "2013-03-22", "Saturday", "2013-03-23"),
+             E("As of Tuesday, 300 people had been evacuated.", "2018-02-07", "Tuesday", "2018-02-06"),
          ),
-         not_after=r"(?:,?[^\S\n]{1,3}(?:the[^\S\n]{1,3})?\d|[^\S\n]{1,3}prayers?\b|['’]s[^\S\n]{1,3}prayers?\b)", triggers=("weekday",)),
+         not_after=r"(?:[^\S\n]{1,3}(?:the[^\S\n]{1,3})?\d|[^\S\n]{1,3}prayers?\b|['’]s[^\S\n]{1,3}prayers?\b)", triggers=("weekday",)),
     Rule("relative_day", "day",
          r"\b(?P<word>yesterday|Yesterday|today|Today|tomorrow|Tomorrow|tonight|Tonight)\b"
          rf"|\b(?P<this>this|This|last|Last){SP}(?P<daytime>morning|afternoon|evening|night)\b",
@@ -281,6 +282,7 @@ RULES: tuple[Rule, ...] = (
          "present", (
              E("ISIS now controls the border crossing.", "2018-02-04", "now", "2018-02-04"),
              E("The camp currently holds 10,000 people.", "2022-01-29", "currently", "2022-01-29"),
+             E("The camp, established in 1991, now holds 60,000 people.", "2022-01-29", "now", "2022-01-29"),
          ),
          not_after=r"(?:[^\S\n]{1,3}(?:that|on|and[^\S\n]{1,3}then|known|called|named)\b|-)", triggers=("present",)),
     Rule("days_ago", "day",
