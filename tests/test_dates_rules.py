@@ -43,3 +43,12 @@ def test_rule_example(rule, example):
     assert text[mention.start:mention.end] == mention.text
     assert (mention.start_date, mention.end_date) == _interval(example.interval), mention
     assert mention.granularity in ("day", "week", "month", "season", "quarter", "half", "year", "decade", "range")
+
+
+def test_patterns_have_only_bounded_repetition():
+    """No "+" or "*" in any rule: each match attempt is bounded, so a pass is linear in the text."""
+    import re
+    for rule in RULES:
+        unescaped = re.sub(r"\\.", "", rule.pattern)
+        assert "+" not in unescaped and not re.search(r"(?<!\()\*", unescaped), rule.name
+        assert rule.triggers, rule.name
