@@ -86,3 +86,8 @@ def test_seed_articles(name, expected):
         pytest.skip("seed corpus not in data/")
     published = find_publication_date(found[0].read_text(encoding="utf-8"))
     assert published.start_date == expected
+
+
+def test_byline_with_date_is_a_dateline_but_a_short_sentence_is_not():
+    assert find_publication_date("Report\nBy Jane Doe | March 12, 2018\nText.").start_date == D(2018, 3, 12)
+    assert not find_publication_date("Title\nThe battle began on 12 March 2016.\nMore text.").known

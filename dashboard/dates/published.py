@@ -85,8 +85,14 @@ def _datelines(text: str):
                     continue
                 rest = line[:match.start()] + " " + line[match.end():]
                 has_time = bool(_TIME.search(rest))
-                rest = _SEPARATORS.sub("", _LABEL.sub("", _TIME.sub("", rest)))
-                rank = 0 if not rest and not has_time else 1 if not rest else 2
+                words = _LABEL.sub(" ", _TIME.sub(" ", rest)).split()
+                words = [w for w in words if _SEPARATORS.sub("", w)]
+                if not words:
+                    rank = 1 if has_time else 0
+                elif len(words) <= 8 and not line.rstrip().endswith((".", '"', "”", ":")):
+                    rank = 2  # a byline or a place and date: "By Jane Doe | March 12, 2018"
+                else:
+                    continue  # a sentence of the article that happens to hold a date
                 yield rank, line_start + match.start(), line_start + match.end(), resolution.start_date
 
 
