@@ -738,8 +738,9 @@ _HOLIDAY_CONTEXT = re.compile(r"(?:\b(?:on|On|in|In|by|By|since|Since|until|Unti
                               r"this|This|last|Last|next|Next|that|holy[^\S\n]{1,3}month[^\S\n]{1,3}of)[^\S\n]{1,3})$")
 
 
-_NAME_AFTER = re.compile(r"[^\S\n]{1,3}(?:[A-Z][a-z]|to[^\S\n]{1,3}the\b|on[^\S\n]{1,3}[A-Z])")
-_NAME_BEFORE = re.compile(r"(?:\b(?:the|The|a|A)|['’]s|[A-Z][a-z]+)[^\S\n]{1,3}$")
+_NAME_AFTER = re.compile(r"[^\S\n]{1,3}(?:[A-Z][a-z]|(?:to|on)[^\S\n]{1,3}(?:the\b|[A-Z]))")
+_FUNCTION_WORDS = r"(?:The|A|An|In|On|By|During|Over|Since|Until|Through|From|After|Before|Last|Next|This|That|Early|Late)\b"
+_NAME_BEFORE = re.compile(rf"(?:['’]s|\b(?!{_FUNCTION_WORDS})[A-Z][a-z]+)[^\S\n]{{1,3}}$")
 
 
 def _month_context(ctx) -> bool:
@@ -749,7 +750,7 @@ def _month_context(ctx) -> bool:
 _SEASON_CONTEXT = re.compile(SEASON_CONTEXT)
 _VERB_BEFORE = re.compile(r"\b(?:to|will|would|could|can|cannot|may|might|must|should|not|did|does|do|n['’]t)"
                           r"[^\S\n]{1,3}$")
-_CAPITALISED_BEFORE = re.compile(r"[A-Z][\w.]*[^\S\n]{1,3}$")
+_CAPITALISED_BEFORE = re.compile(rf"\b(?!{_FUNCTION_WORDS})[A-Z][\w.]*[^\S\n]{{1,3}}$")
 
 
 def season(groups, ctx, granularity):
@@ -815,7 +816,7 @@ def _relative_year(groups, ctx) -> tuple[int | None, str]:
 
 def part_of_the_unit(groups, ctx, granularity):
     """ "the end of the year", "late in the month": of the story's year (or month), else the publication's."""
-    unit = groups["unit"].lower()
+    unit = (groups.get("unit") or groups["unit2"]).lower()
     reference = ctx.narrative_reference()
     if reference is not None:
         pivot, anchor = reference.start_date, "text"
@@ -823,8 +824,8 @@ def part_of_the_unit(groups, ctx, granularity):
         pivot, anchor = ctx.publication_anchor(unit), "published"
     if pivot is None:
         return Resolution(None, None, unit, anchor)
-    part = part_word(groups["part"]) or ("late" if "latter" in groups["part"].lower() or "last" in groups["part"].lower()
-                                         else "early")
+    written = (groups.get("part") or groups["part2"]).lower()
+    part = part_word(written) or ("late" if "latter" in written or "last" in written else "early")
     start, end = part_of_period(*unit_interval(pivot, unit), unit, part)
     return Resolution(start, end, unit, anchor)
 

@@ -497,13 +497,20 @@ RULES: tuple[Rule, ...] = (
          before=r"\b(?:in|In|over|Over|during|During|within|Within)[^\S\n]{1,3}$", triggers=("year_word",)),
     Rule("part_of_the_year", "year",
          rf"(?P<part>{PART}|(?:the|The){SP}(?:latter|last|first|early|later){SP}(?:part|months|weeks|days){SP}of"
-         rf"|(?:late|early|Late|Early){SP}in){SP}(?:(?:the|that){SP})?(?P<unit>year|month)\b(?![-\u2013])",
+         rf"|(?:late|early|later|earlier|Late|Early|Later|Earlier){SP}in){SP}(?:(?:the|that){SP})?(?P<unit>year|month)\b"
+         rf"(?![-\u2013])|(?P<unit2>month|year)['’]s{SP}(?P<part2>end|beginning|start)\b",
          "part_of_the_unit", (
              E("The offensive began in April 1776. By the end of the year, the army had shrunk.", None,
                "the end of the year", "1776-09-01..1776-12-31"),
              E("Late in the year the rains came.", "2018-02-04", "Late in the year", "2018-09-01..2018-12-31"),
              E("Flu cases peaked by the end of year.", "2013-03-22", "the end of year", "2013-09-01..2013-12-31"),
-         ), triggers=("year_word",)),
+             E("Pyongyang fell on 19 October 1950. At month's end, UN forces held the north.", None, "month's end",
+               "1950-10-21..1950-10-31"),
+             E("Fighting began in March 1946. Later in the year, Chiang changed course.", None, "Later in the year",
+               "1946-01-01..1946-12-31"),
+             E("Paris was evacuated in June 1940. By the end of the month, France had fallen.", None,
+               "the end of the month", "1940-06-21..1940-06-30"),
+         ), triggers=("year_word", "month_word")),
     Rule("year_relative", "year",
          rf"(?:(?P<part>{PART}){SP}(?:(?:in|this){SP})?|(?P<mid>{MID_PREFIX}))?(?:{THE})?(?P<relative>{RELATIVE})"
          rf"(?:{SP}(?:fiscal|calendar))?{SP}year(?!s)\b",

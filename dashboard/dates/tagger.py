@@ -93,6 +93,17 @@ def _windows(text: str, regions: list[tuple[int, int]]) -> dict[str, list[tuple[
     return windows
 
 
+def _merge(windows: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Sorted windows with overlapping ones joined, so that no stretch is searched from its middle."""
+    merged: list[list[int]] = []
+    for s, e in windows:
+        if merged and s <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], e)
+        else:
+            merged.append([s, e])
+    return [(s, e) for s, e in merged]
+
+
 def _clip(windows: list[list[int]], regions: list[tuple[int, int]]) -> list[tuple[int, int]]:
     """The windows cut to the content regions (both sorted)."""
     region_starts = [s for s, _ in regions]
@@ -115,7 +126,7 @@ def candidates(text: str, spans: Sequence[tuple[int, int]] | None = None):
     found = []
     for order, rule in enumerate(RULES):
         before, not_after = _BEFORE.get(rule.name), _NOT_AFTER.get(rule.name)
-        rule_windows = sorted({w for name in rule.triggers for w in windows[name]})
+        rule_windows = _merge(sorted(w for name in rule.triggers for w in windows[name]))
         for start, end in rule_windows:
             for match in rule.compiled.finditer(text, start, end):
                 s, e = match.span()
@@ -129,8 +140,6 @@ def candidates(text: str, spans: Sequence[tuple[int, int]] | None = None):
                 if i >= 0 and links[i][1] > s:
                     continue
                 found.append((s, e, order, match))
-    # A rule with two trigger classes may see a stretch twice.
-    found = list({(s, e, order): (s, e, order, match) for s, e, order, match in found}.values())
     found.sort(key=lambda c: (c[0], c[0] - c[1], c[2]))
     return found
 
