@@ -649,10 +649,10 @@ def _warn(message: str) -> None:
 def _reapply(args) -> int:
     """Rebuild the store (cached articles are reused) so that the log is applied to it now."""
     from dashboard.store import StoreError
-    from dashboard.upload import rebuild
+    from dashboard.upload import cli_corpora, rebuild
 
     try:
-        report = rebuild(args.store, [args.corpus, args.uploads])
+        report = rebuild(args.store, cli_corpora(args))
     except StoreError as err:
         _warn(f"the correction is logged but the store was not rebuilt: {err}")
         return 1

@@ -122,7 +122,7 @@ def panel_controls(event_row: dict | None, store_path: str | Path) -> html.Secti
     ], className="correct-panel", **{"aria-label": "correct this event"})
 
 
-def register_callbacks(app: dash.Dash, store_path: str | Path, corpus_dir: str | Path | None,
+def register_callbacks(app: dash.Dash, store_path: str | Path, corpus_dir: str | Path | list | None,
                        uploads_dir: str | Path | None = None, *, event_store=None, limits=LIMITS) -> None:
     """Wire the panel's controls: look up a typed place, make a correction or undo one, follow the rebuild."""
     from dashboard.ui_upload import app_runner

@@ -63,9 +63,12 @@ def layout(limits: UploadLimits = LIMITS) -> html.Fieldset:
     ], className="upload-panel")
 
 
-def register_callbacks(app: dash.Dash, store_path: str | Path, corpus_dir: str | Path | None,
+def register_callbacks(app: dash.Dash, store_path: str | Path, corpus_dir: str | Path | list | None,
                        uploads_dir: str | Path, *, event_store=None, limits: UploadLimits = LIMITS) -> None:
     """Wire the panel: drop -> background job -> progress -> reloaded events and a redrawn view.
+
+    ``corpus_dir`` is the corpus folder (or the list of folders) the store is built from besides
+    ``uploads_dir``; every rebuild reads them all, as ``build`` does.
 
     ``event_store`` is the app's ``query.EventStore`` (default ``app._event_store``); it is reloaded
     after each rebuild. The redraw re-sends the page's ``url.search`` (the app's view state), which runs
@@ -140,7 +143,8 @@ def app_runner(app, store_path, corpus_dir, uploads_dir, event_store=None, limit
     existing = getattr(app, "_upload_runner", None)
     if existing is not None:
         return existing
-    corpora = [c for c in (corpus_dir, uploads_dir) if c]
+    given = corpus_dir if isinstance(corpus_dir, (list, tuple)) else [corpus_dir]
+    corpora = [c for c in (*given, uploads_dir) if c]
     target = event_store if event_store is not None else getattr(app, "_event_store", None)
     runner = runner_for(store_path, corpora, uploads_dir, limits=limits,
                         on_rebuilt=(lambda: reload_event_store(target)) if target is not None else None)

@@ -308,7 +308,7 @@ def save_uploads(files: Iterable[tuple[str, bytes] | FileMessage], uploads_dir: 
     folder.mkdir(parents=True, exist_ok=True)
     result = UploadResult()
     staging = Path(tempfile.mkdtemp(prefix=f".{folder.name}.staging-", dir=folder.parent))
-    taken = set(taken_ids)
+    taken = set(taken_ids) | {safe_id(p.stem) for p in folder.iterdir() if _suffix(p.name) in ARTICLE_SUFFIXES}
     form_meta = dict(metadata or {})
     meta_updates: dict[str, dict] = {}
     count = 0
@@ -397,15 +397,19 @@ def _save_one(name: str, safe: str, data: bytes, folder: Path, staging: Path, fo
         return FileMessage(name, False, f"refused: {why}")
     digest = content_hash(data)
     single = _suffix(safe) in ARTICLE_SUFFIXES
+    renamed = ""
     for candidate in _names(safe):
         target = folder / candidate
         if target.exists():
             with contextlib.suppress(OSError):
                 if content_hash(target.read_bytes()) == digest:
                     return FileMessage(name, True, f"already uploaded as {candidate}; not added again")
+            renamed = renamed or f" (a different {candidate} is there already)"
             continue
         if single and safe_id(Path(candidate).stem) in taken:
-            continue  # the article id is used by another corpus: the build would skip it as a duplicate
+            # the article id is used by another file: the build would skip this one as a duplicate
+            renamed = renamed or f" (an article {safe_id(Path(candidate).stem)!r} exists already)"
+            continue
         try:
             os.link(staged, target)  # fails if the name was taken meanwhile: never overwrites
         except FileExistsError:
@@ -417,7 +421,6 @@ def _save_one(name: str, safe: str, data: bytes, folder: Path, staging: Path, fo
     taken.update(ids)
     if single and form_meta:
         meta_updates[ids[0]] = dict(form_meta)
-    renamed = f" (a different {safe} is there already)" if candidate != safe else ""
     warnings = "".join(f"; {_strip_path(p, staged)}" for p in problems)
     what = f"{len(articles)} article{'s' if len(articles) != 1 else ''}"
     return FileMessage(name, True, f"saved as {candidate}{renamed} ({what}){warnings}", candidate, ids)
@@ -491,17 +494,21 @@ def files_from_browser(contents, filenames, max_bytes: int = LIMITS.max_file_byt
 
 
 # ---------------------------------------------------------------------------------------------- rebuilding
-def store_article_ids(store: str | Path, except_folder: str | Path | None = None) -> set[str]:
-    """Article ids in the store that come from somewhere other than ``except_folder``."""
+def taken_article_ids(store: str | Path, corpora: Iterable[str | Path], uploads_dir: str | Path) -> set[str]:
+    """Article ids used outside the uploads folder: those in the store that come from elsewhere, and the
+    stems of the article files in the other corpus folders (built or not yet)."""
     from dashboard.store import read_articles
 
-    skip = str(Path(except_folder).resolve()) if except_folder else None
+    uploads = Path(uploads_dir).resolve()
     ids = set()
     for row in read_articles(store):
-        path = str(Path(row.get("path") or "").resolve()) if row.get("path") else ""
-        if skip and path.startswith(skip + os.sep):
-            continue
-        ids.add(row["id"])
+        path = Path(str(row.get("path") or "").split(" line ")[0].split(" row ")[0])
+        if not (row.get("path") and path.resolve().is_relative_to(uploads)):
+            ids.add(row["id"])
+    for folder in corpora:
+        folder = Path(folder)
+        if folder.is_dir() and folder.resolve() != uploads:
+            ids.update(safe_id(p.stem) for p in folder.rglob("*") if _suffix(p.name) in ARTICLE_SUFFIXES)
     return ids
 
 
@@ -648,7 +655,7 @@ class JobRunner:
             files, metadata = payload
             job.state = "saving"
             result = save_uploads(files, self.uploads_dir, metadata=metadata, limits=self.limits,
-                                  taken_ids=store_article_ids(self.store, self.uploads_dir))
+                                  taken_ids=taken_article_ids(self.store, self.corpora, self.uploads_dir))
             job.messages = result.messages
             job.article_ids = result.article_ids
             if not result.saved:
@@ -715,12 +722,12 @@ def cmd_add(args) -> int:
 
     uploads = Path(args.uploads)
     result = save_uploads(files_from_paths(args.paths), uploads,
-                          taken_ids=store_article_ids(args.store, uploads))
+                          taken_ids=taken_article_ids(args.store, cli_corpora(args), uploads))
     for message in result.messages:
         print(("added " if message.ok else "") + str(message), file=sys.stdout if message.ok else sys.stderr)
     if result.saved:
         try:
-            report = rebuild(args.store, [args.corpus, uploads])
+            report = rebuild(args.store, cli_corpora(args))
         except StoreError as err:
             print(f"dashboard: {err}", file=sys.stderr)
             return 2
@@ -730,6 +737,13 @@ def cmd_add(args) -> int:
     return 1 if result.refused else 0
 
 
+def cli_corpora(args) -> list[str]:
+    """The folders a command rebuilds the store from: ``build``'s corpus folders plus the uploads folder."""
+    from dashboard.cli import corpus_folders
+
+    return list(dict.fromkeys([*corpus_folders(args.corpus), str(args.uploads)]))
+
+
 def add_subcommands(sub) -> None:
     """Register ``add``, ``correct`` and ``corrections`` on the CLI's subparsers."""
     from dashboard.corrections import cmd_correct, cmd_corrections
@@ -737,7 +751,8 @@ def add_subcommands(sub) -> None:
 
     def places(p):
         p.add_argument("--store", default=str(DEFAULT_STORE))
-        p.add_argument("--corpus", default="data/corpus", help="the main corpus folder (rebuilt with the uploads)")
+        p.add_argument("--corpus", action="append", metavar="DIR",
+                       help="a corpus folder the store is built from; repeat for several (default: as `build`)")
         p.add_argument("--uploads", default=str(DEFAULT_UPLOADS), help="the uploads corpus folder")
 
     a = sub.add_parser("add", help="add article files, folders or zips to the uploads corpus and rebuild")

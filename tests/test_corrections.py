@@ -317,7 +317,7 @@ def cli(site: Path, *argv: str) -> int:
     parser = argparse.ArgumentParser()
     add_subcommands(parser.add_subparsers(dest="command"))
     args = parser.parse_args([*argv, "--store", str(site / "store"), "--corpus", str(site / "corpus"),
-                              "--uploads", str(site / "corpus")])
+                              "--uploads", str(site / "uploads")])
     return args.func(args)
 
 

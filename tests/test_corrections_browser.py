@@ -90,7 +90,7 @@ def test_a_correction_persists_across_a_rebuild_and_a_restart_and_can_be_undone(
     assert "#1 place -> Palmyra" in history and "the theatre is in Palmyra" in history
 
     # a rebuild (here from outside the app) and a restart: still corrected
-    rebuild(store, [uploads])
+    rebuild(store, [uploads.parent / "corpus", uploads])
     start_app(dash_duo, store, uploads, monkeypatch=monkeypatch)
     open_event(dash_duo, palmyra["id"])
     assert badge(dash_duo)

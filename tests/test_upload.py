@@ -275,31 +275,34 @@ def test_cli_add_copies_rebuilds_and_exits_1_when_something_was_refused(tmp_path
     from dashboard.store import read_articles, read_event_rows
     from dashboard.upload import add_subcommands
 
-    uploads, store = tmp_path / "uploads", tmp_path / "store"
+    corpus, uploads, store = tmp_path / "corpus", tmp_path / "uploads", tmp_path / "store"
+    corpus.mkdir()
+    (corpus / "seed.txt").write_bytes(ARTICLE)
     incoming = tmp_path / "incoming"
     incoming.mkdir()
     (incoming / "mosul.txt").write_bytes(OTHER)
     (incoming / "junk.txt").write_bytes(bytes(range(256)) * 10)
-    (incoming / "bundle.zip").write_bytes(make_zip({"raqqa.txt": ARTICLE, "../escape.txt": ARTICLE}))
+    (incoming / "bundle.zip").write_bytes(make_zip({"seed.txt": ARTICLE + b"More later.\n",
+                                                    "../escape.txt": ARTICLE}))
 
     def add(*paths) -> int:
         parser = argparse.ArgumentParser()
         add_subcommands(parser.add_subparsers(dest="command"))
         args = parser.parse_args(["add", *map(str, paths), "--store", str(store), "--uploads", str(uploads),
-                                  "--corpus", str(uploads)])
+                                  "--corpus", str(corpus)])
         return args.func(args)
 
     assert add(incoming) == 1
     out, err = capsys.readouterr()
     assert "added" in out and "mosul.txt: saved as mosul.txt (1 article)" in out
-    assert "raqqa.txt: saved as raqqa.txt" in out
+    assert "seed.txt: saved as seed-2.txt (an article 'seed' exists already) (1 article)" in out
     assert "junk.txt: refused: the file is binary, not text" in err
     assert "escape.txt: refused: its path leaves the zip's folder" in err
-    assert {a["id"] for a in read_articles(store)} == {"mosul", "raqqa"}
+    assert {a["id"] for a in read_articles(store)} == {"seed", "seed-2", "mosul"}  # the corpus and the uploads
     sources = {s for e in read_event_rows(store) for s in e["sources"]}
-    assert {"mosul", "raqqa"} <= sources  # both new articles gave events
+    assert {"seed", "seed-2", "mosul"} <= sources  # every article gave events
     assert all(a["n_events"] > 0 and a["status"] == "ok" for a in read_articles(store))
     assert add(incoming / "mosul.txt") == 0  # the same file again: nothing refused, nothing duplicated
     assert "already uploaded as mosul.txt" in capsys.readouterr().out
-    assert {a["id"] for a in read_articles(store)} == {"mosul", "raqqa"}
+    assert {a["id"] for a in read_articles(store)} == {"seed", "seed-2", "mosul"}
     assert add(tmp_path / "missing.txt") == 1

@@ -40,13 +40,14 @@ Separately, a car bomb exploded in Tikrit on 8 July 2017, killing five people, p
 
 # ---------------------------------------------------------------------------------------------- helpers
 def make_site(root: Path, articles: dict[str, str]) -> tuple[Path, Path]:
-    """An uploads corpus with ``articles`` in it and the store built from it (the app's only corpus)."""
-    uploads = root / "uploads"
-    uploads.mkdir(parents=True)
+    """A corpus folder with ``articles``, an empty uploads folder, and the store built from both."""
+    corpus, uploads = root / "corpus", root / "uploads"
+    corpus.mkdir(parents=True)
+    uploads.mkdir()
     for name, text in articles.items():
-        (uploads / name).write_text(text, encoding="utf-8")
+        (corpus / name).write_text(text, encoding="utf-8")
     store = root / "store"
-    rebuild(store, [uploads])
+    rebuild(store, [corpus, uploads])
     return store, uploads
 
 
@@ -58,8 +59,9 @@ def start_app(dash_duo, store: Path, uploads: Path, *, limits: UploadLimits = Up
         monkeypatch.setattr(dashboard.app, "provenance_panel", ui_corrections.panel_with_controls(store))
     app = create_app(store)
     app.layout.children.extend([ui_upload.layout(limits), ui_corrections.layout()])
-    ui_upload.register_callbacks(app, store, None, uploads, limits=limits)
-    ui_corrections.register_callbacks(app, store, None, uploads, limits=limits)
+    corpus = uploads.parent / "corpus"
+    ui_upload.register_callbacks(app, store, corpus, uploads, limits=limits)
+    ui_corrections.register_callbacks(app, store, corpus, uploads, limits=limits)
     dash_duo.start_server(app, port=free_port())
     dash_duo.driver.set_window_size(1280, 1500)
     wait_rendered(dash_duo)
@@ -152,7 +154,8 @@ def test_uploaded_articles_appear_on_the_map_and_timeline_without_a_restart(dash
 def test_oversized_junk_and_zip_bombs_are_refused_with_a_message_and_nothing_is_lost(dash_duo, tmp_path):
     store, uploads = make_site(tmp_path, {"raqqa.txt": RAQQA})
     before = {e["id"] for e in read_event_rows(store)}
-    files_before = {p.name: p.read_bytes() for p in uploads.iterdir()}
+    corpus = uploads.parent / "corpus"
+    files_before = {p.name: p.read_bytes() for p in corpus.iterdir()}
     limits = UploadLimits(max_file_bytes=64 * 1024)
     start_app(dash_duo, store, uploads, limits=limits)
     incoming = tmp_path / "incoming"
@@ -172,11 +175,11 @@ def test_oversized_junk_and_zip_bombs_are_refused_with_a_message_and_nothing_is_
     assert "over the 64 KB limit per file" in shown["huge.txt"]
     assert "binary, not text" in shown["junk.txt"]
     assert "zip bomb" in shown["bomb.zip"]
-    assert "saved as raqqa-2.txt (a different raqqa.txt is there already)" in shown["raqqa.txt"]
+    assert "saved as raqqa-2.txt (an article 'raqqa' exists already)" in shown["raqqa.txt"]
     assert "saved as mosul.txt" in shown["mosul.txt"]
     # nothing else is lost: the earlier file is untouched, its events are all still there and drawn
-    assert {p.name: p.read_bytes() for p in uploads.iterdir() if p.name in files_before} == files_before
-    assert set(p.name for p in uploads.iterdir()) == {"raqqa.txt", "raqqa-2.txt", "mosul.txt"}
+    assert {p.name: p.read_bytes() for p in corpus.iterdir()} == files_before
+    assert set(p.name for p in uploads.iterdir()) == {"raqqa-2.txt", "mosul.txt"}
     after = {e["id"] for e in read_event_rows(store)}
     assert before <= after and len(after) > len(before)
     wait_until(lambda: after <= markers(dash_duo, "timeline"), "every event on the timeline")
