@@ -159,6 +159,8 @@ def test_week_starts_on_sunday():
     "The 3rd Marine Commando Division attacked.",
     "Thousands gathered after Friday prayers.",
     "Each battalion held its sector for about a week before moving back.",
+    "Call police at 905-453-2121, ext. 1133.",
+    "The houses at 1146 and 1160 W. Avenue P were vandalised.",
 ])
 def test_not_dates(text):
     assert [m for m in mentions(text) if m.resolved] == [], mentions(text)
@@ -237,3 +239,17 @@ def test_docstring_examples(module):
     import importlib
     result = doctest.testmod(importlib.import_module(f"dashboard.dates.{module}"))
     assert result.attempted and not result.failed
+
+
+def test_news_weekday_counts_from_the_publication_even_after_another_date():
+    text = "The loan was signed on July 1, 2010, he said. Rates were available Friday at 4.75 percent."
+    found = {m.text: m for m in mentions(text, "2009-03-30")}
+    assert found["Friday"].start_date == D(2009, 3, 27) and found["Friday"].anchor == "published"
+
+
+def test_news_yearless_date_far_from_an_earlier_year_counts_from_the_publication():
+    text = ("The audit covered 2007, when the firm first filed its returns with the county, and the board "
+            "reviewed them at length over several sessions of the finance committee. The council then voted "
+            "on Jan. 13 to put the matter on hold.")
+    found = {m.text: m for m in mentions(text, "2009-03-19")}
+    assert found["Jan. 13"].start_date == D(2009, 1, 13) and found["Jan. 13"].anchor == "published"

@@ -99,6 +99,9 @@ _RANGE_PARTNER_YEAR = re.compile(
 _YEAR = re.compile(r"(?<![\d,.$])(1[0-9]\d\d|20\d\d)(?!\d|,\d)|\b\d{1,4}[^\S\n]?(B\.?C\.?)")
 
 
+# How far (in characters, within a paragraph) a news text's previous date anchors a yearless one.
+NEWS_NARRATIVE_REACH = 200
+
 # The narrative's reference is a date before the Common Era: what counts from it stays unresolved.
 ERA_BREAK = DateMention("", -1, -1, None, None, "year", "none", "era_break")
 
@@ -313,7 +316,9 @@ class Context:
             return None
         if self.published.start_date is None:
             return previous
-        if self.paragraph(previous.start) == self.paragraph(self.match_start):
+        # In news the story's own time holds only close by: "... in 2004. From February through December".
+        if self.paragraph(previous.start) == self.paragraph(self.match_start) \
+                and self.match_start - previous.end <= NEWS_NARRATIVE_REACH:
             return previous
         return None
 
@@ -549,7 +554,8 @@ def weekday(groups, ctx, granularity):
     reference = ctx.narrative_reference()
     if reference is ERA_BREAK:
         return Resolution(None, None, "day", "text")
-    if reference is not None and not relative and reference.granularity in ("day", "week"):
+    # News names weekdays of the publication's week; only a history counts them from its story.
+    if reference is not None and ctx.is_history and not relative and reference.granularity in ("day", "week"):
         # "On Monday" in a narrative: the first such weekday after the previous date.
         day = reference.start_date + dt.timedelta(days=(target - reference.start_date.weekday()) % 7)
         return Resolution(day, day, "day", "text")
@@ -852,6 +858,7 @@ def half(groups, ctx, granularity):
 
 
 _NOT_A_YEAR_BEFORE = re.compile(r"\b(?:[Rr]esolution|No\.?|Nos\.?|[Nn]umber|Article|Section|Highway|Route|Flight|"
+                                r"[Ee]xt\.?|Suite|Box|Apt\.?|"
                                 r"Room|Chapter|Vol\.?|[Pp]age|pp?\.|Law|Decree|Order|Code|Model|Type|Hill|Height|"
                                 r"[Pp]oint|[Bb]us|[Ll]ine)[^\S\n]{1,3}$")
 

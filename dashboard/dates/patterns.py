@@ -481,7 +481,10 @@ RULES: tuple[Rule, ...] = (
          ),
          # A number followed by a plural noun is a count ("1500 troops"), not a year ("a 2009 analysis").
          not_after=r"(?:[^\S\n]{0,3}(?:%|[.,]\d)|[^\S\n]{1,3}(?:(?!(?:has|was|as|does|goes|sees|marks|saw)\b)[a-z]*[^\Wsiu]s|men|people|police|personnel|"
-                   r"infantry|cavalry|artillery|strong|tons|feet|foot|km|kilometres|kilometers|miles|metres|meters)\b)", triggers=("digit",)),
+                   r"infantry|cavalry|artillery|strong|tons|feet|foot|km|kilometres|kilometers|miles|metres|meters)\b"
+                   # an address: "1160 W. Avenue P", "1146 Main Street"
+                   r"|[^\S\n]{1,3}(?:[NSEW]\.|North\b|South\b|East\b|West\b|[A-Z][a-z]+[^\S\n]{1,3}(?:Street|St\.|Avenue|"
+                   r"Ave\.|Road|Rd\.|Boulevard|Blvd\.|Drive|Dr\.|Lane|Way)\b))", triggers=("digit",)),
     Rule("year_range_end", "year",
          rf"(?<=\d\d[-\u2013])(?P<short>\d\d)(?![\d%])",
          "year_range_end", (
