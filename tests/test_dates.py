@@ -249,7 +249,8 @@ def test_news_weekday_counts_from_the_publication_even_after_another_date():
 
 def test_news_yearless_date_far_from_an_earlier_year_counts_from_the_publication():
     text = ("The audit covered 2007, when the firm first filed its returns with the county, and the board "
-            "reviewed them at length over several sessions of the finance committee. The council then voted "
+            "reviewed them at length over several long sessions of the finance committee, which heard from "
+            "residents, auditors and the county's lawyers before it reported. The council then voted "
             "on Jan. 13 to put the matter on hold.")
     found = {m.text: m for m in mentions(text, "2009-03-19")}
     assert found["Jan. 13"].start_date == D(2009, 1, 13) and found["Jan. 13"].anchor == "published"

@@ -858,7 +858,7 @@ def half(groups, ctx, granularity):
 
 
 _NOT_A_YEAR_BEFORE = re.compile(r"\b(?:[Rr]esolution|No\.?|Nos\.?|[Nn]umber|Article|Section|Highway|Route|Flight|"
-                                r"[Ee]xt\.?|Suite|Box|Apt\.?|"
+                                r"[Ee]xt\.?|Suite|Box|Apt\.?|at|At|"
                                 r"Room|Chapter|Vol\.?|[Pp]age|pp?\.|Law|Decree|Order|Code|Model|Type|Hill|Height|"
                                 r"[Pp]oint|[Bb]us|[Ll]ine)[^\S\n]{1,3}$")
 
