@@ -92,7 +92,18 @@ class Resolver:
             for key, group in groups.items():
                 scores[key] = self._score(key, group, choice, countries, admin1s, points)
                 choice[key] = max(scores[key], key=scores[key].get)
-        return [self._mention(match, choice[match.key], scores[match.key]) for match in matches]
+        # A village known here only by a variant spelling, in a country the article never otherwise
+        # names ("Markit", a company, is a variant of an Iranian village's name), is dropped.
+        named = Counter(g.country_codes[choice[m.key]] for m in matches)
+        kept = []
+        for match in matches:
+            entry = choice[match.key]
+            doubtful = entry in self.other_name[match.key] and g.populations[entry] < 15_000 and \
+                g.features[entry] in ("city", "admin2")
+            if doubtful and named[g.country_codes[entry]] <= len(groups[match.key]):
+                continue
+            kept.append(self._mention(match, entry, scores[match.key]))
+        return kept
 
     def _prior(self, key: str, entry: int) -> float:
         return prior(self.g, entry) - (OTHER_NAME_PENALTY if entry in self.other_name.get(key, ()) else 0.0)
