@@ -221,8 +221,13 @@ def register_callbacks(app: dash.Dash, store: EventStore, upload_dir=None) -> No
         controls = controls_from_view(view) if trigger in ("clear-all", "full-range", "play", "player") else keep
         return (url, *controls, not playing, interval, "❚❚ Pause" if playing else "▶ Play", no_update, no_update)
 
+    # Two render callbacks on the same URL: the browser requests them in parallel, and the figures do
+    # not wait for the facet counts and the table (or the other way round).
+    @app.callback(Output("timeline", "figure"), Output("map", "figure"), Input("url", "search"))
+    def render(search):
+        return render_figures(store, ViewState.from_query(search))
+
     @app.callback(
-        Output("timeline", "figure"), Output("map", "figure"),
         Output("country", "options"), Output("type", "options"), Output("source", "options"),
         Output("tprec", "options"), Output("pprec", "options"),
         Output("table", "data"), Output("table", "style_data_conditional"),
@@ -230,8 +235,8 @@ def register_callbacks(app: dash.Dash, store: EventStore, upload_dir=None) -> No
         Output("message", "children"), Output("message", "className"),
         Input("url", "search"),
     )
-    def render(search):
-        return render_view(store, ViewState.from_query(search))
+    def render_side(search):
+        return render_panels(store, ViewState.from_query(search))
 
     if upload_dir:
         target = Path(upload_dir)
@@ -434,9 +439,19 @@ def _advance_playback(view: ViewState, window_key, playing: bool) -> tuple[ViewS
 
 
 def render_view(store: EventStore, view: ViewState) -> tuple:
-    """Everything on screen for a view: the ``render`` callback's outputs (also used by the benchmark)."""
-    timeline = store.timeline_data(view)
-    map_data = store.map_data(view)
+    """Everything on screen for a view: the outputs of ``render`` then ``render_side``."""
+    return render_figures(store, view) + render_panels(store, view)
+
+
+def render_figures(store: EventStore, view: ViewState) -> tuple[dict, dict]:
+    """The ``render`` callback: the timeline and the map (figure dicts, as the exporter's figures)."""
+    selected = store.event(view.event_id)
+    return (draw_timeline(store.timeline_data(view), view, selected),
+            draw_map(store.map_data(view), view, selected))
+
+
+def render_panels(store: EventStore, view: ViewState) -> tuple:
+    """The ``render_side`` callback: facet options with counts, table, provenance panel, summary, message."""
     selected = store.event(view.event_id)
     facets = store.facets(view)
     matching = store.count(view)
@@ -464,7 +479,7 @@ def render_view(store: EventStore, view: ViewState) -> tuple:
         message_class = "message message-empty"
     else:
         message, message_class = "", "message"
-    return (draw_timeline(timeline, view, selected), draw_map(map_data, view, selected), country_options,
+    return (country_options,
             type_options, source_options, tprec_options, pprec_options, rows, table_style,
             provenance_panel(selected, store.articles), summary, message, message_class)
 

@@ -19,6 +19,8 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import json
+from functools import lru_cache
 
 import numpy as np
 import pandas as pd
@@ -99,19 +101,19 @@ def timeline_figure(source: EventStore | pd.DataFrame, view: ViewState) -> go.Fi
     """Events in lanes (by type or country) over time, with a count histogram by week/month/year above."""
     store = _as_store(source)
     data = store.timeline_data(view)
-    return draw_timeline(data, view, selected=store.event(view.event_id))
+    return as_figure(draw_timeline(data, view, selected=store.event(view.event_id)))
 
 
-def draw_timeline(data: TimelineData, view: ViewState, selected: dict | None = None) -> go.Figure:
-    """The timeline from already-queried data (the app's callback path; pure)."""
+def draw_timeline(data: TimelineData, view: ViewState, selected: dict | None = None) -> dict:
+    """The timeline as a plotly figure dict from already-queried data (what the app's callback sends)."""
     lane_index = {lane: i for i, lane in enumerate(data.lanes)}
-    traces: list[go.BaseTraceType] = []
+    traces: list[dict] = []
     period = {"week": 7 * 86_400_000, "month": "M1", "year": "M12"}[view.bin]
     hist = data.histogram
     for precise, name, colour in ((True, "known to the day", "#555555"),
                                   (False, "known to the week or coarser", "#BBBBBB")):
         part = hist[hist["precise"] == precise] if not hist.empty else hist
-        traces.append(go.Bar(
+        traces.append(dict(type="bar",
             x=_dates(part["bin_start"]) if not part.empty else [], y=part["count"].tolist() if not part.empty else [],
             xperiod=period, xperiodalignment="middle", yaxis="y2", name=name, marker_color=colour,
             legendgroup="histogram", hovertemplate=f"%{{y}} events {name}<extra>%{{x|%b %Y}}</extra>",
@@ -119,17 +121,16 @@ def draw_timeline(data: TimelineData, view: ViewState, selected: dict | None = N
     if data.events is not None and not data.events.empty:
         traces += _timeline_event_traces(data.events, view, lane_index)
     elif data.clusters is not None and not data.clusters.empty:
-        traces += _timeline_cluster_traces(data.clusters, view, lane_index)
+        traces += _timeline_cluster_traces(data.clusters, data.cluster_bin or view.bin, view, lane_index)
     if selected and selected.get("start_date") is not None:
         lane = selected.get("event_type") if view.lanes == "type" else (selected.get("country_code") or "")
         y = lane_index.get(lane, lane_index.get(OTHER_LANE))
         if y is not None:
             middle = _as_date(selected["start_date"]) + (_as_date(selected["end_date"]) - _as_date(selected["start_date"])) / 2
-            traces.append(go.Scatter(
+            traces.append(dict(type="scatter", 
                 x=[middle], y=[y + _jitter(pd.Series([selected["id"]]))[0]], mode="markers", name="selected",
                 marker=dict(size=22, color="rgba(0,0,0,0)", line=dict(width=3, color=SELECTED_COLOUR)),
                 hoverinfo="skip", showlegend=False))
-    figure = go.Figure(data=traces)
     x_end = view.date_to + dt.timedelta(days=1)
     n_lanes = max(len(data.lanes), 1)
     shapes = []
@@ -144,11 +145,12 @@ def draw_timeline(data: TimelineData, view: ViewState, selected: dict | None = N
                                 showarrow=False, font=dict(size=16, color="#555555")))
     elif data.clusters is not None:
         annotations.append(dict(
-            text=f"{data.total:,} events: one marker per {view.bin} and lane; filter or zoom in to see events",
+            text=f"{data.total:,} events: one marker per {data.cluster_bin or view.bin} and lane; "
+                 "filter or zoom in to see events",
             xref="paper", yref="paper", x=0, y=-0.12, xanchor="left", showarrow=False,
             font=dict(size=11, color="#555555")))
-    figure.update_layout(
-        font=FONT, template="plotly_white", margin=dict(l=150, r=16, t=8, b=40), height=400,
+    layout = dict(
+        font=FONT, template=_template(), margin=dict(l=150, r=16, t=8, b=40), height=400,
         barmode="stack", bargap=0.05, dragmode="select", selectdirection="h", hovermode="closest",
         clickmode="event", showlegend=False, uirevision=f"timeline:{view.date_from}:{view.date_to}:{view.lanes}",
         xaxis=dict(type="date", range=[view.date_from.isoformat(), x_end.isoformat()], showgrid=True,
@@ -161,7 +163,7 @@ def draw_timeline(data: TimelineData, view: ViewState, selected: dict | None = N
                     fixedrange=True, rangemode="tozero"),
         shapes=shapes, annotations=annotations,
     )
-    return figure
+    return {"data": traces, "layout": layout}
 
 
 def _timeline_event_traces(events: pd.DataFrame, view: ViewState, lane_index: dict) -> list:
@@ -179,12 +181,12 @@ def _timeline_event_traces(events: pd.DataFrame, view: ViewState, lane_index: di
                                      spans["y"].tolist()):
                 xs += [start, end, None]
                 ys += [y, y, None]
-            traces.append(go.Scatter(
+            traces.append(dict(type="scatter", 
                 x=xs, y=ys, mode="lines", line=dict(width=5, color=colour), opacity=0.35,
                 hoverinfo="skip", showlegend=False, name=f"{type_label(event_type)} (spans)"))
         symbols = np.where(is_point.loc[group.index], symbol, symbol + "-open").tolist()
         x = np.where(is_point.loc[group.index], group["start_date"], group["mid_date"])
-        traces.append(go.Scatter(
+        traces.append(dict(type="scatter", 
             x=_dates(pd.Series(x)), y=group["y"].tolist(), mode="markers", name=type_label(event_type),
             marker=dict(color=colour, symbol=symbols, size=9, line=dict(width=1, color=_outline(colour))),
             customdata=group["id"].tolist(), hovertext=hover.loc[group.index].tolist(),
@@ -192,17 +194,17 @@ def _timeline_event_traces(events: pd.DataFrame, view: ViewState, lane_index: di
     return traces
 
 
-def _timeline_cluster_traces(clusters: pd.DataFrame, view: ViewState, lane_index: dict) -> list:
+def _timeline_cluster_traces(clusters: pd.DataFrame, unit: str, view: ViewState, lane_index: dict) -> list:
     clusters = clusters[clusters["lane"].isin(lane_index)]
     sizes = (6 + 4 * np.sqrt(clusters["count"].to_numpy(dtype=float))).clip(6, 28)
     colours = [type_style(t)[0] for t in clusters["event_type"]]
-    ends = [_bin_end(_as_date(d), view.bin) for d in clusters["bin_start"]]
+    ends = [_bin_end(_as_date(d), unit) for d in clusters["bin_start"]]
     middles = [(_as_date(s) + (e - _as_date(s)) / 2).isoformat() for s, e in zip(clusters["bin_start"], ends)]
     hover = [f"{n:,} events ({p:,} known to the day)<br>{lane_label(view.lanes, lane)}<br>"
-             f"{_bin_label(_as_date(s), view.bin)}<br>click to select this {view.bin}"
+             f"{_bin_label(_as_date(s), unit)}<br>click to select this {unit}"
              for n, p, lane, s in zip(clusters["count"], clusters["precise"], clusters["lane"], clusters["bin_start"])]
     custom = [f"bin:{_as_date(s).isoformat()}..{e.isoformat()}" for s, e in zip(clusters["bin_start"], ends)]
-    return [go.Scatter(
+    return [dict(type="scatter", 
         x=middles, y=clusters["lane"].map(lane_index).tolist(), mode="markers", name="events per bin",
         marker=dict(size=sizes.tolist(), color=colours, opacity=0.75, line=dict(width=0.5, color="#333333")),
         customdata=custom, hovertext=hover, hovertemplate="%{hovertext}<extra></extra>")]
@@ -212,27 +214,26 @@ def _timeline_cluster_traces(clusters: pd.DataFrame, view: ViewState, lane_index
 def map_figure(source: EventStore | pd.DataFrame, view: ViewState) -> go.Figure:
     """Events on an offline world map, coloured by type, sized by sources or fatalities."""
     store = _as_store(source)
-    return draw_map(store.map_data(view), view, selected=store.event(view.event_id))
+    return as_figure(draw_map(store.map_data(view), view, selected=store.event(view.event_id)))
 
 
-def draw_map(data: MapData, view: ViewState, selected: dict | None = None) -> go.Figure:
-    """The map from already-queried data (the app's callback path; pure)."""
-    traces: list[go.BaseTraceType] = []
+def draw_map(data: MapData, view: ViewState, selected: dict | None = None) -> dict:
+    """The map as a plotly figure dict from already-queried data (what the app's callback sends)."""
+    traces: list[dict] = []
     if data.events is not None and not data.events.empty:
         traces += _map_event_traces(data.events, view)
     elif data.clusters is not None and not data.clusters.empty:
         traces += _map_cluster_traces(data.clusters)
     if view.area:
         ring = list(view.area) + [view.area[0]]
-        traces.append(go.Scattergeo(
+        traces.append(dict(type="scattergeo", 
             lon=[p[0] for p in ring], lat=[p[1] for p in ring], mode="lines", name="selected area",
             line=dict(width=2, color="#0072B2", dash="dash"), hoverinfo="skip", showlegend=False))
     if selected and selected.get("lat") is not None and selected.get("lon") is not None:
-        traces.append(go.Scattergeo(
+        traces.append(dict(type="scattergeo", 
             lon=[selected["lon"]], lat=[selected["lat"]], mode="markers", name="selected",
             marker=dict(size=24, color="rgba(0,0,0,0)", line=dict(width=3, color=SELECTED_COLOUR)),
             hoverinfo="skip", showlegend=False))
-    figure = go.Figure(data=traces)
     lon, lat = DEFAULT_MAP_CENTER
     scale = DEFAULT_MAP_SCALE
     if view.viewport:
@@ -245,8 +246,8 @@ def draw_map(data: MapData, view: ViewState, selected: dict | None = None) -> go
         annotations.append(dict(text=f"{data.total - data.unplaced:,} placed events, grouped by area",
                                 xref="paper", yref="paper", x=0.01, y=0.01, xanchor="left", yanchor="bottom",
                                 showarrow=False, font=dict(size=11), bgcolor="rgba(255,255,255,0.8)"))
-    figure.update_layout(
-        font=FONT, template="plotly_white", margin=dict(l=0, r=0, t=0, b=0), height=420, showlegend=False,
+    layout = dict(
+        font=FONT, template=_template(), margin=dict(l=0, r=0, t=0, b=0), height=420, showlegend=False,
         dragmode="pan", clickmode="event", hovermode="closest", uirevision="map", annotations=annotations,
         geo=dict(
             scope="world", resolution=50, projection=dict(type="natural earth", scale=scale),
@@ -256,7 +257,7 @@ def draw_map(data: MapData, view: ViewState, selected: dict | None = None) -> go
             showframe=False, bgcolor="rgba(0,0,0,0)",
         ),
     )
-    return figure
+    return {"data": traces, "layout": layout}
 
 
 def marker_sizes(events: pd.DataFrame, size_by: str) -> np.ndarray:
@@ -275,7 +276,7 @@ def _map_event_traces(events: pd.DataFrame, view: ViewState) -> list:
     hover = _hover_text(events)
     if coarse.any():  # one halo trace under everything: "somewhere in this region/country"
         halo = events[coarse]
-        traces.append(go.Scattergeo(
+        traces.append(dict(type="scattergeo", 
             lon=halo["lon"].tolist(), lat=halo["lat"].tolist(), mode="markers", name="area halo",
             marker=dict(size=(sizes[coarse] * 2.6).tolist(), color="rgba(120,120,120,0.10)", line=dict(width=0)),
             hoverinfo="skip", showlegend=False))
@@ -285,7 +286,7 @@ def _map_event_traces(events: pd.DataFrame, view: ViewState) -> list:
         for is_coarse, part in ((False, group[~group_coarse]), (True, group[group_coarse])):
             if part.empty:
                 continue
-            traces.append(go.Scattergeo(
+            traces.append(dict(type="scattergeo", 
                 lon=part["lon"].tolist(), lat=part["lat"].tolist(), mode="markers",
                 name=type_label(event_type) + (" (region or country)" if is_coarse else ""),
                 marker=dict(size=sizes.loc[part.index].tolist(), color=colour,
@@ -306,7 +307,7 @@ def _map_cluster_traces(clusters: pd.DataFrame) -> list:
         hover = [f"{n:,} events near {html.escape(str(place or ''))}<br>mostly {type_label(t).lower()}"
                  + ("<br>placed only to a region or country" if is_coarse else "")
                  for n, place, t in zip(part["count"], part["place"], part["event_type"])]
-        traces.append(go.Scattergeo(
+        traces.append(dict(type="scattergeo", 
             lon=part["lon"].tolist(), lat=part["lat"].tolist(), mode="markers+text",
             text=[f"{n:,}" if n >= 10 else "" for n in part["count"]], textfont=dict(size=9, color="#222222"),
             name="events grouped by area" + (" (region or country)" if is_coarse else ""),
@@ -318,6 +319,27 @@ def _map_cluster_traces(clusters: pd.DataFrame) -> list:
 
 
 # ---------------------------------------------------------------------- helpers
+def as_figure(figure: dict) -> go.Figure:
+    """A figure dict as a ``go.Figure`` with exactly the same JSON as the app sends.
+
+    The dicts are built from known-good values, so plotly's per-property validation (the slowest part
+    of a callback) is skipped; the template is already expanded in the dict.
+    """
+    return go.Figure(figure, _validate=False)
+
+
+@lru_cache(maxsize=1)
+def _template_json() -> str:
+    import plotly.io as pio
+
+    return json.dumps(pio.templates["plotly_white"].to_plotly_json())
+
+
+def _template() -> dict:
+    # plotly.js knows no template names: the template travels expanded, as plotly.py would send it.
+    return json.loads(_template_json())
+
+
 def _as_store(source: EventStore | pd.DataFrame) -> EventStore:
     if isinstance(source, EventStore):
         return source

@@ -21,6 +21,7 @@ count, so a million events stay interactive.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import threading
 from dataclasses import dataclass
@@ -30,6 +31,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 import pyarrow as pa
+import pyarrow.parquet as pq
 
 from dashboard.schema import ARTICLES_FILE, EVENTS_DIR, EVENTS_SCHEMA
 from dashboard.view import EVENT_TYPES, ViewState
@@ -37,6 +39,9 @@ from dashboard.view import EVENT_TYPES, ViewState
 # Beyond this many events a view is aggregated (see module docstring); keeps responses well under 2 MB.
 POINT_LIMIT = 1500
 TABLE_LIMIT = 200
+INLINE_PROVENANCE_ROWS = 300_000  # larger stores read an event's provenance from Parquet on demand
+SOURCE_FACET_LIMIT = 200
+TEXT_CACHE = 32  # text searches whose matching rows are kept (see EventStore._text_matches)
 MAX_LANES = 12  # country lanes beyond this are folded into "other countries"
 OTHER_LANE = "other countries"
 NO_COUNTRY_LANE = "no country"
@@ -66,9 +71,10 @@ class TimelineData:
 
     histogram: pd.DataFrame   # bin_start, precise (bool), count
     events: pd.DataFrame | None  # one row per event (when there are at most POINT_LIMIT)
-    clusters: pd.DataFrame | None  # lane, bin_start, count, event_type (the commonest) otherwise
+    clusters: pd.DataFrame | None  # lane, bin_start, count, precise, event_type ("" in country lanes)
     lanes: list[str]          # lane keys, top to bottom
     total: int
+    cluster_bin: str = ""     # the period of one cluster marker (the view's bin, or coarser)
 
 
 @dataclass(frozen=True)
@@ -93,6 +99,8 @@ class EventStore:
         self._db = duckdb.connect(config={"threads": 2})
         self._local = threading.local()
         self._parquet_glob: str | None = None
+        self._text_tables: dict[str, str] = {}
+        self._text_lock = threading.Lock()
         if events is not None:
             table = events if isinstance(events, pa.Table) else _frame_to_arrow(events)
         else:
@@ -113,7 +121,10 @@ class EventStore:
         if not files:
             return EVENTS_SCHEMA.empty_table()
         self._parquet_glob = str(self.path / EVENTS_DIR / "*.parquet")
-        columns = ", ".join(f'"{name}"' for name in EVENTS_SCHEMA.names if name != "provenance")
+        rows = sum(pq.ParquetFile(f).metadata.num_rows for f in files)
+        # Provenance (the bulkiest column) stays in memory for ordinary stores and on disk for huge ones.
+        keep_provenance = rows <= INLINE_PROVENANCE_ROWS
+        columns = ", ".join(f'"{name}"' for name in EVENTS_SCHEMA.names if keep_provenance or name != "provenance")
         quoted = self._parquet_glob.replace("'", "''")
         return self._db.sql(f"SELECT {columns} FROM read_parquet('{quoted}', union_by_name=true)").to_arrow_table()
 
@@ -149,11 +160,7 @@ class EventStore:
             LEFT JOIN country_name c ON c.code = e.country_code
         """)
         self._db.unregister("incoming")
-        if self._parquet_glob is None and not has_provenance:
-            pass  # events came without provenance: the panel shows the sentence only
-        self._inline_provenance = self._parquet_glob is None
-        if not self._inline_provenance:
-            self._db.execute("ALTER TABLE events DROP COLUMN provenance")
+        self._inline_provenance = self._parquet_glob is None or has_provenance
         self.total = self._db.execute("SELECT count(*) FROM events").fetchone()[0]
 
     def _read_articles(self) -> dict[str, dict]:
@@ -172,6 +179,32 @@ class EventStore:
             cursor = self._local.cursor = self._db.cursor()
         return cursor
 
+    def _where(self, view: ViewState, ignore: tuple[str, ...] = ()) -> tuple[str, list]:
+        text_table = self._text_matches(view.text) if view.text and "text" not in ignore else None
+        return where(view, ignore, text_table=text_table)
+
+    def _text_matches(self, text: str) -> str:
+        """A table of the rows whose search text contains every word of ``text``, made once per text.
+
+        Substring search is the costliest condition and one render asks it a dozen times (views, facets,
+        table); the cache makes it one scan per new search. The newest TEXT_CACHE searches are kept.
+        """
+        with self._text_lock:
+            name = self._text_tables.get(text)
+            if name:
+                self._text_tables[text] = self._text_tables.pop(text)  # most recently used last
+                return name
+            name = "text_" + hashlib.sha1(text.encode("utf-8")).hexdigest()[:16]
+            words = text.lower().split()
+            self._db.execute(
+                f"CREATE OR REPLACE TABLE {name} AS SELECT rowid AS rid FROM events WHERE "
+                + " AND ".join("contains(search_text, ?)" for _ in words), words)
+            self._text_tables[text] = name
+            while len(self._text_tables) > TEXT_CACHE:
+                oldest = next(iter(self._text_tables))
+                self._db.execute(f"DROP TABLE IF EXISTS {self._text_tables.pop(oldest)}")
+            return name
+
     def _df(self, sql: str, params: list | None = None) -> pd.DataFrame:
         return self._cursor().execute(sql, params or []).fetch_df()
 
@@ -182,7 +215,7 @@ class EventStore:
         Every matching row unless ``limit`` is given (then the first ``limit`` by date). Columns are the
         store's (EVENTS_SCHEMA without ``provenance``) plus ``country`` (the country's name).
         """
-        sql, params = where(view, ignore)
+        sql, params = self._where(view, ignore)
         columns = ", ".join(f'"{n}"' for n in EVENTS_SCHEMA.names if n != "provenance") + ", country"
         query = f"SELECT {columns} FROM events WHERE {sql} ORDER BY start_date, id"
         if limit is not None:
@@ -190,7 +223,7 @@ class EventStore:
         return self._df(query, params)
 
     def count(self, view: ViewState, *, ignore: tuple[str, ...] = ()) -> int:
-        sql, params = where(view, ignore)
+        sql, params = self._where(view, ignore)
         return self._cursor().execute(f"SELECT count(*) FROM events WHERE {sql}", params).fetchone()[0]
 
     def date_extent(self) -> tuple[dt.date, dt.date] | None:
@@ -217,61 +250,84 @@ class EventStore:
 
     # ------------------------------------------------------------------ views
     def facets(self, view: ViewState) -> dict[str, list[tuple[str, int]]]:
-        """Counts per value of each facet; a facet ignores its own filter, so other values stay choosable."""
-        result = {}
-        for facet, column, own in (("country", "country_code", "countries"), ("type", "event_type", "event_types"),
-                                   ("time_precision", "time_precision", "time_precisions"),
-                                   ("place_precision", "place_precision", "place_precisions")):
-            sql, params = where(view, (own,))
-            rows = self._cursor().execute(
-                f"SELECT {column}, count(*) AS n FROM events WHERE {sql} GROUP BY 1 ORDER BY n DESC, 1",
-                params).fetchall()
-            result[facet] = [(value or "", n) for value, n in rows]
-        sql, params = where(view, ("sources",))
+        """Counts per value of each facet; a facet ignores its own filter, so other values stay choosable.
+
+        One scan: the rows matching everything but the facet filters are read once, with one flag per
+        facet filter, and each facet counts the rows whose other flags hold.
+        """
+        own = {"country": "countries", "type": "event_types", "time_precision": "time_precisions",
+               "place_precision": "place_precisions", "source": "sources"}
+        common_sql, common_params = self._where(view, tuple(own.values()))
+        flags, flag_params = [], []
+        for facet, name in own.items():
+            clause = _conditions(view).get(name)
+            flags.append(f"({clause[0]}) AS m_{facet}" if clause else f"TRUE AS m_{facet}")
+            flag_params += clause[1] if clause else []
+
+        def others(facet: str) -> str:
+            return " AND ".join(f"m_{f}" for f in own if f != facet)
+
+        columns = {"country": "country_code", "type": "event_type", "time_precision": "time_precision",
+                   "place_precision": "place_precision"}
+        parts = [f"SELECT '{facet}' AS facet, coalesce({column}, '') AS value, "
+                 f"count(*) FILTER (WHERE {others(facet)}) AS n FROM base GROUP BY 2"
+                 for facet, column in columns.items()]
         rows = self._cursor().execute(
-            f"SELECT s, count(*) AS n FROM (SELECT unnest(sources) AS s FROM events WHERE {sql}) "
-            "GROUP BY 1 ORDER BY n DESC, 1 LIMIT 200", params).fetchall()
-        result["source"] = [(value, n) for value, n in rows]
+            f"WITH base AS MATERIALIZED (SELECT country_code, event_type, time_precision, place_precision, "
+            f"{', '.join(flags)} FROM events WHERE {common_sql}) " + " UNION ALL ".join(parts),
+            flag_params + common_params).fetchall()
+        # The source list is a separate scan (copying the list column into the CTE costs more), and only
+        # the SOURCE_FACET_LIMIT most reporting articles are offered: stores have thousands.
+        source_sql, source_params = self._where(view, ("sources",))
+        rows += self._cursor().execute(
+            f"SELECT 'source', s, count(*) AS n FROM (SELECT unnest(sources) AS s FROM events WHERE {source_sql}) "
+            f"GROUP BY 2 ORDER BY n DESC, s LIMIT {SOURCE_FACET_LIMIT}", source_params).fetchall()
+        result: dict[str, list[tuple[str, int]]] = {facet: [] for facet in own}
+        for facet, value, n in rows:
+            if n:
+                result[facet].append((value, int(n)))
+        for facet in result:
+            result[facet].sort(key=lambda item: (-item[1], item[0]))
         return result
 
     def table(self, view: ViewState, limit: int = TABLE_LIMIT) -> pd.DataFrame:
         """The first ``limit`` events matching the whole view, by date, for the event table."""
-        sql, params = where(view)
+        sql, params = self._where(view)
         return self._df(
             "SELECT id, CAST(start_date AS VARCHAR) AS start_date, CAST(end_date AS VARCHAR) AS end_date, "
             "time_precision, place, place_precision, country, event_type, fatalities, n_sources, sentence "
             f"FROM events WHERE {sql} ORDER BY start_date, id LIMIT {int(limit)}", params)
 
     def timeline_data(self, view: ViewState, *, point_limit: int = POINT_LIMIT) -> TimelineData:
-        """The timeline's input: every filter except the brush (the timeline shows the brush itself)."""
-        sql, params = where(view, ("brush",))
-        bin_unit = BIN_SQL[view.bin]
-        histogram = self._df(
-            f"SELECT CAST(date_trunc('{bin_unit}', mid_date) AS DATE) AS bin_start, "
+        """The timeline's input: every filter except the brush (the timeline shows the brush itself).
+
+        One aggregate query gives the histogram, the lanes and (for large results) the per-lane markers;
+        events are read one by one only when there are at most ``point_limit`` of them.
+        """
+        sql, params = self._where(view, ("brush",))
+        lane_column = "event_type" if view.lanes == "type" else "coalesce(country_code, '')"
+        counts = self._df(
+            f"SELECT {lane_column} AS lane, CAST(date_trunc('{BIN_SQL[view.bin]}', mid_date) AS DATE) AS bin_start, "
             f"time_precision = 'day' AS precise, count(*) AS count "
-            f"FROM events WHERE {sql} GROUP BY 1, 2 ORDER BY 1, 2", params)
-        total = int(histogram["count"].sum()) if not histogram.empty else 0
-        lane_column = "event_type" if view.lanes == "type" else "country_code"
-        lane_counts = self._cursor().execute(
-            f"SELECT coalesce({lane_column}, ''), count(*) FROM events WHERE {sql} GROUP BY 1 ORDER BY 2 DESC, 1",
-            params).fetchall()
-        lanes, lane_sql = _lanes(view.lanes, [k for k, _ in lane_counts])
+            f"FROM events WHERE {sql} GROUP BY 1, 2, 3", params)
+        histogram = (counts.groupby(["bin_start", "precise"], as_index=False)["count"].sum()
+                     .sort_values(["bin_start", "precise"], ignore_index=True))
+        total = int(counts["count"].sum()) if not counts.empty else 0
+        by_lane = counts.groupby("lane")["count"].sum().sort_values(ascending=False, kind="stable")
+        ordered = sorted(by_lane.items(), key=lambda item: (-item[1], item[0]))
+        lanes, lane_sql = _lanes(view.lanes, [lane for lane, _ in ordered])
         if total <= point_limit:
             events = self._df(
                 f"SELECT id, start_date, end_date, mid_date, time_precision, place, place_precision, country, "
                 f"country_code, event_type, fatalities, n_sources, sentence, {lane_sql} AS lane "
                 f"FROM events WHERE {sql} ORDER BY start_date, id", params)
             return TimelineData(histogram, events, None, lanes, total)
-        clusters = self._df(
-            f"SELECT {lane_sql} AS lane, CAST(date_trunc('{bin_unit}', mid_date) AS DATE) AS bin_start, "
-            f"count(*) AS count, mode(event_type) AS event_type, "
-            f"sum(CASE WHEN time_precision = 'day' THEN 1 ELSE 0 END) AS precise "
-            f"FROM events WHERE {sql} GROUP BY 1, 2 ORDER BY 1, 2", params)
-        return TimelineData(histogram, None, clusters, lanes, total)
+        clusters, unit = _lane_clusters(counts, lanes, view, point_limit)
+        return TimelineData(histogram, None, clusters, lanes, total, unit)
 
     def map_data(self, view: ViewState, *, point_limit: int = POINT_LIMIT) -> MapData:
         """The map's input: every filter except the map area (the map draws the area itself)."""
-        sql, params = where(view, ("area",))
+        sql, params = self._where(view, ("area",))
         total, unplaced = self._cursor().execute(
             f"SELECT count(*), count(*) FILTER (WHERE lat IS NULL OR lon IS NULL) FROM events WHERE {sql}",
             params).fetchone()
@@ -294,33 +350,45 @@ class EventStore:
 
 
 # ---------------------------------------------------------------------- SQL building
-def where(view: ViewState, ignore: tuple[str, ...] = ()) -> tuple[str, list]:
+def where(view: ViewState, ignore: tuple[str, ...] = (), *, text_table: str | None = None) -> tuple[str, list]:
     """The SQL condition (with ``?`` parameters) for a view, leaving out the selections in ``ignore``.
+
+    ``text_table`` names a table of the ``rowid`` of rows matching the view's text (a cache of the
+    slowest condition, see ``EventStore._text_matches``).
 
     >>> where(ViewState.from_query("from=2017-01-01&to=2017-12-31&type=airstrike"))[1]
     [datetime.date(2017, 1, 1), datetime.date(2017, 12, 31), ['airstrike']]
     """
-    clauses = ["end_date >= ? AND start_date <= ?"]
-    params: list = [view.date_from, view.date_to]
-    if view.brush and "brush" not in ignore:
-        clauses.append("end_date >= ? AND start_date <= ?")
-        params += [view.brush[0], view.brush[1]]
-    if view.text and "text" not in ignore:
-        for word in view.text.lower().split():
-            clauses.append("contains(search_text, ?)")
-            params.append(word)
+    clauses, params = [], []
+    for name, (clause, values) in _conditions(view, text_table).items():
+        if name not in ignore:
+            clauses.append(clause)
+            params += values
+    return " AND ".join(clauses), params
+
+
+def _conditions(view: ViewState, text_table: str | None = None) -> dict[str, tuple[str, list]]:
+    """Each active condition of a view by name (window, brush, text, the list filters, area)."""
+    conditions: dict[str, tuple[str, list]] = {"window": ("end_date >= ? AND start_date <= ?",
+                                                          [view.date_from, view.date_to])}
+    if view.brush:
+        conditions["brush"] = ("end_date >= ? AND start_date <= ?", [view.brush[0], view.brush[1]])
+    if view.text:
+        if text_table:
+            conditions["text"] = (f"rowid IN (SELECT rid FROM {text_table})", [])
+        else:
+            words = view.text.lower().split()
+            conditions["text"] = (" AND ".join("contains(search_text, ?)" for _ in words), words)
     for name, column in (("countries", "country_code"), ("event_types", "event_type"),
                          ("time_precisions", "time_precision"), ("place_precisions", "place_precision")):
         values = getattr(view, name)
-        if values and name not in ignore:
-            clauses.append(f"list_contains(?::VARCHAR[], {column})")
-            params.append(list(values))
-    if view.sources and "sources" not in ignore:
-        clauses.append("list_has_any(sources, ?::VARCHAR[])")
-        params.append(list(view.sources))
-    if view.area and "area" not in ignore:
-        clauses.append(_area_sql(view.area))
-    return " AND ".join(clauses), params
+        if values:
+            conditions[name] = (f"list_contains(?::VARCHAR[], {column})", [list(values)])
+    if view.sources:
+        conditions["sources"] = ("list_has_any(sources, ?::VARCHAR[])", [list(view.sources)])
+    if view.area:
+        conditions["area"] = (_area_sql(view.area), [])
+    return conditions
 
 
 def _area_sql(area: tuple[tuple[float, float], ...]) -> str:
@@ -355,6 +423,31 @@ def _lanes(kind: str, keys_by_count: list[str]) -> tuple[list[str], str]:
     expr = (f"CASE WHEN coalesce(country_code, '') IN ({quoted}) THEN coalesce(country_code, '') "
             f"ELSE '{OTHER_LANE}' END")
     return lanes, expr
+
+
+def _lane_clusters(counts: pd.DataFrame, lanes: list[str], view: ViewState,
+                   point_limit: int) -> tuple[pd.DataFrame, str]:
+    """One marker per (lane, period): the view's bin, or a coarser one if that would be too many markers."""
+    counts = counts.copy()
+    counts["lane"] = counts["lane"].where(counts["lane"].isin(lanes), OTHER_LANE)
+    days = (view.date_to - view.date_from).days + 1
+    unit = view.bin
+    for unit in ("week", "month", "year")[("week", "month", "year").index(view.bin):]:
+        periods = days / {"week": 7, "month": 30.4, "year": 365.25}[unit]
+        if periods * max(len(lanes), 1) <= point_limit:
+            break
+    starts = pd.to_datetime(counts["bin_start"])
+    if unit == "month" and view.bin == "week":
+        starts = starts.dt.to_period("M").dt.start_time
+    elif unit == "year":
+        starts = starts.dt.to_period("Y").dt.start_time
+    counts["bin_start"] = starts.dt.date
+    counts["precise_count"] = counts["count"].where(counts["precise"], 0)
+    clusters = counts.groupby(["lane", "bin_start"], as_index=False).agg(
+        count=("count", "sum"), precise=("precise_count", "sum"))
+    # A marker has a type colour only in type lanes; a country lane's marker mixes types (neutral colour).
+    clusters["event_type"] = clusters["lane"] if view.lanes == "type" else ""
+    return clusters.sort_values(["lane", "bin_start"], ignore_index=True), unit
 
 
 def cluster_cell_degrees(view: ViewState) -> float:

@@ -346,4 +346,4 @@ def test_render_view_for_hostile_and_empty_views(synthetic_store):
     assert "No events match" in message and message_class.endswith("message-empty")
     assert "Click an event" in panel[0].children
     outputs = render_view(store, ViewState())
-    assert outputs[-2] == "" and outputs[0].data
+    assert outputs[-2] == "" and outputs[0]["data"]

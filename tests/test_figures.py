@@ -115,11 +115,21 @@ def test_the_map_uses_local_boundaries_only(store):
 
 def test_many_events_are_aggregated_on_both_views(store):
     view = ViewState()
-    timeline = draw_timeline(store.timeline_data(view, point_limit=100), view)
-    geo = draw_map(store.map_data(view, point_limit=100), view)
+    timeline = go.Figure(draw_timeline(store.timeline_data(view, point_limit=100), view))
+    geo = go.Figure(draw_map(store.map_data(view, point_limit=100), view))
     assert not drawn_ids(timeline)  # no individual events: one marker per (lane, bin)
     assert sum(len(t.lon) for t in geo.data) < store.count(view) / 5
     assert "events" in timeline.layout.annotations[0].text
+
+
+@pytest.mark.parametrize("query", ["", "q=mosul&event=ev-0000010&brush=2016-01-01..2016-03-01&area=38,35;41,35;41,37",
+                                   "lanes=country&bin=week&size=fatalities", "q=zzzz-none"])
+def test_figure_dicts_pass_plotly_validation(store, query):
+    """The app sends the dicts unvalidated (for speed): plotly's validators must accept every property."""
+    view = ViewState.from_query(query)
+    for points in (10**6, 50):
+        go.Figure(draw_timeline(store.timeline_data(view, point_limit=points), view, store.event(view.event_id)))
+        go.Figure(draw_map(store.map_data(view, point_limit=points), view, store.event(view.event_id)))
 
 
 def test_nothing_matches_gives_the_message(store):

@@ -1,0 +1,260 @@
+"""Server time and response size of the dashboard's filter callbacks, against the naive alternative.
+
+    .venv/bin/python bench/gen_events.py bench/out/store-100k --events 100000
+    .venv/bin/python bench/bench_callbacks.py bench/out/store-100k --repeats 20
+    .venv/bin/python bench/bench_callbacks.py bench/out/store-1m --repeats 10 --naive-repeats 2
+
+For every view in VIEWS (a user's typical sequence: open, search, facet, brush, lasso, select an event,
+change lanes/bin) it measures, in one run:
+
+* ``figures`` and ``panels``: a POST to the real endpoint ``/_dash-update-component`` of the running
+  app (a threaded werkzeug server on 127.0.0.1) for each of the two callbacks that redraw the page
+  when the URL changes (timeline + map; facet counts + table + provenance + summary): time from request
+  to the last byte of the response, and its size. ``both``: the two one after the other (the browser
+  sends them in parallel, so this is the worst case of what a user waits for);
+* ``callback``: the same callback function called in-process (``render_view`` + Dash's JSON encoding);
+* ``naive``: the obvious alternative: the events loaded once into pandas, every request filters the
+  frame with pandas and draws every matching event as a point on a timeline scatter and a map
+  scatter (``plotly.graph_objects``), serialised to JSON.
+
+It prints p50/p95 per view and overall, and the naive/ours ratios, and writes everything as JSON to
+``bench/out/callbacks-<store>.json``. Targets (from the brief): 100k events p95 <= 150 ms and responses
+<= 2 MB; 1M events p95 <= 500 ms.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import socket
+import statistics
+import sys
+import threading
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+import pandas as pd  # noqa: E402
+import plotly  # noqa: E402
+import plotly.graph_objects as go  # noqa: E402
+import pyarrow.parquet as pq  # noqa: E402
+
+from dashboard.app import create_app, render_view  # noqa: E402
+from dashboard.query import EventStore  # noqa: E402
+from dashboard.view import ViewState, point_in_area  # noqa: E402
+
+VIEWS = [
+    ("open", ""),
+    ("search", "q=mosul"),
+    ("search+country", "q=car bomb&country=IQ"),
+    ("facets", "country=SY,IQ&type=airstrike,battle&pprec=city,point"),
+    ("window", "from=2016-01-01&to=2017-12-31"),
+    ("brush", "from=2016-01-01&to=2017-12-31&brush=2016-10-01..2016-12-31"),
+    ("lasso", "area=42.5,35.5;44.5,35.5;44,37;42.8,37.2"),
+    ("brush+lasso", "brush=2017-01-01..2017-06-30&area=38,35;41,35;41,37;38,37"),
+    ("select event", "q=raqqa&event={event}"),
+    ("lanes+bin", "lanes=country&bin=week&size=fatalities"),
+    ("precision", "tprec=month,season,year&pprec=region,country"),
+    ("nothing", "q=zzzz-no-such-word"),
+]
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    index = min(len(ordered) - 1, max(0, round(q / 100 * (len(ordered) - 1))))
+    return ordered[index]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+# ---------------------------------------------------------------------- ours
+def serve(app) -> tuple[str, object]:
+    import logging
+
+    from werkzeug.serving import make_server
+
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)  # no access log line per request
+
+    port = free_port()
+    server = make_server("127.0.0.1", port, app.server, threaded=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return f"http://127.0.0.1:{port}", server
+
+
+def render_requests(app) -> dict[str, dict]:
+    """The request bodies the browser sends for the callbacks that redraw a view when the URL changes:
+    ``figures`` (timeline + map) and ``panels`` (facet counts, table, provenance, summary)."""
+    client = app.server.test_client()
+    bodies = {}
+    for dependency in client.get("/_dash-dependencies").get_json():
+        if dependency["inputs"] != [{"id": "url", "property": "search"}]:
+            continue
+        name = "figures" if "timeline.figure" in dependency["output"] else "panels"
+        outputs = [dict(zip(("id", "property"), item.rsplit(".", 1)))
+                   for item in dependency["output"].strip(".").split("...")]
+        bodies[name] = {"output": dependency["output"], "outputs": outputs, "changedPropIds": ["url.search"],
+                        "state": []}
+    assert set(bodies) == {"figures", "panels"}, bodies.keys()
+    return bodies
+
+
+def http_render(base_url: str, body: dict, query: str) -> tuple[float, int]:
+    """One callback request as the browser makes it; (seconds until the whole body arrived, bytes)."""
+    payload = dict(body, inputs=[{"id": "url", "property": "search", "value": "?" + query}])
+    request = urllib.request.Request(base_url + "/_dash-update-component", data=json.dumps(payload).encode(),
+                                     headers={"Content-Type": "application/json"}, method="POST")
+    started = time.perf_counter()
+    with urllib.request.urlopen(request, timeout=120) as response:
+        data = response.read()
+        status = response.status
+    elapsed = time.perf_counter() - started
+    if status != 200:
+        raise RuntimeError(f"HTTP {status} for {query!r}")
+    return elapsed, len(data)
+
+
+def http_both(base_url: str, bodies: dict, query: str) -> tuple[float, int]:
+    """Both callbacks one after the other (the browser sends them in parallel: this is the worst case)."""
+    first = http_render(base_url, bodies["figures"], query)
+    second = http_render(base_url, bodies["panels"], query)
+    return first[0] + second[0], first[1] + second[1]
+
+
+def callback_render(store: EventStore, query: str) -> tuple[float, int]:
+    started = time.perf_counter()
+    outputs = render_view(store, ViewState.from_query(query))
+    body = json.dumps({"response": outputs}, cls=plotly.utils.PlotlyJSONEncoder)
+    return time.perf_counter() - started, len(body)
+
+
+# ---------------------------------------------------------------------- naive
+def naive_load(store_path: Path) -> pd.DataFrame:
+    frame = pq.read_table(store_path / "events").to_pandas()
+    frame["start_date"] = pd.to_datetime(frame["start_date"])
+    frame["end_date"] = pd.to_datetime(frame["end_date"])
+    return frame
+
+
+def naive_render(frame: pd.DataFrame, query: str) -> tuple[float, int]:
+    """pandas filter + every matching event as a point on both figures (the first thing one writes)."""
+    started = time.perf_counter()
+    view = ViewState.from_query(query)
+    mask = (frame["end_date"] >= pd.Timestamp(view.date_from)) & (frame["start_date"] <= pd.Timestamp(view.date_to))
+    if view.brush:
+        mask &= (frame["end_date"] >= pd.Timestamp(view.brush[0])) & (frame["start_date"] <= pd.Timestamp(view.brush[1]))
+    for word in view.text.lower().split():
+        mask &= (frame["sentence"].str.lower().str.contains(word, regex=False)
+                 | frame["place"].str.lower().str.contains(word, regex=False))
+    if view.countries:
+        mask &= frame["country_code"].isin(view.countries)
+    if view.event_types:
+        mask &= frame["event_type"].isin(view.event_types)
+    if view.time_precisions:
+        mask &= frame["time_precision"].isin(view.time_precisions)
+    if view.place_precisions:
+        mask &= frame["place_precision"].isin(view.place_precisions)
+    events = frame[mask]
+    if view.area:
+        inside = [pd.notna(lat) and point_in_area(lon, lat, view.area) for lon, lat in zip(events["lon"], events["lat"])]
+        events = events[inside]
+    hover = (events["place"].fillna("") + " " + events["sentence"].fillna("")).tolist()
+    timeline = go.Figure(go.Scatter(x=events["start_date"], y=events["event_type"], mode="markers",
+                                    customdata=events["id"], hovertext=hover))
+    geo = go.Figure(go.Scattergeo(lon=events["lon"], lat=events["lat"], mode="markers", customdata=events["id"],
+                                  hovertext=hover, marker=dict(size=events["n_sources"] * 4)))
+    table = events.head(200)[["id", "place", "sentence"]].to_dict("records")
+    body = json.dumps({"response": [timeline, geo, table]}, cls=plotly.utils.PlotlyJSONEncoder)
+    return time.perf_counter() - started, len(body)
+
+
+# ---------------------------------------------------------------------- run
+def measure(function, query: str, repeats: int, warmup: int = 1) -> dict:
+    for _ in range(warmup):
+        function(query)
+    times, sizes = [], []
+    for _ in range(repeats):
+        elapsed, size = function(query)
+        times.append(elapsed * 1000)
+        sizes.append(size)
+    return {"p50_ms": statistics.median(times), "p95_ms": percentile(times, 95), "max_bytes": max(sizes),
+            "times_ms": times}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("store", type=Path)
+    parser.add_argument("--repeats", type=int, default=20)
+    parser.add_argument("--naive-repeats", type=int, default=5, help="the naive way is slow on big stores")
+    parser.add_argument("--out", type=Path, default=None)
+    args = parser.parse_args(argv)
+
+    started = time.perf_counter()
+    store = EventStore(args.store)
+    load_ours = time.perf_counter() - started
+    app = create_app(args.store, store=store)
+    base_url, server = serve(app)
+    bodies = render_requests(app)
+    sample_event = store.filter(ViewState.from_query("q=raqqa"), limit=1)["id"].iloc[0]
+    started = time.perf_counter()
+    frame = naive_load(args.store)
+    load_naive = time.perf_counter() - started
+    print(f"store {args.store}: {store.total:,} events; load: ours {load_ours:.1f} s, naive {load_naive:.1f} s",
+          flush=True)
+    print("ms = server time over HTTP (request to last byte); figures/panels = each render callback; "
+          "both = the two in sequence; naive = pandas filter + every event as a point", flush=True)
+    print(f"{'view':16} {'matching':>9} | {'figures p95':>11} {'panels p95':>10} | {'both p50':>8} {'p95':>6} "
+          f"{'KB':>6} | {'naive p50':>9} {'p95':>7} {'KB':>7} | {'time x':>6} {'size x':>6}", flush=True)
+    results = []
+    for name, query in VIEWS:
+        query = query.format(event=sample_event)
+        matching = store.count(ViewState.from_query(query))
+        figures = measure(lambda q: http_render(base_url, bodies["figures"], q), query, args.repeats)
+        panels = measure(lambda q: http_render(base_url, bodies["panels"], q), query, args.repeats)
+        http = measure(lambda q: http_both(base_url, bodies, q), query, args.repeats)
+        callback = measure(lambda q: callback_render(store, q), query, max(3, args.repeats // 2))
+        naive = measure(lambda q: naive_render(frame, q), query, args.naive_repeats, warmup=0)
+        row = {"view": name, "query": query, "matching": matching, "figures": figures, "panels": panels,
+               "http": http, "callback": callback,
+               "naive": naive, "time_ratio_p95": naive["p95_ms"] / http["p95_ms"],
+               "size_ratio": naive["max_bytes"] / http["max_bytes"]}
+        results.append(row)
+        print(f"{name:16} {matching:>9,} | {figures['p95_ms']:11.0f} {panels['p95_ms']:10.0f} | "
+              f"{http['p50_ms']:8.0f} {http['p95_ms']:6.0f} {http['max_bytes'] / 1e3:6.0f} | "
+              f"{naive['p50_ms']:9.0f} {naive['p95_ms']:7.0f} "
+              f"{naive['max_bytes'] / 1e3:7.0f} | {row['time_ratio_p95']:6.1f} {row['size_ratio']:6.1f}", flush=True)
+    all_http = [t for r in results for t in r["http"]["times_ms"]]
+    per_callback = [t for r in results for key in ("figures", "panels") for t in r[key]["times_ms"]]
+    all_naive = [t for r in results for t in r["naive"]["times_ms"]]
+    summary = {
+        "store": str(args.store), "events": store.total, "repeats": args.repeats,
+        "callback_p50_ms": statistics.median(per_callback), "callback_p95_ms": percentile(per_callback, 95),
+        "http_p50_ms": statistics.median(all_http), "http_p95_ms": percentile(all_http, 95),
+        "http_max_bytes": max(r["http"]["max_bytes"] for r in results),
+        "naive_p50_ms": statistics.median(all_naive), "naive_p95_ms": percentile(all_naive, 95),
+        "naive_max_bytes": max(r["naive"]["max_bytes"] for r in results),
+        "load_s": {"ours": load_ours, "naive": load_naive},
+    }
+    summary["time_ratio_p95"] = summary["naive_p95_ms"] / summary["http_p95_ms"]
+    summary["size_ratio"] = summary["naive_max_bytes"] / summary["http_max_bytes"]
+    print(f"\nall views: one render callback p50 {summary['callback_p50_ms']:.0f} ms, "
+          f"p95 {summary['callback_p95_ms']:.0f} ms; both callbacks p50 {summary['http_p50_ms']:.0f} ms, "
+          f"p95 {summary['http_p95_ms']:.0f} ms, "
+          f"largest response {summary['http_max_bytes'] / 1e6:.2f} MB | naive p50 {summary['naive_p50_ms']:.0f} ms, "
+          f"p95 {summary['naive_p95_ms']:.0f} ms, largest {summary['naive_max_bytes'] / 1e6:.2f} MB | "
+          f"naive/ours: time x{summary['time_ratio_p95']:.1f} (p95), size x{summary['size_ratio']:.1f}", flush=True)
+    server.shutdown()
+    out = args.out or ROOT / "bench" / "out" / f"callbacks-{args.store.name}.json"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps({"summary": summary, "views": results}, indent=2, default=str))
+    print(f"wrote {out}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
