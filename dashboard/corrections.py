@@ -31,6 +31,7 @@ import hashlib
 import json
 import math
 import os
+import re
 import tempfile
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -277,19 +278,45 @@ def apply_corrections(events: list[Event], corrections: list[Correction]) -> App
     return Applied(kept, corrected & set(by_id), outcomes)
 
 
+def place_change(change: dict) -> dict:
+    """A place change in the store's types, whatever the log or the browser sent: raises ValueError
+    (or TypeError) for what cannot be a place, so that a bad record can never break a build.
+
+    >>> place_change({"place": " Tabqa ", "lat": "35.83", "lon": 38.54, "geonameid": "163345", "feature": "city"})["geonameid"]
+    163345
+    """
+    from dashboard.records import PLACE_PRECISIONS
+
+    name = " ".join(str(change["place"]).split())[:200]
+    lat, lon = float(change["lat"]), float(change["lon"])
+    if not name or not (math.isfinite(lat) and math.isfinite(lon) and -90 <= lat <= 90 and -180 <= lon <= 180):
+        raise ValueError("a place needs a name and coordinates on the globe")
+    country = str(change.get("country_code") or "").upper()
+    geonameid = change.get("geonameid")
+    precision = str(change.get("place_precision") or "")
+    return {"place": name, "lat": lat, "lon": lon,
+            "country_code": country if re.fullmatch(r"[A-Z]{2}", country) else "",
+            "feature": re.sub(r"[^a-z0-9_:\-]", "", str(change.get("feature") or "").lower())[:40],
+            "geonameid": int(geonameid) if geonameid not in (None, "") else None,
+            "place_precision": precision if precision in PLACE_PRECISIONS else DEFAULT_PLACE_PRECISION}
+
+
 def changed_event(event: Event, kind: str, change: dict) -> Event:
     """The event with one place, point or dates correction applied."""
     if kind == "place":
-        return replace(event, place=str(change["place"]), lat=float(change["lat"]), lon=float(change["lon"]),
-                       country_code=str(change.get("country_code") or ""),
-                       place_precision=str(change.get("place_precision") or DEFAULT_PLACE_PRECISION),
-                       feature=str(change.get("feature") or ""), geonameid=change.get("geonameid"),
-                       place_basis=CORRECTED_BASIS)
+        place = place_change(change)
+        return replace(event, place=place["place"], lat=place["lat"], lon=place["lon"],
+                       country_code=place["country_code"], place_precision=place["place_precision"],
+                       feature=place["feature"], geonameid=place["geonameid"], place_basis=CORRECTED_BASIS)
     if kind == "point":
-        return replace(event, lat=float(change["lat"]), lon=float(change["lon"]), place_precision="point",
-                       place_basis=CORRECTED_BASIS)
+        lat, lon = float(change["lat"]), float(change["lon"])
+        if not (math.isfinite(lat) and math.isfinite(lon) and -90 <= lat <= 90 and -180 <= lon <= 180):
+            raise ValueError(f"point {lat},{lon} is off the globe")
+        return replace(event, lat=lat, lon=lon, place_precision="point", place_basis=CORRECTED_BASIS)
     if kind == "dates":
         start, end = dt.date.fromisoformat(change["start_date"]), dt.date.fromisoformat(change["end_date"])
+        if start > end:
+            raise ValueError(f"the start {start} is after the end {end}")
         return replace(event, start_date=start, end_date=end, time_precision=interval_precision(start, end),
                        time_basis=CORRECTED_BASIS)
     raise ValueError(f"{kind} is not a change of one event")
@@ -363,6 +390,7 @@ class CorrectionHook:
         self.outcomes = applied.outcomes
         _write_json_atomically(status_path(self.store), {
             "applied_at": _now(), "n_events": len(applied.events),
+            "digest": _digest([(e.id, e.id in applied.corrected_ids) for e in applied.events]),
             "outcomes": {str(k): v for k, v in applied.outcomes.items()}})
         return applied.events, applied.corrected_ids
 
@@ -456,8 +484,11 @@ def correct_event(store: str | Path, event_id: str, kind: str, change: dict | No
     if kind == "place":
         if not str(change.get("place") or "").strip():
             raise CorrectionError("a place correction needs the place's name")
-        lat, lon = parse_point(f"{change.get('lat')},{change.get('lon')}")
-        change.update(place=str(change["place"]).strip(), lat=lat, lon=lon)
+        parse_point(f"{change.get('lat')},{change.get('lon')}")
+        try:
+            change = place_change(change)
+        except (KeyError, TypeError, ValueError) as err:
+            raise CorrectionError(f"that is not a place ({err})") from None
     elif kind == "point":
         change["lat"], change["lon"] = parse_point(f"{change.get('lat')},{change.get('lon')}")
     elif kind == "dates":
@@ -511,33 +542,42 @@ class Review:
         return f"#{c.id} {c.at} {c.event_id} {c.describe()}: {self.state}{detail}{flag}{reason}"
 
 
-def review(store: str | Path) -> tuple[list[Review], list[str]]:
+def review(store: str | Path, *, event_id: str | None = None,
+           check_store: bool = True) -> tuple[list[Review], list[str]]:
     """Every correction (undo records excluded) with its state after the last build, and log problems.
 
-    States: ``applied``; ``pending`` (made after the last build); ``undone``; ``missing`` (its event no
-    longer exists after a rebuild: reported here, never dropped silently); ``failed`` (the change could
-    not be applied). ``article_changed`` names source articles whose content hash differs now.
+    States: ``applied``; ``pending`` (made after the last build, or the store was rebuilt since without
+    the corrections); ``undone``; ``missing`` (its event no longer exists after a rebuild: reported here,
+    never dropped silently); ``failed`` (the change could not be applied). ``article_changed`` names
+    source articles whose content hash differs now. ``event_id`` keeps the corrections naming that event
+    (as the event or the merge target); ``check_store=False`` skips reading the store's event ids.
     """
     records, problems = CorrectionLog(corrections_path(store)).read()
+    undone = undone_ids(records)
+    records = [c for c in records if c.kind != "undo"]
+    if event_id is not None:
+        records = [c for c in records if event_id in (c.event_id, c.change.get("into"))]
+    if not records:
+        return [], problems
     try:
         status = json.loads(status_path(store).read_text(encoding="utf-8"))
-        outcomes = status.get("outcomes") or {}
     except (OSError, ValueError):
-        outcomes = {}
+        status = {}
+    outcomes = status.get("outcomes") or {}
+    stale = check_store and bool(status) and status.get("digest") != _store_digest(store)
     from dashboard.store import read_articles
 
     hashes = {r["id"]: r.get("content_hash") or "" for r in read_articles(store)}
-    undone = undone_ids(records)
     out = []
     for c in records:
-        if c.kind == "undo":
-            continue
         changed = tuple(a for a, h in c.articles.items() if hashes.get(a) != h)
         outcome = outcomes.get(str(c.id))
         if c.id in undone:
             state, detail = "undone", ""
         elif outcome is None:
             state, detail = "pending", "not yet applied by a build"
+        elif stale and outcome == "applied":
+            state, detail = "pending", "the store was rebuilt without the corrections since; rebuild to apply them"
         elif outcome == "applied":
             state, detail = "applied", ""
         elif "no longer exists" in outcome:
@@ -548,11 +588,38 @@ def review(store: str | Path) -> tuple[list[Review], list[str]]:
     return out, problems
 
 
+def _digest(events: list[tuple[str, bool]]) -> str:
+    """A fingerprint of a store's events and their corrected flags (what the hook produced)."""
+    digest = hashlib.sha256()
+    for event_id, corrected in sorted(events):
+        digest.update(f"{event_id}:{int(bool(corrected))}\n".encode("utf-8"))
+    return digest.hexdigest()[:32]
+
+
+def _store_digest(store: str | Path) -> str | None:
+    import pyarrow.dataset as ds
+
+    from dashboard.schema import EVENTS_DIR
+    from dashboard.store import current_generation
+
+    gen = current_generation(store)
+    files = sorted((gen / EVENTS_DIR).glob("*.parquet")) if gen else []
+    if not files:
+        return None
+    table = ds.dataset([str(f) for f in files], format="parquet").to_table(columns=["id", "corrected"])
+    return _digest(list(zip(table.column("id").to_pylist(), table.column("corrected").to_pylist())))
+
+
+def unapplied(store: str | Path) -> list[Review]:
+    """Corrections in force that the last build could not apply (their event is gone, or they failed)."""
+    reviews, _ = review(store, check_store=False)
+    return [r for r in reviews if r.state in ("missing", "failed")]
+
+
 def corrections_for_event(store: str | Path, event_id: str) -> list[Review]:
-    """The active corrections that name ``event_id`` (as the event, or as the merge target)."""
-    reviews, _ = review(store)
-    return [r for r in reviews if r.state != "undone"
-            and (r.correction.event_id == event_id or r.correction.change.get("into") == event_id)]
+    """The corrections in force that name ``event_id`` (as the event, or as the merge target)."""
+    reviews, _ = review(store, event_id=event_id, check_store=False)
+    return [r for r in reviews if r.state != "undone"]
 
 
 # ---------------------------------------------------------------------------------------------- places
@@ -679,8 +746,6 @@ def cmd_correct(args) -> int:
             if not found:
                 raise CorrectionError(f"no place called {args.place!r} in the gazetteer; give --point LAT,LON instead")
             kind, change = "place", found[0].change()
-            for other in found[1:5]:
-                print(f"  also possible: {other.label()}")
         elif args.point is not None:
             lat, lon = parse_point(args.point)
             kind, change = "point", {"lat": lat, "lon": lon}
@@ -698,6 +763,11 @@ def cmd_correct(args) -> int:
         _warn(str(err))
         return 2
     print(f"logged correction #{record.id}: {record.event_id} {record.describe()}")
+    if kind == "place":
+        print(f"  chosen: {found[0].label()}")
+        for other in found[1:5]:
+            print(f"  also possible (use --point LAT,LON for one of these): {other.label()} "
+                  f"at {other.lat:.4f},{other.lon:.4f}")
     return _reapply(args)
 
 

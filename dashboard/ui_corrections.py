@@ -201,7 +201,19 @@ def register_callbacks(app: dash.Dash, store_path: str | Path, corpus_dir: str |
 
             view = ViewState.from_query(search)
             new_search = "?" + view.replace(event_id=job_info["into"]).to_query()
-        return f"{text}. Done.", True, new_search
+        return [f"{text}. Done.", *unapplied_notice(store_path)], True, new_search
+
+
+def unapplied_notice(store_path) -> list:
+    """A line about corrections the last build could not apply (their events are gone), if any."""
+    from dashboard.corrections import unapplied
+
+    lost = unapplied(store_path)
+    if not lost:
+        return []
+    listed = "; ".join(f"#{r.correction.id} {r.correction.describe()} ({r.state})" for r in lost[:5])
+    return [html.Br(), html.Span(f"{len(lost)} correction(s) no longer apply, their events changed: {listed}. "
+                                 f"See `python -m dashboard corrections list`.", className="correct-unapplied")]
 
 
 def _correct(store_path, event_id: str, button: str, choice, point, start, end, merge_into, reason):

@@ -119,7 +119,9 @@ def register_callbacks(app: dash.Dash, store_path: str | Path, corpus_dir: str |
             return stage, items or no_update, job.percent, False, no_update
         if job.state == "failed":
             return f"The upload failed: {job.error}", items, 100, True, no_update
-        return _finished_state(job, search), items, 100, True, search or ""
+        from dashboard.ui_corrections import unapplied_notice
+
+        return [*_finished_state(job, search), *unapplied_notice(store_path)], items, 100, True, search or ""
 
 
 def _finished_state(job, search) -> list:

@@ -350,3 +350,42 @@ def test_cli_correct_list_and_undo(site, capsys):
     capsys.readouterr()
     assert cli(site, "corrections", "list") == 1
     assert "#4" in (out := capsys.readouterr().out) and "missing" in out and tikrit["id"] in out
+
+
+def test_a_build_without_the_corrections_is_noticed(site):
+    from dashboard.build import build_store
+
+    tikrit = one(site, lambda e: at(e, TIKRIT))
+    correct_event(site / "store", tikrit["id"], "dates", {"start_date": "2017-07-01", "end_date": "2017-07-31"})
+    rebuild_site(site)
+    assert [r.state for r in review(site / "store")[0]] == ["applied"]
+    assert build_store(site / "corpus", site / "store").up_to_date  # nothing changed: the store is kept
+    assert [r.state for r in review(site / "store")[0]] == ["applied"]
+    raqqa = site / "corpus" / "raqqa.txt"
+    raqqa.write_text(raqqa.read_text() + "\nMore later.\n", encoding="utf-8")
+    build_store(site / "corpus", site / "store")  # someone rebuilds a changed corpus without the hook
+    (item,), _ = review(site / "store")
+    assert item.state == "pending" and "rebuilt without the corrections" in item.detail
+    rebuild_site(site)
+    assert [r.state for r in review(site / "store")[0]] == ["applied"]
+
+
+def test_a_malformed_place_never_breaks_a_build(site):
+    tikrit = one(site, lambda e: at(e, TIKRIT))
+    with pytest.raises(CorrectionError, match="not a place"):
+        correct_event(site / "store", tikrit["id"], "place",
+                      {"place": "Somewhere", "lat": 34.6, "lon": 43.7, "geonameid": "not a number"})
+    record = correct_event(site / "store", tikrit["id"], "place",
+                           {"place": "<b>Samarra</b>", "lat": 34.2, "lon": 43.87, "country_code": "iq; drop",
+                            "feature": "city<script>", "geonameid": "99347", "place_precision": "galaxy"})
+    assert record.change["geonameid"] == 99347 and record.change["country_code"] == ""
+    assert record.change["feature"] == "cityscript" and record.change["place_precision"] == "city"
+    # a hand-edited log line with an impossible value fails alone; the build and the other corrections go on
+    with open(corrections_path(site / "store"), "a", encoding="utf-8") as handle:
+        handle.write(json.dumps({"id": 2, "at": "2026-01-01T00:00:00+00:00", "kind": "dates",
+                                 "event_id": tikrit["id"], "change": {"start_date": "2017-08-01",
+                                                                      "end_date": "2017-07-01"}}) + "\n")
+    rebuild_site(site)
+    states = {r.correction.id: (r.state, r.detail) for r in review(site / "store")[0]}
+    assert states[1] == ("applied", "") and states[2][0] == "failed" and "after the end" in states[2][1]
+    assert by_id(site)[tikrit["id"]]["place"] == "<b>Samarra</b>"  # shown as text by the panel
