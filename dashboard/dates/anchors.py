@@ -550,7 +550,18 @@ WEEKDAY_INDEX = {name: i for i, name in enumerate(("mon", "tue", "wed", "thu", "
 
 def weekday(groups, ctx, granularity):
     target = WEEKDAY_INDEX[groups["weekday"][:3].lower()]
-    relative = (groups.get("relative") or "").lower()
+    relative = {"past": "last", "coming": "next"}.get((groups.get("relative") or "").lower(),
+                                                       (groups.get("relative") or "").lower())
+    if relative in ("following", "previous", "preceding"):
+        # "the following Monday": the first Monday after the previous date in the text.
+        reference = ctx.previous()
+        if reference is None or reference is ERA_BREAK or reference.granularity not in ("day", "range"):
+            return Resolution(None, None, "day", "text")
+        if relative == "following":
+            day = reference.end_date + dt.timedelta(days=(target - reference.end_date.weekday() - 1) % 7 + 1)
+        else:
+            day = reference.start_date - dt.timedelta(days=(reference.start_date.weekday() - target - 1) % 7 + 1)
+        return Resolution(day, day, "day", "text")
     reference = ctx.narrative_reference()
     if reference is ERA_BREAK:
         return Resolution(None, None, "day", "text")
@@ -580,6 +591,38 @@ def weekday(groups, ctx, granularity):
             delta = ahead if ahead < back else -back
     day = pivot + dt.timedelta(days=delta)
     return Resolution(day, day, "day", "published")
+
+
+def week_of_month(groups, ctx, granularity):
+    """ "the last week of August" (its last seven days), "the week of Jan. 15" (the week holding it)."""
+    month_text = groups.get("month") or groups.get("month2")
+    number = normalise.month_number(month_text)
+    if number is None:
+        return None
+    year = _year_of(groups.get("year") or groups.get("year2"))
+    if year:
+        month_start, month_last = month_interval(year, number)
+        anchor = "none"
+    else:
+        found = yearless(ctx, lambda y: month_interval(y, number), "month")
+        if found.start_date is None:
+            return Resolution(None, None, "week", found.anchor)
+        (month_start, month_last), anchor = (found.start_date, found.end_date), found.anchor
+    if groups.get("day"):
+        found_day = normalise.day_and_month(groups["day"], month_text)
+        if not found_day:
+            return None
+        try:
+            start, end = unit_interval(D(month_start.year, *found_day), "week")
+        except ValueError:
+            return None
+        return Resolution(start, end, "week", anchor)
+    ordinal = groups["ordinal"].lower()
+    if ordinal in ("last", "final"):
+        return Resolution(month_last - dt.timedelta(days=6), month_last, "week", anchor)
+    index = ORDINAL_WORDS[ordinal] - 1
+    start = month_start + dt.timedelta(days=7 * index)
+    return Resolution(start, start + dt.timedelta(days=6), "week", anchor)
 
 
 def relative_day(groups, ctx, granularity):
@@ -977,7 +1020,7 @@ RESOLVERS = {
     "month": month, "season": season, "quarter": quarter, "half": half, "year": year, "bc_year": bc_year,
     "year_range_end": year_range_end, "past_span": past_span, "decade": decade, "century": century,
     "holiday": holiday, "month_of_year": month_of_year,
-    "part_of_the_unit": part_of_the_unit,
+    "part_of_the_unit": part_of_the_unit, "week_of_month": week_of_month,
 }
 
 

@@ -250,7 +250,8 @@ RULES: tuple[Rule, ...] = (
              E("On the 17th of March they left.", "2018-06-01", "the 17th of March", "2018-03-17"),
          ), triggers=("month",)),
     Rule("weekday", "day",
-         rf"(?:(?P<relative>last|this|next|Last|This|Next|past|coming){SP})?(?:(?P<part>early|late|Early|Late){SP})?"
+         rf"(?:(?:{THE})?(?P<relative>last|this|next|Last|This|Next|past|coming|following|previous|preceding){SP})?"
+         rf"(?:(?P<part>early|late|Early|Late){SP})?"
          rf"(?P<weekday>{WEEKDAY})(?:{SP}(?P<daytime>morning|afternoon|evening|night))?",
          "weekday", (
              E("Dr. Michael Jhung said Friday.", "2013-03-22", "Friday", "2013-03-22"),
@@ -261,6 +262,8 @@ RULES: tuple[Rule, ...] = (
              E("He arrived last Friday.", "2018-02-04", "last Friday", "2018-02-02"),
              E("Polls close at 15:00 GMT Saturday.", "2013-03-22", "Saturday", "2013-03-23"),
              E("As of Tuesday, 300 people had been evacuated.", "2018-02-07", "Tuesday", "2018-02-06"),
+             E("Talks collapsed on 3 March 2016. The following Monday the shelling resumed.", None,
+               "The following Monday", "2016-03-07"),
          ),
          not_after=r"(?:[^\S\n]{1,3}(?:the[^\S\n]{1,3})?\d|[^\S\n]{1,3}prayers?\b|['’]s[^\S\n]{1,3}prayers?\b)", triggers=("weekday",)),
     Rule("relative_day", "day",
@@ -302,6 +305,18 @@ RULES: tuple[Rule, ...] = (
          ),
          before=None, triggers=("day",)),
     # ---------------------------------------------------------------- week
+    Rule("week_of_month", "week",
+         rf"(?:{THE})?(?P<ordinal>first|second|third|fourth|last|final|First|Second|Third|Fourth|Last|Final){SP}"
+         rf"week{SP}of{SP}(?P<month>{MONTH_FULL})(?:,?{SP}(?P<year>{YEAR}))?"
+         rf"|(?:{THE})week{SP}of{SP}(?P<month2>{MONTH}){SP}(?P<day>{DAY})(?:,?{SP}(?P<year2>{YEAR}))?",
+         "week_of_month", (
+             E("Attacks peaked in the last week of August 2014.", None, "the last week of August 2014",
+               "2014-08-25..2014-08-31"),
+             E("Talks are set for the first week of March.", "2018-02-04", "the first week of March",
+               "2018-03-01..2018-03-07"),
+             E("The offensive began the week of Jan. 15, 2018.", None, "the week of Jan. 15, 2018",
+               "2018-01-14..2018-01-20"),
+         ), triggers=("month",)),
     Rule("week_relative", "week",
          rf"(?:(?P<part>earlier|later|Earlier|Later|early|late|Early|Late){SP}(?:(?:in|this){SP})?)?"
          rf"(?:{THE})?(?P<relative>{RELATIVE}){SP}week(?!s|end)\b",
