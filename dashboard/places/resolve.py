@@ -19,7 +19,7 @@ from __future__ import annotations
 import math
 from collections import Counter, defaultdict
 
-from geopy.distance import great_circle
+from geopy.distance import EARTH_RADIUS as EARTH_RADIUS_KM, great_circle
 
 from dashboard.places.gazetteer import PRECISION_OF_FEATURE, Gazetteer
 from dashboard.places.recognise import Match
@@ -35,6 +35,14 @@ NEAR_KM, NEAR_BONUS = 150.0, 1.5
 AROUND_KM, AROUND_BONUS = 400.0, 0.6
 QUALIFIER_BONUS = 6.0
 MAX_ALTERNATIVES = 5
+
+
+def _km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle distance: the same formula as geopy's ``great_circle``, without building Point objects
+    (this runs for every candidate against every other place of the article)."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    a = math.sin((p2 - p1) / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2
+    return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(a)))
 
 
 def prior(g: Gazetteer, entry: int) -> float:
@@ -151,7 +159,7 @@ class Resolver:
             if qualifier_entries and any(_contains(g, q, entry) for q in qualifier_entries):
                 score += QUALIFIER_BONUS
             if others and g.features[entry] not in ("country", "continent"):
-                nearest = min(great_circle((g.lats[entry], g.lons[entry]), p).km for p in others[:30])
+                nearest = min(_km(g.lats[entry], g.lons[entry], lat, lon) for lat, lon in others[:30])
                 if nearest <= NEAR_KM:
                     score += NEAR_BONUS
                 elif nearest <= AROUND_KM:
