@@ -879,6 +879,20 @@ def part_of_the_unit(groups, ctx, granularity):
     return Resolution(start, end, unit, anchor)
 
 
+def season_of_year(groups, ctx, granularity):
+    """ "the spring of next year", "the summer of that year"."""
+    words = groups["relative"].lower().split()
+    relative = words[-1]
+    if words[0] == "the" and relative == "next" and ctx.narrative_reference() is not None:
+        relative = "following"  # "the summer of the next year" in a story
+    year, anchor = _relative_year({"relative": relative}, ctx)
+    if year is None:
+        return Resolution(None, None, "season", anchor)
+    name = groups["season"].lower()
+    start, end = part_of_period(*season_interval(year, name), "season", part_word(groups.get("part")))
+    return Resolution(start, end, "season", anchor)
+
+
 def quarter(groups, ctx, granularity):
     if groups.get("q"):
         index = int(groups["q"][1])
@@ -1020,7 +1034,7 @@ RESOLVERS = {
     "month": month, "season": season, "quarter": quarter, "half": half, "year": year, "bc_year": bc_year,
     "year_range_end": year_range_end, "past_span": past_span, "decade": decade, "century": century,
     "holiday": holiday, "month_of_year": month_of_year,
-    "part_of_the_unit": part_of_the_unit, "week_of_month": week_of_month,
+    "part_of_the_unit": part_of_the_unit, "week_of_month": week_of_month, "season_of_year": season_of_year,
 }
 
 

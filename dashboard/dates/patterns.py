@@ -415,6 +415,15 @@ RULES: tuple[Rule, ...] = (
              E("The campaign ended in summer 2007.", None, "summer 2007", "2007-06-01..2007-08-31"),
              E("The winter of 1914 was hard.", None, "The winter of 1914", "1914-12-01..1915-02-28"),
          ), triggers=("season",)),
+    Rule("season_of_relative_year", "season",
+         rf"(?:{THE})?(?:(?P<part>early|mid|late|Early|Mid|Late){DASH}?{OPT_SP})?(?P<season>{SEASON}){SP}of{SP}"
+         rf"(?P<relative>last|this|next|that|the{SP}same|the{SP}following|the{SP}previous|the{SP}next){SP}year\b",
+         "season_of_year", (
+             E("Troops are to leave during the spring of next year.", "2018-02-04", "the spring of next year",
+               "2019-03-01..2019-05-31"),
+             E("The army was rebuilt in 1942. In the summer of that year it attacked.", None, "the summer of that year",
+               "1942-06-01..1942-08-31"),
+         ), triggers=("season",)),
     Rule("year_season", "season",
          rf"(?:{THE})?(?P<year>{YEAR}){SP}(?P<season>{SEASON})\b",
          "season", (
