@@ -16,8 +16,6 @@ parsing: a hostile URL or a malformed graph event gives the default view, never 
 from __future__ import annotations
 
 import datetime as dt
-import os
-import re
 from pathlib import Path
 
 import dash
@@ -34,28 +32,44 @@ PLAYBACK_WINDOWS = {"1m": ("1 month", 31), "3m": ("3 months", 92), "1y": ("1 yea
 PLAYBACK_SPEEDS = {"0.5": "slow", "1": "normal", "2": "fast", "4": "fastest"}
 PLAY_TICK_MS = 1500
 MAX_LASSO_POINTS = 60
-UPLOAD_SUFFIXES = (".txt", ".md", ".html", ".htm", ".jsonl", ".csv")
 
 # Controls that mirror a part of the view; order matters (outputs of update_view follow it).
 CONTROLS = ("search", "date-from", "date-to", "country", "type", "source", "tprec", "pprec", "lanes", "bin", "size")
 
 
 def create_app(store_path: str | Path, *, upload_dir: str | Path | None = None,
-               store: EventStore | None = None) -> dash.Dash:
-    """Build the app over a store directory (``store`` lets tests and benchmarks pass a loaded one)."""
+               corpus_dir: str | Path | list | None = None, store: EventStore | None = None) -> dash.Dash:
+    """Build the app over a store directory.
+
+    ``upload_dir`` mounts the "Add articles" and correction panels (``ui_upload``, ``ui_corrections``):
+    uploaded articles are saved there and the store is rebuilt from ``corpus_dir`` plus the uploads, then
+    reloaded in place. ``store`` lets tests and benchmarks pass an already loaded ``EventStore``.
+    """
     store = store or EventStore(store_path)
     app = dash.Dash(
         __name__, title="News timeline and map", assets_folder=str(ASSETS), serve_locally=True,
-        update_title=None, suppress_callback_exceptions=False,
+        update_title=None,
     )
-    app.layout = _layout(app, store, upload_dir)
-    register_callbacks(app, store, upload_dir)
-    app._event_store = store  # for benchmarks and tests
+    extra_filters, extra_main = [], []
+    if upload_dir:
+        from dashboard import ui_corrections, ui_upload
+
+        extra_filters.append(ui_upload.layout())
+        extra_main.append(ui_corrections.layout())
+    app.layout = _layout(app, store, extra_filters, extra_main)
+    panel = None
+    if upload_dir:
+        panel = ui_corrections.panel_with_controls(store_path)
+    register_callbacks(app, store, panel=panel)
+    app._event_store = store  # for the upload panel's reload, benchmarks and tests
+    if upload_dir:
+        ui_upload.register_callbacks(app, store_path, corpus_dir, upload_dir, event_store=store)
+        ui_corrections.register_callbacks(app, store_path, corpus_dir, upload_dir, event_store=store)
     return app
 
 
 # ---------------------------------------------------------------------- layout
-def _layout(app: dash.Dash, store: EventStore, upload_dir) -> html.Div:
+def _layout(app: dash.Dash, store: EventStore, extra_filters: list = (), extra_main: list = ()) -> html.Div:
     graph_config = {
         "topojsonURL": app.get_asset_url("topojson/"),  # offline boundaries, honouring the path prefix
         "displaylogo": False, "scrollZoom": True, "responsive": True,
@@ -112,7 +126,7 @@ def _layout(app: dash.Dash, store: EventStore, upload_dir) -> html.Div:
                     dcc.Dropdown(id="play-speed", clearable=False, value="1", searchable=False,
                                  options=[{"label": label, "value": key} for key, label in PLAYBACK_SPEEDS.items()]),
                 ], className="playback"),
-                *(_upload_block() if upload_dir else []),
+                *extra_filters,
                 _legend(),
             ], className="filters", **{"aria-label": "filters"}),
             html.Main([
@@ -138,6 +152,7 @@ def _layout(app: dash.Dash, store: EventStore, upload_dir) -> html.Div:
                     style_cell_conditional=[{"if": {"column_id": "sentence"}, "minWidth": "360px"}],
                     style_table={"overflowX": "auto"},
                 ),
+                *extra_main,
             ], className="main"),
         ], className="body"),
     ], className="app")
@@ -160,17 +175,9 @@ def _legend() -> html.Div:
     ], className="legend")
 
 
-def _upload_block() -> list:
-    return [html.Fieldset([
-        html.Legend("Add articles"),
-        dcc.Upload(id="upload", multiple=True, children=html.Div("Drop or choose article files"),
-                   className="upload"),
-        html.Div(id="upload-status", role="status"),
-    ])]
-
-
 # ---------------------------------------------------------------------- callbacks
-def register_callbacks(app: dash.Dash, store: EventStore, upload_dir=None) -> None:
+def register_callbacks(app: dash.Dash, store: EventStore, *, panel=None) -> None:
+    """The app's own callbacks; ``panel`` replaces ``provenance_panel`` (e.g. with correction controls)."""
     control_outputs = [Output(c, "value") for c in CONTROLS]
 
     @app.callback(
@@ -236,15 +243,8 @@ def register_callbacks(app: dash.Dash, store: EventStore, upload_dir=None) -> No
         Input("url", "search"),
     )
     def render_side(search):
-        return render_panels(store, ViewState.from_query(search))
+        return render_panels(store, ViewState.from_query(search), panel=panel)
 
-    if upload_dir:
-        target = Path(upload_dir)
-
-        @app.callback(Output("upload-status", "children"), Input("upload", "contents"),
-                      State("upload", "filename"), prevent_initial_call=True)
-        def save_upload(contents, filenames):
-            return save_uploads(target, contents, filenames)
 
 
 def _with_values(options, values, label) -> list:
@@ -450,7 +450,7 @@ def render_figures(store: EventStore, view: ViewState) -> tuple[dict, dict]:
             draw_map(store.map_data(view), view, selected))
 
 
-def render_panels(store: EventStore, view: ViewState) -> tuple:
+def render_panels(store: EventStore, view: ViewState, *, panel=None) -> tuple:
     """The ``render_side`` callback: facet options with counts, table, provenance panel, summary, message."""
     selected = store.event(view.event_id)
     facets = store.facets(view)
@@ -481,7 +481,7 @@ def render_panels(store: EventStore, view: ViewState) -> tuple:
         message, message_class = "", "message"
     return (country_options,
             type_options, source_options, tprec_options, pprec_options, rows, table_style,
-            provenance_panel(selected, store.articles), summary, message, message_class)
+            (panel or provenance_panel)(selected, store.articles), summary, message, message_class)
 
 
 def _facet_options(store: EventStore, view: ViewState, facets: dict | None = None) -> tuple:
@@ -502,29 +502,3 @@ def _facet_options(store: EventStore, view: ViewState, facets: dict | None = Non
     pprec_counts = dict(facets["place_precision"])
     pprec_options = [{"label": f"{p} ({pprec_counts.get(p, 0):,})", "value": p} for p in PLACE_PRECISIONS]
     return country_options, type_options, source_options, tprec_options, pprec_options
-
-
-def save_uploads(target: Path, contents, filenames) -> str:
-    """Save uploaded article files into the upload folder (a build picks them up); returns a status line."""
-    import base64
-
-    if not isinstance(contents, list) or not isinstance(filenames, list):
-        return "Nothing uploaded."
-    target.mkdir(parents=True, exist_ok=True)
-    saved, refused = [], []
-    for content, name in zip(contents, filenames):
-        safe = re.sub(r"[^\w.\-]", "_", os.path.basename(str(name or "")))[:120]
-        if not safe or not safe.lower().endswith(UPLOAD_SUFFIXES) or not isinstance(content, str) or "," not in content:
-            refused.append(str(name))
-            continue
-        try:
-            data = base64.b64decode(content.split(",", 1)[1], validate=True)
-        except ValueError:
-            refused.append(str(name))
-            continue
-        (target / safe).write_bytes(data)
-        saved.append(safe)
-    status = f"Saved {len(saved)} file(s) to {target}; run `build` to add them."
-    if refused:
-        status += f" Refused (not {', '.join(UPLOAD_SUFFIXES)} or unreadable): {', '.join(refused)}"
-    return status

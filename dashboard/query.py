@@ -113,6 +113,18 @@ class EventStore:
         """An in-memory store over given events (the exporter's and tests' way to reuse the queries)."""
         return cls(None, events=events)
 
+    def reload(self) -> None:
+        """Read the store again (after a rebuild or an upload) and swap it in, in place.
+
+        The app's callbacks hold this object, so the new events show without a restart; a query in
+        flight finishes on its old cursor and the old data.
+        """
+        if self.path is None:
+            return
+        fresh = EventStore(self.path)
+        with self._text_lock:
+            self.__dict__.update(fresh.__dict__)
+
     # ------------------------------------------------------------------ loading
     def _read_events(self) -> pa.Table:
         if self.path is None or not self.path.is_dir():

@@ -347,3 +347,12 @@ def test_render_view_for_hostile_and_empty_views(synthetic_store):
     assert "Click an event" in panel[0].children
     outputs = render_view(store, ViewState())
     assert outputs[-2] == "" and outputs[0]["data"]
+
+
+def test_upload_dir_mounts_the_upload_and_correction_panels(synthetic_store, tmp_path):
+    app = create_app(synthetic_store, upload_dir=tmp_path / "uploads", corpus_dir=ROOT / "data" / "corpus")
+    client = app.server.test_client()
+    layout = client.get("/_dash-layout").get_data(as_text=True)
+    assert "upload-files" in layout and "correct-status" in layout
+    plain = create_app(synthetic_store).server.test_client().get("/_dash-layout").get_data(as_text=True)
+    assert "upload-files" not in plain

@@ -162,3 +162,18 @@ def test_empty_and_missing_stores(tmp_path):
     assert empty.timeline_data(ViewState()).total == 0 and empty.map_data(ViewState()).total == 0
     with pytest.raises(FileNotFoundError, match="no-store"):
         EventStore(tmp_path / "no-store")
+
+
+def test_reload_swaps_in_a_rebuilt_store(tmp_path):
+    from gen_events import generate_events, write_store
+
+    events, articles = generate_events(200, seed=1)
+    path = write_store(tmp_path / "store", events, articles)
+    store = EventStore(path)
+    search = ViewState.from_query("q=mosul")
+    before = store.count(search)  # also caches the text match of the old data
+    events, articles = generate_events(300, seed=2)
+    write_store(path, events, articles)
+    store.reload()
+    assert store.total == 300
+    assert store.count(search) == EventStore(path).count(search) != before
