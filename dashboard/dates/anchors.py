@@ -83,12 +83,13 @@ PART_WORDS = {"early": "early", "beginning": "early", "start": "early", "mid": "
 # Tense markers, nearest to the mention wins ("said Friday that it will ..." is past for Friday).
 _TENSE = re.compile(
     r"(?P<future>\b(?:(?:going|due|expected|set|scheduled|planning|plans?|intends?)[^\S\n]{1,3}to"
-    r"(?:[^\S\n]{1,3}be)?(?:[^\S\n]{1,3}[a-z]+ed)?|(?:will|won['’]t|shall)(?:[^\S\n]{1,3}(?:not|also|then|now|soon))?(?:[^\S\n]{1,3}be)?(?:[^\S\n]{1,3}[a-z]+)?"
+    r"(?:[^\S\n]{1,3}be)?(?:[^\S\n]{1,3}[a-z]{1,20}ed)?|(?:will|won['’]t|shall)(?:[^\S\n]{1,3}(?:not|also|then|now|soon))?"
+    r"(?:[^\S\n]{1,3}be)?(?:[^\S\n]{1,3}[a-z]{1,20})?"
     r"|planned|upcoming)\b|['’]ll\b)"
     r"|(?P<past>\b(?:was|were|had|did|ago|said|told|held|took|began|fell|came|saw|went|left|led|fought|"
-    r"won|lost|met|made|gave|sent|became|ran|struck|[a-z]{2,}ed)\b)"
+    r"won|lost|met|made|gave|sent|became|ran|struck|[a-z]{2,20}ed)\b)"
     r"|(?P<present>(?:\b(?:has|have)|\b(?:[Hh]e|[Ss]he|[Ii]t|[Tt]here|[Ww]ho|[Tt]hat)['’]s|['’]ve)[^\S\n]{1,3}"
-    r"(?:\w+[^\S\n]{1,3})?\w+ed\b"
+    r"(?:\w{1,20}[^\S\n]{1,3})?\w{1,20}ed\b"
     r"|\b(?:is|are|has|have|remains?|continues?|says|controls?|holds?|does|do)\b)")
 _LOOK_BACK_RULES = {"days_ago", "weeks_ago", "months_ago", "years_ago", "year_relative", "month_relative",
                     "week_relative", "day_relative"}
@@ -1039,7 +1040,11 @@ RESOLVERS = {
 
 
 def resolve(resolver: str, groups: dict, ctx: Context, granularity: str) -> Resolution | None:
-    found = RESOLVERS[resolver](groups, ctx, granularity)
+    try:
+        found = RESOLVERS[resolver](groups, ctx, granularity)
+    except (ValueError, OverflowError):
+        # Counting past the calendar's ends ("two years before AD 1"): a date, but no day to give.
+        return Resolution(None, None, granularity, "none")
     if found is None:
         return None
     return Resolution(found.start_date, found.end_date, found.granularity or granularity, found.anchor)
