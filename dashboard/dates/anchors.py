@@ -696,9 +696,7 @@ def day_relative(groups, ctx, granularity):
         return None  # "this morning" is relative_day's; "this day" is too vague
     reference = ctx.previous()
     if reference is None or reference.granularity not in ("day", "range"):
-        if reference is None and ctx.publication_day is not None and word in ("next", "following", "previous"):
-            return Resolution(None, None, "day", "text")
-        return Resolution(None, None, "day", "text")
+        return Resolution(None, None, "day", "text")  # "the next day" after "in 2004" names no day
     day = (reference.end_date if shift > 0 else reference.start_date) + dt.timedelta(days=shift)
     return Resolution(day, day, "day", "text")
 

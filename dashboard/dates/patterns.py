@@ -240,7 +240,7 @@ RULES: tuple[Rule, ...] = (
              E("Officials met on Friday, March 22.", "2013-03-25", "Friday, March 22", "2013-03-22"),
              E("On 17 June 1940 France asked for terms; on June 22 it signed.", None, "June 22", "1940-06-22"),
          ),
-         before=None, triggers=("month",)),
+         triggers=("month",)),
     Rule("day_month", "day",
          rf"(?:(?P<weekday>{WEEKDAY}),?{SP})?(?:{THE})?(?P<day>{DAY})(?:{SP}of)?{SP}(?P<month>{MONTH})(?!{SP}\d)",
          "month_day", (
@@ -303,7 +303,7 @@ RULES: tuple[Rule, ...] = (
              E("Paris fell on 14 June 1940; the day before, Italy had declared war.", None, "the day before",
                "1940-06-13"),
          ),
-         before=None, triggers=("day",)),
+         not_after=OFFSET_NOT_AFTER, triggers=("day",)),
     # ---------------------------------------------------------------- week
     Rule("week_of_month", "week",
          rf"(?:{THE})?(?P<ordinal>first|second|third|fourth|last|final|First|Second|Third|Fourth|Last|Final){SP}"
