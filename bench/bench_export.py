@@ -17,6 +17,7 @@ The machine is shared: keep ``--repeat`` small.
 from __future__ import annotations
 
 import argparse
+import os
 import shutil
 import statistics
 import subprocess
@@ -118,6 +119,7 @@ def main(argv: list[str] | None = None) -> int:
         report = export_figure(event_store, "report", ViewState())
         print(f"{label}: {event_store.total} events; report figure {REPORT_SIZE[0]}x{REPORT_SIZE[1]}; "
               f"{args.repeat} run(s) each, median; Chromium {shutil.which('chromium') or '?'}")
+        load_before = os.getloadavg()[0]
 
         rows = []
         with ImageRenderer() as renderer:
@@ -140,6 +142,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{fmt:8} {cold_s:8.2f} {warm_s:8.2f} {naive_text}  "
               f"{'met' if met else 'MISSED'} (cold <= {COLD_TARGET:g} s, warm <= {WARM_TARGET:g} s)")
     print("\nnaive = a fresh fig.write_image per image (new browser each time); csv/geojson need no browser.")
+    print(f"load average (1 min) {load_before:.1f} at the start, {os.getloadavg()[0]:.1f} at the end, "
+          f"on {os.cpu_count()} CPUs: a shared machine slows every column alike")
     return 0 if ok else 1
 
 
