@@ -68,7 +68,7 @@ def register_callbacks(app: dash.Dash, store_path: str | Path, corpus_dir: str |
     """Wire the panel: drop -> background job -> progress -> reloaded events and a redrawn view.
 
     ``corpus_dir`` is the corpus folder (or the list of folders) the store is built from besides
-    ``uploads_dir``; every rebuild reads them all, as ``build`` does.
+    ``uploads_dir`` (None: the folders in the store's manifest); every rebuild reads them all.
 
     ``event_store`` is the app's ``query.EventStore`` (default ``app._event_store``); it is reloaded
     after each rebuild. The redraw re-sends the page's ``url.search`` (the app's view state), which runs
@@ -145,6 +145,10 @@ def app_runner(app, store_path, corpus_dir, uploads_dir, event_store=None, limit
     existing = getattr(app, "_upload_runner", None)
     if existing is not None:
         return existing
+    if corpus_dir is None:  # the folders the store was last built from
+        from dashboard.upload import store_corpora
+
+        corpus_dir = store_corpora(store_path)
     given = corpus_dir if isinstance(corpus_dir, (list, tuple)) else [corpus_dir]
     corpora = [c for c in (*given, uploads_dir) if c]
     target = event_store if event_store is not None else getattr(app, "_event_store", None)

@@ -737,11 +737,22 @@ def cmd_add(args) -> int:
     return 1 if result.refused else 0
 
 
+def store_corpora(store: str | Path) -> list[str]:
+    """The corpus folders the store was last built from (its manifest), [] when unknown."""
+    from dashboard.store import read_manifest
+
+    corpus = read_manifest(store).get("corpus")
+    return [corpus] if isinstance(corpus, str) else [str(c) for c in corpus or []]
+
+
 def cli_corpora(args) -> list[str]:
-    """The folders a command rebuilds the store from: ``build``'s corpus folders plus the uploads folder."""
+    """The folders a command rebuilds the store from: the --corpus folders, else those the store was built
+    from, else ``build``'s defaults; plus the uploads folder. (Rebuilding from other folders than the
+    store's would drop their articles.)"""
     from dashboard.cli import corpus_folders
 
-    return list(dict.fromkeys([*corpus_folders(args.corpus), str(args.uploads)]))
+    folders = args.corpus or store_corpora(args.store) or corpus_folders(None)
+    return list(dict.fromkeys([*folders, str(args.uploads)]))
 
 
 def add_subcommands(sub) -> None:
@@ -752,7 +763,8 @@ def add_subcommands(sub) -> None:
     def places(p):
         p.add_argument("--store", default=str(DEFAULT_STORE))
         p.add_argument("--corpus", action="append", metavar="DIR",
-                       help="a corpus folder the store is built from; repeat for several (default: as `build`)")
+                       help="a corpus folder the store is built from; repeat for several (default: the folders "
+                            "the store was last built from)")
         p.add_argument("--uploads", default=str(DEFAULT_UPLOADS), help="the uploads corpus folder")
 
     a = sub.add_parser("add", help="add article files, folders or zips to the uploads corpus and rebuild")

@@ -389,3 +389,17 @@ def test_a_malformed_place_never_breaks_a_build(site):
     states = {r.correction.id: (r.state, r.detail) for r in review(site / "store")[0]}
     assert states[1] == ("applied", "") and states[2][0] == "failed" and "after the end" in states[2][1]
     assert by_id(site)[tikrit["id"]]["place"] == "<b>Samarra</b>"  # shown as text by the panel
+
+
+def test_cli_rebuilds_from_the_folders_the_store_was_built_from(site, monkeypatch, capsys):
+    from dashboard.store import read_articles
+
+    rebuild_site(site)  # the manifest now names this copy's corpus folder
+    monkeypatch.chdir(site)  # no data/corpus here: the defaults of `build` would find nothing
+    tikrit = one(site, lambda e: at(e, TIKRIT))
+    parser = argparse.ArgumentParser()
+    add_subcommands(parser.add_subparsers(dest="command"))
+    args = parser.parse_args(["correct", tikrit["id"], "--not-event", "--store", "store"])
+    assert args.func(args) == 0
+    assert {a["id"] for a in read_articles(site / "store")} == {"mosul_a", "mosul_b", "raqqa"}
+    assert tikrit["id"] not in by_id(site)

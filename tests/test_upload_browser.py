@@ -59,9 +59,9 @@ def start_app(dash_duo, store: Path, uploads: Path, *, limits: UploadLimits = Up
         monkeypatch.setattr(dashboard.app, "provenance_panel", ui_corrections.panel_with_controls(store))
     app = create_app(store)
     app.layout.children.extend([ui_upload.layout(limits), ui_corrections.layout()])
-    corpus = uploads.parent / "corpus"
-    ui_upload.register_callbacks(app, store, corpus, uploads, limits=limits)
-    ui_corrections.register_callbacks(app, store, corpus, uploads, limits=limits)
+    # corpus folders None: the ones in the store's manifest (the corpus and the uploads)
+    ui_upload.register_callbacks(app, store, None, uploads, limits=limits)
+    ui_corrections.register_callbacks(app, store, None, uploads, limits=limits)
     dash_duo.start_server(app, port=free_port())
     dash_duo.driver.set_window_size(1280, 1500)
     wait_rendered(dash_duo)
