@@ -219,8 +219,10 @@ def test_many_date_like_tokens_and_punctuation_runs_finish():
 
 
 def test_quoted_speech_in_a_history_is_not_anchored_on_the_publication_date():
-    text = ("In 1940 the war spread. In 1941 it reached Russia. In 1942 Stalingrad was besieged. In 1943 the tide "
-            "turned.\nIn a radio address he said: \"We will strike tomorrow and win by next summer.\"")
+    text = ("In 1939 Poland fell. In 1940 the war spread. In 1941 it reached Russia. In 1942 Stalingrad was "
+            "besieged. In 1943 the tide turned. In 1944 France was invaded. The war in Europe ended in 1945, "
+            "after the battles of 1944 and the bombing raids of 1943 and 1942.\n"
+            "In a radio address he said: \"We will strike tomorrow and win by next summer.\"")
     found = {m.text: m for m in mentions(text, "2009-12-19")}
     assert found["tomorrow"].start_date is None
     assert found["next summer"].start_date is None
@@ -254,3 +256,11 @@ def test_news_yearless_date_far_from_an_earlier_year_counts_from_the_publication
             "on Jan. 13 to put the matter on hold.")
     found = {m.text: m for m in mentions(text, "2009-03-19")}
     assert found["Jan. 13"].start_date == D(2009, 1, 13) and found["Jan. 13"].anchor == "published"
+
+
+def test_a_news_report_with_background_years_is_still_news():
+    text = ("Islamic State declared its caliphate in 2014, grew out of a group founded in 2004, lost Mosul in 2017 "
+            "and Baghdadi in 2019.\n\"We will strike tomorrow,\" a commander said on Friday.")
+    found = {m.text: m for m in mentions(text, "2022-01-29")}
+    assert found["tomorrow"].start_date == D(2022, 1, 30)
+    assert found["Friday"].start_date == D(2022, 1, 28) and found["Friday"].anchor == "published"

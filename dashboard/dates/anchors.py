@@ -93,6 +93,9 @@ _TENSE = re.compile(
     r"|\b(?:is|are|has|have|remains?|continues?|says|controls?|holds?|does|do)\b)")
 _LOOK_BACK_RULES = {"days_ago", "weeks_ago", "months_ago", "years_ago", "year_relative", "month_relative",
                     "week_relative", "day_relative"}
+_PUBLICATION_RELATIVE = re.compile(
+    r"\b(?:yesterday|tomorrow|tonight|(?:last|this|next|past)[^\S\n]{1,3}(?:week|month|year|night|weekend)"
+    r"|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|ago)\b")
 _RANGE_PARTNER_YEAR = re.compile(
     r"[^\S\n]{0,3}(?:[-\u2013\u2014/]|to\b|and\b|or\b|through\b|until\b|till\b)[^.;()\n\d]{0,25}?"
     r"(?:\d{1,2}(?:st|nd|rd|th)?[^\S\n]{1,3})?(?:[A-Z][a-z]{2,8}\.?[^\S\n]{1,3})?(?:\d{1,2}(?:st|nd|rd|th)?,?[^\S\n]{1,3})?"
@@ -336,14 +339,18 @@ class Context:
     def is_history(self) -> bool:
         """Whether the text narrates a past far from its publication, like HeidelTime's "narratives".
 
-        True when it names at least four years and fewer than half of them are within a year of
-        the publication. Then a yearless date counts from the previous date across paragraphs too.
+        True when it names at least four years far (two or more) from the publication, more far years
+        than near ones, and few words that count from the publication ("last week", "Friday", "ago"):
+        fewer than one for every five far years. A news report with background years ("declared its
+        caliphate in 2014") still says "last week" and "on Friday", and stays news.
         """
         if not hasattr(self, "_is_history"):
             years = [int(year) if year else -1 for year, bc in _YEAR.findall(self.text)]  # BC: -1, far enough
             published = self.published.start_date
             near = sum(1 for y in years if published and abs(y - published.year) <= 1)
-            self._is_history = len(years) >= 4 and published is not None and near * 2 < len(years)
+            far = len(years) - near
+            relative = len(_PUBLICATION_RELATIVE.findall(self.text))
+            self._is_history = published is not None and far >= 4 and near < far and relative * 5 < far
         return self._is_history
 
     # -- tense
