@@ -171,3 +171,29 @@ def test_random_binary_junk(gazetteer):
         junk = "".join(chr(rng.randrange(0, 0x3000)) for _ in range(2000))
         for mention in find_places(junk, gazetteer=gazetteer):
             assert junk[mention.start:mention.end] == mention.text
+
+
+@pytest.mark.parametrize("text,negative", [
+    ("Mayor Ryan Bingham proposed cuts. Bingham said the city could not wait.", "Bingham"),
+    ("The firm Stevens & Wilkinson sued the city.", "Stevens"),
+    ("Critics of the Bush administration spoke.", "Bush"),
+    ("Defense Secretary Jim Mattis arrived.", "Mattis"),
+    ("But I think Hamas will refuse.", "Hamas"),
+    ("Residents of Washington Drive complained.", "Washington"),
+])
+def test_more_context_rules(gazetteer, text, negative):
+    start = text.index(negative)
+    hits = [p for p in places(text, gazetteer) if p.start < start + len(negative) and start < p.end]
+    assert not hits, [(p.text, p.name) for p in hits]
+
+
+@pytest.mark.parametrize("text,mention,country", [
+    ("The interview was recorded in Paris on March 24.", "Paris", "FR"),
+    ("A spokesman for Oxford Police said the road was closed.", "Oxford", "GB"),
+    ("Governor Andrew Cuomo of New York spoke.", "New York", "US"),
+    ("CHARLESTON, W.Va. -- The legislature met on Monday.", "CHARLESTON", "US"),
+    ("CHARLESTON, W.Va. -- The legislature met on Monday.", "W.Va.", "US"),
+    ("Fighting near Rostov-on-Don continued.", "Rostov-on-Don", "RU"),
+])
+def test_places_kept_in_context(gazetteer, text, mention, country):
+    assert only(text, gazetteer, mention).country_code == country

@@ -277,6 +277,10 @@ class Recogniser:
         if not words:
             return
         person = self._title_before(text, tokens, i)
+        for t in range(i, j - 1):  # "Mayor Ryan Bingham", "Defense Secretary Jim Mattis"
+            if tokens[t].lower in TITLES and not self._multiword_place_at(text, tokens, t, j):
+                person = True
+                break
         first = tokens[i]
         if not person and len(words) >= 2:
             if self._is_given_name(first) and not self._multiword_place_at(text, tokens, i, j):
@@ -323,6 +327,11 @@ class Recogniser:
             token = tokens[k]
             if token.lower in CONNECTORS and not (k + 1 < j and _arabic_article(text, token, tokens[k + 1])):
                 k += 1
+                continue
+            if token.lower in TITLES and k + 1 < j and not self._multiword_place_at(text, tokens, k, j):
+                # "Mayor Ryan Bingham": the person runs to the end, or to "of" ("Governor Andrew Cuomo of
+                # New York"); "Sheikh Zuweid" is a town
+                k = _after_of(tokens, k, j)
                 continue
             found = None
             for m in range(min(j, k + self.MAX_WORDS), k, -1):
@@ -382,7 +391,7 @@ class Recogniser:
             return False
         first = tokens[i]
         run_words = [t for t in tokens[i:j] if t.capitalised]
-        if len(run_words) >= 2 and (self._is_given_name(first) or first.lower in PERSON_PARTICLES) \
+        if k < _after_of(tokens, i, j) and len(run_words) >= 2 and (self._is_given_name(first) or first.lower in PERSON_PARTICLES) \
                 and not self._multiword_place_at(text, tokens, i, j):
             # "Ryan Dillon", "Abu Omar", "Chad Johnson", "Paris Hilton" -- but "Jordan Valley",
             # "Georgia Senate": a country or state before an ordinary word is still the place.
@@ -485,6 +494,14 @@ class Recogniser:
 
 
 _ABBREVIATION_PATTERNS: dict[int, re.Pattern] = {}
+
+
+def _after_of(tokens: list[Token], i: int, j: int) -> int:
+    """Where a name that starts at token i ends: after the run, or at "of" ("Andrew Cuomo of New York")."""
+    for t in range(i + 1, j):
+        if tokens[t].text == "of":
+            return t + 1
+    return j
 
 
 def _end_without_possessive(text: str, token: Token) -> int:
