@@ -87,7 +87,10 @@ _TENSE = re.compile(
     r"(?:[^\S\n]{1,3}be)?(?:[^\S\n]{1,3}[a-z]{1,20})?"
     r"|planned|upcoming)\b|['’]ll\b)"
     r"|(?P<past>\b(?:was|were|had|did|ago|said|told|held|took|began|fell|came|saw|went|left|led|fought|"
-    r"won|lost|met|made|gave|sent|became|ran|struck|[a-z]{2,20}ed)\b)"
+    r"won|lost|met|made|gave|sent|became|ran|struck|rose|grew|fled|broke|drove|sought|brought|bought|caught|"
+    r"thought|stood|spoke|wrote|rode|chose|arose|overran|withdrew|drew|threw|blew|flew|knew|shot|spent|built|"
+    r"felt|kept|swept|paid|laid|sold|found|hung|sank|overcame|forgave|shook|undertook|woke|stole|wore|tore|"
+    r"swore|got|sat|hid|heard|understood|withstood|ate|[a-z]{2,20}ed)\b)"
     r"|(?P<present>(?:\b(?:has|have)|\b(?:[Hh]e|[Ss]he|[Ii]t|[Tt]here|[Ww]ho|[Tt]hat)['’]s|['’]ve)[^\S\n]{1,3}"
     r"(?:\w{1,20}[^\S\n]{1,3})?\w{1,20}ed\b"
     r"|\b(?:is|are|has|have|remains?|continues?|says|controls?|holds?|does|do)\b)")
