@@ -282,8 +282,9 @@ def place_change(change: dict) -> dict:
     """A place change in the store's types, whatever the log or the browser sent: raises ValueError
     (or TypeError) for what cannot be a place, so that a bad record can never break a build.
 
-    >>> place_change({"place": " Tabqa ", "lat": "35.83", "lon": 38.54, "geonameid": "163345", "feature": "city"})["geonameid"]
-    163345
+    >>> change = place_change({"place": " Tabqa ", "lat": "35.83", "lon": 38.54, "geonameid": "163345"})
+    >>> change["place"], change["lat"], change["geonameid"], change["place_precision"]
+    ('Tabqa', 35.83, 163345, 'city')
     """
     from dashboard.records import PLACE_PRECISIONS
 
@@ -363,8 +364,10 @@ def split_id(event_id: str, article_id: str) -> str:
 def interval_precision(start: dt.date, end: dt.date) -> str:
     """The granularity a corrected interval names: a day, a whole month, a whole year, or a range.
 
-    >>> interval_precision(dt.date(2017, 6, 1), dt.date(2017, 6, 30)), interval_precision(dt.date(2017, 6, 6), dt.date(2017, 10, 17))
-    ('month', 'range')
+    >>> interval_precision(dt.date(2017, 6, 1), dt.date(2017, 6, 30))
+    'month'
+    >>> interval_precision(dt.date(2017, 6, 6), dt.date(2017, 10, 17))
+    'range'
     """
     if start == end:
         return "day"

@@ -72,6 +72,8 @@ class UploadLimits:
 
 
 LIMITS = UploadLimits()
+# `add` on the command line: the same per-file and zip limits, but a folder may hold many articles
+CLI_LIMITS = UploadLimits(max_files=1_000_000, max_batch_bytes=1 << 62)
 
 
 def size_text(n: int) -> str:
@@ -311,45 +313,38 @@ def save_uploads(files: Iterable[tuple[str, bytes] | FileMessage], uploads_dir: 
     taken = set(taken_ids) | {safe_id(p.stem) for p in folder.iterdir() if _suffix(p.name) in ARTICLE_SUFFIXES}
     form_meta = dict(metadata or {})
     meta_updates: dict[str, dict] = {}
-    count = 0
-    batch_bytes = 0
+    counted = {"files": 0, "bytes": 0}
+
+    def take(name: str, data: bytes) -> FileMessage:
+        safe = sanitise_name(name)
+        counted["files"] += 1
+        if counted["files"] > limits.max_files:
+            return FileMessage(name, False, f"refused: over the limit of {limits.max_files} files per upload")
+        refused = _check_one(name, safe, data, limits, counted["bytes"])
+        if refused is not None:
+            return refused
+        counted["bytes"] += len(data)
+        if safe.lower() in METADATA_NAMES:
+            return _take_metadata_file(name, safe, data, staging, meta_updates)
+        return _save_one(name, safe, data, folder, staging, form_meta, taken, meta_updates)
+
     try:
         with _folder_lock(folder):
-            queue_: list[tuple[str, bytes, bool] | FileMessage] = [
-                f if isinstance(f, FileMessage) else (f[0], f[1], False) for f in files]
-            position = 0
-            while position < len(queue_):
-                item = queue_[position]
-                position += 1
+            for item in files:  # consumed one by one: a folder of the command line is never all in memory
                 if isinstance(item, FileMessage):
                     result.messages.append(item)
                     continue
-                name, data, from_zip = item
-                safe = sanitise_name(name)
-                suffix = _suffix(safe)
-                if suffix == ZIP_SUFFIX and not from_zip:
-                    if len(data) > limits.max_file_bytes:
-                        result.messages.append(FileMessage(name, False, f"refused: {size_text(len(data))}, over the "
-                                                                        f"{size_text(limits.max_file_bytes)} limit per file"))
-                        continue
+                name, data = item
+                if _suffix(sanitise_name(name)) != ZIP_SUFFIX:
+                    result.messages.append(take(name, data))
+                elif len(data) > limits.max_file_bytes:
+                    too_big = f"{size_text(limits.max_file_bytes)} limit per file"
+                    result.messages.append(FileMessage(name, False, f"refused: {size_text(len(data))}, over the "
+                                                                    f"{too_big}"))
+                else:
                     entries, refused = _zip_entries(name, data, limits)
                     result.messages.extend(refused)
-                    queue_[position:position] = [(n, d, True) for n, d in entries]
-                    continue
-                count += 1
-                if count > limits.max_files:
-                    result.messages.append(FileMessage(name, False, f"refused: over the limit of {limits.max_files} "
-                                                                    f"files per upload"))
-                    continue
-                message = _check_one(name, safe, data, limits, batch_bytes)
-                if message is not None:
-                    result.messages.append(message)
-                    continue
-                batch_bytes += len(data)
-                if safe.lower() in METADATA_NAMES:
-                    result.messages.append(_take_metadata_file(name, safe, data, staging, meta_updates))
-                    continue
-                result.messages.append(_save_one(name, safe, data, folder, staging, form_meta, taken, meta_updates))
+                    result.messages.extend(take(entry, content) for entry, content in entries)
             if meta_updates:
                 _write_folder_metadata(folder, meta_updates)
     finally:
@@ -362,8 +357,8 @@ def _check_one(name: str, safe: str, data: bytes, limits: UploadLimits, batch_by
     if safe.lower() not in METADATA_NAMES and suffix not in ARTICLE_SUFFIXES and suffix not in TABLE_SUFFIXES:
         return FileMessage(name, False, f"refused: not an article file (expected {', '.join(ACCEPTED_SUFFIXES)})")
     if len(data) > limits.max_file_bytes:
-        return FileMessage(name, False, f"refused: {size_text(len(data))}, over the {size_text(limits.max_file_bytes)} limit "
-                                        f"per file")
+        return FileMessage(name, False, f"refused: {size_text(len(data))}, over the "
+                                        f"{size_text(limits.max_file_bytes)} limit per file")
     if batch_bytes + len(data) > limits.max_batch_bytes:
         return FileMessage(name, False, f"refused: the upload would pass {size_text(limits.max_batch_bytes)} in all")
     return None
@@ -460,7 +455,8 @@ def _read_path(path: Path) -> Iterator[tuple[str, bytes] | FileMessage]:
     try:
         size = path.stat().st_size
         if size > LIMITS.max_file_bytes:  # do not read a huge file only to refuse it
-            yield FileMessage(str(path), False, f"refused: {size_text(size)}, over the {size_text(LIMITS.max_file_bytes)} "
+            yield FileMessage(str(path), False, f"refused: {size_text(size)}, over the "
+                                                f"{size_text(LIMITS.max_file_bytes)} "
                                                 f"limit per file")
             return
         yield str(path), path.read_bytes()
@@ -468,7 +464,8 @@ def _read_path(path: Path) -> Iterator[tuple[str, bytes] | FileMessage]:
         yield FileMessage(str(path), False, f"refused: not readable ({err.strerror or err})")
 
 
-def files_from_browser(contents, filenames, max_bytes: int = LIMITS.max_file_bytes) -> list[tuple[str, bytes] | FileMessage]:
+def files_from_browser(contents, filenames,
+                       max_bytes: int = LIMITS.max_file_bytes) -> list[tuple[str, bytes] | FileMessage]:
     """``dcc.Upload``'s ``contents`` (data URLs, base64) and ``filename`` lists as (name, bytes)."""
     if isinstance(contents, str):
         contents, filenames = [contents], [filenames]
@@ -721,7 +718,7 @@ def cmd_add(args) -> int:
     from dashboard.store import StoreError
 
     uploads = Path(args.uploads)
-    result = save_uploads(files_from_paths(args.paths), uploads,
+    result = save_uploads(files_from_paths(args.paths), uploads, limits=CLI_LIMITS,
                           taken_ids=taken_article_ids(args.store, cli_corpora(args), uploads))
     for message in result.messages:
         print(("added " if message.ok else "") + str(message), file=sys.stdout if message.ok else sys.stderr)

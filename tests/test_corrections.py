@@ -138,7 +138,8 @@ def test_apply_in_log_order_and_report_what_could_not_be_applied():
     assert applied.outcomes[1] == applied.outcomes[2] == applied.outcomes[4] == applied.outcomes[5] == "applied"
     assert "gone-id no longer exists" in applied.outcomes[3]
     first, second = sorted(applied.events, key=lambda e: e.sources)
-    assert (first.id, first.sources, first.time_precision, first.time_basis) == (raqqa.id, ("a1",), "month", "corrected")
+    assert (first.id, first.sources, first.time_precision, first.time_basis) == \
+        (raqqa.id, ("a1",), "month", "corrected")
     assert second.id == split_id(raqqa.id, "a2") and second.sources == ("a2",)
     assert (second.lat, second.lon, second.place_precision) == (36.0, 39.0, "point")
     assert second.sentence == "Another Raqqa sentence about the offensive."

@@ -124,7 +124,8 @@ def test_dates_merge_split_and_not_an_event_from_the_panel(dash_duo, tmp_path, m
     wait_until(lambda: badge(dash_duo), "the Corrected badge")
     assert "#1 dates -> 2017-07-07..2017-07-08" in dash_duo.find_element("#provenance .correct-history").text
     row = {e["id"]: e for e in read_event_rows(store)}[tikrit["id"]]
-    assert (str(row["start_date"]), str(row["end_date"]), row["time_precision"]) == ("2017-07-07", "2017-07-08", "range")
+    assert (str(row["start_date"]), str(row["end_date"]), row["time_precision"]) == \
+        ("2017-07-07", "2017-07-08", "range")
 
     # split the event two articles reported; each source gets its own event on the map
     open_event(dash_duo, merged["id"])
@@ -147,7 +148,8 @@ def test_dates_merge_split_and_not_an_event_from_the_panel(dash_duo, tmp_path, m
     open_event(dash_duo, tikrit["id"])
     dash_duo.find_element("#correct-merge-into").send_keys("no-such-event")
     assert click_and_wait(dash_duo, "#correct-apply-merge").startswith("Not corrected")
-    wait_until(lambda: "Not corrected: there is no event 'no-such-event'" in dash_duo.find_element("#correct-status").text,
+    refusal = "Not corrected: there is no event 'no-such-event'"
+    wait_until(lambda: refusal in dash_duo.find_element("#correct-status").text,
                "the refusal")
     assert click_and_wait(dash_duo, "#correct-not-event").startswith("Correction #4: marked as not an event")
     wait_until(lambda: tikrit["id"] not in markers(dash_duo, "timeline"), "the event to leave the timeline")
