@@ -65,6 +65,8 @@ def _windows(text: str, regions: list[tuple[int, int]]) -> dict[str, list[tuple[
     walking every token.
     """
     lower = text.lower()
+    if len(lower) != len(text):  # "İ" lower-cases to two characters; keep offsets aligned
+        lower = "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
     # Search the whole text at once unless the regions are a small part of it (one sentence retagged).
     covered = sum(e - s for s, e in regions)
     searched = regions if covered * 2 < len(text) else [(0, len(text))]
