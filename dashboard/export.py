@@ -318,12 +318,13 @@ class ImageRenderer:
         self._loop = self._thread = None
         if loop is None:
             return
-        if k is not None and graceful:
-            try:
+        if k is not None:
+            if not graceful:  # it did not answer in time: do not wait for it to close itself
+                _kill_browser(k)
+            try:  # closes the pipes and removes the browser's temporary profile, even after a kill
                 asyncio.run_coroutine_threadsafe(k.close(), loop).result(timeout=CLOSE_TIMEOUT)
             except Exception:  # noqa: BLE001 - a browser that will not close is killed below
                 pass
-        if k is not None:
             _kill_browser(k)
         try:  # let kaleido's and choreographer's tasks end cleanly rather than be destroyed pending
             asyncio.run_coroutine_threadsafe(_cancel_other_tasks(), loop).result(timeout=CLOSE_TIMEOUT)
