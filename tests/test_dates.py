@@ -267,7 +267,7 @@ def test_a_news_report_with_background_years_is_still_news():
 
 
 def test_characters_that_change_length_when_lower_cased_do_not_shift_offsets():
-    text = "İİİİ İstanbul was bombed last week, and again on 12 March 2016."
+    text = "İ" * 100 + " İstanbul was bombed last week, and again on 12 March 2016."
     found = mentions(text, "2018-02-04")
     assert [m.text for m in found] == ["last week", "12 March 2016"]
     assert all(text[m.start:m.end] == m.text for m in found)
