@@ -491,7 +491,7 @@ def events_csv(events: Any, articles: Articles | None = None) -> bytes:
     spreadsheet would run as a formula is defused with a leading apostrophe; numbers stay numbers
     (a longitude of -3.7 is not text)::
 
-        sentence '=HYPERLINK("http://x")'  ->  '\\'=HYPERLINK("http://x")'
+        =HYPERLINK("http://x")  ->  '=HYPERLINK("http://x")
     """
     columns, rows = _export_rows(events, articles)
     buffer = io.StringIO()
