@@ -873,9 +873,12 @@ def _relative_year(groups, ctx) -> tuple[int | None, str]:
 
 
 def part_of_the_unit(groups, ctx, granularity):
-    """ "the end of the year", "late in the month": of the story's year (or month), else the publication's."""
+    """ "the end of the year", "late in the month", "later in the day": of the story's year (month, day),
+    else the publication's."""
     unit = (groups.get("unit") or groups["unit2"]).lower()
-    reference = ctx.narrative_reference()
+    reference = ctx.narrative_reference() if unit != "day" else ctx.previous()
+    if unit == "day" and (reference is None or reference.granularity not in ("day", "range")):
+        reference = None  # "later in the day" after "in 2004": no day to give; fall back to the publication
     if reference is not None:
         pivot, anchor = reference.start_date, "text"
     else:

@@ -524,7 +524,7 @@ RULES: tuple[Rule, ...] = (
          before=r"\b(?:in|In|over|Over|during|During|within|Within)[^\S\n]{1,3}$", triggers=("year_word",)),
     Rule("part_of_the_year", "year",
          rf"(?P<part>{PART}|(?:the|The){SP}(?:latter|last|first|early|later){SP}(?:part|months|weeks|days){SP}of"
-         rf"|(?:late|early|later|earlier|Late|Early|Later|Earlier){SP}in){SP}(?:(?:the|that){SP})?(?P<unit>year|month)\b"
+         rf"|(?:late|early|later|earlier|Late|Early|Later|Earlier){SP}in){SP}(?:(?:the|that){SP})?(?P<unit>year|month|day)\b"
          rf"(?![-\u2013])|(?P<unit2>month|year)['’]s{SP}(?P<part2>end|beginning|start)\b",
          "part_of_the_unit", (
              E("The offensive began in April 1776. By the end of the year, the army had shrunk.", None,
@@ -537,7 +537,9 @@ RULES: tuple[Rule, ...] = (
                "1946-01-01..1946-12-31"),
              E("Paris was evacuated in June 1940. By the end of the month, France had fallen.", None,
                "the end of the month", "1940-06-21..1940-06-30"),
-         ), triggers=("year_word", "month_word")),
+             E("A car bomb exploded in Baghdad on Jan. 15, 2018. Later in the day a second one went off.", None,
+               "Later in the day", "2018-01-15"),
+         ), triggers=("year_word", "month_word", "day")),
     Rule("year_relative", "year",
          rf"(?:(?P<part>{PART}){SP}(?:(?:in|this){SP})?|(?P<mid>{MID_PREFIX}))?(?:{THE})?(?P<relative>{RELATIVE})"
          rf"(?:{SP}(?:fiscal|calendar))?{SP}year(?!s)\b",
