@@ -172,6 +172,8 @@ def register_callbacks(app: dash.Dash, store_path: str | Path, corpus_dir: str |
                 done = f"Correction #{record.id}: {record.describe()}"
         except CorrectionError as err:
             return f"Not corrected: {err}", no_update, no_update
+        except (KeyError, TypeError, ValueError):  # a payload no control of this page sends
+            return "Not corrected: the request was not understood.", no_update, no_update
         job = runner.submit_rebuild()
         return f"{done}. Applying it…", {"job": job.id, "kind": getattr(record, "kind", ""),
                                           "into": getattr(record, "change", {}).get("into")}, False

@@ -404,3 +404,48 @@ def test_cli_rebuilds_from_the_folders_the_store_was_built_from(site, monkeypatc
     assert args.func(args) == 0
     assert {a["id"] for a in read_articles(site / "store")} == {"mosul_a", "mosul_b", "raqqa"}
     assert tikrit["id"] not in by_id(site)
+
+
+# ---------------------------------------------------------------------------------------------- the app's callback
+def test_the_correction_callback_refuses_hostile_payloads_and_applies_good_ones(site):
+    from dashboard import ui_corrections
+    from dashboard.app import create_app
+
+    store = site / "store"
+    app = create_app(store)
+    ui_corrections.register_callbacks(app, store, [site / "corpus"])
+    client = app.server.test_client()
+    tikrit = one(site, lambda e: at(e, TIKRIT))
+    outputs = [("correct-status", "children"), ("correct-job", "data"), ("correct-poll", "disabled")]
+
+    def press(button, *, undo_index=None, choice=None):
+        inputs = [{"id": b, "property": "n_clicks", "value": 1 if b == button else 0}
+                  for b in ui_corrections.APPLY_BUTTONS]
+        undo = [{"id": {"type": "correct-undo", "index": undo_index}, "property": "n_clicks", "value": 1}] \
+            if undo_index is not None else []
+        changed = (json.dumps({"index": undo_index, "type": "correct-undo"}, separators=(",", ":"))
+                   if undo_index is not None else button) + ".n_clicks"
+        states = dict(zip(("correct-event", "correct-place-choice", "correct-point", "correct-start", "correct-end",
+                           "correct-merge-into", "correct-reason"),
+                          (tikrit["id"], choice, None, None, None, None, "via the callback")))
+        payload = {
+            "output": "..correct-status.children...correct-job.data...correct-poll.disabled..",
+            "outputs": [{"id": i, "property": p} for i, p in outputs],
+            "inputs": [*inputs, undo], "changedPropIds": [changed],
+            "state": [{"id": i, "property": "data" if i == "correct-event" else "value", "value": v}
+                      for i, v in states.items()],
+        }
+        response = client.post("/_dash-update-component", json=payload)
+        assert response.status_code in (200, 204), response.data[:300]
+        return response.get_json()["response"] if response.status_code == 200 else {}
+
+    assert "not understood" in press(None, undo_index="1; drop table")["correct-status"]["children"]
+    bad = json.dumps({"place": "X", "lat": 34.6, "lon": 43.7, "geonameid": "abc"})
+    assert "Not corrected: that is not a place" in press("correct-apply-place", choice=bad)["correct-status"]["children"]
+    assert not corrections_path(store).exists()  # nothing logged
+    good = json.dumps({"place": "Samarra", "lat": 34.2, "lon": 43.87, "country_code": "IQ", "feature": "city"})
+    reply = press("correct-apply-place", choice=good)
+    assert reply["correct-status"]["children"].startswith("Correction #1: place -> Samarra")
+    job = app._upload_runner.wait(reply["correct-job"]["data"]["job"])
+    assert job.state == "done" and by_id(site)[tikrit["id"]]["place"] == "Samarra"
+    assert CorrectionLog(corrections_path(store)).records()[0].reason == "via the callback"
