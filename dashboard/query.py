@@ -41,6 +41,10 @@ POINT_LIMIT = 1500
 TABLE_LIMIT = 200
 INLINE_PROVENANCE_ROWS = 300_000  # larger stores read an event's provenance from Parquet on demand
 SOURCE_FACET_LIMIT = 200
+# Beyond this many candidate rows the source facet shows the whole store's top sources (computed once):
+# unnesting every source of a million events per request would dominate the response time.
+SOURCE_FACET_ROWS = 200_000
+CATEGORY_COLUMNS = ("country_code", "event_type", "time_precision", "place_precision")
 TEXT_CACHE = 32  # text searches whose matching rows are kept (see EventStore._text_matches)
 MAX_LANES = 12  # country lanes beyond this are folded into "other countries"
 OTHER_LANE = "other countries"
@@ -96,10 +100,12 @@ class EventStore:
 
     def __init__(self, store_path: str | Path | None = None, *, events: pd.DataFrame | pa.Table | None = None):
         self.path = Path(store_path) if store_path is not None else None
-        self._db = duckdb.connect(config={"threads": 2})
+        # Insertion order is kept: the table is stored by date, so "first N by date" streams without a sort.
+        self._db = duckdb.connect(config={"threads": 2, "preserve_insertion_order": True})
         self._local = threading.local()
         self._parquet_glob: str | None = None
         self._text_tables: dict[str, str] = {}
+        self._top_sources: list[tuple[str, int]] | None = None
         self._text_lock = threading.Lock()
         if events is not None:
             table = events if isinstance(events, pa.Table) else _frame_to_arrow(events)
@@ -170,10 +176,27 @@ class EventStore:
                    coalesce(c.name, '') AS country
             FROM (SELECT {", ".join(selects)} FROM incoming) e
             LEFT JOIN country_name c ON c.code = e.country_code
+            ORDER BY e.start_date, e.id
         """)
         self._db.unregister("incoming")
+        self._categories = self._make_enums()
         self._inline_provenance = self._parquet_glob is None or has_provenance
         self.total = self._db.execute("SELECT count(*) FROM events").fetchone()[0]
+
+    def _make_enums(self) -> dict[str, frozenset[str]]:
+        """Store the few-valued columns as ENUMs: filters and group-bys compare small integers, not strings
+        (a million-row facet query is several times faster). Returns each column's values."""
+        categories = {}
+        for column in CATEGORY_COLUMNS:
+            values = [row[0] for row in self._db.execute(
+                f"SELECT DISTINCT {column} FROM events WHERE {column} IS NOT NULL ORDER BY 1").fetchall()]
+            categories[column] = frozenset(values)
+            if not values:
+                continue
+            literal = ", ".join("'" + v.replace("'", "''") + "'" for v in values)
+            self._db.execute(f"CREATE TYPE {column}_enum AS ENUM ({literal})")
+            self._db.execute(f"ALTER TABLE events ALTER {column} TYPE {column}_enum")
+        return categories
 
     def _read_articles(self) -> dict[str, dict]:
         if self.path is None or not (self.path / ARTICLES_FILE).exists():
@@ -193,7 +216,7 @@ class EventStore:
 
     def _where(self, view: ViewState, ignore: tuple[str, ...] = ()) -> tuple[str, list]:
         text_table = self._text_matches(view.text) if view.text and "text" not in ignore else None
-        return where(view, ignore, text_table=text_table)
+        return where(view, ignore, text_table=text_table, categories=self._categories)
 
     def _text_matches(self, text: str) -> str:
         """A table of the rows whose search text contains every word of ``text``, made once per text.
@@ -229,7 +252,7 @@ class EventStore:
         """
         sql, params = self._where(view, ignore)
         columns = ", ".join(f'"{n}"' for n in EVENTS_SCHEMA.names if n != "provenance") + ", country"
-        query = f"SELECT {columns} FROM events WHERE {sql} ORDER BY start_date, id"
+        query = f"SELECT {columns} FROM events WHERE {sql}"  # the table is stored in (start_date, id) order
         if limit is not None:
             query += f" LIMIT {int(limit)}"
         return self._df(query, params)
@@ -272,7 +295,7 @@ class EventStore:
         common_sql, common_params = self._where(view, tuple(own.values()))
         flags, flag_params = [], []
         for facet, name in own.items():
-            clause = _conditions(view).get(name)
+            clause = _conditions(view, categories=self._categories).get(name)
             flags.append(f"({clause[0]}) AS m_{facet}" if clause else f"TRUE AS m_{facet}")
             flag_params += clause[1] if clause else []
 
@@ -281,19 +304,35 @@ class EventStore:
 
         columns = {"country": "country_code", "type": "event_type", "time_precision": "time_precision",
                    "place_precision": "place_precision"}
-        parts = [f"SELECT '{facet}' AS facet, coalesce({column}, '') AS value, "
-                 f"count(*) FILTER (WHERE {others(facet)}) AS n FROM base GROUP BY 2"
-                 for facet, column in columns.items()]
-        rows = self._cursor().execute(
-            f"WITH base AS MATERIALIZED (SELECT country_code, event_type, time_precision, place_precision, "
-            f"{', '.join(flags)} FROM events WHERE {common_sql}) " + " UNION ALL ".join(parts),
-            flag_params + common_params).fetchall()
-        # The source list is a separate scan (copying the list column into the CTE costs more), and only
-        # the SOURCE_FACET_LIMIT most reporting articles are offered: stores have thousands.
-        source_sql, source_params = self._where(view, ("sources",))
-        rows += self._cursor().execute(
-            f"SELECT 'source', s, count(*) AS n FROM (SELECT unnest(sources) AS s FROM events WHERE {source_sql}) "
-            f"GROUP BY 2 ORDER BY n DESC, s LIMIT {SOURCE_FACET_LIMIT}", source_params).fetchall()
+        # GROUPING SETS: one scan, one group per value of each facet column, each counted with the
+        # flags of the other facets only.
+        counts = ", ".join(f"count(*) FILTER (WHERE {others(facet)}) AS n_{facet}" for facet in columns)
+        counts += ", count(*) FILTER (WHERE " + " AND ".join(f"m_{f}" for f in columns) + ") AS n_source_rows"
+        grouping = ", ".join(f"grouping({column})" for column in columns.values())  # 0 = grouped by it
+        grouped = self._cursor().execute(
+            f"SELECT {', '.join(columns.values())}, {counts}, {grouping} "
+            f"FROM (SELECT {', '.join(columns.values())}, "
+            f"{', '.join(flags)} FROM events WHERE {common_sql}) GROUP BY GROUPING SETS "
+            f"({', '.join(f'({c})' for c in columns.values())})", flag_params + common_params).fetchall()
+        rows = []
+        n = len(columns)
+        source_rows = 0
+        for row in grouped:
+            values, numbers, grouped_by = row[:n], row[n:2 * n], row[2 * n + 1:]
+            index = list(grouped_by).index(0)
+            rows.append((list(columns)[index], values[index] or "", numbers[index]))
+            if index == 0:
+                source_rows += row[2 * n]
+        # The source list is a separate scan, and only the SOURCE_FACET_LIMIT most reporting articles are
+        # offered (stores have thousands); above SOURCE_FACET_ROWS candidates, the whole store's list.
+        if source_rows > SOURCE_FACET_ROWS:
+            rows += [("source", value, n) for value, n in self._all_sources()]
+        else:
+            source_sql, source_params = self._where(view, ("sources",))
+            rows += self._cursor().execute(
+                f"SELECT 'source', s, count(*) AS n FROM (SELECT unnest(sources) AS s FROM events "
+                f"WHERE {source_sql}) GROUP BY 2 ORDER BY n DESC, s LIMIT {SOURCE_FACET_LIMIT}",
+                source_params).fetchall()
         result: dict[str, list[tuple[str, int]]] = {facet: [] for facet in own}
         for facet, value, n in rows:
             if n:
@@ -302,13 +341,21 @@ class EventStore:
             result[facet].sort(key=lambda item: (-item[1], item[0]))
         return result
 
+    def _all_sources(self) -> list[tuple[str, int]]:
+        """The most reporting sources of the whole store (cached: it only changes with a rebuild)."""
+        if self._top_sources is None:
+            self._top_sources = self._cursor().execute(
+                f"SELECT s, count(*) AS n FROM (SELECT unnest(sources) AS s FROM events) "
+                f"GROUP BY 1 ORDER BY n DESC, s LIMIT {SOURCE_FACET_LIMIT}").fetchall()
+        return self._top_sources
+
     def table(self, view: ViewState, limit: int = TABLE_LIMIT) -> pd.DataFrame:
         """The first ``limit`` events matching the whole view, by date, for the event table."""
         sql, params = self._where(view)
         return self._df(
             "SELECT id, CAST(start_date AS VARCHAR) AS start_date, CAST(end_date AS VARCHAR) AS end_date, "
             "time_precision, place, place_precision, country, event_type, fatalities, n_sources, sentence "
-            f"FROM events WHERE {sql} ORDER BY start_date, id LIMIT {int(limit)}", params)
+            f"FROM events WHERE {sql} LIMIT {int(limit)}", params)  # stored by date: the first rows stream
 
     def timeline_data(self, view: ViewState, *, point_limit: int = POINT_LIMIT) -> TimelineData:
         """The timeline's input: every filter except the brush (the timeline shows the brush itself).
@@ -338,48 +385,55 @@ class EventStore:
         return TimelineData(histogram, None, clusters, lanes, total, unit)
 
     def map_data(self, view: ViewState, *, point_limit: int = POINT_LIMIT) -> MapData:
-        """The map's input: every filter except the map area (the map draws the area itself)."""
+        """The map's input: every filter except the map area (the map draws the area itself).
+
+        One grid aggregate (cell x placement precision x type) gives the totals and, for large results,
+        the cluster markers; events are read one by one only when at most ``point_limit`` are placed.
+        """
         sql, params = self._where(view, ("area",))
-        total, unplaced = self._cursor().execute(
-            f"SELECT count(*), count(*) FILTER (WHERE lat IS NULL OR lon IS NULL) FROM events WHERE {sql}",
-            params).fetchone()
-        placed = f"({sql}) AND lat IS NOT NULL AND lon IS NOT NULL"
+        cell = cluster_cell_degrees(view)
+        cells = self._df(
+            f"SELECT round(lat / {cell}) AS cy, round(lon / {cell}) AS cx, "
+            f"place_precision IN {COARSE_PLACES} AS coarse, event_type, count(*) AS count, "
+            f"sum(lat) AS lat_sum, sum(lon) AS lon_sum, sum(n_sources) AS n_sources, "
+            f"sum(coalesce(fatalities, 0)) AS fatalities, any_value(place) AS place "
+            f"FROM events WHERE {sql} GROUP BY 1, 2, 3, 4", params)
+        unplaced_rows = cells["cy"].isna() | cells["cx"].isna()
+        unplaced = int(cells.loc[unplaced_rows, "count"].sum())
+        total = int(cells["count"].sum())
+        cells = cells[~unplaced_rows]
         if total - unplaced <= point_limit:
             events = self._df(
                 "SELECT id, start_date, end_date, time_precision, lat, lon, place, place_precision, country, "
                 "event_type, fatalities, n_sources, sentence "
-                f"FROM events WHERE {placed} ORDER BY n_sources DESC, start_date, id", params)
-            return MapData(events, None, int(total), int(unplaced))
-        cell = cluster_cell_degrees(view)
-        clusters = self._df(
-            f"SELECT avg(lat) AS lat, avg(lon) AS lon, count(*) AS count, mode(event_type) AS event_type, "
-            f"place_precision IN {COARSE_PLACES} AS coarse, sum(n_sources) AS n_sources, "
-            f"sum(coalesce(fatalities, 0)) AS fatalities, mode(place) AS place "
-            f"FROM events WHERE {placed} "
-            f"GROUP BY round(lat / {cell}), round(lon / {cell}), coarse ORDER BY count DESC LIMIT {4 * point_limit}",
-            params)
-        return MapData(None, clusters, int(total), int(unplaced))
+                f"FROM events WHERE ({sql}) AND lat IS NOT NULL AND lon IS NOT NULL "
+                f"ORDER BY n_sources DESC, start_date, id", params)
+            return MapData(events, None, total, unplaced)
+        return MapData(None, _grid_clusters(cells, 4 * point_limit), total, unplaced)
 
 
 # ---------------------------------------------------------------------- SQL building
-def where(view: ViewState, ignore: tuple[str, ...] = (), *, text_table: str | None = None) -> tuple[str, list]:
+def where(view: ViewState, ignore: tuple[str, ...] = (), *, text_table: str | None = None,
+          categories: dict[str, frozenset[str]] | None = None) -> tuple[str, list]:
     """The SQL condition (with ``?`` parameters) for a view, leaving out the selections in ``ignore``.
 
     ``text_table`` names a table of the ``rowid`` of rows matching the view's text (a cache of the
-    slowest condition, see ``EventStore._text_matches``).
+    slowest condition, see ``EventStore._text_matches``). ``categories`` are the values present in
+    each ENUM column: a filter value outside them cannot match (and must not be cast to the ENUM).
 
     >>> where(ViewState.from_query("from=2017-01-01&to=2017-12-31&type=airstrike"))[1]
-    [datetime.date(2017, 1, 1), datetime.date(2017, 12, 31), ['airstrike']]
+    [datetime.date(2017, 1, 1), datetime.date(2017, 12, 31), 'airstrike']
     """
     clauses, params = [], []
-    for name, (clause, values) in _conditions(view, text_table).items():
+    for name, (clause, values) in _conditions(view, text_table, categories).items():
         if name not in ignore:
             clauses.append(clause)
             params += values
     return " AND ".join(clauses), params
 
 
-def _conditions(view: ViewState, text_table: str | None = None) -> dict[str, tuple[str, list]]:
+def _conditions(view: ViewState, text_table: str | None = None,
+                categories: dict[str, frozenset[str]] | None = None) -> dict[str, tuple[str, list]]:
     """Each active condition of a view by name (window, brush, text, the list filters, area)."""
     conditions: dict[str, tuple[str, list]] = {"window": ("end_date >= ? AND start_date <= ?",
                                                           [view.date_from, view.date_to])}
@@ -394,8 +448,13 @@ def _conditions(view: ViewState, text_table: str | None = None) -> dict[str, tup
     for name, column in (("countries", "country_code"), ("event_types", "event_type"),
                          ("time_precisions", "time_precision"), ("place_precisions", "place_precision")):
         values = getattr(view, name)
+        if values and categories is not None and column in categories:
+            values = [v for v in values if v in categories[column]]
+            if not values:
+                conditions[name] = ("FALSE", [])
+                continue
         if values:
-            conditions[name] = (f"list_contains(?::VARCHAR[], {column})", [list(values)])
+            conditions[name] = (f"{column} IN ({', '.join('?' for _ in values)})", list(values))
     if view.sources:
         conditions["sources"] = ("list_has_any(sources, ?::VARCHAR[])", [list(view.sources)])
     if view.area:
@@ -460,6 +519,20 @@ def _lane_clusters(counts: pd.DataFrame, lanes: list[str], view: ViewState,
     # A marker has a type colour only in type lanes; a country lane's marker mixes types (neutral colour).
     clusters["event_type"] = clusters["lane"] if view.lanes == "type" else ""
     return clusters.sort_values(["lane", "bin_start"], ignore_index=True), unit
+
+
+def _grid_clusters(cells: pd.DataFrame, limit: int) -> pd.DataFrame:
+    """Grid cells (one row per type) as cluster markers: centroid, count, the commonest type."""
+    keys = ["cy", "cx", "coarse"]
+    commonest = cells.sort_values("count", ascending=False, kind="stable").drop_duplicates(keys)
+    clusters = cells.groupby(keys, as_index=False).agg(
+        count=("count", "sum"), lat_sum=("lat_sum", "sum"), lon_sum=("lon_sum", "sum"),
+        n_sources=("n_sources", "sum"), fatalities=("fatalities", "sum"))
+    clusters = clusters.merge(commonest[keys + ["event_type", "place"]], on=keys)
+    clusters["lat"] = clusters["lat_sum"] / clusters["count"]
+    clusters["lon"] = clusters["lon_sum"] / clusters["count"]
+    clusters = clusters.sort_values("count", ascending=False, ignore_index=True).head(limit)
+    return clusters[["lat", "lon", "count", "event_type", "coarse", "n_sources", "fatalities", "place"]]
 
 
 def cluster_cell_degrees(view: ViewState) -> float:

@@ -177,3 +177,17 @@ def test_reload_swaps_in_a_rebuilt_store(tmp_path):
     store.reload()
     assert store.total == 300
     assert store.count(search) == EventStore(path).count(search) != before
+
+
+def test_filter_values_absent_from_the_store_match_nothing(store, raw):
+    assert store.count(ViewState.from_query("country=ZZ")) == 0
+    assert store.count(ViewState.from_query("country=ZZ,SY")) == len(expected_ids(raw, ViewState.from_query("country=SY")))
+    assert store.facets(ViewState.from_query("country=ZZ"))["type"] == []
+
+
+def test_source_facet_of_huge_results_is_the_whole_stores_top(store, monkeypatch):
+    import dashboard.query as query
+
+    monkeypatch.setattr(query, "SOURCE_FACET_ROWS", 10)
+    whole = store.facets(ViewState.from_query("from=1990-01-01&to=2030-12-31"))["source"]
+    assert whole == store._all_sources() and len(whole) == query.SOURCE_FACET_LIMIT
