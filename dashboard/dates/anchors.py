@@ -352,8 +352,8 @@ class Context:
             published = self.published.start_date
             near = sum(1 for y in years if published and abs(y - published.year) <= 1)
             far = len(years) - near
-            relative = len(_PUBLICATION_RELATIVE.findall(self.text))
-            self._is_history = published is not None and far >= 4 and near < far and relative * 5 < far
+            self._is_history = (published is not None and far >= 4 and near < far
+                                and len(_PUBLICATION_RELATIVE.findall(self.text)) * 5 < far)
         return self._is_history
 
     # -- tense
