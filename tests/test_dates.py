@@ -148,6 +148,7 @@ def test_week_starts_on_sunday():
     "The group was 1500 strong and 2000 men joined later.",
     "Ahmad Ramadan, the head of the center, said the group was still present.",
     "The Arab Spring swept the region.",
+    "Athletes gathered for the Winter Olympics.",
     "Oil prices fall when supply rises, and rebels spring ambushes.",
     "The fall of Mosul shocked the army.",
     "The army began to fall apart under the assault.",

@@ -814,8 +814,10 @@ _CAPITALISED_BEFORE = re.compile(rf"\b(?!{_FUNCTION_WORDS})[A-Z][\w.]*[^\S\n]{{1
 def season(groups, ctx, granularity):
     name = groups["season"].lower()
     written = groups["season"]
-    if written[0].isupper() and _CAPITALISED_BEFORE.search(ctx.text, max(0, ctx.match_start - 30), ctx.match_start):
-        return None  # "the Arab Spring", "Prague Spring": a name
+    if written[0].isupper() and not groups.get("year") and (
+            _CAPITALISED_BEFORE.search(ctx.text, max(0, ctx.match_start - 30), ctx.match_start)
+            or _NAME_AFTER.match(ctx.text, ctx.match_end)):
+        return None  # "the Arab Spring", "the Winter Olympics": a name
     if written in ("spring", "fall") and not groups.get("year") and not groups.get("relative") and not groups.get("part") \
             and not _SEASON_CONTEXT.search(ctx.text, max(0, ctx.match_start - 30), ctx.match_start) \
             and not ctx.text.startswith(("the", "The"), ctx.match_start):
