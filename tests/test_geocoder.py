@@ -148,3 +148,37 @@ def test_the_cache_survives_a_second_writer(tmp_path):
     hit, location = second.get("nominatim:x", "Mosul")
     assert hit and location.address == "Mosul, Iraq" and location.raw == {"a": 1}
     assert second.get("nominatim:x", "Raqqa") == (False, None)
+
+
+class PhotonStub(BaseHTTPRequestHandler):
+    """Speaks enough of Photon's /api (GeoJSON features)."""
+
+    def do_GET(self):  # noqa: N802
+        query = parse_qs(urlparse(self.path).query).get("q", [""])[0]
+        payload = json.dumps({"type": "FeatureCollection", "features": [{
+            "type": "Feature", "geometry": {"type": "Point", "coordinates": [38.28, 34.56]},
+            "properties": {"name": query, "country": "Syria", "countrycode": "SY"}}]}).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(payload)))
+        self.end_headers()
+        self.wfile.write(payload)
+
+    def log_message(self, *args):
+        pass
+
+
+def test_photon_is_one_setting_away(tmp_path, monkeypatch):
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), PhotonStub)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    try:
+        monkeypatch.setenv("NEWS_DASHBOARD_GEOCODER", "photon")
+        monkeypatch.setenv("NEWS_DASHBOARD_GEOCODER_DOMAIN", f"127.0.0.1:{httpd.server_address[1]}")
+        monkeypatch.setenv("NEWS_DASHBOARD_GEOCODER_SCHEME", "http")
+        geocode = make_geocoder(cache_path=tmp_path / "g.sqlite", min_delay_seconds=0.01, error_wait_seconds=0.01)
+        location = geocode("Palmyra")
+        assert geocode.service.startswith("photon:")
+        assert round(location.latitude, 2) == 34.56 and round(location.longitude, 2) == 38.28
+    finally:
+        httpd.shutdown()
+        httpd.server_close()

@@ -197,3 +197,12 @@ def test_more_context_rules(gazetteer, text, negative):
 ])
 def test_places_kept_in_context(gazetteer, text, mention, country):
     assert only(text, gazetteer, mention).country_code == country
+
+
+def test_a_megabyte_of_text_and_overlapping_spans(gazetteer):
+    sentence = "Fighters fled Raqqa for Deir ez-Zor while Col. Ryan Dillon said the coalition held Mosul. "
+    text = sentence * 12000  # about a megabyte
+    found = find_places(text, gazetteer=gazetteer)
+    assert len(found) == 3 * 12000
+    twice = find_places(sentence, [(0, 40), (20, len(sentence))], gazetteer=gazetteer)
+    assert [p.text for p in twice] == ["Raqqa", "Deir ez-Zor", "Mosul"]

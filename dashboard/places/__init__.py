@@ -32,6 +32,17 @@ def find_places(text: str, spans: Sequence[tuple[int, int]] | None = None, *, ga
         return []
     gazetteer = gazetteer or load_gazetteer()
     if spans is not None:
-        spans = sorted((int(a), int(b)) for a, b in spans)
+        spans = _merged(spans)
     matches = Recogniser(gazetteer, demonyms=demonyms).find(text, spans)
     return Resolver(gazetteer).resolve(matches)
+
+
+def _merged(spans) -> list[tuple[int, int]]:
+    """Spans in text order, overlapping ones joined (a place is reported once even if two spans hold it)."""
+    merged: list[list[int]] = []
+    for start, end in sorted((int(a), int(b)) for a, b in spans):
+        if merged and start < merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], end)
+        else:
+            merged.append([start, end])
+    return [(a, b) for a, b in merged]

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import sqlite3
 import threading
 import time
@@ -206,7 +207,7 @@ class _FailureAwareLimiter(BackoffRateLimiter):
         return super().__call__(*args, **kwargs)
 
 
-def make_geocoder(kind: str = "offline", domain: str | None = None, cache_path: str | Path | None = None, *,
+def make_geocoder(kind: str | None = None, domain: str | None = None, cache_path: str | Path | None = None, *,
                   scheme: str | None = None, user_agent: str = "news-dashboard (offline-first news geocoding)",
                   min_delay_seconds: float = 1.0, max_retries: int = 3, error_wait_seconds: float = 2.0,
                   timeout: float = 10.0, gazetteer: Gazetteer | None = None) -> CachedGeocode:
@@ -214,7 +215,13 @@ def make_geocoder(kind: str = "offline", domain: str | None = None, cache_path: 
 
     ``domain`` points at a self-hosted service ("localhost:8080", with ``scheme="http"``). Online answers are
     cached in ``cache_path`` (default: ``<cache>/geocode.sqlite``); the offline geocoder needs no cache.
+    Without arguments the setting comes from the environment: ``NEWS_DASHBOARD_GEOCODER`` (offline,
+    nominatim, photon), ``NEWS_DASHBOARD_GEOCODER_DOMAIN`` and ``NEWS_DASHBOARD_GEOCODER_SCHEME``.
     """
+    if kind is None:
+        kind = os.environ.get("NEWS_DASHBOARD_GEOCODER", "offline").strip().lower() or "offline"
+        domain = domain or os.environ.get("NEWS_DASHBOARD_GEOCODER_DOMAIN") or None
+        scheme = scheme or os.environ.get("NEWS_DASHBOARD_GEOCODER_SCHEME") or None
     if kind not in KINDS:
         raise ValueError(f"unknown geocoder {kind!r}: use one of {', '.join(KINDS)}")
     if kind == "offline":
