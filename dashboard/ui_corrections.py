@@ -33,6 +33,9 @@ from dashboard.upload import LIMITS
 
 log = logging.getLogger(__name__)
 POLL_MS = 500
+# A label for screen readers only (the placeholder shows sighted users what to type)
+HIDDEN_LABEL = {"position": "absolute", "width": "1px", "height": "1px", "overflow": "hidden", "clip": "rect(0 0 0 0)",
+                "whiteSpace": "nowrap"}
 APPLY_BUTTONS = ("correct-apply-place", "correct-apply-point", "correct-apply-dates", "correct-apply-merge",
                  "correct-split", "correct-not-event")
 
@@ -88,34 +91,41 @@ def panel_controls(event_row: dict | None, store_path: str | Path) -> html.Secti
         dcc.Store(id="correct-event", data=event_id),
         html.Fieldset([
             html.Legend("Place"),
+            html.Label("Candidate places", htmlFor="correct-place-choice", style=HIDDEN_LABEL),
             dcc.Dropdown(id="correct-place-choice", options=place_options(candidates), clearable=True,
                          placeholder="another candidate place (best first, with its distance)"
                          if candidates else "no other candidates; type a place below",
                          value=None),
             html.Div([
+                html.Label("Type a place", htmlFor="correct-place-text", style=HIDDEN_LABEL),
                 dcc.Input(id="correct-place-text", type="text", placeholder="type a place, e.g. Tabqa, Syria",
                           maxLength=200, debounce=False),
                 html.Button("Look up", id="correct-place-search", n_clicks=0, type="button"),
             ], className="correct-row"),
             html.Button("Use this place", id="correct-apply-place", n_clicks=0),
             html.Div([
+                html.Label("Coordinates", htmlFor="correct-point", style=HIDDEN_LABEL),
                 dcc.Input(id="correct-point", type="text", placeholder="or LAT,LON e.g. 35.83,38.54", maxLength=60),
                 html.Button("Use this point", id="correct-apply-point", n_clicks=0),
             ], className="correct-row"),
         ]),
         html.Fieldset([
             html.Legend("Dates"),
+            html.Label("From", htmlFor="correct-start"),
             dcc.Input(id="correct-start", type="date", value=_day(event_row.get("start_date"))),
+            html.Label("To", htmlFor="correct-end"),
             dcc.Input(id="correct-end", type="date", value=_day(event_row.get("end_date"))),
             html.Button("Use these dates", id="correct-apply-dates", n_clicks=0),
         ]),
         html.Fieldset([
             html.Legend("Same or separate events"),
+            html.Label("Same event as (id)", htmlFor="correct-merge-into"),
             dcc.Input(id="correct-merge-into", type="text", placeholder="id of the same event", maxLength=200),
             html.Button("Merge into it", id="correct-apply-merge", n_clicks=0),
             html.Button("Split: one event per source", id="correct-split", n_clicks=0, disabled=n_sources < 2,
                         title="each source article gets its own event" if n_sources >= 2 else "one source only"),
         ]),
+        html.Label("Reason", htmlFor="correct-reason"),
         dcc.Input(id="correct-reason", type="text", placeholder="reason (kept in the log)", maxLength=500),
         html.Button("Not an event", id="correct-not-event", n_clicks=0, className="danger"),
         html.P(f"Event id {event_id}", className="hint event-id"),
