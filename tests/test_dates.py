@@ -272,3 +272,8 @@ def test_characters_that_change_length_when_lower_cased_do_not_shift_offsets():
     found = mentions(text, "2018-02-04")
     assert [m.text for m in found] == ["last week", "12 March 2016"]
     assert all(text[m.start:m.end] == m.text for m in found)
+
+
+def test_a_word_ending_in_a_is_no_number():
+    text = "The coalition formed in September 2014 and began airstrikes in Syria days later."
+    assert [m.text for m in mentions(text)] == ["September 2014"]

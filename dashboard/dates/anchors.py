@@ -960,16 +960,18 @@ def year_range_end(groups, ctx, granularity):
 
 
 def past_span(groups, ctx, granularity):
-    """ "in the past year": the twelve months up to the publication (a range, not a calendar year)."""
-    n = parse_number(groups.get("number")) or 1
-    if groups.get("number") and not groups["unit"].lower().endswith("s"):
-        return None
+    """ "in the past year": the twelve months up to the publication (a range, not a calendar year);
+    "over the past 12 months" likewise, from the first day of the month it reaches back to."""
+    unit = "month" if groups.get("unit2") else "year"
+    number = groups.get("number") or groups.get("number2")
+    n = parse_number(number) or 1
+    if number and unit == "year" and not groups["unit"].lower().endswith("s"):
+        return None  # "the past two year" is no English
     pivot = ctx.publication_anchor("month")
     if pivot is None:
         return Resolution(None, None, "range", "published")
-    end = ctx.published.end_date
-    start = shift_unit(pivot, "year", -n).replace(day=1)
-    return Resolution(start, end, "range", "published")
+    start = shift_unit(pivot, unit, -n).replace(day=1)
+    return Resolution(start, ctx.published.end_date, "range", "published")
 
 
 def decade(groups, ctx, granularity):

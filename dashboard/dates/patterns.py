@@ -69,7 +69,7 @@ NUMBER_WORDS = {
     "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20,
     "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "a couple of": 2,
 }
-NUMBER = (r"(?:\d{1,3}|"
+NUMBER = (r"(?<![\w-])(?:\d{1,3}|"  # a whole word: not the "a" of "Syria days later"
           + "|".join(sorted({w for k in NUMBER_WORDS for w in (k, k.capitalize())}, key=len, reverse=True))
           + r")")
 APPROX = (rf"(?:(?:about|around|nearly|almost|some|roughly|approximately|more{SP}than|less{SP}than"
@@ -515,13 +515,16 @@ RULES: tuple[Rule, ...] = (
              E("The Gallipoli campaign of 1915-16 failed.", None, "16", "1916-01-01..1916-12-31"),
          ),
          before=r"(?<![\d.,$])(?:1[0-9]|20)\d\d[-\u2013]$", triggers=("digit",)),
-    Rule("the_past_year", "year",
-         rf"(?:{THE})(?P<relative>past|last){SP}(?:(?P<number>{NUMBER}){SP})?(?P<unit>years?)\b",
+    Rule("the_past_span", "range",
+         rf"(?:{THE})(?P<relative>past|last){SP}(?:(?:(?P<number>{NUMBER}){SP})?(?P<unit>years?)"
+         rf"|(?P<number2>{NUMBER}){SP}(?P<unit2>months))\b",
          "past_span", (
              E("He killed thousands in the last year alone.", "2014-07", "the last year", "2013-07-01..2014-07-31"),
+             E("Over the past 12 months, the cells have regrouped.", "2022-01-29", "the past 12 months",
+               "2021-01-01..2022-01-29"),
          ),
          not_after=r"[^\S\n]{1,3}of\b",
-         before=r"\b(?:in|In|over|Over|during|During|within|Within)[^\S\n]{1,3}$", triggers=("year_word",)),
+         before=r"\b(?:in|In|over|Over|during|During|within|Within)[^\S\n]{1,3}$", triggers=("year_word", "month_word")),
     Rule("part_of_the_year", "year",
          rf"(?P<part>{PART}|(?:the|The){SP}(?:latter|last|first|early|later){SP}(?:part|months|weeks|days){SP}of"
          rf"|(?:late|early|later|earlier|Late|Early|Later|Earlier){SP}in){SP}(?:(?:the|that){SP})?(?P<unit>year|month|day)\b"
