@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import socket
 import statistics
 import sys
@@ -204,7 +205,9 @@ def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
     frame = naive_load(args.store)
     load_naive = time.perf_counter() - started
-    print(f"store {args.store}: {store.total:,} events; load: ours {load_ours:.1f} s, naive {load_naive:.1f} s",
+    load_before = os.getloadavg()[0]
+    print(f"store {args.store}: {store.total:,} events; load: ours {load_ours:.1f} s, naive {load_naive:.1f} s; "
+          f"{os.cpu_count()} CPUs, load average {load_before:.1f} (other work on the machine inflates p95)",
           flush=True)
     print("ms = server time over HTTP (request to last byte); figures/panels = each render callback; "
           "both = the two in sequence; naive = pandas filter + every event as a point", flush=True)
@@ -239,6 +242,7 @@ def main(argv: list[str] | None = None) -> int:
         "naive_p50_ms": statistics.median(all_naive), "naive_p95_ms": percentile(all_naive, 95),
         "naive_max_bytes": max(r["naive"]["max_bytes"] for r in results),
         "load_s": {"ours": load_ours, "naive": load_naive},
+        "cpus": os.cpu_count(), "load_average": {"start": load_before, "end": os.getloadavg()[0]},
     }
     summary["time_ratio_p95"] = summary["naive_p95_ms"] / summary["http_p95_ms"]
     summary["size_ratio"] = summary["naive_max_bytes"] / summary["http_max_bytes"]
@@ -247,7 +251,8 @@ def main(argv: list[str] | None = None) -> int:
           f"p95 {summary['http_p95_ms']:.0f} ms, "
           f"largest response {summary['http_max_bytes'] / 1e6:.2f} MB | naive p50 {summary['naive_p50_ms']:.0f} ms, "
           f"p95 {summary['naive_p95_ms']:.0f} ms, largest {summary['naive_max_bytes'] / 1e6:.2f} MB | "
-          f"naive/ours: time x{summary['time_ratio_p95']:.1f} (p95), size x{summary['size_ratio']:.1f}", flush=True)
+          f"naive/ours: time x{summary['time_ratio_p95']:.1f} (p95), size x{summary['size_ratio']:.1f}; "
+          f"load average {load_before:.1f} -> {os.getloadavg()[0]:.1f}", flush=True)
     server.shutdown()
     out = args.out or ROOT / "bench" / "out" / f"callbacks-{args.store.name}.json"
     out.parent.mkdir(parents=True, exist_ok=True)

@@ -115,7 +115,7 @@ def draw_timeline(data: TimelineData, view: ViewState, selected: dict | None = N
         part = hist[hist["precise"] == precise] if not hist.empty else hist
         traces.append(dict(type="bar",
             x=_dates(part["bin_start"]) if not part.empty else [], y=part["count"].tolist() if not part.empty else [],
-            xperiod=period, xperiodalignment="middle", yaxis="y2", name=name, marker_color=colour,
+            xperiod=period, xperiodalignment="middle", yaxis="y2", name=name, marker=dict(color=colour),
             legendgroup="histogram", hovertemplate=f"%{{y}} events {name}<extra>%{{x|%b %Y}}</extra>",
             showlegend=False))
     if data.events is not None and not data.events.empty:

@@ -127,9 +127,24 @@ def test_many_events_are_aggregated_on_both_views(store):
 def test_figure_dicts_pass_plotly_validation(store, query):
     """The app sends the dicts unvalidated (for speed): plotly's validators must accept every property."""
     view = ViewState.from_query(query)
+
+    def keys(node):
+        if isinstance(node, dict):
+            for key, value in node.items():
+                yield key
+                yield from keys(value)
+        elif isinstance(node, list):
+            for value in node:
+                yield from keys(value)
+
     for points in (10**6, 50):
-        go.Figure(draw_timeline(store.timeline_data(view, point_limit=points), view, store.event(view.event_id)))
-        go.Figure(draw_map(store.map_data(view, point_limit=points), view, store.event(view.event_id)))
+        for figure in (draw_timeline(store.timeline_data(view, point_limit=points), view, store.event(view.event_id)),
+                       draw_map(store.map_data(view, point_limit=points), view, store.event(view.event_id))):
+            go.Figure(figure)
+            # plotly.py's magic underscores ("marker_color") mean nothing to plotly.js in a raw dict
+            data_and_layout = {"data": figure["data"], "layout": {k: v for k, v in figure["layout"].items()
+                                                                  if k != "template"}}
+            assert not [k for k in keys(data_and_layout) if "_" in k]
 
 
 def test_nothing_matches_gives_the_message(store):
