@@ -72,7 +72,7 @@ NUMBER_WORDS = {
 NUMBER = (r"(?<![\w-])(?:\d{1,3}|"  # a whole word: not the "a" of "Syria days later"
           + "|".join(sorted({w for k in NUMBER_WORDS for w in (k, k.capitalize())}, key=len, reverse=True))
           + r")")
-APPROX = (rf"(?:(?:about|around|nearly|almost|some|roughly|approximately|more{SP}than|less{SP}than"
+APPROX = (rf"(?<![\w-])(?:(?:about|around|nearly|almost|some|roughly|approximately|more{SP}than|less{SP}than"
           rf"|over|under|just|only|barely|at{SP}least|About|Around|Nearly|Almost|Some|Roughly|Just){SP})")
 ORDINAL_WORDS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "1st": 1, "2nd": 2, "3rd": 3, "4th": 4}
 QUARTER_ORDINAL = r"(?:first|second|third|fourth|final|last|1st|2nd|3rd|4th)"
