@@ -309,6 +309,23 @@ def test_hostile_url_gives_the_default_view(dash_duo, seed_store):
     no_severe_logs(dash_duo)
 
 
+@browser
+def test_playback_moves_the_brush_through_the_window(dash_duo, seed_store):
+    start(dash_duo, seed_store, "from=2014-01-01&to=2016-12-31")
+    dash_duo.find_element("#play").click()
+    first = wait_until(lambda: url_view(dash_duo).brush, "playback to set a brush")
+    assert first[0] == url_view(dash_duo).date_from and (first[1] - first[0]).days == 91  # a 3-month window
+    later = wait_until(lambda: (lambda b: b if b and b[0] > first[0] else None)(url_view(dash_duo).brush),
+                       "the brush to move on")
+    assert (later[1] - later[0]) == (first[1] - first[0])
+    assert "Pause" in dash_duo.find_element("#play").text
+    dash_duo.find_element("#play").click()
+    wait_until(lambda: "Play" in dash_duo.find_element("#play").text, "playback to stop")
+    stopped = url_view(dash_duo).brush
+    time.sleep(2.5)  # longer than a tick: the brush stays where it stopped
+    assert url_view(dash_duo).brush == stopped
+
+
 # ---------------------------------------------------------------------- callbacks without a browser
 from dashboard.app import (  # noqa: E402
     area_from_selection, brush_from_selection, render_view, viewport_from_relayout, window_from_relayout,
