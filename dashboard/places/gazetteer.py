@@ -73,7 +73,7 @@ COUNTRY_ALIASES = {
            "Congo"],
     "CG": ["Republic of Congo", "Republic of the Congo", "Congo-Brazzaville", "Congo Republic"],
     "KR": ["South Korea", "Republic of Korea"],
-    "KP": ["North Korea"],
+    "KP": ["North Korea", "DPRK", "Democratic People's Republic of Korea"],
     "CI": ["Ivory Coast", "Cote d'Ivoire", "Côte d'Ivoire"],
     "MM": ["Burma", "Myanmar"],
     "CZ": ["Czech Republic", "Czechia"],

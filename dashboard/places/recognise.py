@@ -55,10 +55,10 @@ SPEECH_VERBS = frozenset("said says say told tells added adds noted notes wrote 
 # Bureau of Investigation" -- keep the place: the town is meant, and news corpora annotate it.)
 ORGANISATION_WORDS = frozenset("""
 times post journal herald tribune observer chronicle gazette telegraph guardian news daily press
-observatory institute institution project foundation forces army navy front party brigade brigades
+observatory institute institution project foundation forces front party brigade brigades
 battalion regiment division movement group company corp corporation inc ltd llc airlines airways
 fund network media broadcasting radio television tv magazine monitor initiative watch alliance
-coalition organization organisation society fc
+coalition organization organisation fc
 """.split())
 # A place followed by one of these names a street or a building ("Washington Drive", "Athens High").
 FACILITY_WORDS = frozenset("""
@@ -75,6 +75,10 @@ international republic kingdom tri-state interstate metro metropolitan center ce
 arab arabs kurd kurds jew jews muslim muslims christian christians sunni sunnis shia shiite shiites alawite
 druze yazidi yazidis bedouin hamas hezbollah taliban
 """.split())
+# Capitalised words after an adjective of nationality that keep it a modifier of a country's role
+# ("Russian President Vladimir Putin", "the Iraqi Foreign Ministry").
+ROLE_WORDS = TITLES | frozenset("foreign prime defense defence interior government embassy state air "
+                                "officials authorities ministry".split())
 CONTRACTION_ENDINGS = ("ve", "re", "ll", "d", "m", "t", "s")
 OPERATION_WORDS = frozenset("operation battle siege campaign offensive".split())
 MONTHS_AND_DAYS = frozenset("""
@@ -288,10 +292,18 @@ class Recogniser:
             elif first.lower in PERSON_PARTICLES and not self._multiword_place_at(text, tokens, i, j):
                 person = True
         if person and len(words) >= 1:
-            last = tokens[j - 1]
-            surnames.add(name_key(_strip_possessive(last.text)))
-            if j - 2 >= i and tokens[j - 2].lower in ARABIC_ARTICLES:
-                surnames.add(name_key(tokens[j - 2].text + _strip_possessive(last.text)))
+            end = _after_of(tokens, i, j)
+            if end < j:
+                end -= 1  # "Ambassador Ramiz Hasanov of Azerbaijan": the name ends before "of"
+            if end - 1 <= i and tokens[i].lower in TITLES:
+                return  # "President of Azerbaijan": a title and a place, no name
+            last = tokens[end - 1]
+            key = name_key(_strip_possessive(last.text))
+            if any(self.gazetteer.features[e] in ("country", "continent") for e in self.gazetteer.lookup(key)[:3]):
+                return  # a surname that is also a country would hide the country for the whole article
+            surnames.add(key)
+            if end - 2 >= i and tokens[end - 2].lower in ARABIC_ARTICLES:
+                surnames.add(name_key(tokens[end - 2].text + _strip_possessive(last.text)))
 
     def _dateline(self, text, tokens, k, m) -> bool:
         """An all-capital place at the start of a line or text, followed by a comma, a dash or "(AP)"."""
@@ -299,8 +311,10 @@ class Recogniser:
         after = text[tokens[m - 1].end:tokens[m - 1].end + 3]
         at_line_start = tokens[k].start == 0 or before.endswith("\n") or before.strip() == "" and (
             tokens[k].start < 2 or text[tokens[k].start - 1] == "\n")
-        return (at_line_start or k == 0) and after[:1] in (",", " ", "(") and (
-            after.startswith((",", " —", " -", " (", " –")))
+        follows = text[tokens[m - 1].end:tokens[m - 1].end + 12]
+        dated = re.match(r",\s*(?:[A-Z][a-z]{2,8}\.? \d|\d)", follows) is not None  # "WASHINGTON, April 5"
+        return ((at_line_start or k == 0) and after[:1] in (",", " ", "(", "—", "–", "-") and (
+            after.startswith((",", " —", " -", " (", " –", "—", "–", "-")))) or dated or after.startswith(("—", " —", " ("))
 
     def _multiword_place_at(self, text, tokens, i, j) -> bool:
         for k in range(min(j, i + self.MAX_WORDS), i + 1, -1):
@@ -468,15 +482,15 @@ class Recogniser:
         i, j = run
         g = self.gazetteer
         out = []
-        for k in range(i, j):
+        for k in range(i, min(j, i + 1)):  # the first word of the run only
             token = tokens[k]
             two = None
             if k + 1 < j:
                 two = f"{token.text} {tokens[k + 1].text}".lower()
-            if two and two in g.demonyms and k + 2 == j:
+            if two and two in g.demonyms and (k + 2 == j or tokens[k + 2].lower in ROLE_WORDS):
                 start, end, entry = token.start, tokens[k + 1].end, g.demonyms[two]
                 nxt = k + 2
-            elif token.lower in g.demonyms and k + 1 == j:
+            elif token.lower in g.demonyms and (k + 1 == j or tokens[k + 1].lower in ROLE_WORDS):
                 start, end, entry = token.start, token.end, g.demonyms[token.lower]
                 nxt = k + 1
             else:
@@ -484,10 +498,8 @@ class Recogniser:
             if nxt >= len(tokens) or not _joined(text, tokens[nxt - 1], tokens[nxt]):
                 continue
             following = tokens[nxt]
-            if following.capitalised or following.lower in CONNECTORS:
-                continue  # "Syrian Democratic Forces", "Iraqi and ..."
-            if k > i:
-                continue
+            if (following.capitalised and following.lower not in ROLE_WORDS) or following.lower in CONNECTORS:
+                continue  # "Syrian Democratic Forces", "Iraqi and ..." (but "Russian President Putin")
             out.append(Match(start, end, text[start:end], (entry,), kind="demonym", key=name_key(text[start:end]),
                              notes=["place-noun" if following.lower in PLACE_NOUNS else "modifier"]))
         return out
