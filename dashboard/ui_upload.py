@@ -121,6 +121,9 @@ def register_callbacks(app: dash.Dash, store_path: str | Path, corpus_dir: str |
             return f"The upload failed: {job.error}", items, 100, True, no_update
         from dashboard.ui_corrections import unapplied_notice
 
+        if job.error:  # rebuilt, but this app could not reload its events
+            return f"Done, but {job.error}", items, 100, True, no_update
+
         return [*_finished_state(job, search), *unapplied_notice(store_path)], items, 100, True, search or ""
 
 

@@ -590,8 +590,10 @@ class JobRunner:
     rebuild (the app reloads its events there)."""
 
     def __init__(self, store: str | Path, corpora: list[str | Path], uploads_dir: str | Path | None = None, *,
-                 limits: UploadLimits = LIMITS, on_rebuilt: Callable[[], None] | None = None):
+                 limits: UploadLimits = LIMITS, on_rebuilt: Callable[[], None] | None = None,
+                 build_wait_s: float = 120.0):
         self.store = Path(store)
+        self.build_wait_s = build_wait_s  # how long a job waits for another build of the store to finish
         self.corpora = [Path(c) for c in corpora]
         self.uploads_dir = Path(uploads_dir) if uploads_dir else None
         if self.uploads_dir and self.uploads_dir not in self.corpora:
@@ -640,6 +642,9 @@ class JobRunner:
                 self._run(job, payload)
             except Exception as err:  # a failed job is reported, the runner keeps going
                 job.error = f"{type(err).__name__}: {err}"
+                if any(m.saved_as for m in job.messages):
+                    job.error = (f"the files are saved in {self.uploads_dir} and the next build will add them, "
+                                 f"but the store was not rebuilt ({job.error})")
                 job.state = "failed"
             finally:
                 job.finished_at = time.time()
@@ -667,7 +672,7 @@ class JobRunner:
             if total and done == total:
                 job.state = "writing"
 
-        report = rebuild(self.store, self.corpora, on_progress=progress)
+        report = rebuild(self.store, self.corpora, on_progress=progress, wait_s=self.build_wait_s)
         job.events_after = report.events
         job.summary = report.summary()
         for problem in report.problems:

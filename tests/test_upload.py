@@ -306,3 +306,18 @@ def test_cli_add_copies_rebuilds_and_exits_1_when_something_was_refused(tmp_path
     assert "already uploaded as mosul.txt" in capsys.readouterr().out
     assert {a["id"] for a in read_articles(store)} == {"seed", "seed-2", "mosul"}
     assert add(tmp_path / "missing.txt") == 1
+
+
+def test_a_job_whose_rebuild_fails_keeps_the_files_and_says_so(tmp_path):
+    from dashboard.store import build_lock
+    from dashboard.upload import JobRunner
+
+    store, uploads = tmp_path / "store", tmp_path / "uploads"
+    runner = JobRunner(store, [], uploads, build_wait_s=0.5)
+    with build_lock(store):  # another build holds the store for longer than the job waits
+        job = runner.wait(runner.submit_upload([("mosul.txt", OTHER), ("junk.txt", b"\x00" * 64)]).id)
+    assert job.state == "failed"
+    assert "the files are saved" in job.error and "another build" in job.error
+    assert [m.ok for m in job.messages] == [True, False] and (uploads / "mosul.txt").read_bytes() == OTHER
+    job = runner.wait(runner.submit_rebuild().id)  # the lock is free again: the next job builds them
+    assert job.state == "done" and job.events_after > 0
