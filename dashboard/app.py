@@ -16,6 +16,7 @@ parsing: a hostile URL or a malformed graph event gives the default view, never 
 from __future__ import annotations
 
 import datetime as dt
+import os
 from pathlib import Path
 
 import dash
@@ -34,18 +35,25 @@ PLAY_TICK_MS = 1500
 MAX_LASSO_POINTS = 60
 
 # Controls that mirror a part of the view; order matters (outputs of update_view follow it).
-CONTROLS = ("search", "date-from", "date-to", "country", "type", "source", "tprec", "pprec", "lanes", "bin", "size")
+CONTROLS = ("search", "date-from", "date-to", "country", "type", "source", "tprec", "pprec", "lanes", "bin", "size",
+            "basemap")
 
 
 def create_app(store_path: str | Path, *, upload_dir: str | Path | None = None,
-               corpus_dir: str | Path | list | None = None, store: EventStore | None = None) -> dash.Dash:
+               corpus_dir: str | Path | list | None = None, store: EventStore | None = None,
+               tile_url: str | None = None) -> dash.Dash:
     """Build the app over a store directory.
+
+    The map is offline (boundaries from ``assets/topojson``). ``tile_url`` (or the environment variable
+    ``DASHBOARD_TILE_URL``), an XYZ raster template, offers online tiles as a second basemap; it is off
+    unless configured, and even then only used when the user picks it.
 
     ``upload_dir`` mounts the "Add articles" and correction panels (``ui_upload``, ``ui_corrections``):
     uploaded articles are saved there and the store is rebuilt from ``corpus_dir`` plus the uploads, then
     reloaded in place. ``store`` lets tests and benchmarks pass an already loaded ``EventStore``.
     """
     store = store or EventStore(store_path)
+    tile_url = tile_url or os.environ.get("DASHBOARD_TILE_URL") or None
     app = dash.Dash(
         __name__, title="News timeline and map", assets_folder=str(ASSETS), serve_locally=True,
         update_title=None,
@@ -56,11 +64,11 @@ def create_app(store_path: str | Path, *, upload_dir: str | Path | None = None,
 
         extra_filters.append(ui_upload.layout())
         extra_main.append(ui_corrections.layout())
-    app.layout = _layout(app, store, extra_filters, extra_main)
+    app.layout = _layout(app, store, extra_filters, extra_main, tiles=bool(tile_url))
     panel = None
     if upload_dir:
         panel = ui_corrections.panel_with_controls(store_path)
-    register_callbacks(app, store, panel=panel)
+    register_callbacks(app, store, panel=panel, tile_url=tile_url)
     app._event_store = store  # for the upload panel's reload, benchmarks and tests
     if upload_dir:
         ui_upload.register_callbacks(app, store_path, corpus_dir, upload_dir, event_store=store)
@@ -69,7 +77,8 @@ def create_app(store_path: str | Path, *, upload_dir: str | Path | None = None,
 
 
 # ---------------------------------------------------------------------- layout
-def _layout(app: dash.Dash, store: EventStore, extra_filters: list = (), extra_main: list = ()) -> html.Div:
+def _layout(app: dash.Dash, store: EventStore, extra_filters: list = (), extra_main: list = (), *,
+            tiles: bool = False) -> html.Div:
     graph_config = {
         "topojsonURL": app.get_asset_url("topojson/"),  # offline boundaries, honouring the path prefix
         "displaylogo": False, "scrollZoom": True, "responsive": True,
@@ -115,6 +124,10 @@ def _layout(app: dash.Dash, store: EventStore, extra_filters: list = (), extra_m
                                dcc.RadioItems(id="bin", options=check(["week", "month", "year"]), inline=True)]),
                 html.Fieldset([html.Legend("Marker size"),
                                dcc.RadioItems(id="size", options=check(["sources", "fatalities"]), inline=True)]),
+                html.Fieldset([html.Legend("Basemap"), dcc.RadioItems(id="basemap", inline=True, options=[
+                    {"label": "offline", "value": "offline"},
+                    {"label": "online tiles" if tiles else "online tiles (not configured)", "value": "tiles",
+                     "disabled": not tiles}])]),
                 html.Fieldset([
                     html.Legend("Playback"),
                     html.Button("▶ Play", id="play", title="move the time brush through the window"),
@@ -176,7 +189,7 @@ def _legend() -> html.Div:
 
 
 # ---------------------------------------------------------------------- callbacks
-def register_callbacks(app: dash.Dash, store: EventStore, *, panel=None) -> None:
+def register_callbacks(app: dash.Dash, store: EventStore, *, panel=None, tile_url: str | None = None) -> None:
     """The app's own callbacks; ``panel`` replaces ``provenance_panel`` (e.g. with correction controls)."""
     control_outputs = [Output(c, "value") for c in CONTROLS]
 
@@ -232,7 +245,7 @@ def register_callbacks(app: dash.Dash, store: EventStore, *, panel=None) -> None
     # not wait for the facet counts and the table (or the other way round).
     @app.callback(Output("timeline", "figure"), Output("map", "figure"), Input("url", "search"))
     def render(search):
-        return render_figures(store, ViewState.from_query(search))
+        return render_figures(store, ViewState.from_query(search), tile_url=tile_url)
 
     @app.callback(
         Output("country", "options"), Output("type", "options"), Output("source", "options"),
@@ -258,7 +271,7 @@ def controls_from_view(view: ViewState) -> list:
     """Control values for a view, in CONTROLS order."""
     return [view.text, view.date_from.isoformat(), view.date_to.isoformat(), list(view.countries),
             list(view.event_types), list(view.sources), list(view.time_precisions), list(view.place_precisions),
-            view.lanes, view.bin, view.size]
+            view.lanes, view.bin, view.size, view.basemap]
 
 
 def apply_action(view: ViewState, trigger: str, values: dict, payloads: dict, store: EventStore) -> ViewState:
@@ -313,7 +326,7 @@ _CONTROL_PARAMS = {  # control id -> (query-string key, ViewState field)
     "search": ("q", "text"), "date-from": ("from", "date_from"), "date-to": ("to", "date_to"),
     "country": ("country", "countries"), "type": ("type", "event_types"), "source": ("source", "sources"),
     "tprec": ("tprec", "time_precisions"), "pprec": ("pprec", "place_precisions"), "lanes": ("lanes", "lanes"),
-    "bin": ("bin", "bin"), "size": ("size", "size"),
+    "bin": ("bin", "bin"), "size": ("size", "size"), "basemap": ("basemap", "basemap"),
 }
 
 
@@ -384,13 +397,13 @@ def area_from_selection(selected) -> tuple[tuple[float, float], ...] | None:
     """A map box or lasso (``selectedData``) as a polygon of (lon, lat); None clears the area."""
     if not isinstance(selected, dict):
         return None
-    lasso = (selected.get("lassoPoints") or {}).get("geo")
+    lasso = (selected.get("lassoPoints") or {}).get("geo") or (selected.get("lassoPoints") or {}).get("map")
     if isinstance(lasso, list) and len(lasso) >= 3:
         step = max(1, len(lasso) // MAX_LASSO_POINTS)
         points = lasso[::step]
         query = "area=" + ";".join(f"{float(p[0])},{float(p[1])}" for p in points)
         return ViewState.from_query(query).area
-    box = (selected.get("range") or {}).get("geo")
+    box = (selected.get("range") or {}).get("geo") or (selected.get("range") or {}).get("map")
     if isinstance(box, list) and len(box) == 2:
         (lon0, lat0), (lon1, lat1) = box
         polygon = area_from_box(float(lon0), float(lat0), float(lon1), float(lat1))
@@ -402,6 +415,12 @@ def viewport_from_relayout(relayout, view: ViewState):
     """A map pan or zoom as the new viewport (centre and scale)."""
     if not isinstance(relayout, dict):
         return None
+    if isinstance(relayout.get("map.center"), dict) or "map.zoom" in relayout:  # the tile map (MapLibre)
+        center = relayout.get("map.center") or {}
+        relayout = {"geo.center.lon": center.get("lon"), "geo.center.lat": center.get("lat"),
+                    "geo.projection.scale": 2 ** (float(relayout["map.zoom"]) - 0.5) if "map.zoom" in relayout
+                    else None}
+        relayout = {k: v for k, v in relayout.items() if v is not None}
     keys = ("geo.center.lon", "geo.center.lat", "geo.projection.scale")
     if not any(k in relayout for k in keys):
         return None
@@ -443,11 +462,11 @@ def render_view(store: EventStore, view: ViewState) -> tuple:
     return render_figures(store, view) + render_panels(store, view)
 
 
-def render_figures(store: EventStore, view: ViewState) -> tuple[dict, dict]:
+def render_figures(store: EventStore, view: ViewState, *, tile_url: str | None = None) -> tuple[dict, dict]:
     """The ``render`` callback: the timeline and the map (figure dicts, as the exporter's figures)."""
     selected = store.event(view.event_id)
     return (draw_timeline(store.timeline_data(view), view, selected),
-            draw_map(store.map_data(view), view, selected))
+            draw_map(store.map_data(view), view, selected, tile_url=tile_url))
 
 
 def render_panels(store: EventStore, view: ViewState, *, panel=None) -> tuple:

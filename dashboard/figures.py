@@ -20,6 +20,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 import json
+import math
 from functools import lru_cache
 
 import numpy as np
@@ -211,14 +212,60 @@ def _timeline_cluster_traces(clusters: pd.DataFrame, unit: str, view: ViewState,
 
 
 # ---------------------------------------------------------------------- map
-def map_figure(source: EventStore | pd.DataFrame, view: ViewState) -> go.Figure:
-    """Events on an offline world map, coloured by type, sized by sources or fatalities."""
+def map_figure(source: EventStore | pd.DataFrame, view: ViewState, *, tile_url: str | None = None) -> go.Figure:
+    """Events on an offline world map, coloured by type, sized by sources or fatalities.
+
+    ``tile_url`` (an XYZ raster template such as ``https://tile.example.org/{z}/{x}/{y}.png``) draws the
+    events over online tiles instead when the view asks for them (``basemap=tiles``); without it the map
+    is always the offline one.
+    """
     store = _as_store(source)
-    return as_figure(draw_map(store.map_data(view), view, selected=store.event(view.event_id)))
+    return as_figure(draw_map(store.map_data(view), view, selected=store.event(view.event_id), tile_url=tile_url))
 
 
-def draw_map(data: MapData, view: ViewState, selected: dict | None = None) -> dict:
+def draw_map(data: MapData, view: ViewState, selected: dict | None = None, *, tile_url: str | None = None) -> dict:
     """The map as a plotly figure dict from already-queried data (what the app's callback sends)."""
+    figure = _draw_geo_map(data, view, selected)
+    if tile_url and view.basemap == "tiles":
+        return _on_tiles(figure, tile_url)
+    return figure
+
+
+def _on_tiles(figure: dict, tile_url: str) -> dict:
+    """The same traces on a MapLibre map over raster tiles (plotly's ``scattermap``).
+
+    MapLibre markers are circles only: hollow/halo placements become fainter, larger circles, and text
+    labels are dropped (they would need a glyph server).
+    """
+    traces = []
+    for trace in figure["data"]:
+        trace = dict(trace, type="scattermap")
+        marker = dict(trace.get("marker") or {})
+        symbol = marker.pop("symbol", "circle")
+        marker.pop("line", None)
+        if isinstance(symbol, str) and symbol.endswith("-open"):
+            marker["opacity"] = 0.45
+        if marker.get("color") == "rgba(0,0,0,0)" and trace.get("name") != "selected":
+            marker["color"] = "#777777"
+        if trace.get("name") == "selected":
+            marker.update(color="rgba(0,0,0,0.35)")
+        trace["marker"] = marker
+        trace["mode"] = trace.get("mode", "markers").replace("+text", "")
+        trace.pop("text", None)
+        trace.pop("textfont", None)
+        traces.append(trace)
+    layout = dict(figure["layout"])
+    geo = layout.pop("geo")
+    zoom = max(0.0, math.log2(max(geo["projection"]["scale"], 1.0)) + 0.5)
+    layout["map"] = dict(
+        center=geo["center"], zoom=zoom,
+        style={"version": 8, "sources": {"tiles": {"type": "raster", "tiles": [tile_url], "tileSize": 256}},
+               "layers": [{"id": "tiles", "type": "raster", "source": "tiles"}]},
+    )
+    return {"data": traces, "layout": layout}
+
+
+def _draw_geo_map(data: MapData, view: ViewState, selected: dict | None = None) -> dict:
     traces: list[dict] = []
     if data.events is not None and not data.events.empty:
         traces += _map_event_traces(data.events, view)

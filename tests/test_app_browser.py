@@ -373,3 +373,10 @@ def test_upload_dir_mounts_the_upload_and_correction_panels(synthetic_store, tmp
     assert "upload-files" in layout and "correct-status" in layout
     plain = create_app(synthetic_store).server.test_client().get("/_dash-layout").get_data(as_text=True)
     assert "upload-files" not in plain
+
+
+def test_tile_map_payloads():
+    assert area_from_selection({"range": {"map": [[38, 37], [41, 35]]}}) == (
+        (38.0, 35.0), (41.0, 35.0), (41.0, 37.0), (38.0, 37.0))
+    viewport = viewport_from_relayout({"map.center": {"lon": 43.1, "lat": 36.3}, "map.zoom": 4.5}, ViewState())
+    assert (viewport.lon, viewport.lat, viewport.scale) == (43.1, 36.3, 16.0)

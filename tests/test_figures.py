@@ -236,3 +236,16 @@ def test_safe_link():
 
 def test_panel_without_an_event_is_a_hint():
     assert "Click an event" in provenance_panel(None)[0].children
+
+
+def test_online_tiles_only_when_configured_and_chosen(store):
+    tiles = "https://tiles.example.org/{z}/{x}/{y}.png"
+    chosen = ViewState.from_query("basemap=tiles&country=SY&from=2016-01-01&to=2016-12-31")
+    offline = draw_map(store.map_data(chosen), chosen)  # chosen but not configured: offline
+    assert "geo" in offline["layout"] and tiles not in json.dumps(offline, default=str)
+    assert "map" not in draw_map(store.map_data(ViewState()), ViewState(), tile_url=tiles)["layout"]
+    online = draw_map(store.map_data(chosen), chosen, tile_url=tiles)
+    go.Figure(online)  # valid plotly
+    assert {t["type"] for t in online["data"]} == {"scattermap"}
+    assert online["layout"]["map"]["style"]["sources"]["tiles"]["tiles"] == [tiles]
+    assert drawn_ids(go.Figure(online)) == drawn_ids(map_figure(store, chosen))
