@@ -335,6 +335,9 @@ class Recogniser:
             return out
         if first.lower in OPERATION_WORDS and len(run_words) >= 2:
             return out
+        named = [t.lower for t in run_words if t.lower != "the"]
+        if len(named) >= 2 and named[0] == "islamic" and named[1] in ("state", "emirate"):
+            return out  # "Islamic State of Iraq and the Levant", "Islamic Emirate of Afghanistan": a group
         titled = self._title_before(text, tokens, i)
         k = i
         while k < j:

@@ -34,6 +34,7 @@ ADMIN1_WEIGHT = 1.5
 NEAR_KM, NEAR_BONUS = 150.0, 1.5
 AROUND_KM, AROUND_BONUS = 400.0, 0.6
 QUALIFIER_BONUS = 6.0
+NEARBY_CHARS, NEARBY_COUNTRY_BONUS = 150, 1.0  # a country named within about a sentence
 MAX_ALTERNATIVES = 5
 
 
@@ -97,6 +98,7 @@ class Resolver:
                     admin1s[g.admin1[entry]] += weight
 
             points = {key: (g.lats[e], g.lons[e]) for key, e in choice.items()}
+            self.nearby = self._countries_nearby(matches, choice)
             for key, group in groups.items():
                 scores[key] = self._score(key, group, choice, countries, admin1s, points)
                 choice[key] = max(scores[key], key=scores[key].get)
@@ -112,6 +114,19 @@ class Resolver:
                 continue
             kept.append(self._mention(match, entry, scores[match.key]))
         return kept
+
+    def _countries_nearby(self, matches: list[Match], choice: dict[str, int]) -> dict[str, set[str]]:
+        """Countries (and provinces' countries) named within a sentence's reach of each name: "In
+        Mozambique, insurgents hit Palma" places Palma in Mozambique whatever else the article covers."""
+        g = self.g
+        areas = [(m.start, g.country_codes[choice[m.key]]) for m in matches
+                 if g.features[choice[m.key]] in ("country", "admin1") and g.country_codes[choice[m.key]]]
+        nearby: dict[str, set[str]] = defaultdict(set)
+        for match in matches:
+            for start, code in areas:
+                if abs(start - match.start) <= NEARBY_CHARS and start != match.start:
+                    nearby[match.key].add(code)
+        return nearby
 
     def _prior(self, key: str, entry: int) -> float:
         return prior(self.g, entry) - (OTHER_NAME_PENALTY if entry in self.other_name.get(key, ()) else 0.0)
@@ -158,6 +173,8 @@ class Resolver:
                     score += ADMIN1_WEIGHT
             if qualifier_entries and any(_contains(g, q, entry) for q in qualifier_entries):
                 score += QUALIFIER_BONUS
+            if code and code in self.nearby.get(key, ()) and g.features[entry] not in ("country", "continent"):
+                score += NEARBY_COUNTRY_BONUS
             if others and g.features[entry] not in ("country", "continent"):
                 nearest = min(_km(g.lats[entry], g.lons[entry], lat, lon) for lat, lon in others[:30])
                 if nearest <= NEAR_KM:
