@@ -80,6 +80,11 @@ EXTENSIONS = {
 MAX_PIXELS = 12_000  # per side, after scaling: a bound on memory (a 12000 px square PNG is ~400 MB raw)
 MAX_SCALE = 10.0
 
+# kaleido reloads its page after every image: a clean slate, paid for by re-parsing plotly.js and
+# re-reading the map boundaries each time. We reload after this many images instead (and after any
+# failure), which makes a warm image about a quarter faster and keeps the page's state bounded.
+IMAGES_PER_PAGE = 20
+
 # Seconds. Starting Chromium takes ~1.5 s on a quiet machine; the limits leave room for a busy one.
 START_TIMEOUT = 30.0
 RENDER_TIMEOUT = 30.0
@@ -199,7 +204,8 @@ class ImageRenderer:
     """One offline headless Chromium (through kaleido), started once and reused for many images.
 
     kaleido's own ``start_sync_server`` is not used because a browser that fails to start leaves its
-    callers waiting forever; here every wait (start, each image, close) has a limit. The browser lives
+    callers waiting forever; here every wait (start, each image, close) has a limit. The page is kept
+    between images (``IMAGES_PER_PAGE``), so plotly.js and the map boundaries are loaded once. The browser lives
     in a private event loop on a daemon thread, so callers need no asyncio and may call from several
     threads (Dash callbacks do); images are drawn one after another in one tab.
 
@@ -292,10 +298,10 @@ class ImageRenderer:
         from kaleido.errors import ChromeNotFoundError
 
         try:
-            k = kaleido.Kaleido(
+            k = _page_keeping_kaleido()(
                 path=str(browser),
                 n=1,
-                timeout=self.render_timeout,
+                timeout=None,  # our own limits apply: start_timeout for the start, render_timeout per image
                 plotlyjs=self.settings["plotlyjs"],
                 mathjax=False,
                 proxy_server=self.settings["proxy_server"],
@@ -304,6 +310,13 @@ class ImageRenderer:
             raise ExportError(f"Chromium not found at {browser}: {_first_line(error)}") from None
         pending["kaleido"] = k  # so a start that times out can still be killed
         await k.open()
+        # A first, tiny map: plotly.js compiles its drawing code and keeps the parsed world boundaries
+        # in the page, so the user's first image does not pay for them (start_soon overlaps this).
+        try:
+            await k.calc_fig(_WARM_UP_FIGURE, opts={"format": "png", "width": 40, "height": 30},
+                             topojson=self.settings["topojson"])
+        except Exception as error:  # e.g. the boundaries cannot be read: no map could be drawn
+            raise ExportError(f"Chromium started but could not draw a test map: {_first_line(error)}") from error
         return k
 
     def close(self) -> None:
@@ -347,8 +360,8 @@ class ImageRenderer:
         """Draw ``fig`` (a plotly Figure or its dict) as png, svg or pdf bytes; starts Chromium if needed.
 
         Sizes are CSS pixels; a png is ``width*scale`` by ``height*scale`` pixels, an svg or pdf keeps
-        the CSS size (it is vector). A render that passes the time limit or loses the browser closes it
-        (it may be wedged), so the next call starts a fresh one; a figure plotly.js rejects keeps it.
+        the CSS size (it is vector). A render that fails or passes the time limit closes the browser
+        (it may be wedged or half-drawn), so the next call starts a fresh one.
         """
         fmt = _check_image_format(fmt)
         width, height, scale = _check_size(width, height, scale)
@@ -357,10 +370,11 @@ class ImageRenderer:
         if loop is None or k is None:  # closed by another thread between start() and here
             raise ExportError("the image renderer was closed while an export was starting; try again")
         spec = {"format": fmt, "width": width, "height": height, "scale": scale}
-        future = asyncio.run_coroutine_threadsafe(
-            k.calc_fig(fig, opts=spec, topojson=self.settings["topojson"]), loop)
+        drawing = k.calc_fig(fig, opts=spec, topojson=self.settings["topojson"])
+        future = asyncio.run_coroutine_threadsafe(asyncio.wait_for(drawing, self.render_timeout), loop)
         try:
-            # kaleido applies render_timeout itself; ours is the backstop should its loop wedge.
+            # wait_for ends the drawing at the limit; waiting a little longer is the backstop should
+            # the browser's event loop itself be stuck.
             return future.result(timeout=self.render_timeout + 5)
         except (FutureTimeout, asyncio.TimeoutError, TimeoutError):
             future.cancel()
@@ -368,11 +382,36 @@ class ImageRenderer:
             raise ExportError(f"drawing the {fmt} image took longer than {self.render_timeout:.0f} s; "
                               "the browser was restarted") from None
         except Exception as error:
-            from kaleido.errors import JavascriptError, KaleidoError
-
-            if not isinstance(error, (KaleidoError, JavascriptError)):
-                self.close()  # the browser itself failed; a figure plotly.js rejects leaves it fine
+            self.close()  # the page (kept between images) may be left half-drawn: start clean next time
             raise ExportError(f"Chromium could not draw the {fmt} image: {_first_line(error)}") from error
+
+
+# What the warm-up draws: the app's map settings that cost time the first time (world, 1:50m).
+_WARM_UP_FIGURE = {"data": [{"type": "scattergeo", "lon": [40], "lat": [34], "mode": "markers"}],
+                   "layout": {"geo": {"scope": "world", "resolution": 50, "showcountries": True,
+                                      "showland": True, "showocean": True, "showlakes": True}}}
+
+
+def _page_keeping_kaleido() -> type:
+    """kaleido.Kaleido, but keeping its page for IMAGES_PER_PAGE images (see IMAGES_PER_PAGE).
+
+    It overrides kaleido's tab hand-back (``_return_kaleido_tab``, which reloads the page); should a
+    later kaleido rename it, the override is simply never called and every image reloads, as before.
+    """
+    import kaleido
+
+    class PageKeepingKaleido(kaleido.Kaleido):
+        images_on_page = 0
+
+        async def _return_kaleido_tab(self, tab: Any) -> None:
+            self.images_on_page += 1
+            if self.images_on_page < IMAGES_PER_PAGE:
+                await self.tabs_ready.put(tab)
+            else:
+                self.images_on_page = 0
+                await super()._return_kaleido_tab(tab)
+
+    return PageKeepingKaleido
 
 
 async def _cancel_other_tasks() -> None:
