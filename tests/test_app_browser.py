@@ -277,6 +277,18 @@ def test_empty_result_shows_a_friendly_message(dash_duo, seed_store):
 
 
 @browser
+def test_full_range_reaches_events_outside_2014_2025(dash_duo, seed_store):
+    store = start(dash_duo, seed_store)
+    first, last = store.date_extent()
+    dash_duo.find_element("#full-range").click()
+    wait_until(lambda: url_view(dash_duo).date_from == first, "the window to open to the first event")
+    wait_rendered(dash_duo)
+    assert url_view(dash_duo).date_to == last
+    assert matching(dash_duo) == store.total
+    assert dash_duo.find_element("#date-from").get_attribute("value") == first.isoformat()
+
+
+@browser
 def test_script_in_an_article_is_text_and_never_runs(dash_duo, hostile_store):
     start(dash_duo, hostile_store, "event=hostile-1")
     panel = wait_until(lambda: dash_duo.find_element("#provenance .sentence"), "the provenance panel")
