@@ -655,11 +655,14 @@ class RankedPlace:
         return f"{where} ({self.feature}{', pop. ' + format(self.population, ',') if self.population else ''}){far}"
 
 
-def place_candidates(query: str, near: tuple[float, float] | None = None, limit: int = 10) -> list[RankedPlace]:
+def place_candidates(query: str, near: tuple[float, float] | None = None, limit: int = 10, *,
+                     country_code: str = "") -> list[RankedPlace]:
     """Gazetteer entries a typed name may mean, best first, each with its distance from ``near`` (the
-    event's current point): entries whose name is the one typed, then the gazetteer's order (most
-    populous first). "Palmyra" puts Palmyra before Tadmur (the same town under its GeoNames name);
-    "Raqqa, Syria" keeps the candidates in the named country first.
+    event's current point).
+
+    Ranked by: the country named after a comma ("Raqqa, Syria"), then the event's own country
+    (``country_code``), then the name exactly as typed ("Palmyra" before "Tadmur", the same town under its
+    GeoNames name), then the gazetteer's order (most populous first).
     """
     from geopy.distance import geodesic
 
@@ -669,15 +672,20 @@ def place_candidates(query: str, near: tuple[float, float] | None = None, limit:
     query = " ".join(str(query or "").split())[:200]
     if not query:
         return []
+    named_countries: set[str] = set()
     entries = list(gazetteer.lookup(name_key(query)))
+    typed = query
     if not entries and "," in query:
-        name, qualifier = query.split(",", 1)
-        entries = list(gazetteer.lookup(name_key(name)))
-        country = gazetteer.lookup(name_key(qualifier))
-        codes = {gazetteer.country_codes[e] for e in country}
-        entries.sort(key=lambda e: gazetteer.country_codes[e] not in codes)
-    typed = query.split(",")[0].strip().casefold()
-    entries.sort(key=lambda e: gazetteer.names[e].casefold() != typed)  # the name as typed first (stable sort)
+        typed, qualifier = (part.strip() for part in query.split(",", 1))
+        entries = list(gazetteer.lookup(name_key(typed)))
+        named_countries = {gazetteer.country_codes[e] for e in gazetteer.lookup(name_key(qualifier))}
+
+    def rank(entry: int) -> tuple:
+        code = gazetteer.country_codes[entry]
+        return (bool(named_countries) and code not in named_countries, bool(country_code) and code != country_code,
+                gazetteer.names[entry].casefold() != typed.casefold())
+
+    entries.sort(key=rank)  # stable: the gazetteer's order within each rank
     ranked = []
     for entry in entries[:limit]:
         cand = gazetteer.candidate(entry)
@@ -690,22 +698,24 @@ def place_candidates(query: str, near: tuple[float, float] | None = None, limit:
 
 
 def event_place_candidates(event: dict, limit: int = 10) -> list[RankedPlace]:
-    """Other places an event's place mention could be: the gazetteer candidates of every place mention in
-    its source sentences and of its place name, ranked by the gazetteer, with distances; the current one
-    is left out."""
+    """Other places an event's place could be: the gazetteer candidates of each place mention of its
+    source sentences and of its place name, those in the event's country first, with their distances
+    from the current point; the current place itself is left out."""
     near = (event.get("lat"), event.get("lon"))
+    country = str(event.get("country_code") or "")
     names = [m.get("text") for p in event.get("provenance") or [] for m in p.get("mentions") or []
              if m.get("kind") == "place"] + [event.get("place")]
     out: list[RankedPlace] = []
     seen = set()
     for name in dict.fromkeys(n for n in names if n):
-        for cand in place_candidates(name, near, limit):
+        for cand in place_candidates(name, near, limit, country_code=country):
             key = (cand.name, round(cand.lat, 3), round(cand.lon, 3))
-            current = (cand.name == event.get("place") and cand.distance_km is not None and cand.distance_km < 1)
+            current = cand.name == event.get("place") and cand.distance_km is not None and cand.distance_km < 1
             if key in seen or current:
                 continue
             seen.add(key)
             out.append(cand)
+    out.sort(key=lambda c: bool(country) and c.country_code != country)  # stable: mention order within
     return out[:limit]
 
 
@@ -745,7 +755,8 @@ def cmd_correct(args) -> int:
             event = find_event(args.store, args.event_id)
             if event is None:
                 raise CorrectionError(f"there is no event {args.event_id!r} in {args.store}")
-            found = place_candidates(args.place, (event.get("lat"), event.get("lon")))
+            found = place_candidates(args.place, (event.get("lat"), event.get("lon")),
+                                     country_code=event.get("country_code") or "")
             if not found:
                 raise CorrectionError(f"no place called {args.place!r} in the gazetteer; give --point LAT,LON instead")
             kind, change = "place", found[0].change()

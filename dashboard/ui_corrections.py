@@ -151,7 +151,8 @@ def register_callbacks(app: dash.Dash, store_path: str | Path, corpus_dir: str |
         from dashboard.corrections import find_event
 
         event = find_event(store_path, str(event_id or "")) or {}
-        found = place_candidates(str(text), (event.get("lat"), event.get("lon")))
+        found = place_candidates(str(text), (event.get("lat"), event.get("lon")),
+                                 country_code=event.get("country_code") or "")
         if not found:
             return [{"label": f"no place called “{text}” in the gazetteer", "value": "", "disabled": True}], None
         new = place_options(found)

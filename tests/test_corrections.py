@@ -449,3 +449,16 @@ def test_the_correction_callback_refuses_hostile_payloads_and_applies_good_ones(
     job = app._upload_runner.wait(reply["correct-job"]["data"]["job"])
     assert job.state == "done" and by_id(site)[tikrit["id"]]["place"] == "Samarra"
     assert CorrectionLog(corrections_path(store)).records()[0].reason == "via the callback"
+
+
+def test_candidates_are_ranked_by_the_named_country_then_the_events_country_then_the_name():
+    from dashboard.corrections import place_candidates
+
+    raqqa = (35.95, 39.01)
+    in_syria = place_candidates("Palmyra", raqqa, country_code="SY")
+    assert in_syria[0].country_code == "SY" and in_syria[0].name == "Palmyra"
+    assert all(c.distance_km < 600 for c in in_syria if c.country_code == "SY")  # Syria is ~800 km across
+    assert all(a.country_code == "SY" or b.country_code != "SY" for a, b in zip(in_syria, in_syria[1:]))
+    in_us = place_candidates("Palmyra, United States", raqqa, country_code="SY")
+    assert in_us and in_us[0].country_code == "US" and in_us[0].distance_km > 5000
+    assert place_candidates("Xqzzyville", raqqa) == [] and place_candidates("   ") == []
