@@ -99,14 +99,17 @@ class Correction:
                    undoes=d.get("undoes"))
 
     def describe(self) -> str:
-        """What the correction does, in a line: 'place -> Tabqa (35.83, 38.54)'."""
-        c = self.change
+        """What the correction does, in a line: 'place -> Tabqa (35.8300, 38.5400), was Raqqa'."""
+        c, b = self.change, self.before
         if self.kind == "place":
-            return f"place -> {c.get('place')} ({c.get('lat'):.4f}, {c.get('lon'):.4f})"
+            was = f", was {b['place']}" if b.get("place") else ""
+            return f"place -> {c.get('place')} ({c.get('lat'):.4f}, {c.get('lon'):.4f}){was}"
         if self.kind == "point":
-            return f"point -> {c.get('lat'):.4f}, {c.get('lon'):.4f}"
+            was = f", was {b['lat']:.4f}, {b['lon']:.4f}" if isinstance(b.get("lat"), float) else ""
+            return f"point -> {c.get('lat'):.4f}, {c.get('lon'):.4f}{was}"
         if self.kind == "dates":
-            return f"dates -> {c.get('start_date')}..{c.get('end_date')}"
+            was = f", was {b['start_date']}..{b['end_date']}" if b.get("start_date") else ""
+            return f"dates -> {c.get('start_date')}..{c.get('end_date')}{was}"
         if self.kind == "merge":
             return f"merged into {c.get('into')}"
         if self.kind == "split":

@@ -334,7 +334,8 @@ def test_cli_correct_list_and_undo(site, capsys):
     assert "no event 'nope'" in capsys.readouterr().err
     assert cli(site, "corrections", "list") == 0
     out = capsys.readouterr().out
-    assert "#1" in out and "dates -> 2017-07-01..2017-07-31: applied" in out and "month only" in out
+    was = f"was {tikrit['start_date']}..{tikrit['end_date']}"
+    assert "#1 " in out and f"dates -> 2017-07-01..2017-07-31, {was}: applied" in out and "month only" in out
     assert "#2" in out and "place -> Palmyra" in out
     assert cli(site, "corrections", "undo", "1") == 0
     assert by_id(site)[tikrit["id"]]["time_precision"] == tikrit["time_precision"]
