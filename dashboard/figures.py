@@ -197,7 +197,12 @@ def _timeline_event_traces(events: pd.DataFrame, view: ViewState, lane_index: di
 
 def _timeline_cluster_traces(clusters: pd.DataFrame, unit: str, view: ViewState, lane_index: dict) -> list:
     clusters = clusters[clusters["lane"].isin(lane_index)]
-    sizes = (6 + 4 * np.sqrt(clusters["count"].to_numpy(dtype=float))).clip(6, 28)
+    # Area proportional to the count; the biggest marker spans a couple of periods on the axis (the plot
+    # is ~800 px wide at 1280x800), so a busy lane reads as a band and quiet periods stay visible.
+    counts = clusters["count"].to_numpy(dtype=float)
+    periods = max(1.0, ((view.date_to - view.date_from).days + 1) / {"week": 7, "month": 30.4, "year": 365.25}[unit])
+    biggest = float(np.clip(800 / periods * 2.5, 6, 22))
+    sizes = (biggest * np.sqrt(counts / max(counts.max(initial=1.0), 1.0))).clip(4, biggest)
     colours = [type_style(t)[0] for t in clusters["event_type"]]
     ends = [_bin_end(_as_date(d), unit) for d in clusters["bin_start"]]
     middles = [(_as_date(s) + (e - _as_date(s)) / 2).isoformat() for s, e in zip(clusters["bin_start"], ends)]
@@ -348,15 +353,18 @@ def _map_event_traces(events: pd.DataFrame, view: ViewState) -> list:
 
 def _map_cluster_traces(clusters: pd.DataFrame) -> list:
     traces = []
+    most = max(float(clusters["count"].max()), 1.0)
     for is_coarse, part in clusters.groupby("coarse", sort=True):
-        sizes = (8 + 3 * np.sqrt(part["count"].to_numpy(dtype=float))).clip(8, 48)
+        # Area proportional to the count, relative to the biggest cluster on the map (at most 30 px).
+        sizes = (30 * np.sqrt(part["count"].to_numpy(dtype=float) / most)).clip(6, 30)
         colours = [type_style(t)[0] for t in part["event_type"]]
         hover = [f"{n:,} events near {html.escape(str(place or ''))}<br>mostly {type_label(t).lower()}"
                  + ("<br>placed only to a region or country" if is_coarse else "")
                  for n, place, t in zip(part["count"], part["place"], part["event_type"])]
         traces.append(dict(type="scattergeo", 
             lon=part["lon"].tolist(), lat=part["lat"].tolist(), mode="markers+text",
-            text=[f"{n:,}" if n >= 10 else "" for n in part["count"]], textfont=dict(size=9, color="#222222"),
+            # Counts on the big clusters only: small ones would print over each other.
+            text=[f"{n:,}" if n >= most / 8 else "" for n in part["count"]], textfont=dict(size=9, color="#222222"),
             name="events grouped by area" + (" (region or country)" if is_coarse else ""),
             marker=dict(size=sizes.tolist(), color="rgba(0,0,0,0)" if is_coarse else colours,
                         opacity=0.7, line=dict(width=2 if is_coarse else 0.5,
