@@ -510,16 +510,21 @@ def taken_article_ids(store: str | Path, corpora: Iterable[str | Path], uploads_
 
 
 def rebuild(store: str | Path, corpora: list[str | Path], *,
-            on_progress: Callable[[int, int], None] | None = None, wait_s: float = 120.0):
+            on_progress: Callable[[int, int], None] | None = None, wait_s: float = 120.0,
+            time_limit_s: float | None = None):
     """Rebuild the store incrementally from the corpus folders, re-applying the corrections log.
 
     ``on_progress(done, total)`` is called as new articles are analysed (cached ones are not counted).
-    When another build holds the store's lock, waits for it (up to ``wait_s``) instead of failing.
+    Each article is analysed under the build's time limit in any thread (the app runs this on a
+    background thread, where the build's signal-based limit cannot fire). When another build holds the
+    store's lock, waits for it (up to ``wait_s``) instead of failing.
     """
-    from dashboard.build import ARTICLE_TIME_LIMIT_S, analyse_to_result, build_store
+    from dashboard.build import ARTICLE_TIME_LIMIT_S, build_store
     from dashboard.corrections import CorrectionHook
+    from dashboard.distributed import analyse_batch  # the per-article deadline that works in any thread
     from dashboard.store import StoreError
 
+    limit = ARTICLE_TIME_LIMIT_S if time_limit_s is None else time_limit_s
     folders = [Path(c) for c in dict.fromkeys(str(c) for c in corpora) if Path(c).is_dir()]
     if not folders:
         raise StoreError(f"no corpus folder to build from ({', '.join(str(c) for c in corpora)})")
@@ -529,12 +534,7 @@ def rebuild(store: str | Path, corpora: list[str | Path], *,
         if on_progress:
             on_progress(0, total)
         for done, article in enumerate(articles, 1):
-            try:
-                outcome = analyse_to_result(article, ARTICLE_TIME_LIMIT_S)
-            except (KeyboardInterrupt, SystemExit):
-                raise
-            except Exception as err:  # one broken article never stops a build
-                outcome = err
+            ((_, outcome),) = analyse_batch([article], limit)  # an exception is returned, not raised
             if on_progress:
                 on_progress(done, total)
             yield article, outcome

@@ -321,3 +321,21 @@ def test_a_job_whose_rebuild_fails_keeps_the_files_and_says_so(tmp_path):
     assert [m.ok for m in job.messages] == [True, False] and (uploads / "mosul.txt").read_bytes() == OTHER
     job = runner.wait(runner.submit_rebuild().id)  # the lock is free again: the next job builds them
     assert job.state == "done" and job.events_after > 0
+
+
+def test_the_time_limit_holds_on_the_apps_background_thread(tmp_path):
+    import threading
+
+    from dashboard.upload import rebuild
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "slow.txt").write_bytes(ARTICLE * 50)
+    reports = []
+    worker = threading.Thread(target=lambda: reports.append(rebuild(tmp_path / "store", [corpus],
+                                                                    time_limit_s=0.001)))
+    worker.start()
+    worker.join(120)
+    (report,) = reports
+    (problem,) = report.problems
+    assert "slow.txt" in problem.path and "took longer than 0.001 s; skipped" in problem.problem
