@@ -948,7 +948,11 @@ def _wrap(line: str) -> str:
 
 def export_figure(source: Any, figure: str, view: Any) -> Any:
     """The figure an image export draws: ``figures.timeline_figure``/``map_figure`` (as the app draws
-    them) or ``report_figure``. ``source`` is an EventStore (or a DataFrame of events)."""
+    them) or ``report_figure``. ``source`` is an EventStore (or a DataFrame of events).
+
+    A view on the optional online tiles (``basemap=tiles``) is drawn on the offline basemap: the same
+    events and viewport, because an export never reaches the internet.
+    """
     from dashboard import figures
 
     if figure == "timeline":

@@ -635,19 +635,25 @@ def test_the_cli_exports_a_shared_link(store, stored_events, tmp_path):
 
 
 def app_render(store: Path, query: str) -> dict:
-    """What the running app's ``render`` callback sends the browser for a URL query (Flask test client)."""
+    """What the running app sends the browser for a URL query: the outputs of every callback that the
+    URL alone drives (figures, table, summary), through Dash's own HTTP endpoint (Flask test client)."""
     app_module = pytest.importorskip("dashboard.app")
     app = app_module.create_app(store)
     client = app.server.test_client()
-    dependencies = client.get("/_dash-dependencies").get_json()
-    render = next(d for d in dependencies
-                  if d["inputs"] == [{"id": "url", "property": "search"}] and "timeline.figure" in d["output"])
-    outputs = [dict(zip(("id", "property"), item.rsplit(".", 1))) for item in render["output"].strip(".").split("...")]
-    response = client.post("/_dash-update-component", json={
-        "output": render["output"], "outputs": outputs, "changedPropIds": ["url.search"], "state": [],
-        "inputs": [{"id": "url", "property": "search", "value": "?" + query}]})
-    assert response.status_code == 200, response.data[:500]
-    return response.get_json()["response"]
+    on_screen: dict = {}
+    for dependency in client.get("/_dash-dependencies").get_json():
+        if dependency["inputs"] != [{"id": "url", "property": "search"}] or dependency.get("state"):
+            continue
+        outputs = [dict(zip(("id", "property"), item.rsplit(".", 1)))
+                   for item in dependency["output"].strip(".").split("...")]
+        response = client.post("/_dash-update-component", json={
+            "output": dependency["output"], "outputs": outputs, "changedPropIds": ["url.search"], "state": [],
+            "inputs": [{"id": "url", "property": "search", "value": "?" + query}]})
+        assert response.status_code == 200, response.data[:500]
+        for component, properties in response.get_json()["response"].items():
+            on_screen.setdefault(component, {}).update(properties)
+    assert "timeline" in on_screen and "map" in on_screen, "the app no longer draws its figures from the URL"
+    return on_screen
 
 
 def first_difference(exported, on_screen, path: str = "figure") -> str | None:
