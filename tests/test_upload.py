@@ -330,7 +330,7 @@ def test_the_time_limit_holds_on_the_apps_background_thread(tmp_path):
 
     corpus = tmp_path / "corpus"
     corpus.mkdir()
-    (corpus / "slow.txt").write_bytes(ARTICLE * 50)
+    (corpus / "slow.txt").write_bytes(ARTICLE * 3000)  # ~0.5 MB: far longer to analyse than the limit
     reports = []
     worker = threading.Thread(target=lambda: reports.append(rebuild(tmp_path / "store", [corpus],
                                                                     time_limit_s=0.001)))
