@@ -765,3 +765,11 @@ def test_an_empty_store_exports_empty_files_and_a_report_that_says_so(tmp_path, 
     pdf = PdfReader(run_export(store, "pdf", tmp_path / "report.pdf", renderer=renderer).path)
     text = pdf.pages[0].extract_text()
     assert "No events match these" in text and "Sources: no events" in text  # ("filters" has an fi ligature)
+
+
+@needs_chromium
+def test_a_view_on_online_tiles_exports_on_the_offline_basemap(store, tmp_path, renderer):
+    result = run_export(store, "png", tmp_path / "map.png", figure="map", view_query="basemap=tiles&country=IQ",
+                        renderer=renderer)
+    pixels = np.asarray(Image.open(result.path).convert("RGB"), dtype=int)
+    assert (np.abs(pixels - np.array(STORE_LAND)).sum(axis=2) < 6).mean() > 0.1
