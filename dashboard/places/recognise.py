@@ -207,9 +207,6 @@ class Recogniser:
     def _is_given_name(self, token: Token) -> bool:
         return token.capitalised and token.lower in self.gazetteer.given_names
 
-    def _best_feature(self, entries: tuple[int, ...]) -> str:
-        return self.gazetteer.features[entries[0]] if entries else ""
-
     def _is_strong(self, entries: tuple[int, ...]) -> bool:
         g = self.gazetteer
         return any(g.features[e] in STRONG_FEATURES or g.populations[e] >= 1_000_000
@@ -243,11 +240,11 @@ class Recogniser:
             runs = _runs(text, tokens)
             prepared.append((start, tokens, runs))
             for run in runs:
-                self._note_people(text, tokens, run, surnames, start)
+                self._note_people(text, tokens, run, surnames)
         matches: list[Match] = []
         for start, tokens, runs in prepared:
             for run in runs:
-                matches.extend(self._match_run(text, tokens, run, surnames, start))
+                matches.extend(self._match_run(text, tokens, run, surnames))
         if abbreviations:
             taken = [(a.start, a.end) for a in abbreviations]
             matches = [m for m in matches if not any(m.start < b and a < m.end for a, b in taken)]
@@ -255,10 +252,8 @@ class Recogniser:
         _attach_qualifiers(text, matches, self.gazetteer)
         return matches
 
-    def _previous_word(self, tokens: list[Token], i: int) -> Token | None:
-        return tokens[i - 1] if i > 0 else None
-
-    def _sentence_initial(self, text: str, tokens: list[Token], i: int, region_start: int) -> bool:
+    def _sentence_initial(self, text: str, tokens: list[Token], i: int) -> bool:
+        """Whether token i starts a sentence (or a line, a quote, a heading), where capitals say nothing."""
         if i == 0:
             return True
         gap = text[tokens[i - 1].end:tokens[i].start]
@@ -277,7 +272,7 @@ class Recogniser:
         # "Paul J. Selva": an initial before the name
         return len(before.text) == 1 and before.text.isupper() and gap.startswith(".")
 
-    def _note_people(self, text, tokens, run, surnames, region_start) -> None:
+    def _note_people(self, text, tokens, run, surnames) -> None:
         """Remember the surnames of people named in the document, to block them when they recur alone."""
         i, j = run
         words = [t for t in tokens[i:j] if t.lower not in CONNECTORS or t.capitalised]
@@ -326,12 +321,12 @@ class Recogniser:
                 return True
         return False
 
-    def _match_run(self, text, tokens, run, surnames, region_start) -> list[Match]:
+    def _match_run(self, text, tokens, run, surnames) -> list[Match]:
         i, j = run
         out: list[Match] = []
         run_words = [t for t in tokens[i:j] if t.capitalised]
         first = tokens[i]
-        previous = self._previous_word(tokens, i)
+        previous = tokens[i - 1] if i > 0 else None
         # A whole run that names a person or an operation holds no place.
         if previous is not None and previous.lower in OPERATION_WORDS and previous.capitalised \
                 and _joined(text, previous, first):
@@ -380,16 +375,16 @@ class Recogniser:
                         break
             match = Match(token.start, end, "", entries, key=key)
             match.text = text[match.start:match.end]
-            if self._keep(text, tokens, run, k, m, match, surnames, titled, region_start):
+            if self._keep(text, tokens, run, k, m, match, surnames, titled):
                 out.append(match)
             k = m
         if self.demonyms and not out:
             out.extend(self._demonyms(text, tokens, run))
         if not out and not titled:
-            out.extend(self._transliterated(text, tokens, run, surnames, titled, region_start))
+            out.extend(self._transliterated(text, tokens, run, surnames, titled))
         return out
 
-    def _transliterated(self, text, tokens, run, surnames, titled, region_start) -> list[Match]:
+    def _transliterated(self, text, tokens, run, surnames, titled) -> list[Match]:
         """A run the gazetteer does not know by any spelling: try it spelling-blind ("Tal Rifaat" for
         GeoNames' "Tall Rif'at"). Such a match counts as an other name: it weighs less, and a village found
         this way is kept only when the article names its country elsewhere (see resolve)."""
@@ -413,9 +408,9 @@ class Recogniser:
         end = _end_without_possessive(text, tokens[j - 1])
         match = Match(tokens[i].start, end, text[tokens[i].start:end], entries, key="~" + skeleton,
                       notes=["spelling-blind"])
-        return [match] if self._keep(text, tokens, run, i, j, match, surnames, titled, region_start) else []
+        return [match] if self._keep(text, tokens, run, i, j, match, surnames, titled) else []
 
-    def _keep(self, text, tokens, run, k, m, match, surnames, titled, region_start) -> bool:
+    def _keep(self, text, tokens, run, k, m, match, surnames, titled) -> bool:
         """The context rules: is this gazetteer match a place here?"""
         i, j = run
         g = self.gazetteer
@@ -497,8 +492,8 @@ class Recogniser:
                 # only words before it: "Triangle" in "Aleppo-Hama-Raqqa Triangle" is the head of another
                 # name, while "Oxford" in "Oxford Police" is still Oxford
                 others = [t for t in tokens[i:k] if t.capitalised
-                          and not (t is tokens[i] and self._sentence_initial(text, tokens, i, region_start))]
-                if big < expected and (others or self._sentence_initial(text, tokens, k, region_start)):
+                          and not (t is tokens[i] and self._sentence_initial(text, tokens, i))]
+                if big < expected and (others or self._sentence_initial(text, tokens, k)):
                     return False
                 if zipf >= VERY_COMMON_ZIPF and big < 200_000:
                     return False
