@@ -714,47 +714,79 @@ class StoreInfo:
                 table = pq.read_table(articles_path)
                 wanted = [name for name in ("id", "title", "outlet", "url") if name in table.column_names]
                 articles = {str(row["id"]): row for row in table.select(wanted).to_pylist()}
-        corpus = str(manifest.get("corpus") or manifest.get("generator") or "")
+        corpus = manifest.get("corpus") or manifest.get("generator") or ""
+        if isinstance(corpus, (list, tuple)):  # a store built from several corpus folders
+            corpus = ", ".join(str(folder) for folder in corpus)
         return cls(path=str(store), built_at=str(manifest.get("built_at") or manifest.get("built") or ""),
-                   corpus=corpus, articles=articles)
+                   corpus=str(corpus), articles=articles)
 
 
-# Vertical bands of the report page, in paper coordinates (0 = bottom): timeline, map, then the
-# legend and the caption underneath.
-REPORT_TIMELINE_BAND = (0.64, 1.0)
-REPORT_MAP_BAND = (0.17, 0.6)
-REPORT_LEGEND_Y = 0.155
+# The report page: the timeline on top, the map below it, both in paper coordinates (0 = bottom of
+# the plotting area); the legend stands right of the map and the caption under it, sized in pixels so
+# that any export size keeps them clear of the panels.
+REPORT_TIMELINE_BAND = (0.6, 1.0)
+REPORT_MAP_BAND = (0.0, 0.55)
+REPORT_LEGEND_WIDTH = 230   # px of right margin for the legend
+CAPTION_LINE_HEIGHT = 17    # px per caption line (12 px text)
 REPORT_SIZE = (1200, 1300)
 
 
 def report_figure(source: Any, view: Any, store_info: StoreInfo | None = None) -> Any:
-    """One figure for a report: the app's timeline above the app's map, and a caption.
+    """One figure for a report: the app's timeline above the app's map, a legend, and a caption.
 
     ``source`` is what the figure functions take: an ``EventStore`` (then each panel shows exactly
-    what the app shows for ``view``, crossfilter included) or a DataFrame of events. The caption says
-    what is shown: the active filters, the date window, how many events from how many source articles
-    and outlets, and the store. ``store_info`` defaults to the EventStore's own (manifest, articles).
+    what the app shows for ``view``, crossfilter included) or a DataFrame of events. The legend names
+    each event type shown with its colour and symbol (the app shows the same legend beside its
+    figures); the caption says what is shown: the active filters, the date window, how many events
+    from how many source articles and outlets, and the store. ``store_info`` defaults to the
+    EventStore's own (manifest, articles).
     """
     from dashboard.figures import map_figure, timeline_figure
     from dashboard.query import EventStore
 
     if isinstance(source, EventStore):
         events = source.filter(view)
+        shown_types = source.filter(view.without("brush", "area"))["event_type"]  # either panel's
         if store_info is None and source.path is not None:
             store_info = StoreInfo.read(source.path, articles=source.articles)
     else:  # a DataFrame of events (pandas' own DataFrame.filter is something else entirely)
         events = source
+        shown_types = events["event_type"] if "event_type" in events else []
     return combine_report(timeline_figure(source, view), map_figure(source, view),
-                          report_caption(events, view, store_info))
+                          report_caption(events, view, store_info), legend=type_legend(shown_types))
 
 
-def combine_report(timeline: Any, geo_map: Any, caption: str) -> Any:
-    """Stack a timeline figure over a map figure on one page, a legend and ``caption`` underneath.
+def type_legend(event_types: Iterable[str]) -> list[Any]:
+    """Legend entries (traces without points) for the event types shown, in the app's order and style,
+    and one for hollow markers, which on both panels mean "known only roughly"."""
+    import plotly.graph_objects as go
+
+    from dashboard.figures import TYPE_STYLE, type_label, type_style
+
+    present = set(event_types)
+    ordered = [name for name in TYPE_STYLE if name in present] + sorted(present - set(TYPE_STYLE))
+    entries = []
+    for event_type in ordered:
+        colour, symbol = type_style(event_type)
+        entries.append(go.Scatter(x=[None], y=[None], mode="markers", name=type_label(event_type),
+                                  marker={"color": colour, "symbol": symbol, "size": 10,
+                                          "line": {"width": 1, "color": "#333333"}}))
+    if entries:
+        entries.append(go.Scatter(x=[None], y=[None], mode="markers",
+                                  name="hollow: date (timeline) or<br>place (map) known only roughly",
+                                  marker={"color": "#666666", "symbol": "circle-open", "size": 10,
+                                          "line": {"width": 2}}))
+    return entries
+
+
+def combine_report(timeline: Any, geo_map: Any, caption: str, legend: list[Any] | None = None) -> Any:
+    """Stack a timeline figure over a map figure on one page, with ``caption`` underneath.
 
     The timeline keeps its whole layout (axes, shapes, notes); its axes are squeezed into the top band.
-    The map's traces move onto a geo subplot in the middle band with the map's geo settings, and its
-    notes come along. Interactive-only parts (range slider and selectors, buttons, sliders) are
-    dropped: paper has none. Neither input figure is changed.
+    The map's traces move onto a geo subplot in the band below with the map's geo settings, and its
+    notes come along. ``legend`` (traces without points, see ``type_legend``) replaces the figures'
+    own legend entries; without it their traces' names are the legend. Interactive-only parts (range
+    slider and selectors, buttons, sliders) are dropped: paper has none. Neither input is changed.
     """
     import plotly.graph_objects as go
 
@@ -780,26 +812,31 @@ def combine_report(timeline: Any, geo_map: Any, caption: str) -> Any:
         trace = go.Figure(trace).data[0]  # a copy, so the map figure is untouched
         if hasattr(trace, "geo"):
             trace.geo = geo_name
-        if trace.name in shown_names:  # one legend entry per event type, not one per panel
+        if trace.name in shown_names:  # one legend entry per name, not one per panel
             trace.showlegend = False
         report.add_trace(trace)
+    if legend:
+        for trace in report.data:
+            trace.showlegend = False
+        for entry in legend:
+            report.add_trace(entry)
     if map_layout.coloraxis and not layout.coloraxis:
         layout.coloraxis = map_layout.coloraxis
     map_notes = [go.layout.Annotation(note) for note in map_layout.annotations]
     _squeeze_paper_items(map_notes, (), REPORT_MAP_BAND)
     layout.annotations += tuple(map_notes)
+
+    caption_height = (caption.count("<br>") + 1) * CAPTION_LINE_HEIGHT
     layout.annotations += (go.layout.Annotation(
-        text=caption, xref="paper", yref="paper", x=0, y=0, xanchor="left", yanchor="bottom",
+        text=caption, xref="paper", yref="paper", x=0, y=0, xanchor="left", yanchor="top", yshift=-12,
         align="left", showarrow=False, font={"size": 12}),)
-    # The app shows its legend beside the figures; on paper it goes under the map.
+    # traceorder "normal": the timeline's histogram has a legend group, which would split the list.
     layout.showlegend = True
-    # traceorder "normal": the timeline's histogram has a legend group, which would stack the entries.
-    layout.legend = {"orientation": "h", "traceorder": "normal", "x": 0, "xanchor": "left",
-                     "y": REPORT_LEGEND_Y, "yanchor": "top",
-                     "yref": "paper", "font": {"size": 11}}
+    layout.legend = {"orientation": "v", "traceorder": "normal", "x": 1.01, "xanchor": "left",
+                     "y": REPORT_MAP_BAND[1], "yanchor": "top", "yref": "paper", "font": {"size": 11}}
     layout.height = layout.width = None  # the export's size decides
-    layout.margin = {"t": 24, "b": 16, "l": (layout.margin.l if layout.margin.l is not None else 80),
-                     "r": 24}
+    layout.margin = {"t": 24, "b": caption_height + 24, "r": REPORT_LEGEND_WIDTH,
+                     "l": layout.margin.l if layout.margin.l is not None else 80}
     return report
 
 

@@ -773,3 +773,25 @@ def test_a_view_on_online_tiles_exports_on_the_offline_basemap(store, tmp_path, 
                         renderer=renderer)
     pixels = np.asarray(Image.open(result.path).convert("RGB"), dtype=int)
     assert (np.abs(pixels - np.array(STORE_LAND)).sum(axis=2) < 6).mean() > 0.1
+
+
+def test_store_info_reads_the_manifest(tmp_path):
+    (tmp_path / "manifest.json").write_text(json.dumps(
+        {"built_at": "2026-11-21T12:12:00+00:00", "corpus": ["/data/corpus", "/data/uploads"]}))
+    info = StoreInfo.read(tmp_path)
+    assert info.built_at.startswith("2026-11-21T12:12") and info.corpus == "/data/corpus, /data/uploads"
+    (tmp_path / "manifest.json").write_text("{not json")
+    with pytest.raises(ExportError, match="manifest.json: not valid JSON"):
+        StoreInfo.read(tmp_path)
+
+
+def test_the_report_legend_names_each_type_shown_once(store):
+    from dashboard.figures import type_label
+    from dashboard.query import EventStore
+    from dashboard.view import ViewState
+
+    view = ViewState.from_query("type=airstrike,bombing&country=IQ")
+    report = export.export_figure(EventStore(store), "report", view)
+    legend = [trace.name for trace in report.data if trace.showlegend is not False]
+    assert legend[:2] == [type_label("airstrike"), type_label("bombing")]
+    assert len(legend) == 3 and legend[2].startswith("hollow")
