@@ -86,8 +86,14 @@ class OfflineGazetteer(Geocoder):
         if wanted:
             entries = tuple(e for e in entries if g.country_codes[e] in wanted)
 
+        # as in resolution: a bare province name that is also its capital's ("Kerman") means the city
+        capitals_of = {g.admin1[e] for e in entries if g.features[e] in ("city", "capital")
+                       and g.admin1[e] and g.populations[e] >= 20_000}
+
         def rank(entry: int) -> float:
             score = prior(g, entry)
+            if g.features[entry] == "admin1" and g.admin1[entry] in capitals_of:
+                score -= 2.5
             for q in qualifiers:
                 if (g.features[q] == "country" and g.country_codes[q] == g.country_codes[entry]) or \
                         (g.features[q] == "admin1" and g.admin1[q] and g.admin1[q] == g.admin1[entry]):
