@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from dashboard.places.gazetteer import Gazetteer, name_key
 
 # A word: letters/digits, with inner apostrophes (O'Hare, Iraq's); or a dotted abbreviation (U.S., D.C.).
-WORD = re.compile(r"(?:[A-Z]\.){2,}|[^\W_](?:\w|['’](?=\w))*")
+WORD = re.compile(r"(?:[A-Z]\.){2,}|[^\W_](?:[\w\u0300-\u036f]|['’](?=\w))*")  # (with combining accents)
 
 # Lower-case words that may sit inside a place name ("Bay of Islands", "Deir ez-Zor", "Abu al-Duhur").
 CONNECTORS = frozenset(
