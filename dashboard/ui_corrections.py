@@ -29,7 +29,6 @@ from dash import ALL, Input, Output, State, ctx, dcc, html, no_update
 from dashboard.corrections import (CorrectionError, CorrectionLog, corrections_for_event, corrections_path,
                                    correct_event, event_place_candidates, parse_interval, parse_point,
                                    place_candidates)
-from dashboard.upload import LIMITS
 
 log = logging.getLogger(__name__)
 POLL_MS = 500
@@ -133,10 +132,13 @@ def panel_controls(event_row: dict | None, store_path: str | Path) -> html.Secti
 
 
 def register_callbacks(app: dash.Dash, store_path: str | Path, corpus_dir: str | Path | list | None,
-                       uploads_dir: str | Path | None = None, *, event_store=None, limits=LIMITS) -> None:
+                       uploads_dir: str | Path | None = None, *, event_store=None, limits=None) -> None:
     """Wire the panel's controls: look up a typed place, make a correction or undo one, follow the rebuild."""
     from dashboard.ui_upload import app_runner
 
+    if getattr(app, "_correction_panel_registered", False):
+        return  # registered already (Dash refuses the same outputs twice)
+    app._correction_panel_registered = True
     runner = app_runner(app, store_path, corpus_dir, uploads_dir, event_store, limits)
 
     @app.callback(

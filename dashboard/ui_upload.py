@@ -21,14 +21,16 @@ from urllib.parse import urlencode
 import dash
 from dash import Input, Output, State, dcc, html, no_update
 
-from dashboard.upload import (ACCEPTED_SUFFIXES, LIMITS, UploadError, UploadLimits, check_metadata, files_from_browser,
-                              size_text)
+from dashboard.upload import (ACCEPTED_SUFFIXES, UploadError, UploadLimits, check_metadata, configured_limits,
+                              files_from_browser, size_text)
 
 POLL_MS = 500
 
 
-def layout(limits: UploadLimits = LIMITS) -> html.Fieldset:
-    """The panel's components (static: mount them once in the layout)."""
+def layout(limits: UploadLimits | None = None) -> html.Fieldset:
+    """The panel's components (static: mount them once in the layout). ``limits`` default: the
+    configured ones (``upload.configured_limits``)."""
+    limits = limits or configured_limits()
     return html.Fieldset([
         html.Legend("Add articles"),
         dcc.Upload(
@@ -64,7 +66,7 @@ def layout(limits: UploadLimits = LIMITS) -> html.Fieldset:
 
 
 def register_callbacks(app: dash.Dash, store_path: str | Path, corpus_dir: str | Path | list | None,
-                       uploads_dir: str | Path, *, event_store=None, limits: UploadLimits = LIMITS) -> None:
+                       uploads_dir: str | Path, *, event_store=None, limits: UploadLimits | None = None) -> None:
     """Wire the panel: drop -> background job -> progress -> reloaded events and a redrawn view.
 
     ``corpus_dir`` is the corpus folder (or the list of folders) the store is built from besides
@@ -74,6 +76,10 @@ def register_callbacks(app: dash.Dash, store_path: str | Path, corpus_dir: str |
     after each rebuild. The redraw re-sends the page's ``url.search`` (the app's view state), which runs
     the app's ``render`` callback again over the reloaded events.
     """
+    if getattr(app, "_upload_panel_registered", False):
+        return  # registered already (Dash refuses the same outputs twice)
+    app._upload_panel_registered = True
+    limits = limits or configured_limits()
     runner = app_runner(app, store_path, corpus_dir, uploads_dir, event_store, limits)
 
     @app.callback(
@@ -140,7 +146,7 @@ def _finished_state(job, search) -> list:
     return parts
 
 
-def app_runner(app, store_path, corpus_dir, uploads_dir, event_store=None, limits: UploadLimits = LIMITS):
+def app_runner(app, store_path, corpus_dir, uploads_dir, event_store=None, limits: UploadLimits | None = None):
     """The background job runner of this app's store (one per app: the upload and the corrections panels
     share it, and the app's events are reloaded once after each rebuild)."""
     from dashboard.upload import runner_for
@@ -155,7 +161,7 @@ def app_runner(app, store_path, corpus_dir, uploads_dir, event_store=None, limit
     given = corpus_dir if isinstance(corpus_dir, (list, tuple)) else [corpus_dir]
     corpora = [c for c in (*given, uploads_dir) if c]
     target = event_store if event_store is not None else getattr(app, "_event_store", None)
-    runner = runner_for(store_path, corpora, uploads_dir, limits=limits,
+    runner = runner_for(store_path, corpora, uploads_dir, limits=limits or configured_limits(),
                         on_rebuilt=(lambda: reload_event_store(target)) if target is not None else None)
     app._upload_runner = runner
     return runner

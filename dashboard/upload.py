@@ -30,6 +30,7 @@ from __future__ import annotations
 import base64
 import binascii
 import contextlib
+import dataclasses
 import fcntl
 import io
 import itertools
@@ -72,6 +73,31 @@ class UploadLimits:
 
 
 LIMITS = UploadLimits()
+# The deployer's overrides of the browser's limits, read when the app is made (see ``configured_limits``)
+LIMIT_SETTINGS = {"DASHBOARD_UPLOAD_MAX_FILE_MB": "max_file_bytes", "DASHBOARD_UPLOAD_MAX_FILES": "max_files",
+                  "DASHBOARD_UPLOAD_MAX_TOTAL_MB": "max_batch_bytes"}
+
+
+def configured_limits() -> UploadLimits:
+    """The browser upload limits: the defaults, or the environment's settings where given.
+
+    >>> # DASHBOARD_UPLOAD_MAX_FILE_MB=5 DASHBOARD_UPLOAD_MAX_FILES=20 python -m dashboard serve
+
+    A setting that is not a positive number is an error naming it (a typo never lifts a limit).
+    """
+    changes = {}
+    for variable, field_name in LIMIT_SETTINGS.items():
+        raw = os.environ.get(variable, "").strip()
+        if not raw:
+            continue
+        try:
+            value = float(raw)
+            if not value > 0 or value != value:
+                raise ValueError
+        except ValueError:
+            raise UploadError(f"{variable}={raw!r}: expected a positive number") from None
+        changes[field_name] = int(value * 1_048_576) if variable.endswith("_MB") else int(value)
+    return dataclasses.replace(LIMITS, **changes)
 # `add` on the command line: the same per-file and zip limits, but a folder may hold many articles
 CLI_LIMITS = UploadLimits(max_files=1_000_000, max_batch_bytes=1 << 62)
 

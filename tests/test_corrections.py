@@ -413,8 +413,7 @@ def test_the_correction_callback_refuses_hostile_payloads_and_applies_good_ones(
     from dashboard.app import create_app
 
     store = site / "store"
-    app = create_app(store)
-    ui_corrections.register_callbacks(app, store, [site / "corpus"])
+    app = create_app(store, upload_dir=site / "uploads", corpus_dir=[site / "corpus"])
     client = app.server.test_client()
     tikrit = one(site, lambda e: at(e, TIKRIT))
     outputs = [("correct-status", "children"), ("correct-job", "data"), ("correct-poll", "disabled")]

@@ -65,12 +65,12 @@ def badge(dash_duo) -> bool:
     return bool(dash_duo.driver.find_elements(By.CSS_SELECTOR, "#provenance .corrected-badge"))
 
 
-def test_a_correction_persists_across_a_rebuild_and_a_restart_and_can_be_undone(dash_duo, tmp_path, monkeypatch):
+def test_a_correction_persists_across_a_rebuild_and_a_restart_and_can_be_undone(dash_duo, tmp_path):
     store, uploads = make_site(tmp_path, {"raqqa.txt": RAQQA, "mosul_a.txt": MOSUL, "mosul_b.txt": MOSUL_B})
     rows = read_event_rows(store)
     palmyra = next(e for e in rows if "Palmyra" in e["sentence"])
     original = (palmyra["lat"], palmyra["lon"])
-    start_app(dash_duo, store, uploads, monkeypatch=monkeypatch)
+    start_app(dash_duo, store, uploads)
     open_event(dash_duo, palmyra["id"])
     assert not badge(dash_duo)
     wait_until(lambda: marker_point(dash_duo, palmyra["id"]), "the event on the map")
@@ -91,7 +91,7 @@ def test_a_correction_persists_across_a_rebuild_and_a_restart_and_can_be_undone(
 
     # a rebuild (here from outside the app) and a restart: still corrected
     rebuild(store, [uploads.parent / "corpus", uploads])
-    start_app(dash_duo, store, uploads, monkeypatch=monkeypatch)
+    start_app(dash_duo, store, uploads)
     open_event(dash_duo, palmyra["id"])
     assert badge(dash_duo)
     assert geodesic(marker_point(dash_duo, palmyra["id"]), PALMYRA).km < 20
@@ -104,12 +104,12 @@ def test_a_correction_persists_across_a_rebuild_and_a_restart_and_can_be_undone(
     assert [r.state for r in review(store)[0]] == ["undone"]
 
 
-def test_dates_merge_split_and_not_an_event_from_the_panel(dash_duo, tmp_path, monkeypatch):
+def test_dates_merge_split_and_not_an_event_from_the_panel(dash_duo, tmp_path):
     store, uploads = make_site(tmp_path, {"raqqa.txt": RAQQA, "mosul_a.txt": MOSUL, "mosul_b.txt": MOSUL_B})
     rows = {e["id"]: e for e in read_event_rows(store)}
     tikrit = next(e for e in rows.values() if geodesic(TIKRIT, (e["lat"], e["lon"])).km < 30)
     merged = next(e for e in rows.values() if len(e["sources"]) == 2)
-    start_app(dash_duo, store, uploads, monkeypatch=monkeypatch)
+    start_app(dash_duo, store, uploads)
 
     # dates: set the interval in the date inputs
     open_event(dash_duo, tikrit["id"])

@@ -339,3 +339,16 @@ def test_the_time_limit_holds_on_the_apps_background_thread(tmp_path):
     (report,) = reports
     (problem,) = report.problems
     assert "slow.txt" in problem.path and "took longer than 0.001 s; skipped" in problem.problem
+
+
+def test_the_deployer_sets_the_browser_limits_and_a_typo_is_an_error(monkeypatch):
+    from dashboard.upload import LIMITS, configured_limits
+
+    assert configured_limits() == LIMITS
+    monkeypatch.setenv("DASHBOARD_UPLOAD_MAX_FILE_MB", "0.5")
+    monkeypatch.setenv("DASHBOARD_UPLOAD_MAX_FILES", "3")
+    limits = configured_limits()
+    assert (limits.max_file_bytes, limits.max_files, limits.max_zip_entries) == (524288, 3, LIMITS.max_zip_entries)
+    monkeypatch.setenv("DASHBOARD_UPLOAD_MAX_FILES", "lots")
+    with pytest.raises(UploadError, match="DASHBOARD_UPLOAD_MAX_FILES='lots': expected a positive number"):
+        configured_limits()

@@ -2,8 +2,7 @@
 timeline without a restart; files over the limit, binary junk and a zip bomb are refused with a message
 and nothing else is lost.
 
-The app is ``create_app`` with the upload and correction panels mounted by their ``register_callbacks``
-(as the lead wires them into the app).
+The app is ``create_app(store, upload_dir=...)``, which mounts the upload and correction panels.
 """
 from __future__ import annotations
 
@@ -15,10 +14,9 @@ from pathlib import Path
 import pytest
 from selenium.webdriver.common.by import By
 
-from dashboard import ui_corrections, ui_upload
 from dashboard.app import create_app
 from dashboard.store import read_event_rows
-from dashboard.upload import UploadLimits, rebuild
+from dashboard.upload import rebuild
 from tests.conftest import free_port
 
 pytestmark = pytest.mark.browser
@@ -51,17 +49,12 @@ def make_site(root: Path, articles: dict[str, str]) -> tuple[Path, Path]:
     return store, uploads
 
 
-def start_app(dash_duo, store: Path, uploads: Path, *, limits: UploadLimits = UploadLimits(), monkeypatch=None):
-    """The real app over ``store`` with both panels mounted; correction controls in the provenance panel."""
-    if monkeypatch is not None:
-        import dashboard.app
+def start_app(dash_duo, store: Path, uploads: Path):
+    """The real app, as ``serve`` makes it: ``create_app`` with the uploads folder mounts both panels.
 
-        monkeypatch.setattr(dashboard.app, "provenance_panel", ui_corrections.panel_with_controls(store))
-    app = create_app(store)
-    app.layout.children.extend([ui_upload.layout(limits), ui_corrections.layout()])
-    # corpus folders None: the ones in the store's manifest (the corpus and the uploads)
-    ui_upload.register_callbacks(app, store, None, uploads, limits=limits)
-    ui_corrections.register_callbacks(app, store, None, uploads, limits=limits)
+    Limits come from the environment (``DASHBOARD_UPLOAD_MAX_FILE_MB``...), set by the test's monkeypatch.
+    """
+    app = create_app(store, upload_dir=uploads)
     dash_duo.start_server(app, port=free_port())
     dash_duo.driver.set_window_size(1280, 1500)
     wait_rendered(dash_duo)
@@ -151,13 +144,14 @@ def test_uploaded_articles_appear_on_the_map_and_timeline_without_a_restart(dash
     assert article["title"] == "Iraqi forces retake Mosul" and str(article["published_start"]) == "2017-07-10"
 
 
-def test_oversized_junk_and_zip_bombs_are_refused_with_a_message_and_nothing_is_lost(dash_duo, tmp_path):
+def test_oversized_junk_and_zip_bombs_are_refused_with_a_message_and_nothing_is_lost(dash_duo, tmp_path,
+                                                                                       monkeypatch):
     store, uploads = make_site(tmp_path, {"raqqa.txt": RAQQA})
     before = {e["id"] for e in read_event_rows(store)}
     corpus = uploads.parent / "corpus"
     files_before = {p.name: p.read_bytes() for p in corpus.iterdir()}
-    limits = UploadLimits(max_file_bytes=64 * 1024)
-    start_app(dash_duo, store, uploads, limits=limits)
+    monkeypatch.setenv("DASHBOARD_UPLOAD_MAX_FILE_MB", "0.0625")  # 64 KB, as a deployer may set it
+    start_app(dash_duo, store, uploads)
     incoming = tmp_path / "incoming"
     incoming.mkdir()
     (incoming / "huge.txt").write_text(RAQQA * 400, encoding="utf-8")  # ~130 KB: over the 64 KB limit
