@@ -93,6 +93,10 @@ SENTENCES = {
 ARTICLE_LEAD = "This is a synthetic article written by bench/gen_events.py for tests and benchmarks. "
 
 
+# Every type of the taxonomy appears (a renamed or added type must be given a weight here).
+assert set(TYPE_WEIGHTS) == set(EVENT_TYPES) == set(SENTENCES), "gen_events.py is out of step with the taxonomy"
+
+
 def _choice(rng: np.random.Generator, weights: dict, n: int) -> np.ndarray:
     keys = list(weights)
     p = np.array([weights[k] for k in keys], dtype=float)

@@ -30,7 +30,7 @@ import plotly.graph_objects as go
 from dashboard.query import (
     COARSE_PLACES, NO_COUNTRY_LANE, OTHER_LANE, EventStore, MapData, TimelineData, country_name,
 )
-from dashboard.view import EVENT_TYPES, ViewState
+from dashboard.view import ViewState
 
 try:
     from dashboard.taxonomy import EVENT_TYPE_LABELS

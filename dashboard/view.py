@@ -22,7 +22,7 @@ import dataclasses
 import datetime as dt
 import math
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from urllib.parse import parse_qsl, urlencode
 
 from dashboard.records import GRANULARITIES, PLACE_PRECISIONS

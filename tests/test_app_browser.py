@@ -11,7 +11,7 @@ import re
 import socket
 import time
 from pathlib import Path
-from urllib.parse import parse_qs, urlparse
+from urllib.parse import urlparse
 
 import pytest
 from selenium.webdriver.common.action_chains import ActionChains

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 import dashboard.view as view_module
 from dashboard.records import GRANULARITIES, PLACE_PRECISIONS
 from dashboard.view import (
-    BINS, DEFAULT_FROM, DEFAULT_TO, EVENT_TYPES, LANES, SIZES, MapViewport, ViewState, area_from_box,
+    BINS, DEFAULT_FROM, EVENT_TYPES, LANES, SIZES, MapViewport, ViewState, area_from_box,
     point_in_area,
 )
 
