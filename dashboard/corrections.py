@@ -741,6 +741,8 @@ def _reapply(args) -> int:
         return 1
     import sys
 
+    for problem in report.problems:
+        _warn(f"skipped {problem}")
     print(report.summary(), file=sys.stderr)
     return 0
 

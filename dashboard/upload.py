@@ -551,7 +551,8 @@ def rebuild(store: str | Path, corpora: list[str | Path], *,
     from dashboard.store import StoreError
 
     limit = ARTICLE_TIME_LIMIT_S if time_limit_s is None else time_limit_s
-    folders = [Path(c) for c in dict.fromkeys(str(c) for c in corpora) if Path(c).is_dir()]
+    # each folder once, however it is spelled (the manifest keeps absolute paths, the CLI relative ones)
+    folders = list({Path(c).resolve(): Path(c) for c in corpora if Path(c).is_dir()}.values())
     if not folders:
         raise StoreError(f"no corpus folder to build from ({', '.join(str(c) for c in corpora)})")
 

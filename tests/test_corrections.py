@@ -462,3 +462,9 @@ def test_candidates_are_ranked_by_the_named_country_then_the_events_country_then
     in_us = place_candidates("Palmyra, United States", raqqa, country_code="SY")
     assert in_us and in_us[0].country_code == "US" and in_us[0].distance_km > 5000
     assert place_candidates("Xqzzyville", raqqa) == [] and place_candidates("   ") == []
+
+
+def test_a_folder_spelled_two_ways_is_read_once(site, monkeypatch):
+    monkeypatch.chdir(site)
+    report = rebuild(site / "store", [site / "corpus", "corpus", "./corpus/"])
+    assert not report.problems and report.articles == 3
