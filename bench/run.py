@@ -186,6 +186,54 @@ def measure_peer(texts: list[BenchText]) -> dict:
     return {**rates(texts, clock), "dates": dates, "places": places, "failures": failures}
 
 
+# Where each stage starts (module path suffix, function): their cumulative time in a profile is the stage's.
+STAGE_ENTRY_POINTS = {
+    "document": ("dashboard/document.py", "make_document"),
+    "publication date": ("dashboard/pipeline.py", "resolve_publication"),
+    "dates": ("dashboard/dates/tagger.py", "tag_dates"),
+    "places": ("dashboard/places/__init__.py", "find_places"),
+    "events": ("dashboard/events.py", "extract_events"),
+}
+
+
+def profile_pipeline(texts: list[BenchText], top: int = 25) -> str:
+    """cProfile of ``analyse`` over the texts: each stage's share, then the functions with the most own
+    time (profiling slows everything about twofold; the shares are what count)."""
+    import cProfile
+    import pstats
+
+    from dashboard.dates import parse_published
+    from dashboard.pipeline import analyse
+    from dashboard.places.gazetteer import load_gazetteer
+    from dashboard.records import Article, PublicationDate
+
+    load_gazetteer()
+    analyse(Article(id="warm-up", text="On 3 March 2017 fighters entered Raqqa, Syria."))
+    articles = [Article(id=t.id, text=t.text,
+                        published=parse_published(t.published) if t.published else PublicationDate.unknown())
+                for t in texts]
+    profiler = cProfile.Profile()
+    profiler.enable()
+    for article in articles:
+        analyse(article)
+    profiler.disable()
+    stats = pstats.Stats(profiler)
+    total = max((ct for (path, _, name), (_, _, _, ct, _) in stats.stats.items()
+                 if path.endswith("dashboard/pipeline.py") and name == "analyse"), default=0.0)
+    lines = [f"analyse: {total:.2f} s profiled over {len(texts)} texts ({sum(t.size for t in texts) / 1e6:.2f} MB)",
+             "stage (cumulative; dates includes its re-tagging inside events):"]
+    for stage, (suffix, function) in STAGE_ENTRY_POINTS.items():
+        seconds = sum(ct for (path, _, name), (_, _, _, ct, _) in stats.stats.items()
+                      if path.endswith(suffix) and name == function)
+        lines.append(f"  {stage:18} {seconds:7.2f} s  {100 * seconds / total if total else 0:5.1f} %")
+    lines.append(f"functions with the most own time (tottime), in the project and below it:")
+    ranked = sorted(stats.stats.items(), key=lambda item: -item[1][2])[:top]
+    for (path, line, name), (_, calls, own, cumulative, _) in ranked:
+        where = path.split("/work/main/")[-1].split("site-packages/")[-1]
+        lines.append(f"  {own:6.2f} s own {cumulative:6.2f} s cum {calls:>9,} calls  {where}:{line} {name}")
+    return "\n".join(lines)
+
+
 def measure_stages(texts: list[BenchText]) -> dict:
     """Each stage alone on the same texts, with the date and place engineers' own bench functions."""
     out = {}
@@ -498,11 +546,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workdir", type=Path, default=DEFAULT_WORKDIR,
                         help=f"where generated corpora and stores are kept (default {DEFAULT_WORKDIR})")
     parser.add_argument("--skip-dask", action="store_true", help="leave out the Dask build comparison")
+    parser.add_argument("--profile", action="store_true",
+                        help="only profile the pipeline on the texts (per stage, hot functions) and stop")
     parser.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child:
         name, *rest = args.child
         print(json.dumps(CHILDREN[name](*rest)))
+        return 0
+    if args.profile:
+        texts, described = benchmark_texts(args.benchmarks)
+        texts = subset(texts, 350_000) if args.quick else texts
+        print(f"{described}\n{profile_pipeline(texts)}")
         return 0
     results = run(args)
     if args.json:
