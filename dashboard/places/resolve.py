@@ -16,8 +16,10 @@ same way throughout.
 """
 from __future__ import annotations
 
+import bisect
 import math
 from collections import Counter, defaultdict
+from dataclasses import replace
 
 from geopy.distance import EARTH_RADIUS as EARTH_RADIUS_KM, great_circle
 
@@ -106,6 +108,7 @@ class Resolver:
         # A village known here only by a variant spelling, in a country the article never otherwise
         # names ("Markit", a company, is a variant of an Iranian village's name), is dropped.
         named = Counter(g.country_codes[choice[m.key]] for m in matches)
+        self._rankings: dict[tuple[str, int], tuple[float, tuple[PlaceCandidate, ...]]] = {}
         kept = []
         for match in matches:
             entry = choice[match.key]
@@ -124,10 +127,14 @@ class Resolver:
         g = self.g
         areas = [(m.start, g.country_codes[choice[m.key]]) for m in matches
                  if g.features[choice[m.key]] in ("country", "admin1") and g.country_codes[choice[m.key]]]
+        areas.sort()
+        starts = [start for start, _ in areas]
         nearby: dict[str, set[str]] = defaultdict(set)
-        for match in matches:
-            for start, code in areas:
-                if abs(start - match.start) <= NEARBY_CHARS and start != match.start:
+        for match in matches:  # a window over the sorted areas: linear in the article, however long
+            low = bisect.bisect_left(starts, match.start - NEARBY_CHARS)
+            high = bisect.bisect_right(starts, match.start + NEARBY_CHARS)
+            for start, code in areas[low:high]:
+                if start != match.start and len(nearby[match.key]) < 8:
                     nearby[match.key].add(code)
         return nearby
 
@@ -187,33 +194,40 @@ class Resolver:
             out[entry] = score
         return out
 
-    def _mention(self, match: Match, entry: int, scores: dict[int, float]) -> PlaceMention:
+    def _ranking(self, entry: int, scores: dict[int, float]) -> tuple[float, tuple[PlaceCandidate, ...]]:
+        """The confidence in ``entry`` (its margin over the runner-up) and the other candidates, best first,
+        with their distance from it: the list a user picks from to correct the place."""
         g = self.g
         ranked = sorted(scores, key=lambda e: -scores[e])
         best = scores[entry]
         runner_up = scores[ranked[1]] if len(ranked) > 1 else best - 5.0
         confidence = round(1.0 / (1.0 + math.exp(-(best - runner_up))), 3)
-        feature = g.features[entry]
-        if feature == "capital":
-            feature = "city"
-        if match.kind == "demonym":
-            confidence = round(confidence * 0.8, 3)
         alternatives = []
         seen = {(round(g.lats[entry], 2), round(g.lons[entry], 2))}
         for other in ranked:
             where = (round(g.lats[other], 2), round(g.lons[other], 2))
             if other == entry or where in seen:
-                continue
+                continue  # the same place twice (a town and its curated row)
             seen.add(where)
-            candidate = g.candidate(other)
-            alternatives.append(PlaceCandidate(
-                **{**candidate.__dict__,
-                   "distance_km": round(great_circle((g.lats[entry], g.lons[entry]), where).km, 1),
-                   "score": round(scores[other], 2)}))
+            distance = great_circle((g.lats[entry], g.lons[entry]), (g.lats[other], g.lons[other])).km
+            alternatives.append(replace(g.candidate(other), distance_km=round(distance, 1),
+                                        score=round(scores[other], 2)))
             if len(alternatives) >= MAX_ALTERNATIVES:
                 break
+        return confidence, tuple(alternatives)
+
+    def _mention(self, match: Match, entry: int, scores: dict[int, float]) -> PlaceMention:
+        g = self.g
+        if (match.key, entry) not in self._rankings:  # once per name: the article may repeat it often
+            self._rankings[(match.key, entry)] = self._ranking(entry, scores)
+        confidence, alternatives = self._rankings[(match.key, entry)]
+        feature = g.features[entry]
+        if feature == "capital":
+            feature = "city"
+        if match.kind == "demonym":
+            confidence = round(confidence * 0.8, 3)
         return PlaceMention(
             text=match.text, start=match.start, end=match.end, name=g.names[entry], lat=g.lats[entry],
             lon=g.lons[entry], country_code=g.country_codes[entry], feature=feature,
             geonameid=g.geonameids[entry] or None, precision=PRECISION_OF_FEATURE.get(feature, "point"),
-            confidence=confidence, alternatives=tuple(alternatives))
+            confidence=confidence, alternatives=alternatives)
