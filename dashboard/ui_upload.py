@@ -125,15 +125,14 @@ def register_callbacks(app: dash.Dash, store_path: str | Path, corpus_dir: str |
             return stage, items or no_update, job.percent, False, no_update
         if job.state == "failed":
             return f"The upload failed: {job.error}", items, 100, True, no_update
-        from dashboard.ui_corrections import unapplied_notice
-
         if job.error:  # rebuilt, but this app could not reload its events
             return f"Done, but {job.error}", items, 100, True, no_update
+        from dashboard.ui_corrections import unapplied_notice
 
-        return [*_finished_state(job, search), *unapplied_notice(store_path)], items, 100, True, search or ""
+        return [*_finished_state(job), *unapplied_notice(store_path)], items, 100, True, search or ""
 
 
-def _finished_state(job, search) -> list:
+def _finished_state(job) -> list:
     refused = sum(1 for m in job.messages if not m.ok)
     saved = sum(1 for m in job.messages if m.ok and m.saved_as)
     before, after = job.events_before or 0, job.events_after or 0
@@ -168,13 +167,5 @@ def app_runner(app, store_path, corpus_dir, uploads_dir, event_store=None, limit
 
 
 def reload_event_store(event_store) -> None:
-    """Load the store's new generation into the app's EventStore object, which the app's callbacks hold.
-
-    Uses ``EventStore.reload()`` when it exists; otherwise a fresh EventStore over the same path whose
-    state replaces the old one's (requests in flight keep their old, still valid, DuckDB cursor).
-    """
-    if hasattr(event_store, "reload"):
-        event_store.reload()
-        return
-    fresh = type(event_store)(event_store.path)
-    event_store.__dict__.update(fresh.__dict__)
+    """Swap the store's new generation into the app's EventStore (the object the app's callbacks hold)."""
+    event_store.reload()
