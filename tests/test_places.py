@@ -217,3 +217,10 @@ def test_spelling_blind_transliterations(gazetteer):
                 if p.country_code != "SY" or p.feature != "country"]
     # and a spelling-blind find needs its country named in the article
     assert not places("Tal Rifaat was quiet.", gazetteer)
+
+
+def test_bare_province_names_mean_their_capital_and_plural_kinds(gazetteer):
+    found = {p.text: p for p in places("Cells move in the Aleppo-Hama-Raqqa triangle and across the Raqqah and "
+                                        "Deir Ezzor governorates.", gazetteer)}
+    assert found["Hama"].feature == "city" and km(found["Hama"], 35.13, 36.75) < 10
+    assert found["Deir Ezzor governorates"].feature == "admin1"

@@ -257,7 +257,7 @@ def _inputs_hash() -> str:
             digest.update(f"{package}={metadata.version(package)}".encode())
         except metadata.PackageNotFoundError:
             digest.update(f"{package}=missing".encode())
-    for path in (SUPPLEMENT_CSV, DEMONYMS_CSV, COUNTRY_POINTS_CSV, NATURAL_EARTH):
+    for path in (Path(__file__), SUPPLEMENT_CSV, DEMONYMS_CSV, COUNTRY_POINTS_CSV, NATURAL_EARTH):
         digest.update(path.read_bytes() if path.exists() else b"missing")
     return digest.hexdigest()[:16]
 
@@ -343,10 +343,14 @@ class _Builder:
 def _arabic_variants(name: str) -> list[str]:
     """Spellings news uses for an Arabic place name: without the article, without a final -h."""
     variants = []
-    bare = ARABIC_ARTICLE.sub("", name)
-    if bare != name and len(bare) >= 3:
+    plain = "".join(c for c in unicodedata.normalize("NFKD", name) if not unicodedata.combining(c))
+    plain = plain.replace("‘", "").replace("’", "").replace("`", "")  # "Ḩamāh" -> "Hamah", "‘Anah" -> "Anah"
+    if plain != name:
+        variants.append(plain)
+    bare = ARABIC_ARTICLE.sub("", plain)
+    if bare != plain and len(bare) >= 3:
         variants.append(bare)
-    for form in (name, bare):
+    for form in (plain, bare):
         if form.endswith("ah") and len(form) > 4:
             variants.append(form[:-1])
     return variants

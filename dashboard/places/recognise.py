@@ -366,10 +366,13 @@ class Recogniser:
             end = _end_without_possessive(text, tokens[m - 1])
             # "Anbar province", "al-Hol camp", "Tanf border crossing": a kind-of-place word after the name.
             for extra in (2, 1):
-                if m + extra <= len(tokens) and tokens[m].lower in KIND_WORDS and \
-                        all(_joined(text, tokens[x - 1], tokens[x]) for x in range(m, m + extra)) and \
-                        tokens[m - 1].text == _strip_possessive(tokens[m - 1].text):
-                    longer_key, longer = self._lookup(text[token.start:tokens[m + extra - 1].end])
+                kind = m < len(tokens) and (tokens[m].lower in KIND_WORDS or tokens[m].lower[:-1] in KIND_WORDS)
+                if kind and m + extra <= len(tokens) and tokens[m - 1].text == _strip_possessive(tokens[m - 1].text) \
+                        and all(_joined(text, tokens[x - 1], tokens[x]) for x in range(m, m + extra)):
+                    longer_text = text[token.start:tokens[m + extra - 1].end]
+                    if longer_text.endswith("s") and tokens[m + extra - 1].lower[:-1] in KIND_WORDS:
+                        longer_text = longer_text[:-1]  # "Raqqah and Deir Ezzor governorates"
+                    longer_key, longer = self._lookup(longer_text)
                     if longer:
                         key, entries, end = longer_key, longer, _end_without_possessive(text, tokens[m + extra - 1])
                         break
