@@ -358,9 +358,9 @@ def _map_cluster_traces(clusters: pd.DataFrame) -> list:
         # Area proportional to the count, relative to the biggest cluster on the map (at most 30 px).
         sizes = (30 * np.sqrt(part["count"].to_numpy(dtype=float) / most)).clip(6, 30)
         colours = [type_style(t)[0] for t in part["event_type"]]
-        hover = [f"{n:,} events near {html.escape(str(place or ''))}<br>mostly {type_label(t).lower()}"
-                 + ("<br>placed only to a region or country" if is_coarse else "")
-                 for n, place, t in zip(part["count"], part["place"], part["event_type"])]
+        hover = [f"{n:,} events around {lat:.1f}, {lon:.1f}<br>mostly {type_label(t).lower()}"
+                 + ("<br>placed only to a region or country" if is_coarse else "") + "<br>zoom in or filter to see them"
+                 for n, lat, lon, t in zip(part["count"], part["lat"], part["lon"], part["event_type"])]
         traces.append(dict(type="scattergeo", 
             lon=part["lon"].tolist(), lat=part["lat"].tolist(), mode="markers+text",
             # Counts on the big clusters only: small ones would print over each other.

@@ -43,7 +43,7 @@ INLINE_PROVENANCE_ROWS = 300_000  # larger stores read an event's provenance fro
 SOURCE_FACET_LIMIT = 200
 # Beyond this many candidate rows the source facet shows the whole store's top sources (computed once):
 # unnesting every source of a million events per request would dominate the response time.
-SOURCE_FACET_ROWS = 200_000
+SOURCE_FACET_ROWS = 50_000
 CATEGORY_COLUMNS = ("country_code", "event_type", "time_precision", "place_precision")
 TEXT_CACHE = 32  # text searches whose matching rows are kept (see EventStore._text_matches)
 MAX_LANES = 12  # country lanes beyond this are folded into "other countries"
@@ -86,7 +86,7 @@ class MapData:
     """What the map draws: events (at most POINT_LIMIT) or grid-cell clusters, plus the total."""
 
     events: pd.DataFrame | None
-    clusters: pd.DataFrame | None  # lat, lon, count, event_type, coarse, n_sources, fatalities
+    clusters: pd.DataFrame | None  # lat, lon, count, event_type (commonest), coarse, n_sources, fatalities
     total: int
     unplaced: int  # matching events with no coordinates (shown on the timeline only)
 
@@ -287,42 +287,39 @@ class EventStore:
     def facets(self, view: ViewState) -> dict[str, list[tuple[str, int]]]:
         """Counts per value of each facet; a facet ignores its own filter, so other values stay choosable.
 
-        One scan: the rows matching everything but the facet filters are read once, with one flag per
-        facet filter, and each facet counts the rows whose other flags hold.
+        Two scans whatever the store's size: one counts every combination of the facet columns, one
+        counts the sources (see below).
         """
         own = {"country": "countries", "type": "event_types", "time_precision": "time_precisions",
                "place_precision": "place_precisions", "source": "sources"}
-        common_sql, common_params = self._where(view, tuple(own.values()))
-        flags, flag_params = [], []
-        for facet, name in own.items():
-            clause = _conditions(view, categories=self._categories).get(name)
-            flags.append(f"({clause[0]}) AS m_{facet}" if clause else f"TRUE AS m_{facet}")
-            flag_params += clause[1] if clause else []
-
-        def others(facet: str) -> str:
-            return " AND ".join(f"m_{f}" for f in own if f != facet)
-
         columns = {"country": "country_code", "type": "event_type", "time_precision": "time_precision",
                    "place_precision": "place_precision"}
-        # GROUPING SETS: one scan, one group per value of each facet column, each counted with the
-        # flags of the other facets only.
-        counts = ", ".join(f"count(*) FILTER (WHERE {others(facet)}) AS n_{facet}" for facet in columns)
-        counts += ", count(*) FILTER (WHERE " + " AND ".join(f"m_{f}" for f in columns) + ") AS n_source_rows"
-        grouping = ", ".join(f"grouping({column})" for column in columns.values())  # 0 = grouped by it
-        grouped = self._cursor().execute(
-            f"SELECT {', '.join(columns.values())}, {counts}, {grouping} "
-            f"FROM (SELECT {', '.join(columns.values())}, "
-            f"{', '.join(flags)} FROM events WHERE {common_sql}) GROUP BY GROUPING SETS "
-            f"({', '.join(f'({c})' for c in columns.values())})", flag_params + common_params).fetchall()
+        # The facet columns have few values: one query counts every combination of them (a few thousand
+        # rows at most) under the other conditions, and each facet sums the combinations its sibling
+        # filters allow. The source filter (a list column) is a FILTER on the counts.
+        common_sql, common_params = self._where(view, tuple(own.values()))
+        source = _conditions(view, categories=self._categories).get("sources")
+        counted = f"count(*) FILTER (WHERE {source[0]})" if source else "count(*)"
+        cube = self._df(
+            f"SELECT {', '.join(f'{c} AS {f}' for f, c in columns.items())}, {counted} AS n, "
+            f"count(*) AS n_all FROM events WHERE {common_sql} GROUP BY ALL",
+            (source[1] if source else []) + common_params)
+        for facet in columns:
+            cube[facet] = cube[facet].astype(object).where(cube[facet].notna(), "")
+        chosen = {facet: set(getattr(view, own[facet])) for facet in columns}
         rows = []
-        n = len(columns)
-        source_rows = 0
-        for row in grouped:
-            values, numbers, grouped_by = row[:n], row[n:2 * n], row[2 * n + 1:]
-            index = list(grouped_by).index(0)
-            rows.append((list(columns)[index], values[index] or "", numbers[index]))
-            if index == 0:
-                source_rows += row[2 * n]
+        for facet in columns:
+            keep = pd.Series(True, index=cube.index)
+            for other, values in chosen.items():
+                if other != facet and values:
+                    keep &= cube[other].isin(values)
+            counts = cube[keep].groupby(facet)["n"].sum()
+            rows += [(facet, value, int(n)) for value, n in counts.items()]
+        allowed = pd.Series(True, index=cube.index)
+        for facet, values in chosen.items():
+            if values:
+                allowed &= cube[facet].isin(values)
+        source_rows = int(cube.loc[allowed, "n_all"].sum())  # the rows the source facet would unnest
         # The source list is a separate scan, and only the SOURCE_FACET_LIMIT most reporting articles are
         # offered (stores have thousands); above SOURCE_FACET_ROWS candidates, the whole store's list.
         if source_rows > SOURCE_FACET_ROWS:
@@ -392,13 +389,14 @@ class EventStore:
         """
         sql, params = self._where(view, ("area",))
         cell = cluster_cell_degrees(view)
+        # One integer per grid cell (row * 100000 + column) groups faster than two rounded doubles.
         cells = self._df(
-            f"SELECT round(lat / {cell}) AS cy, round(lon / {cell}) AS cx, "
+            f"SELECT CAST(round(lat / {cell}) AS BIGINT) * 100000 + CAST(round(lon / {cell}) AS BIGINT) AS cell, "
             f"place_precision IN {COARSE_PLACES} AS coarse, event_type, count(*) AS count, "
             f"sum(lat) AS lat_sum, sum(lon) AS lon_sum, sum(n_sources) AS n_sources, "
-            f"sum(coalesce(fatalities, 0)) AS fatalities, any_value(place) AS place "
-            f"FROM events WHERE {sql} GROUP BY 1, 2, 3, 4", params)
-        unplaced_rows = cells["cy"].isna() | cells["cx"].isna()
+            f"sum(coalesce(fatalities, 0)) AS fatalities "
+            f"FROM events WHERE {sql} GROUP BY 1, 2, 3", params)
+        unplaced_rows = cells["cell"].isna()
         unplaced = int(cells.loc[unplaced_rows, "count"].sum())
         total = int(cells["count"].sum())
         cells = cells[~unplaced_rows]
@@ -523,16 +521,16 @@ def _lane_clusters(counts: pd.DataFrame, lanes: list[str], view: ViewState,
 
 def _grid_clusters(cells: pd.DataFrame, limit: int) -> pd.DataFrame:
     """Grid cells (one row per type) as cluster markers: centroid, count, the commonest type."""
-    keys = ["cy", "cx", "coarse"]
+    keys = ["cell", "coarse"]
     commonest = cells.sort_values("count", ascending=False, kind="stable").drop_duplicates(keys)
     clusters = cells.groupby(keys, as_index=False).agg(
         count=("count", "sum"), lat_sum=("lat_sum", "sum"), lon_sum=("lon_sum", "sum"),
         n_sources=("n_sources", "sum"), fatalities=("fatalities", "sum"))
-    clusters = clusters.merge(commonest[keys + ["event_type", "place"]], on=keys)
+    clusters = clusters.merge(commonest[keys + ["event_type"]], on=keys)
     clusters["lat"] = clusters["lat_sum"] / clusters["count"]
     clusters["lon"] = clusters["lon_sum"] / clusters["count"]
     clusters = clusters.sort_values("count", ascending=False, ignore_index=True).head(limit)
-    return clusters[["lat", "lon", "count", "event_type", "coarse", "n_sources", "fatalities", "place"]]
+    return clusters[["lat", "lon", "count", "event_type", "coarse", "n_sources", "fatalities"]]
 
 
 def cluster_cell_degrees(view: ViewState) -> float:
