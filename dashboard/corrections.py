@@ -42,6 +42,7 @@ from dashboard.records import Event, Provenance
 KINDS = ("place", "point", "dates", "not_event", "merge", "split")
 KIND_LABELS = {"place": "place changed", "point": "point moved", "dates": "dates changed",
                "not_event": "not an event", "merge": "merged", "split": "split", "undo": "undo"}
+SUPERSEDED = "superseded"  # an outcome: an earlier correction removed the event (merged it, or not an event)
 CORRECTED_BASIS = "corrected"  # time_basis / place_basis of a corrected date or place
 MAX_REASON_CHARS = 500
 DEFAULT_PLACE_PRECISION = "city"
@@ -238,24 +239,33 @@ def apply_corrections(events: list[Event], corrections: list[Correction]) -> App
         by_id[e.id] = e
     corrected: set[str] = set()
     outcomes: dict[int, str] = {}
+    removed_by: dict[str, str] = {}  # event id -> what an earlier correction did to it
+
+    def gone(event_id: str, role: str = "event") -> str:
+        if event_id in removed_by:
+            return f"{SUPERSEDED}: {role} {event_id} was {removed_by[event_id]}"
+        return f"{role} {event_id} no longer exists (its article changed or was removed)"
+
     for c in corrections:
         event = by_id.get(c.event_id)
         if event is None:
-            outcomes[c.id] = f"event {c.event_id} no longer exists (its article changed or was removed)"
+            outcomes[c.id] = gone(c.event_id)
             continue
         try:
             if c.kind == "not_event":
                 del by_id[c.event_id]
+                removed_by[c.event_id] = f"marked as not an event by #{c.id}"
             elif c.kind == "merge":
                 into = by_id.get(str(c.change.get("into")))
                 if into is None:
-                    outcomes[c.id] = f"event {c.change.get('into')} to merge into no longer exists"
+                    outcomes[c.id] = gone(str(c.change.get("into")), "the event to merge into,")
                     continue
                 if into.id == event.id:
                     outcomes[c.id] = "an event cannot be merged into itself"
                     continue
                 by_id[into.id] = merge_into(event, into)
                 del by_id[event.id]
+                removed_by[event.id] = f"merged into {into.id} by #{c.id}"
                 corrected.add(into.id)
             elif c.kind == "split":
                 pieces = split_event(event)
@@ -553,7 +563,8 @@ def review(store: str | Path, *, event_id: str | None = None,
     """Every correction (undo records excluded) with its state after the last build, and log problems.
 
     States: ``applied``; ``pending`` (made after the last build, or the store was rebuilt since without
-    the corrections); ``undone``; ``missing`` (its event no longer exists after a rebuild: reported here,
+    the corrections); ``undone``; ``superseded`` (an earlier correction merged its event away or marked
+    it not an event); ``missing`` (its event no longer exists after a rebuild: reported here,
     never dropped silently); ``failed`` (the change could not be applied). ``article_changed`` names
     source articles whose content hash differs now. ``event_id`` keeps the corrections naming that event
     (as the event or the merge target); ``check_store=False`` skips reading the store's event ids.
@@ -586,6 +597,8 @@ def review(store: str | Path, *, event_id: str | None = None,
             state, detail = "pending", "the store was rebuilt without the corrections since; rebuild to apply them"
         elif outcome == "applied":
             state, detail = "applied", ""
+        elif outcome.startswith(SUPERSEDED):
+            state, detail = SUPERSEDED, outcome.split(": ", 1)[-1]
         elif "no longer exists" in outcome:
             state, detail = "missing", outcome
         else:

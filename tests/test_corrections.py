@@ -133,10 +133,12 @@ def test_apply_in_log_order_and_report_what_could_not_be_applied():
         _record(3, "not_event", "gone-id"),
         _record(4, "split", raqqa.id),
         _record(5, "point", split_id(raqqa.id, "a2"), {"lat": 36.0, "lon": 39.0}),
+        _record(6, "dates", other.id, {"start_date": "2017-06-01", "end_date": "2017-06-01"}),
     ]
     applied = apply_corrections([raqqa, other], log_records)
     assert applied.outcomes[1] == applied.outcomes[2] == applied.outcomes[4] == applied.outcomes[5] == "applied"
     assert "gone-id no longer exists" in applied.outcomes[3]
+    assert applied.outcomes[6] == f"superseded: event {other.id} was merged into {raqqa.id} by #2"
     first, second = sorted(applied.events, key=lambda e: e.sources)
     assert (first.id, first.sources, first.time_precision, first.time_basis) == \
         (raqqa.id, ("a1",), "month", "corrected")
