@@ -1,17 +1,28 @@
 """Find place names in text: capitalised spans matched against the gazetteer, minus what is not a place here.
 
-A span of capitalised words ("Deir ez-Zor", "Camp Bucca", "Kerman") is looked up longest-first. What is
+A span of capitalised words ("Deir ez-Zor", "Camp Bucca", "Kerman") is looked up longest-first, with a
+kind-of-place word after it when the gazetteer knows the longer name ("Anbar province", "al-Hol camp").
+Possessives and hyphens are read through ("Iraq's", "UK-based", "al-Hol", "Aleppo-Hama-Raqqa"). What is
 not a place in news is filtered by context, with general rules (no list of benchmark or seed names):
 
-- people: a title before the name ("Col. Ryan Dillon", "President Hollande"), a given name before it
-  ("Ryan Dillon"), an Arabic kunya or nisba ("Abu Omar", "al-Baghdadi" is someone from Baghdad),
-  speech verbs ("said Dillon", "Chad said"), and once a person is named, their surname on its own later;
-- organisations: a place followed by an organisation word ("The New York Times", "Syrian Observatory
-  for Human Rights") and operation names ("Operation Euphrates Shield");
+- people: a title before or inside the name ("Col. Ryan Dillon", "Mayor Ryan Bingham", "President
+  Hollande"), a given name before it ("Ryan Dillon"), an Arabic kunya or nisba ("Abu Omar", "al-Baghdadi"
+  is someone from Baghdad), speech verbs ("said Dillon", "Chad said" -- but "Washington said"), and once
+  a person is named, their surname on its own later in the article ("Colonel Dillon", "Obama");
+- organisations: a place followed by a media, research or armed-group word ("The New York Times", "Syrian
+  Observatory for Human Rights", "Institute for the Study of War"), companies ("Stevens & Wilkinson"),
+  "the Bush administration", streets ("Washington Drive"), "Islamic State of ...", operation names
+  ("Operation Euphrates Shield"). A town before a local institution stays: "Oxford Police";
 - ordinary words that are also small places ("May", "Hope", "Triangle" in "Aleppo-Hama-Raqqa Triangle"),
-  judged by their English word frequency;
-- adjectives of nationality count as their country only when they modify a noun ("Russian defenses",
-  "the eastern Syrian deserts"), not in names ("Syrian Democratic Forces").
+  judged by their English word frequency against the place's population, plus directions and generic
+  words ("North", "Central"), contractions ("I've") and unknown all-capital words ("SWAT"; datelines such as
+  "CHARLESTON, W.Va. --" are read);
+- adjectives of nationality count as their country only when they modify a noun or a role ("Russian
+  defenses", "the eastern Syrian deserts", "Russian President Putin"), not in names ("Syrian Democratic
+  Forces") and not as nouns;
+- US state abbreviations after a town ("Dublin, Ga.") and "D.C." are places and qualify the town;
+- a run the gazetteer does not know by any spelling may be found spelling-blind if it is transliterated
+  from Arabic, Persian or Pashto ("Tal Rifaat" ~ GeoNames "Tall Rif'at"); never for people or English words.
 
 Everything here is linear in the text: one tokenising regex without nested quantifiers, dictionary look-ups.
 """
