@@ -224,3 +224,9 @@ def test_bare_province_names_mean_their_capital_and_plural_kinds(gazetteer):
                                         "Deir Ezzor governorates.", gazetteer)}
     assert found["Hama"].feature == "city" and km(found["Hama"], 35.13, 36.75) < 10
     assert found["Deir Ezzor governorates"].feature == "admin1"
+
+
+def test_a_qualified_name_is_the_place_even_when_it_is_a_word_or_a_surname(gazetteer):
+    found = only("Barack Obama later visited Obama, Japan, the town that shares his name.", gazetteer, "Obama")
+    assert found.country_code == "JP" and km(found, 35.5, 135.75) < 25
+    assert only("He was born in Hope, Arkansas.", gazetteer, "Hope").country_code == "US"

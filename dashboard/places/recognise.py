@@ -325,6 +325,14 @@ class Recogniser:
         return ((at_line_start or k == 0) and after[:1] in (",", " ", "(", "—", "–", "-") and (
             after.startswith((",", " —", " -", " (", " –", "—", "–", "-")))) or dated or after.startswith(("—", " —", " ("))
 
+    def _qualified(self, text: str, match: Match) -> bool:
+        """Followed by ", <country or state>": "Obama, Japan", "Paris, Texas"."""
+        after = QUALIFIER.match(text, match.end)
+        if after is None:
+            return False
+        g = self.gazetteer
+        return any(g.features[e] in ("country", "admin1") for e in g.lookup(name_key(after.group(1)))[:5])
+
     def _multiword_place_at(self, text, tokens, i, j) -> bool:
         for k in range(min(j, i + self.MAX_WORDS), i + 1, -1):
             _, entries = self._lookup(text[tokens[i].start:tokens[k - 1].end])
@@ -459,8 +467,8 @@ class Recogniser:
                                      or second.lower in ORGANISATION_WORDS)):
                 return False
         key_words = {name_key(_strip_possessive(t.text)) for t in words}
-        if single and (match.key in surnames or key_words & surnames):
-            return False
+        if single and (match.key in surnames or key_words & surnames) and not self._qualified(text, match):
+            return False  # "Obama" after "Barack Obama" (but "Obama, Japan" is the town)
         # Nisba: "al-Baghdadi" (from Baghdad), "al-Masri", "Tikriti".
         if words and words[-1].text.lower().endswith("i") and tokens[k].lower in ARABIC_ARTICLES:
             stem = name_key(_strip_possessive(words[-1].text))[:-1]
@@ -499,7 +507,8 @@ class Recogniser:
                 return False  # "Wal", "Ita": fragments and mojibake
             if any(c.isupper() for c in word.text[1:]) and not word.text.isupper() and len(word.text) <= 4:
                 return False  # "WaL"
-            if zipf >= COMMON_WORD_ZIPF and not (curated_or_country and not word.text.isupper()):
+            qualified = self._qualified(text, match)  # "Hope, Arkansas", "Obama, Japan": the name is a place
+            if zipf >= COMMON_WORD_ZIPF and not (curated_or_country and not word.text.isupper()) and not qualified:
                 # A frequent English word is the place only if the place is big for how frequent the word is
                 # ("Athens" stays, "Triangle" and "Hope" go); inside a longer name it is part of that name.
                 expected = 10 ** (zipf + 1)
@@ -513,7 +522,7 @@ class Recogniser:
                     return False
             big_town = max((g.populations[e] for e in entries[:5] if g.features[e] in ("city", "capital")),
                            default=0)
-            if self._is_given_name(word) and not (curated_or_country or big_town >= 100_000
+            if self._is_given_name(word) and not qualified and not (curated_or_country or big_town >= 100_000
                                                   or (g.features[entries[0]] == "admin1" and zipf < 4.0)):
                 return False  # "Hailey", "Mary" (a Turkmen province); but "Victoria", "Georgia"
             # Nisba or demonym-like adjective of a place ("Ismaili", "Baghdadi"): a small namesake is not it.
@@ -550,6 +559,7 @@ class Recogniser:
 
 
 _ABBREVIATION_PATTERNS: dict[int, re.Pattern] = {}
+QUALIFIER = re.compile(r", ([A-Z][\w.]*(?: [A-Z][\w.]*){0,2})")
 
 
 def _after_of(tokens: list[Token], i: int, j: int) -> int:
