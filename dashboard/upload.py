@@ -22,6 +22,10 @@ What is refused, and why:
   unpacked, and an entry that inflates past its declared size stops it too); entries that are zips,
   symlinks, encrypted, or whose path is absolute or climbs out with ``..`` are refused one by one.
 
+Metadata comes from the form (``check_metadata``), or from the file itself: JSONL/CSV columns, an
+uploaded ``metadata.json``, an HTML page's head (``<title>``, ``article:published_time``, canonical
+link) or a Markdown front matter (``title:``, ``date:``, ``url:``); the form wins where both give one.
+
 A saved file never replaces another: a same-named file with other content is saved as ``name-2.txt``
 (and the message says so); the same content again is reported as already there.
 """
@@ -47,6 +51,7 @@ import unicodedata
 import uuid
 import zipfile
 from dataclasses import dataclass, field
+from html.parser import HTMLParser
 from pathlib import Path, PurePosixPath, PureWindowsPath
 from typing import Callable, Iterable, Iterator
 
@@ -440,11 +445,101 @@ def _save_one(name: str, safe: str, data: bytes, folder: Path, staging: Path, fo
         return FileMessage(name, False, "refused: no free file name left for it in the uploads folder")
     ids = (safe_id(target.stem),) if single else tuple(a.id for a in articles)
     taken.update(ids)
-    if single and form_meta:
-        meta_updates[ids[0]] = dict(form_meta)
-    warnings = "".join(f"; {_strip_path(p, staged)}" for p in problems)
+    found: dict = {}
+    notes: list[str] = []
+    if single:
+        found, notes = metadata_in_file(articles[0].text, _suffix(safe))
+        meta = {**found, **form_meta}  # what the user typed in the form wins over the file
+        if meta:
+            meta_updates[ids[0]] = meta
+    warnings = "".join(f"; {_strip_path(p, staged)}" for p in problems) + "".join(f"; {n}" for n in notes)
+    from_file = [k for k in found if k not in form_meta]
     what = f"{len(articles)} article{'s' if len(articles) != 1 else ''}"
+    if from_file:
+        what += f"; {', '.join(from_file)} from the file"
     return FileMessage(name, True, f"saved as {candidate}{renamed} ({what}){warnings}", candidate, ids)
+
+
+class _HeadReader(HTMLParser):
+    """The <title> and the <meta>/<link> tags of an HTML page's head (the body is not needed)."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.title: list[str] = []
+        self.meta: dict[str, str] = {}
+        self.canonical = ""
+        self._in_title = False
+
+    def handle_starttag(self, tag, attrs):
+        values = {k.lower(): (v or "") for k, v in attrs}
+        if tag == "title":
+            self._in_title = True
+        elif tag == "meta":
+            key = (values.get("property") or values.get("name") or values.get("itemprop") or "").lower()
+            if key and values.get("content") and key not in self.meta:
+                self.meta[key] = values["content"].strip()
+        elif tag == "link" and "canonical" in values.get("rel", "").lower():
+            self.canonical = values.get("href", "").strip()
+
+    def handle_endtag(self, tag):
+        if tag == "title":
+            self._in_title = False
+
+    def handle_data(self, data):
+        if self._in_title:
+            self.title.append(data)
+
+
+# Where pages and notes carry their metadata, most specific first
+HTML_PUBLISHED = ("article:published_time", "datepublished", "date", "dc.date", "dc.date.issued", "pubdate",
+                  "publish-date", "og:published_time")
+HTML_TITLE = ("og:title", "twitter:title", "headline", "dc.title")
+HTML_URL = ("og:url",)
+FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)\r?\n---[ \t]*(?:\r?\n|\Z)", re.DOTALL)
+
+
+def metadata_in_file(text: str, suffix: str) -> tuple[dict, list[str]]:
+    """Publication date, title and URL that an HTML page (its head) or a Markdown note (its front matter)
+    states, checked like the form's; and a note per value that was not usable.
+
+    >>> metadata_in_file('<html><head><title>Raqqa falls</title><meta property="article:published_time" '
+    ...                  'content="2017-10-17T09:00:00Z"></head><body>...</body></html>', ".html")
+    ({'published': '2017-10-17T09:00:00Z', 'title': 'Raqqa falls'}, [])
+    >>> metadata_in_file("---\\ntitle: Mosul\\ndate: 2017-07-10\\n---\\nIraqi forces ...", ".md")
+    ({'published': '2017-07-10', 'title': 'Mosul'}, [])
+    """
+    raw: dict[str, str] = {}
+    if suffix in (".html", ".htm"):
+        reader = _HeadReader()
+        try:
+            reader.feed(text[:200_000])  # the head is at the top; a huge body need not be parsed
+        except Exception:  # markup too broken to read a head from: no metadata, the text still loads
+            return {}, []
+        raw["published"] = next((reader.meta[k] for k in HTML_PUBLISHED if reader.meta.get(k)), "")
+        raw["title"] = next((reader.meta[k] for k in HTML_TITLE if reader.meta.get(k)), "") or \
+            " ".join("".join(reader.title).split())
+        raw["url"] = next((reader.meta[k] for k in HTML_URL if reader.meta.get(k)), "") or reader.canonical
+    elif suffix in (".md", ".markdown"):
+        front = FRONT_MATTER.match(text)
+        if not front:
+            return {}, []
+        fields = {}
+        for line in front.group(1).splitlines():
+            key, colon, value = line.partition(":")
+            if colon and key.strip() and not key.startswith((" ", "\t")):
+                fields[key.strip().lower()] = value.strip().strip("'\"")
+        raw = {"published": fields.get("published") or fields.get("date") or "", "title": fields.get("title", ""),
+               "url": fields.get("url") or fields.get("link") or ""}
+    meta: dict = {}
+    notes: list[str] = []
+    for key, value in raw.items():
+        if not value:
+            continue
+        try:
+            meta.update(check_metadata(**{key: value}))
+        except UploadError as err:
+            notes.append(f"the file's {err}; left out")
+    return meta, notes
 
 
 def _names(safe: str) -> Iterator[str]:

@@ -352,3 +352,29 @@ def test_the_deployer_sets_the_browser_limits_and_a_typo_is_an_error(monkeypatch
     monkeypatch.setenv("DASHBOARD_UPLOAD_MAX_FILES", "lots")
     with pytest.raises(UploadError, match="DASHBOARD_UPLOAD_MAX_FILES='lots': expected a positive number"):
         configured_limits()
+
+
+def test_metadata_stated_in_an_html_head_or_markdown_front_matter_is_used(tmp_path):
+    uploads = tmp_path / "uploads"
+    page = ('<!doctype html><html><head><title>Site | Raqqa falls</title>'
+            '<meta property="og:title" content="Raqqa falls to the SDF">'
+            '<meta property="article:published_time" content="2017-10-17T09:00:00Z">'
+            '<link rel="canonical" href="https://example.org/raqqa-falls"></head>'
+            f'<body><p>{ARTICLE.decode()}</p></body></html>').encode()
+    note = b"---\ntitle: 'Mosul retaken'\ndate: soon\n---\n" + OTHER
+    result = save_uploads([("raqqa.html", page), ("mosul.md", note)], uploads)
+    by_name = messages(result)
+    assert "published, title, url from the file" in by_name["raqqa.html"].message
+    assert by_name["mosul.md"].ok and "title from the file" in by_name["mosul.md"].message
+    assert "the file's publication date 'soon' not understood" in by_name["mosul.md"].message
+    articles = {a.id: a for a in load_corpus(uploads)[0]}
+    raqqa, mosul = articles["raqqa"], articles["mosul"]
+    assert (raqqa.title, raqqa.url, str(raqqa.published.start_date)) == \
+        ("Raqqa falls to the SDF", "https://example.org/raqqa-falls", "2017-10-17")
+    assert mosul.title == "Mosul retaken" and not mosul.published.known
+    # what the user types in the form wins over what the file says
+    form = check_metadata(published="2017-10-20", title="Typed title")
+    save_uploads([("again.html", page)], uploads, metadata=form)
+    again = {a.id: a for a in load_corpus(uploads)[0]}["again"]
+    assert (again.title, str(again.published.start_date), again.url) == \
+        ("Typed title", "2017-10-20", "https://example.org/raqqa-falls")
