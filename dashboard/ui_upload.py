@@ -54,7 +54,7 @@ def layout(limits: UploadLimits | None = None) -> html.Fieldset:
             dcc.Input(id="upload-title", type="text", maxLength=300),
             html.Label("URL", htmlFor="upload-url"),
             dcc.Input(id="upload-url", type="url", placeholder="https://...", maxLength=2000),
-            html.P("Applied to each text file dropped next, before what the file itself says (an HTML "
+            html.P("Applied to each text file dropped next, in place of what the file itself says (an HTML "
                    "page's head, a Markdown front matter). JSONL and CSV rows carry their own columns "
                    "(published, title, url), and a metadata.json can be dropped with the files.", className="hint"),
         ], className="upload-metadata"),
