@@ -262,7 +262,8 @@ def register_callbacks(app: dash.Dash, store: EventStore, *, panel=None, tile_ur
 
 def _with_values(options, values, label) -> list:
     """Options extended with any selected value they lack (labelled; counts come with the next render)."""
-    options = [o for o in (options or []) if isinstance(o, dict) and "value" in o]
+    options = [o for o in (options if isinstance(options, list) else [])
+               if isinstance(o, dict) and isinstance(o.get("value"), str)]
     present = {o["value"] for o in options}
     return options + [{"label": label(v), "value": v} for v in values if v not in present]
 
@@ -434,23 +435,25 @@ def viewport_from_relayout(relayout, view: ViewState):
 
 
 def _play_interval(speed) -> int:
-    try:
-        factor = float(speed) if str(speed) in PLAYBACK_SPEEDS else 1.0
-    except (TypeError, ValueError):
-        factor = 1.0
+    factor = float(speed) if isinstance(speed, str) and speed in PLAYBACK_SPEEDS else 1.0
     return int(PLAY_TICK_MS / factor)
 
 
+def _window_days(window_key) -> int:
+    """The playback window in days; anything but a known key is the 3-month default."""
+    key = window_key if isinstance(window_key, str) and window_key in PLAYBACK_WINDOWS else "3m"
+    return PLAYBACK_WINDOWS[key][1]
+
+
 def _play_brush(start: dt.date, window_key) -> tuple[dt.date, dt.date]:
-    days = PLAYBACK_WINDOWS.get(window_key, PLAYBACK_WINDOWS["3m"])[1]
-    return start, start + dt.timedelta(days=days - 1)
+    return start, start + dt.timedelta(days=_window_days(window_key) - 1)
 
 
 def _advance_playback(view: ViewState, window_key, playing: bool) -> tuple[ViewState, bool]:
     """Move the brush forward by half a window; stop at the end of the date window."""
     if not playing:
         return view, False
-    days = PLAYBACK_WINDOWS.get(window_key, PLAYBACK_WINDOWS["3m"])[1]
+    days = _window_days(window_key)
     start = view.brush[0] + dt.timedelta(days=max(1, days // 2)) if view.brush else view.date_from
     if start > view.date_to:
         return view, False

@@ -392,3 +392,25 @@ def test_tile_map_payloads():
         (38.0, 35.0), (41.0, 35.0), (41.0, 37.0), (38.0, 37.0))
     viewport = viewport_from_relayout({"map.center": {"lon": 43.1, "lat": 36.3}, "map.zoom": 4.5}, ViewState())
     assert (viewport.lon, viewport.lat, viewport.scale) == (43.1, 36.3, 16.0)
+
+
+HOSTILE_VALUES = [None, 0, -1.5, "", "<script>alert(1)</script>", "?from=9999-99-99&area=x", [], [None, 3, {"a": 1}],
+                  {"points": [{"customdata": {"x": 1}}]}, {"range": {"x": [1, None]}, "lassoPoints": {"geo": [[1]]}},
+                  {"xaxis.range[0]": [], "geo.projection.scale": "nan", "map.zoom": "big"}, "a" * 10000]
+
+
+@pytest.mark.parametrize("value", HOSTILE_VALUES, ids=range(len(HOSTILE_VALUES)))
+def test_hostile_payloads_to_every_callback_never_give_a_server_error(synthetic_store, value):
+    """Whatever a client posts as any input of any callback, the server answers without a traceback."""
+    app = create_app(synthetic_store)
+    client = app.server.test_client()
+    for dependency in client.get("/_dash-dependencies").get_json():
+        outputs = [dict(zip(("id", "property"), item.rsplit(".", 1)))
+                   for item in dependency["output"].strip(".").split("...")]
+        inputs = [dict(item, value=value) for item in dependency["inputs"]]
+        for changed in dependency["inputs"]:
+            response = client.post("/_dash-update-component", json={
+                "output": dependency["output"], "outputs": outputs, "inputs": inputs,
+                "state": [dict(item, value=value) for item in dependency["state"]],
+                "changedPropIds": [f"{changed['id']}.{changed['property']}"]})
+            assert response.status_code in (200, 204), (dependency["output"][:60], changed, response.data[:300])
