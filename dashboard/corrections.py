@@ -27,6 +27,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import fcntl
+import functools
 import hashlib
 import json
 import math
@@ -671,45 +672,48 @@ class RankedPlace:
         return f"{where} ({self.feature}{', pop. ' + format(self.population, ',') if self.population else ''}){far}"
 
 
+@functools.lru_cache(maxsize=1)
+def _geocoder():
+    from dashboard.places import OfflineGazetteer
+
+    return OfflineGazetteer()
+
+
 def place_candidates(query: str, near: tuple[float, float] | None = None, limit: int = 10, *,
                      country_code: str = "") -> list[RankedPlace]:
-    """Gazetteer entries a typed name may mean, best first, each with its distance from ``near`` (the
-    event's current point).
+    """The places a typed name may mean, from the offline geocoder (``OfflineGazetteer.geocode`` with
+    ``exactly_one=False``, so an online geopy geocoder could stand in), each with its distance from
+    ``near`` (the event's current point).
 
-    Ranked by: the country named after a comma ("Raqqa, Syria"), then the event's own country
-    (``country_code``), then the name exactly as typed ("Palmyra" before "Tadmur", the same town under its
-    GeoNames name), then the gazetteer's order (most populous first).
+    The geocoder's order (what follows a comma narrows it: "Palmyra, New York"), except that, unless the
+    query names its own country or province, candidates in the event's country (``country_code``) come
+    first; and within that, the name exactly as typed ("Palmyra" before "Tadmur", the same town under
+    its GeoNames name).
     """
     from geopy.distance import geodesic
 
-    from dashboard.places.gazetteer import load_gazetteer, name_key
-
-    gazetteer = load_gazetteer()
     query = " ".join(str(query or "").split())[:200]
     if not query:
         return []
-    named_countries: set[str] = set()
-    entries = list(gazetteer.lookup(name_key(query)))
-    typed = query
-    if not entries and "," in query:
-        typed, qualifier = (part.strip() for part in query.split(",", 1))
-        entries = list(gazetteer.lookup(name_key(typed)))
-        named_countries = {gazetteer.country_codes[e] for e in gazetteer.lookup(name_key(qualifier))}
+    locations = _geocoder().geocode(query, exactly_one=False) or []
+    typed = query.split(",")[0].strip().casefold()
+    qualified = "," in query
 
-    def rank(entry: int) -> tuple:
-        code = gazetteer.country_codes[entry]
-        return (bool(named_countries) and code not in named_countries, bool(country_code) and code != country_code,
-                gazetteer.names[entry].casefold() != typed.casefold())
+    def rank(location) -> tuple:
+        raw = location.raw
+        return (not qualified and bool(country_code) and raw.get("country_code") != country_code,
+                str(raw.get("name", "")).casefold() != typed)
 
-    entries.sort(key=rank)  # stable: the gazetteer's order within each rank
     ranked = []
-    for entry in entries[:limit]:
-        cand = gazetteer.candidate(entry)
+    for location in sorted(locations, key=rank)[:limit]:  # stable: the geocoder's order within each rank
+        raw = location.raw
+        lat, lon = float(location.latitude), float(location.longitude)
         distance = None
         if near is not None and all(v is not None and math.isfinite(v) for v in near):
-            distance = geodesic(near, (cand.lat, cand.lon)).km
-        ranked.append(RankedPlace(cand.name, cand.lat, cand.lon, cand.country_code, cand.feature, cand.geonameid,
-                                  cand.population, distance))
+            distance = geodesic(near, (lat, lon)).km
+        ranked.append(RankedPlace(str(raw.get("name") or location.address), lat, lon,
+                                  str(raw.get("country_code") or ""), str(raw.get("feature") or ""),
+                                  raw.get("geonameid"), int(raw.get("population") or 0), distance))
     return ranked
 
 
