@@ -801,4 +801,4 @@ def test_missing_boundaries_are_named(monkeypatch, tmp_path):
     (tmp_path / "world_110m.json").write_text("{}")
     monkeypatch.setattr(export, "TOPOJSON_DIR", tmp_path)
     with pytest.raises(ExportError, match=r"world_50m.json not found in .*\(assets/topojson/"):
-        ImageRenderer().start()
+        export.topojson_url()
