@@ -4,8 +4,11 @@
     extract --stdin-jsonl                  the same for {"id", "text", "published"} lines on stdin
     build [--corpus DIR]... [--store PATH] corpus folders -> events store (incremental, atomic)
     events [--store PATH] [--format jsonl|csv]   the stored events with their sources
-    serve [--store PATH] [--port N]        the dashboard on http://127.0.0.1:N
+    serve [--store PATH] [--port N]        the dashboard on http://127.0.0.1:N (uploads into data/uploads)
     export --format png|svg|pdf|csv|geojson [--view QUERY] [--figure timeline|map|report] --out FILE
+    add PATH...                            add articles (files, folders, zips) and rebuild
+    correct EVENT_ID (--place NAME | --point LAT,LON | --dates START..END | --not-event | --merge-into ID | --split) [--reason TEXT]
+    corrections [list | undo ID]           the correction log (append-only; re-applied after every build)
 
 Exit status: 0 when everything went through; 1 when some input was skipped (each one is named on
 stderr); 2 for a usage error or when nothing could be done.
@@ -106,9 +109,11 @@ def cmd_build(args: argparse.Namespace) -> int:
         if args.engine == "dask":
             from dashboard.distributed import build_store_dask
 
-            report = build_store_dask(corpora, args.store, scheduler=args.scheduler, progress=args.progress)
+            report = build_store_dask(corpora, args.store, scheduler=args.scheduler, progress=args.progress,
+                                      corrections=_corrections_hook(args.store))
         else:
-            report = build_store(corpora, args.store, progress=args.progress, time_limit_s=args.time_limit)
+            report = build_store(corpora, args.store, progress=args.progress, time_limit_s=args.time_limit,
+                                 corrections=_corrections_hook(args.store))
     except StoreError as err:
         _warn(str(err))
         return 2
@@ -116,6 +121,14 @@ def cmd_build(args: argparse.Namespace) -> int:
         _warn(f"skipped {problem}")
     print(report.summary(), file=sys.stderr)
     return 1 if report.problems else 0
+
+
+def _corrections_hook(store: str):
+    """The user's corrections, re-applied after every build (None when nobody has corrected anything)."""
+    from dashboard.corrections import CorrectionHook, corrections_path
+
+    log = corrections_path(store)
+    return CorrectionHook(store) if log.exists() and log.stat().st_size > 0 else None
 
 
 EVENT_COLUMNS = ["id", "start_date", "end_date", "time_precision", "place", "lat", "lon", "place_precision",
@@ -152,7 +165,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
         return 2
     from dashboard.app import create_app
 
-    app = create_app(args.store)
+    uploads = None if args.no_uploads else args.uploads
+    app = create_app(args.store, upload_dir=uploads, tile_url=args.tile_url)
     print(f"Serving the dashboard on http://{args.host}:{args.port}/ (Ctrl+C stops it)", file=sys.stderr)
     app.run(host=args.host, port=args.port, debug=False)
     return 0
@@ -204,6 +218,11 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--store", default=str(DEFAULT_STORE))
     s.add_argument("--port", type=int, default=8050)
     s.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1: this machine only)")
+    s.add_argument("--uploads", default=str(DEFAULT_UPLOADS), metavar="DIR",
+                   help="where articles added in the browser are saved (default data/uploads)")
+    s.add_argument("--no-uploads", action="store_true", help="a read-only dashboard: no upload or correction panels")
+    s.add_argument("--tile-url", metavar="URL", help="optional online XYZ tiles (e.g. a self-hosted server); "
+                   "the offline basemap stays the default")
     s.set_defaults(func=cmd_serve)
 
     x = sub.add_parser("export", help="export a view as an image or as data")
@@ -216,6 +235,10 @@ def parser() -> argparse.ArgumentParser:
     x.add_argument("--height", type=int)
     x.add_argument("--scale", type=float, default=1.0)
     x.set_defaults(func=cmd_export)
+
+    from dashboard.upload import add_subcommands
+
+    add_subcommands(sub)  # add PATH..., correct EVENT_ID ..., corrections [list|undo ID]
     return p
 
 
