@@ -11,7 +11,9 @@ length), reporting strikes, battles, bombings, captures, arrests and displacemen
 and Iraq, with reactions from world capitals. Dates come in the forms newspapers use (weekdays, "on 14
 March", "last month", "in the summer of 2016", "two days later") beside numbers that are not dates
 ("a 25-year-old", "$20 million", "for three years"); quotes, attributions and wire boilerplate ("Reporting
-by ..."; "All rights reserved") are mixed in. Everything is generated from the general templates below
+by ..."; "All rights reserved") are mixed in. Every event sentence carries details of its own (generated
+people, villages, districts, numbers), so that, as in real coverage, two articles share a sentence only
+now and then: duplicate merging then costs what it costs on real reporting. Everything is generated from the general templates below
 with a seeded random generator: the same seed gives the same corpus, byte for byte.
 
 >>> articles = synthetic_articles(2, seed=1)
@@ -87,11 +89,44 @@ EVENT_SENTENCES = [
     "Drones struck a convoy heading towards {place} {date}, {source} said.",
     "The bodies of {n} people were found in a mass grave near {place} {date}.",
 ]
+# What makes each report its own: one or two of these details follow the date of an event sentence,
+# filled with generated names, villages and numbers, so that two articles rarely share a sentence
+# unless they report the same thing (as in real coverage).
+DETAILS = [
+    " after a {k}-hour battle with fighters led by a commander known as Abu {given}",
+    " near the {ordinal} checkpoint on the road to {village}",
+    " in the {district} district, where {k} families had been sheltering",
+    " in an operation that {person}, a spokesman for {forces}, called decisive",
+    " using {weapon}",
+    " days after {person} was appointed governor of the area",
+    " as {k} ambulances reached the {given} hospital",
+    " close to the village of {village}",
+    " while {k} aircraft circled overhead",
+    " despite warnings issued by {person} on local radio",
+    " in what {person} described as revenge for the deaths of {k} fighters",
+    " at a market on {district} street",
+]
+GIVEN_NAMES = ["Ahmed", "Mohammed", "Omar", "Khalid", "Hassan", "Hussein", "Ali", "Youssef", "Ibrahim", "Mahmoud",
+               "Saleh", "Karim", "Tariq", "Walid", "Bashar", "Nizar", "Adnan", "Fadel", "Jamal", "Rami", "Layla",
+               "Amira", "Hana", "Rania", "Noor", "Samira", "Dalal", "Zainab", "Maryam", "Farah"]
+FAMILY_NAMES = ["al-Jabouri", "al-Obeidi", "al-Dulaimi", "Haddad", "Khalaf", "al-Ani", "Mansour", "al-Shammari",
+                "Darwish", "al-Hamdani", "Sabbagh", "al-Rawi", "Qassem", "al-Tikriti", "Barzani", "Suleiman",
+                "al-Kurdi", "Nasser", "al-Zubaidi", "Rashid"]
+VILLAGE_PARTS = (["Tal", "Khirbet", "Ain", "Bir", "Umm", "Kafr", "Qasr", "Jisr", "Hamam", "Marj"],
+                 ["Zahra", "Hamid", "Shaikh", "Abbas", "Nasr", "Karim", "Safa", "Jamil", "Rumman", "Sabil",
+                  "Khadra", "Ghazal", "Marwan", "Dawud", "Hilal", "Rashed", "Salam", "Tayyib", "Fayez", "Mazen"])
+DISTRICTS = ["al-Jadida", "al-Zuhur", "al-Tahrir", "al-Sinaa", "al-Qadisiya", "al-Andalus", "al-Nour", "al-Karama",
+             "al-Thawra", "al-Mansour", "al-Salam", "al-Rashidiya"]
+WEAPONS = ["mortar rounds", "drones carrying explosives", "rocket-propelled grenades", "a truck packed with explosives",
+           "heavy machine guns", "anti-tank missiles", "sniper fire", "artillery"]
+ORDINALS = ["first", "second", "third", "fourth", "fifth", "last"]
+
 FOLLOW_UPS = [
-    "{Later}, the fighting spread to villages around {place}.",
-    "{Later}, {source} said the death toll had risen to {n}.",
-    "{Later}, {forces} launched a counter-offensive.",
-    "The attack came {later2} after a similar one in {place}.",
+    "{Later}, the fighting spread to {village} and other villages around {place}.",
+    "{Later}, {person} of {source} said the death toll had risen to {k}.",
+    "{Later}, {forces} launched a counter-offensive from {village} with {weapon}.",
+    "The attack came {later2} after a similar one in the {district} district of {place}.",
+    "{Later}, {k} people were still missing, {person} said.",
 ]
 BACKGROUND = [
     "Islamic State seized large parts of Syria and Iraq in {year} and declared a caliphate from Mosul.",
@@ -186,6 +221,12 @@ class _Writer:
             return f"in early {year}"
         return "a year ago"
 
+    def event(self, template: str) -> str:
+        """An event sentence with one or two details of its own after the date."""
+        rng = self.rng
+        details = "".join(rng.sample(DETAILS, rng.choice([1, 1, 2])))
+        return self.fill(template.replace("{date}", "{date}" + details, 1))
+
     def fill(self, template: str) -> str:
         rng = self.rng
         forces, militants = rng.choice(FORCES), rng.choice(MILITANTS)
@@ -201,7 +242,10 @@ class _Writer:
                                  "Hours later", "Later that month"]),
             "later2": rng.choice(["three days", "a week", "two weeks", "a month"]),
             "reporter": rng.choice(REPORTERS), "reporter2": rng.choice(REPORTERS), "editor": rng.choice(EDITORS),
-            "pub_year": str(self.published.year),
+            "pub_year": str(self.published.year), "k": str(rng.randint(2, 400)), "given": rng.choice(GIVEN_NAMES),
+            "person": f"{rng.choice(GIVEN_NAMES)} {rng.choice(FAMILY_NAMES)}", "weapon": rng.choice(WEAPONS),
+            "village": f"{rng.choice(VILLAGE_PARTS[0])} {rng.choice(VILLAGE_PARTS[1])}",
+            "district": rng.choice(DISTRICTS), "ordinal": rng.choice(ORDINALS),
         }
         return template.format(**values)
 
@@ -212,18 +256,20 @@ def synthetic_article(number: int, rng: random.Random) -> dict:
     outlet, domain = rng.choice(OUTLETS)
     w = _Writer(rng, published, outlet)
     city = w.focus.upper()
-    lead_date = w.date_near()
-    lead = (f"{city}, {w.country} ({outlet}) - " if rng.random() < 0.7 else "") + w.fill(
-        rng.choice(EVENT_SENTENCES).replace("{date}", lead_date))
+    lead = (f"{city}, {w.country} ({outlet}) - " if rng.random() < 0.7 else "") + w.event(rng.choice(EVENT_SENTENCES))
     paragraphs = [lead]
+    background_done = rng.random() < 0.4
     for _ in range(rng.randint(8, 18)):
         kind = rng.random()
-        if kind < 0.45:
-            sentences = [w.fill(rng.choice(EVENT_SENTENCES)) for _ in range(rng.randint(1, 2))]
+        if kind < 0.6:
+            sentences = [w.event(rng.choice(EVENT_SENTENCES)) for _ in range(rng.randint(1, 2))]
             if rng.random() < 0.5:
                 sentences.append(w.fill(rng.choice(FOLLOW_UPS)))
-        elif kind < 0.75:
-            sentences = [w.fill(rng.choice(BACKGROUND)) for _ in range(rng.randint(1, 3))]
+        elif kind < 0.8 and not background_done:
+            # At most one paragraph of wire background per article: reused lines like these recur across a
+            # corpus (each in about one article in ten), as the agencies' background paragraphs do.
+            sentences = [w.fill(line) for line in rng.sample(BACKGROUND, rng.randint(1, 2))]
+            background_done = True
         else:
             sentences = [w.fill(rng.choice(QUOTES))]
         paragraphs.append(" ".join(sentences))
