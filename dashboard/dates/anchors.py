@@ -808,7 +808,7 @@ def _month_context(ctx) -> bool:
 _SEASON_CONTEXT = re.compile(SEASON_CONTEXT)
 _VERB_BEFORE = re.compile(r"\b(?:to|will|would|could|can|cannot|may|might|must|should|not|did|does|do|n['’]t)"
                           r"[^\S\n]{1,3}$")
-_CAPITALISED_BEFORE = re.compile(rf"\b(?!{_FUNCTION_WORDS})[A-Z][\w.]*[^\S\n]{{1,3}}$")
+_CAPITALISED_BEFORE = re.compile(rf"\b(?!{_FUNCTION_WORDS})[A-Z][\w.]{{0,30}}[^\S\n]{{1,3}}$")
 
 
 def season(groups, ctx, granularity):

@@ -110,7 +110,7 @@ DIVISION_WORDS = ("province", "governorate", "state", "region", "district", "cou
 DIVISION_NAME_NOISE = re.compile(
     r"^(?:muhafazat|sha`biyat|sha'biyat|wilayat-e|wilayat|mayorality of|provincia de|province of|state of|"
     r"region of|departamento de|estado de|governorate of)\s+|"
-    r"\s+(?:governorate|province|region|state|oblast|prefecture|department|district|county|parish|borough|"
+    r"(?<!\s)\s+(?:governorate|province|region|state|oblast|prefecture|department|district|county|parish|borough|"
     r"municipality|city and borough|census area)$",
     re.IGNORECASE)
 
