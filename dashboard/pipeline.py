@@ -5,7 +5,9 @@ events a user sees in the dashboard are exactly the ones ``extract`` prints for 
 """
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, replace
+from pathlib import Path
 
 from dashboard.dates import find_publication_date, tag_dates
 from dashboard.document import make_document
@@ -13,7 +15,22 @@ from dashboard.events import extract_events
 from dashboard.places import find_places
 from dashboard.records import Article, DateMention, Document, Event, PlaceMention, PublicationDate
 
-PIPELINE_VERSION = "1"  # bump when a stage changes its output, so cached article results are redone
+def _stages_fingerprint() -> str:
+    """A hash of every stage's code and data: any change to how articles are analysed invalidates the
+    cached per-article results, so a rebuild can never mix old and new analyses."""
+    package = Path(__file__).resolve().parent
+    files = [package / name for name in ("document.py", "events.py", "taxonomy.py", "pipeline.py", "records.py")]
+    files += sorted((package / "dates").glob("*.py")) + sorted((package / "places").glob("*.py"))
+    files += sorted((package.parent / "data" / "gazetteer").glob("*"))
+    digest = hashlib.sha256()
+    for path in files:
+        if path.is_file():
+            digest.update(path.name.encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]
+
+
+PIPELINE_VERSION = f"2-{_stages_fingerprint()}"
 
 
 @dataclass(frozen=True)

@@ -51,7 +51,7 @@ TYPE_RULES: list[tuple[str, str, str]] = [
     ("capture_or_seizure", r"\b(?:captured|seized|overran|overrun|retook|retaken|retaking|recaptured?|liberat(?:ed|ion)"
      r"|took (?:control|over)|fell to|fell in|which fell|was taken|were taken|confiscated|conquered)\b",
      "Raqqa, the group's self-proclaimed capital, fell in the fall."),
-    ("battle", r"\bclash(?:ed|es)?\b|\bfight(?:ing)? (?:between|against|for)\b|\bbattles?\b(?! ?-hardened)|\boffensive\b"
+    ("battle", r"\bclash(?:ed|es)?\b|\bfighting (?:between|against|for)\b|\bbattles?\b(?! ?-hardened)|\boffensive\b"
      r"|\bsiege\b|\bbesieg|\bambush(?:ed)?\b|\bgun ?battles?\b|\bassault\b|\bcounteroffensive\b|\bshelling\b"
      r"|\battack(?:ed|s)?\b|\braids?\b",
      "A Turkish offensive against the Kurdish-dominated forces in Afrin began last month."),
@@ -62,21 +62,35 @@ TYPE_RULES: list[tuple[str, str, str]] = [
      r"|\b(?:moved|moving|relocated|transferred|deployed|crossed|crossing|withdr[ae]w\w*|retreat\w*|emerged)\b"
      r"|\bexodus\b|\bdisplaced\b",
      "Thousands of ISIS fighters emerged from the eastern Syrian deserts in 2024."),
-    ("statement_or_report", r"\b(?:said|says|told|tells|stated|announced|reported|reports|according to|remarks"
-     r"|statement|briefing|assessments?|warned|claimed|estimated|noted|acknowledged)\b",
+    ("statement_or_report", r"\b(?:said|says|say|told|tells|stated|announced|reported|reports|according to|remarks"
+     r"|statement|briefing|assessments?|warned|claimed|estimated|noted|acknowledged|predicted|argued?|believe[sd]?)\b",
      "Kirstjen Nielsen said in remarks in Washington last week."),
 ]
 _TYPE_PATTERNS = [(name, re.compile(pattern, re.IGNORECASE)) for name, pattern, _ in TYPE_RULES]
 
 
+# A cue right after one of these speaks of what might, should or could happen, not of what did:
+# "called for attacks on the West", "the ability to launch attacks", "would pick up violent attacks".
+_HYPOTHETICAL = re.compile(
+    r"\b(?:to|would|could|will|may|might|can|cannot|should|must|call(?:ed|s)? for|threat of|ability to|able to"
+    r"|plan(?:s|ned)? to|capable of|predicted|expected to|prepar\w* (?:for|to))"
+    r"(?:\s+[\w’'-]{1,20}){0,3}\s*$", re.IGNORECASE)
+
+
+def _happened(sentence: str, match: re.Match) -> bool:
+    return not _HYPOTHETICAL.search(sentence[max(0, match.start() - 60):match.start()])
+
+
 def classify_event(sentence: str) -> str:
-    """The event type of a sentence, most specific cue first.
+    """The event type of a sentence, most specific cue first; cues in a hypothetical frame don't count.
 
     >>> classify_event("Two suicide bombers killed three dozen people in Baghdad last month.")
     'bombing'
+    >>> classify_event("Al-Baghdadi has called for attacks on the West, officials said.")
+    'statement_or_report'
     """
     for name, pattern in _TYPE_PATTERNS:
-        if pattern.search(sentence):
+        if any(_happened(sentence, m) for m in pattern.finditer(sentence)):
             return name
     return "other"
 

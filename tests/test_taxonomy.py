@@ -24,6 +24,12 @@ def test_every_fatality_rule_reads_its_example(pattern, example):
     ("The group moved fighters from central Syria into the northeast and to Iraq late last year.", "movement_or_flight"),
     ("A Turkish offensive against the Kurdish-dominated Syrian Democratic Forces in Afrin began.", "battle"),
     ("The weather was mild in Damascus.", "other"),
+    ("The question is the intentions of ISIS, whose leader has called for attacks on the West.", "other"),
+    ("Any serious effort to strike at the ability of ISIS to launch attacks on the United States would "
+     "have to focus on these areas, officials said.", "statement_or_report"),
+    ("The group would pick up violent attacks again, the agency predicted.", "statement_or_report"),
+    ("The attack sparked a week of gunbattles with American and Syrian troops.", "battle"),
+    ("The fight against ISIS must clearly be a regional effort, he said.", "statement_or_report"),
 ])
 def test_sentence_types(sentence, expected):
     assert classify_event(sentence) == expected
