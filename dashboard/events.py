@@ -10,7 +10,10 @@ Rules, in the order they apply to one sentence of an article:
 3. A sentence with places but no date takes the nearest preceding date of its paragraph when the
    narrative carries one (``time_basis`` = "narrative"), else the publication date ("published"); with
    the publication date unknown it makes no event (there is nothing honest to put on the timeline).
-4. A sentence with dates but no place takes the article's dateline place ("WASHINGTON —") or else its
+4. A demonym ("Syrian", "American") stands for its country only in a sentence that names no place and
+   has a date of its own: "fighters emerged from the eastern Syrian deserts in 2024" is an event in
+   Syria; "American officials say" is not one in the United States.
+5. A sentence with dates but no place takes the article's dateline place ("WASHINGTON —") or else its
    focus place, the one it names most (``place_basis`` = "dateline" or "focus").
 
 Each event is typed (taxonomy.py), carries stated fatalities, the sentence and its offsets, the mentions
@@ -156,6 +159,7 @@ def extract_events(doc: Document, dates: list[DateMention], places: list[PlaceMe
     with the article's anchors; it is needed only for "since X, when ..." and may be None."""
     text = doc.text
     clean = doc.clean_text or text
+    places = [p for p in places if p.resolved]  # a name no geocoder could place has no honest point
     resolved = join_ranges(clean, sorted((d for d in dates if d.resolved), key=lambda d: d.start))
     dates_in = _by_sentence(doc.sentences, resolved)
     places_in = _by_sentence(doc.sentences, places)
@@ -171,6 +175,10 @@ def extract_events(doc: Document, dates: list[DateMention], places: list[PlaceMe
         if focus_basis == "dateline":
             # "WASHINGTON — ..." says where the report was filed, not where its sentence happened
             ps = [p for p in ps if p is not focus]
+        named = [p for p in ps if p.mention_kind != "demonym"]
+        # "American officials said ..." is not an event in the United States: a demonym stands for its
+        # country only when the sentence names no place, and only with a date of its own
+        ps = named or (ps if ds else [])
         placements: list[_Placement] = []
         if ds and _date_only(clean, sentence, ds) and not ps:
             last_date = ds[-1]

@@ -24,9 +24,17 @@ def date_json(d: DateMention) -> dict:
 
 
 def place_json(p: PlaceMention) -> dict:
-    return {"text": p.text, "start": p.start, "end": p.end, "name": p.name, "lat": round(p.lat, 5),
-            "lon": round(p.lon, 5), "country_code": p.country_code, "feature": p.feature,
-            "geonameid": p.geonameid, "precision": p.precision, "confidence": round(p.confidence, 3)}
+    if not p.resolved:  # an online geocoder could not place it: listed, with no point (the scorers skip it)
+        return {"text": p.text, "start": p.start, "end": p.end, "name": p.name, "lat": None, "lon": None,
+                "country_code": p.country_code or None, "feature": p.feature, "geonameid": None,
+                "precision": None, "confidence": 0.0, "unresolved": True, "resolver": p.resolver}
+    out = {"text": p.text, "start": p.start, "end": p.end, "name": p.name, "lat": round(p.lat, 5),
+           "lon": round(p.lon, 5), "country_code": p.country_code, "feature": p.feature,
+           "geonameid": p.geonameid, "precision": p.precision, "confidence": round(p.confidence, 3),
+           "mention": p.mention_kind}
+    if p.resolver != "offline":
+        out["resolver"] = p.resolver
+    return out
 
 
 def event_json(e: Event) -> dict:

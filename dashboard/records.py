@@ -160,6 +160,12 @@ class PlaceMention:
     precision: str  # point | city | admin | region | country
     confidence: float = 1.0
     alternatives: tuple[PlaceCandidate, ...] = ()  # other candidates, best first, for corrections
+    # "name" for a place name ("Syria"); "demonym" for an adjective standing for the place ("Syrian
+    # deserts", "American officials"): it resolves to the country but says less about where things happen
+    mention_kind: str = "name"
+    # False when an online geocoder could not place the name (lat/lon are then NaN: it makes no event)
+    resolved: bool = True
+    resolver: str = "offline"  # offline | nominatim:<domain> | photon:<domain>
 
 
 @dataclass(frozen=True)

@@ -131,3 +131,27 @@ def test_and_without_between_does_not_join():
     text = "Raqqa fell in October and Mosul in July."
     got = {(e.place, e.start_date.month) for e in events_of(text)}
     assert ("Raqqa", 10) in got and ("Raqqa", 7) not in got
+
+
+def _demonym(text, word, name, lat, lon, cc):
+    start = text.index(word)
+    return PlaceMention(word, start, start + len(word), name, lat, lon, cc, "country", 1, "country",
+                        mention_kind="demonym")
+
+
+def test_demonyms_stand_for_a_country_only_without_named_places_and_with_a_date():
+    published = parse_published("2025-01")
+
+    def run(text):
+        article = Article(id="t", text=text, published=published)
+        doc = make_document(article)
+        doc = doc.__class__(**{**doc.__dict__, "published": published})
+        places = places_in(text) + [_demonym(text, w, *v) for w, v in
+                                    {"Syrian": ("Syria", 35.0, 38.5, "SY"), "American": ("United States", 39.5, -99.1, "US")}.items()
+                                    if w in text]
+        return summary(extract_events(doc, tag_dates(doc.clean_text, published, doc.sentence_spans), places))
+
+    assert run("Thousands of fighters emerged from the eastern Syrian deserts in 2024.") == \
+        [("Syria", "2024-01-01", "2024-12-31", "stated", "stated")]
+    assert [p for p, *_ in run("American officials say fighters are regrouping near Raqqa.")] == ["Raqqa"]
+    assert run("American officials say the group is regrouping.") == []

@@ -230,4 +230,4 @@ class Resolver:
             text=match.text, start=match.start, end=match.end, name=g.names[entry], lat=g.lats[entry],
             lon=g.lons[entry], country_code=g.country_codes[entry], feature=feature,
             geonameid=g.geonameids[entry] or None, precision=PRECISION_OF_FEATURE.get(feature, "point"),
-            confidence=confidence, alternatives=alternatives)
+            confidence=confidence, alternatives=alternatives, mention_kind=match.kind)
