@@ -13,6 +13,7 @@ from dashboard.dates import find_publication_date, tag_dates
 from dashboard.document import make_document
 from dashboard.events import extract_events
 from dashboard.places import find_places
+from dashboard.places.online import article_country, online_geocoder, resolve_online
 from dashboard.records import Article, DateMention, Document, Event, PlaceMention, PublicationDate
 
 def _stages_fingerprint() -> str:
@@ -65,6 +66,9 @@ def analyse(article: Article, *, gazetteer=None) -> Analysis:
     spans = document.sentence_spans
     dates = _original_text(article, tag_dates(document.clean_text, document.published, spans))
     places = _original_text(article, find_places(document.clean_text, spans, gazetteer=gazetteer))
+    geocode = online_geocoder()
+    if geocode is not None:  # NEWS_DASHBOARD_GEOCODER=nominatim|photon: recognised offline, resolved online
+        places = tuple(resolve_online(places, geocode, country_hint=article_country(places)))
 
     def retag(text: str, span: tuple[int, int]) -> list[DateMention]:
         return tag_dates(text, document.published, [span])
