@@ -192,7 +192,11 @@ STAGE_ENTRY_POINTS = {
     "publication date": ("dashboard/pipeline.py", "resolve_publication"),
     "dates": ("dashboard/dates/tagger.py", "tag_dates"),
     "places": ("dashboard/places/__init__.py", "find_places"),
+    "  places: recognise": ("dashboard/places/recognise.py", "find"),
+    "  places: resolve": ("dashboard/places/resolve.py", "resolve"),
     "events": ("dashboard/events.py", "extract_events"),
+    "  events: type": ("dashboard/taxonomy.py", "classify_event"),
+    "  events: fatalities": ("dashboard/taxonomy.py", "fatalities"),
 }
 
 
@@ -225,7 +229,7 @@ def profile_pipeline(texts: list[BenchText], top: int = 25) -> str:
     for stage, (suffix, function) in STAGE_ENTRY_POINTS.items():
         seconds = sum(ct for (path, _, name), (_, _, _, ct, _) in stats.stats.items()
                       if path.endswith(suffix) and name == function)
-        lines.append(f"  {stage:18} {seconds:7.2f} s  {100 * seconds / total if total else 0:5.1f} %")
+        lines.append(f"  {stage:22} {seconds:7.2f} s  {100 * seconds / total if total else 0:5.1f} %")
     lines.append(f"functions with the most own time (tottime), in the project and below it:")
     ranked = sorted(stats.stats.items(), key=lambda item: -item[1][2])[:top]
     for (path, line, name), (_, calls, own, cumulative, _) in ranked:
