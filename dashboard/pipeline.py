@@ -13,7 +13,7 @@ from dashboard.dates import find_publication_date, tag_dates
 from dashboard.document import make_document
 from dashboard.events import extract_events
 from dashboard.places import find_places
-from dashboard.places.online import article_country, online_geocoder, resolve_online
+from dashboard.places.online import article_country, geocoder_setting, online_geocoder, resolve_online
 from dashboard.records import Article, DateMention, Document, Event, PlaceMention, PublicationDate
 
 def _stages_fingerprint() -> str:
@@ -32,6 +32,8 @@ def _stages_fingerprint() -> str:
 
 
 PIPELINE_VERSION = f"2-{_stages_fingerprint()}"
+if geocoder_setting() != "offline":  # results resolved online are not the offline ones: never mixed
+    PIPELINE_VERSION += f"-{geocoder_setting()}"
 
 
 @dataclass(frozen=True)

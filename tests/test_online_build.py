@@ -257,3 +257,16 @@ def test_concurrent_writers_lose_nothing(tmp_path):
     answers = check_cache(path)
     for k in range(4):
         assert {q for q in answers if q.startswith(f"w{k}-")} == {f"w{k}-{i}" for i in range(300)}
+
+
+def test_switching_to_online_reanalyses_a_store_built_offline(nominatim, corpus, tmp_path):
+    offline_env = {k: v for k, v in os.environ.items() if not k.startswith("NEWS_DASHBOARD_GEOCODER")}
+    offline_env["PYTHONPATH"] = str(ROOT)
+    assert build(corpus, tmp_path / "store", offline_env).returncode == 0
+    mosul = [e for e in stored_events(tmp_path / "store") if e["place"] == "Mosul"]
+    assert mosul and not near(mosul[0]["lat"], ONLINE_POINTS["Mosul"][0])  # the gazetteer's point
+    assert not ScriptedNominatim.calls  # offline is the default: nothing asked
+    done = build(corpus, tmp_path / "store", online_env(nominatim, tmp_path / "geocode.sqlite"))
+    assert done.returncode == 0, done.stderr
+    mosul = [e for e in stored_events(tmp_path / "store") if e["place"] == "Mosul"]
+    assert mosul and all(near(e["lat"], ONLINE_POINTS["Mosul"][0]) for e in mosul)  # not the cached offline result

@@ -159,6 +159,15 @@ def _ask(geocode, query: str, failed: list[str]) -> Location | None:
 _GEOCODERS: dict[tuple, Callable] = {}
 
 
+def geocoder_setting() -> str:
+    """Which resolver the environment selects ("offline", "nominatim:host"): part of the pipeline version,
+    so switching geocoders re-analyses the articles instead of reusing results resolved the other way."""
+    kind = os.environ.get("NEWS_DASHBOARD_GEOCODER", "offline").strip().lower() or "offline"
+    if kind == "offline":
+        return kind
+    return f"{kind}:{os.environ.get('NEWS_DASHBOARD_GEOCODER_DOMAIN') or 'default'}"
+
+
 def online_geocoder() -> Callable[..., Location | None] | None:
     """The online geocoder the environment asks for (made once per setting), or None when offline."""
     kind = os.environ.get("NEWS_DASHBOARD_GEOCODER", "offline").strip().lower() or "offline"
