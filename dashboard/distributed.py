@@ -252,23 +252,47 @@ def batches(articles: list[Article], n_workers: int, *, batch_characters: int = 
 
 
 class ClusterAnalysis:
-    """The ``analyse_many`` hook of ``build_store``, running the batches on a Dask client's workers."""
+    """The ``analyse_many`` hook of ``build_store``, running the batches on a Dask cluster's workers.
 
-    def __init__(self, client, time_limit_s: float = ARTICLE_TIME_LIMIT_S):
-        self.client = client
+    The cluster is connected to (or started) on the first batch of work, so a build with nothing to
+    analyse (an unchanged corpus) never starts one; ``close`` stops what was started.
+    """
+
+    def __init__(self, scheduler: str | None = None, n_workers: int | None = None,
+                 time_limit_s: float = ARTICLE_TIME_LIMIT_S):
+        self.scheduler = scheduler
+        self.n_workers = n_workers
         self.time_limit_s = time_limit_s
+        self.client = None
+        self.cluster = None
+
+    def connect(self):
+        """The Dask client, its workers warmed (gazetteer loaded) and checked."""
+        if self.client is None:
+            self.client, self.cluster = start_client(self.scheduler, self.n_workers)
+            self.client.register_plugin(WarmPipeline(), name=WarmPipeline.name)
+            check_workers(self.client)
+        return self.client
+
+    def close(self) -> None:
+        if self.client is not None:
+            self.client.close()
+        if self.cluster is not None:
+            self.cluster.close()
+        self.client = self.cluster = None
 
     def __call__(self, articles: list[Article]) -> Iterator[tuple[Article, dict | Exception]]:
         from distributed import as_completed
 
         if not articles:
             return
+        client = self.connect()
         by_id = {a.id: a for a in articles}
-        n_workers = max(1, len(self.client.scheduler_info(n_workers=-1).get("workers", {})))
+        n_workers = max(1, len(client.scheduler_info(n_workers=-1).get("workers", {})))
         futures = {}
         for number, batch in enumerate(batches(articles, n_workers)):
-            future = self.client.submit(analyse_batch, batch, self.time_limit_s, pure=False,
-                                        key=f"analyse-batch-{number}-{os.getpid()}-{time.time_ns()}")
+            future = client.submit(analyse_batch, batch, self.time_limit_s, pure=False,
+                                   key=f"analyse-batch-{number}-{os.getpid()}-{time.time_ns()}")
             futures[future] = batch
         for future in as_completed(futures):
             batch = futures.pop(future)
@@ -316,22 +340,17 @@ def start_client(scheduler: str | None = None, n_workers: int | None = None):
     return Client(cluster), cluster
 
 
-def build_store_dask(corpus: str | Path, store: str | Path, scheduler: str | None = None,
+def build_store_dask(corpus: str | Path | list[str | Path], store: str | Path, scheduler: str | None = None,
                      progress: bool | None = None, n_workers: int | None = None, *,
                      time_limit_s: float = ARTICLE_TIME_LIMIT_S, corrections=None) -> BuildReport:
     """``build_store`` with the analysis on a Dask cluster (``scheduler`` = its address; None = a local one).
 
-    An unchanged store returns at once without starting a cluster's work; the report and the store are
-    the same as the in-process build's.
+    The report and the store are the same as the in-process build's. A cluster is only started (or
+    connected to) when some article needs analysing: rebuilding an unchanged corpus starts none.
     """
-    client, cluster = start_client(scheduler, n_workers)
+    analysis = ClusterAnalysis(scheduler, n_workers, time_limit_s)
     try:
-        client.register_plugin(WarmPipeline(), name=WarmPipeline.name)
-        check_workers(client)
-        return build_store(corpus, store, progress=progress, time_limit_s=time_limit_s,
-                           analyse_many=ClusterAnalysis(client, time_limit_s), corrections=corrections)
+        return build_store(corpus, store, progress=progress, time_limit_s=time_limit_s, analyse_many=analysis,
+                           corrections=corrections)
     finally:
-        client.close()
-        if cluster is not None:
-            cluster.close()
-
+        analysis.close()

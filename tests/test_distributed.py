@@ -128,6 +128,18 @@ def test_rebuild_with_dask_reuses_unchanged_articles(corpus, cluster, tmp_path):
     assert any("car bomb exploded in Mosul" in row["sentence"] for row in read_event_rows(store))
 
 
+def test_unchanged_corpus_needs_no_cluster(corpus, local_store, tmp_path):
+    store = tmp_path / "store"
+    shutil.copytree(corpus, tmp_path / "corpus")
+    (tmp_path / "corpus" / "broken.txt").unlink()  # a corpus with a problem is always rebuilt
+    build_store(tmp_path / "corpus", store, progress=False)
+
+    # Nothing listens on port 1: any attempt to reach a cluster would fail.
+    report = build_store_dask(tmp_path / "corpus", store, scheduler="tcp://127.0.0.1:1", progress=False)
+
+    assert report.up_to_date and report.processed == 0
+
+
 def test_article_over_the_time_limit_is_skipped_by_name_in_a_worker(cluster, tmp_path):
     corpus = tmp_path / "corpus"
     corpus.mkdir()
@@ -239,6 +251,7 @@ def test_deadline_never_fires_after_its_call_has_returned():
     assert outcome["value"] < 2000  # most finish in time; whatever was stopped was reported, not leaked
 
 
+@pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")  # a raise that landed in a GC callback
 def test_analyse_batch_reports_each_article_in_a_worker_thread():
     warm_up_worker()  # as the worker plugin does: the gazetteer is loaded before the first article
     articles = [Article(id="ok", text="On 3 March 2017 fighters entered Raqqa, Syria.", path="c/ok.txt"),
