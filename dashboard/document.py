@@ -39,6 +39,9 @@ BOILERPLATE_RULES: list[tuple[str, str, str]] = [
      r"|copy link|read more|related(?: articles| stories)?|advertisement|comments?|طباعة|اطبع|مشاركة"
      r"|\[\s*(?:\.\.\.|…|with comments)\s*\])[\s.:!]*$",
      "طباعة"),
+    ("wire credit or teaser", r"^\(?(?:(?:additional )?reporting|writing|editing|compiled) by\b"
+     r"|^(?:read more|related|see also|also read|more on this|recommended|watch|listen)\s*:",
+     "Read more: Reuters coverage of the war in Syria"),
     ("copyright", r"^(?:©|\(c\)|copyright\b).{0,200}$|\ball rights reserved\b",
      "© 2018 The New York Times Company. All rights reserved."),
     ("cookie notice", r"\bwe use cookies\b|\bcookie (?:policy|settings)\b|\baccept (?:all )?cookies\b",
