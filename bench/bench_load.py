@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/gen_events.py bench/out/store-100k --events 100000
     .venv/bin/python bench/bench_load.py bench/out/store-100k --clients 50 --requests 2000 --workers 2 --threads 4
+    .venv/bin/python bench/bench_load.py bench/out/store-100k --baseline    # and the dev server, for ratios
 
 It starts ``gunicorn -w WORKERS --threads THREADS -b 127.0.0.1:PORT dashboard.wsgi:server`` over the store
 (``--url`` uses a server that is already running instead), then CLIENTS threads post REQUESTS filter
@@ -14,7 +15,9 @@ anything else is an error, counted and sampled.
 
 It prints one JSON summary: requests sent and answered, errors, latency p50/p95/p99/max (ms, request to
 last byte as a client sees it, queueing included), throughput (requests/s over the wall time), the
-server's shape and the machine's load. ``--max-seconds`` stops sending new requests after that long
+server's shape and the machine's load. ``--baseline`` loads the naive alternative too, the development
+server (``python -m dashboard serve``: one process, Flask's threaded server) with the same views, and
+reports the ratios. ``--max-seconds`` stops sending new requests after that long
 (the test uses it to stay around a minute); the summary says whether it cut the run short.
 """
 from __future__ import annotations
@@ -56,6 +59,14 @@ def start_gunicorn(store: Path, port: int, workers: int = 2, threads: int = 4,
     log = open(log_path, "wb") if log_path else subprocess.DEVNULL
     return subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
                             start_new_session=True)
+
+
+def start_dev_server(store: Path, port: int, log_path: Path | None = None) -> subprocess.Popen:
+    """The naive alternative: ``python -m dashboard serve`` (Flask's threaded server, one process)."""
+    command = [sys.executable, "-m", "dashboard", "serve", "--store", str(store), "--port", str(port), "--no-uploads"]
+    log = open(log_path, "wb") if log_path else subprocess.DEVNULL
+    return subprocess.Popen(command, cwd=ROOT, env=dict(os.environ, PYTHONPATH=str(ROOT)), stdout=log,
+                            stderr=subprocess.STDOUT, start_new_session=True)
 
 
 def wait_until_serving(base_url: str, process: subprocess.Popen | None = None, timeout: float = 180) -> None:
@@ -251,6 +262,21 @@ def run_load(base_url: str, queries: list[str], bodies: dict, clients: int = 50,
     }
 
 
+def load_server(process: subprocess.Popen | None, base_url: str, queries: list[str], clients: int,
+                max_seconds: float | None) -> dict:
+    """Wait for the server, load it, stop it (when this run started it)."""
+    try:
+        if process is not None:
+            started = time.perf_counter()
+            wait_until_serving(base_url, process)
+            print(f"{base_url} up in {time.perf_counter() - started:.1f} s", file=sys.stderr, flush=True)
+        bodies = render_requests(RemoteApp(base_url))
+        return run_load(base_url, queries, bodies, clients=clients, max_seconds=max_seconds)
+    finally:
+        if process is not None:
+            stop(process)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("store", type=Path)
@@ -260,32 +286,35 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--threads", type=int, default=4, help="gunicorn threads per worker")
     parser.add_argument("--max-seconds", type=float, default=None, help="stop sending new requests after this")
     parser.add_argument("--url", help="load a server that is already running (over the same store)")
+    parser.add_argument("--baseline", action="store_true",
+                        help="also load `python -m dashboard serve` (one process) with the same views, for ratios")
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args(argv)
 
-    process = None
-    base_url = args.url
-    if base_url is None:
+    queries = view_queries(store_profile(args.store), args.requests, seed=args.seed)
+    load_before = os.getloadavg()[0]
+    if args.url:
+        summary = load_server(None, args.url, queries, args.clients, args.max_seconds)
+        summary["server"] = args.url
+    else:
         port = free_port()
-        base_url = f"http://127.0.0.1:{port}"
-        started = time.perf_counter()
         process = start_gunicorn(args.store, port, args.workers, args.threads)
-    try:
-        if process is not None:
-            wait_until_serving(base_url, process)
-            print(f"gunicorn up in {time.perf_counter() - started:.1f} s", file=sys.stderr, flush=True)
-        bodies = render_requests(RemoteApp(base_url))
-        queries = view_queries(store_profile(args.store), args.requests, seed=args.seed)
-        load_before = os.getloadavg()[0]
-        summary = run_load(base_url, queries, bodies, clients=args.clients, max_seconds=args.max_seconds)
-    finally:
-        if process is not None:
-            stop(process)
-    summary.update(store=str(args.store), server=("gunicorn -w {} --threads {}".format(args.workers, args.threads)
-                                                  if process is not None else base_url),
-                   cpus=os.cpu_count(), load_average={"start": load_before, "end": os.getloadavg()[0]})
+        summary = load_server(process, f"http://127.0.0.1:{port}", queries, args.clients, args.max_seconds)
+        summary["server"] = f"gunicorn -w {args.workers} --threads {args.threads}"
+    if args.baseline:
+        port = free_port()
+        baseline = load_server(start_dev_server(args.store, port), f"http://127.0.0.1:{port}", queries,
+                               args.clients, args.max_seconds)
+        baseline["server"] = "python -m dashboard serve (one process, threaded)"
+        summary["baseline"] = baseline
+        if baseline["sent"] and summary["sent"]:
+            summary["p95_ratio_baseline_over_ours"] = round(baseline["p95_ms"] / summary["p95_ms"], 2)
+            summary["throughput_ratio_ours_over_baseline"] = round(
+                summary["throughput_rps"] / baseline["throughput_rps"], 2)
+    summary.update(store=str(args.store), cpus=os.cpu_count(),
+                   load_average={"start": load_before, "end": os.getloadavg()[0]})
     print(json.dumps(summary, indent=2, default=str))
-    return 0 if summary["errors"] == 0 else 1
+    return 0 if summary["errors"] == 0 and summary.get("baseline", {}).get("errors", 0) == 0 else 1
 
 
 if __name__ == "__main__":
