@@ -33,6 +33,7 @@ PYTHON = sys.executable
 # The online service's answers: deliberately NOT the gazetteer's points, so an event shows which one it got.
 ONLINE_POINTS = {"Mosul": (36.401, 43.201), "Raqqa": (35.901, 39.101), "Tikrit": (34.551, 43.701),
                  "Hajin": (34.701, 40.801), "Iraq": (33.101, 43.901), "Syria": (34.901, 38.901)}
+ONLINE_COUNTRIES = {"Mosul": "IQ", "Raqqa": "SY", "Tikrit": "IQ", "Hajin": "SY", "Iraq": "IQ", "Syria": "SY"}
 CLIENT_TIMEOUT_S = 0.5
 
 ARTICLES = {
@@ -75,6 +76,8 @@ class ScriptedNominatim(BaseHTTPRequestHandler):
             kind = "country" if name in ("Iraq", "Syria") else "city"
             body = [{"place_id": 1, "lat": str(lat), "lon": str(lon), "name": name, "addresstype": kind,
                      "display_name": query, "class": "place", "type": kind, "importance": 0.6}]
+            if parse_qs(urlparse(self.path).query).get("addressdetails") == ["1"]:
+                body[0]["address"] = {"country_code": ONLINE_COUNTRIES[name].lower()}
         payload = json.dumps(body).encode()
         try:
             self.send_response(200)
@@ -147,6 +150,7 @@ def test_the_build_resolves_online_retries_faults_and_marks_what_failed(nominati
         assert name in by_place, (name, sorted(by_place))
         for e in by_place[name]:  # the online point, not the gazetteer's
             assert near(e["lat"], ONLINE_POINTS[name][0]) and near(e["lon"], ONLINE_POINTS[name][1]), e
+            assert e["country_code"] == ONLINE_COUNTRIES[name]
     assert "Hajin" not in by_place and not any(near(e["lat"], ONLINE_POINTS["Hajin"][0]) for e in events)
     assert any(str(e["start_date"]) == "2017-03-12" for e in by_place["Mosul"])
 
@@ -188,7 +192,9 @@ def test_resolve_online_one_query_per_name_and_unresolved_mentions():
 
     def geocode(query):
         asked.append(query)
-        return None if query.startswith("Palmyra") else Location(query, (1.5, 2.5), {"name": "X", "type": "city"})
+        if query.startswith("Palmyra"):
+            return None
+        return Location(query, (1.5, 2.5), {"name": "X", "type": "city", "address": {"country_code": "tr"}})
 
     assert article_country(mentions) == "SY"
     out = resolve_online(mentions, geocode, country_hint="SY")
@@ -200,6 +206,7 @@ def test_resolve_online_one_query_per_name_and_unresolved_mentions():
     assert not palmyra.resolved and math.isnan(palmyra.lat)
     raqqa = [m for m in out if m.text == "Raqqa"]
     assert len(raqqa) == 2 and all(m.resolved and (m.lat, m.lon) == (1.5, 2.5) for m in raqqa)
+    assert raqqa[0].country_code == "TR" and raqqa[0].precision == "city"  # what the answer says, not the guess
     assert raqqa[0].alternatives[0].source == "geonames"  # the offline choice stays, for corrections
 
 

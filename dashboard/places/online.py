@@ -71,7 +71,10 @@ def unresolved(mention: PlaceMention, resolver: str) -> PlaceMention:
 def _online_mention(mention: PlaceMention, location: Location, resolver: str,
                     asked_country: str | None) -> PlaceMention:
     name, country, kind = _answer_details(location)
-    precision = _PRECISION_OF_TYPE.get(kind, "country" if mention.precision == "country" else "point")
+    if not kind:  # the answer does not say what it is: as precise as the name recognised offline
+        precision = mention.precision
+    else:
+        precision = _PRECISION_OF_TYPE.get(kind, "country" if mention.precision == "country" else "point")
     offline_choice = PlaceCandidate(name=mention.name, lat=mention.lat, lon=mention.lon,
                                     country_code=mention.country_code, feature=mention.feature,
                                     geonameid=mention.geonameid, source="geonames")
@@ -141,8 +144,10 @@ def _ask(geocode, query: str, failed: list[str]) -> Location | None:
     limiter = getattr(geocode, "_limited", None)
     if limiter is not None:
         limiter.last_failed = False  # a cache hit does not reset it; the flag must be about this query
+    # Nominatim names the answer's country only when asked (it does not change which place is found)
+    options = {"addressdetails": True} if str(getattr(geocode, "service", "")).startswith("nominatim:") else {}
     try:
-        location = geocode(query)
+        location = geocode(query, **options)
     except Exception as err:  # a geocoder that raises (not one of ours) costs this name, not the article
         log.warning("geocoding %r failed: %s", query, err)
         failed.append(query)
