@@ -27,7 +27,8 @@ def place_json(p: PlaceMention) -> dict:
     if not p.resolved:  # an online geocoder could not place it: listed, with no point (the scorers skip it)
         return {"text": p.text, "start": p.start, "end": p.end, "name": p.name, "lat": None, "lon": None,
                 "country_code": p.country_code or None, "feature": p.feature, "geonameid": None,
-                "precision": None, "confidence": 0.0, "unresolved": True, "resolver": p.resolver}
+                "precision": None, "confidence": 0.0, "unresolved": True, "resolver": p.resolver,
+                "reason": p.unresolved_reason or None}
     out = {"text": p.text, "start": p.start, "end": p.end, "name": p.name, "lat": round(p.lat, 5),
            "lon": round(p.lon, 5), "country_code": p.country_code, "feature": p.feature,
            "geonameid": p.geonameid, "precision": p.precision, "confidence": round(p.confidence, 3),

@@ -166,6 +166,8 @@ class PlaceMention:
     # False when an online geocoder could not place the name (lat/lon are then NaN: it makes no event)
     resolved: bool = True
     resolver: str = "offline"  # offline | nominatim:<domain> | photon:<domain>
+    # why an unresolved place has no point: "service failed" (worth asking again later) or "not found"
+    unresolved_reason: str = ""
 
 
 @dataclass(frozen=True)

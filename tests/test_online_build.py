@@ -165,6 +165,7 @@ def test_the_build_resolves_online_retries_faults_and_marks_what_failed(nominati
     line = json.loads(extracted.stdout)
     hajin = [p for p in line["places"] if p["name"] == "Hajin"]
     assert hajin and all(p["lat"] is None and p["lon"] is None and p["unresolved"] is True for p in hajin)
+    assert hajin[0]["reason"] == "service failed"
     raqqa = [p for p in line["places"] if p["name"] == "Raqqa"]
     assert raqqa and near(raqqa[0]["lat"], ONLINE_POINTS["Raqqa"][0]) and raqqa[0]["resolver"].startswith("nominatim:")
     assert line["events"] and all(e["place"] != "Hajin" for e in line["events"])
@@ -203,7 +204,7 @@ def test_resolve_online_one_query_per_name_and_unresolved_mentions():
     assert palmyra_asked == ["Palmyra, Syria", "Palmyra"]  # the biased form first, then the bare name
     assert [m.start for m in out] == [m.start for m in mentions]  # every mention kept, in place
     palmyra = [m for m in out if m.text == "Palmyra"][0]
-    assert not palmyra.resolved and math.isnan(palmyra.lat)
+    assert not palmyra.resolved and math.isnan(palmyra.lat) and palmyra.unresolved_reason == "not found"
     raqqa = [m for m in out if m.text == "Raqqa"]
     assert len(raqqa) == 2 and all(m.resolved and (m.lat, m.lon) == (1.5, 2.5) for m in raqqa)
     assert raqqa[0].country_code == "TR" and raqqa[0].precision == "city"  # what the answer says, not the guess

@@ -63,9 +63,11 @@ def _answer_details(location: Location) -> tuple[str, str | None, str]:
     return name, (country.upper() or None), kind
 
 
-def unresolved(mention: PlaceMention, resolver: str) -> PlaceMention:
-    """The mention without a point: kept (it is a place name in the text) but placing nothing."""
-    return replace(mention, lat=math.nan, lon=math.nan, resolved=False, resolver=resolver, confidence=0.0)
+def unresolved(mention: PlaceMention, resolver: str, reason: str) -> PlaceMention:
+    """The mention without a point: kept (it is a place name in the text) but placing nothing.
+    ``reason`` is "service failed" (every retry failed: worth asking again) or "not found"."""
+    return replace(mention, lat=math.nan, lon=math.nan, resolved=False, resolver=resolver, confidence=0.0,
+                   unresolved_reason=reason)
 
 
 def _online_mention(mention: PlaceMention, location: Location, resolver: str,
@@ -116,27 +118,30 @@ def resolve_online(mentions: Sequence[PlaceMention], geocode: Callable[..., Loca
     """
     resolver = getattr(geocode, "service", "online")
     hint_name = country_name(country_hint)
-    answers: dict[str, tuple[Location | None, str | None]] = {}
+    answers: dict[str, tuple[Location | None, str | None, bool]] = {}
     failed: list[str] = []
     for mention in mentions:
         key = " ".join(mention.name.split()).casefold()
         if key in answers:
             continue
-        location, asked_country = None, None
+        location, asked_country, failures_before = None, None, len(failed)
         biased = hint_name and mention.feature != "country" and key != hint_name.casefold()
         if biased:
             location, asked_country = _ask(geocode, f"{mention.name}, {hint_name}", failed), country_hint.upper()
         if location is None:
             location, asked_country = _ask(geocode, mention.name, failed), None
-        answers[key] = (location, asked_country)
-    if failed:
-        log.warning("%s: %d place name(s) left unresolved (the service failed after its retries): %s",
-                    resolver, len(failed), ", ".join(sorted(set(failed))[:10]))
+        answers[key] = (location, asked_country, len(failed) > failures_before)
     out = []
     for mention in mentions:
-        location, asked_country = answers[" ".join(mention.name.split()).casefold()]
-        out.append(unresolved(mention, resolver) if location is None
-                   else _online_mention(mention, location, resolver, asked_country))
+        location, asked_country, service_failed = answers[" ".join(mention.name.split()).casefold()]
+        if location is not None:
+            out.append(_online_mention(mention, location, resolver, asked_country))
+        else:
+            out.append(unresolved(mention, resolver, "service failed" if service_failed else "not found"))
+    lost = sorted({m.name for m in out if m.unresolved_reason == "service failed"})
+    if lost:
+        log.warning("%s failed after every retry: %d place name(s) left unresolved (asked again next time): %s",
+                    resolver, len(lost), ", ".join(lost[:10]))
     return out
 
 
