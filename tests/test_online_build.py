@@ -278,3 +278,13 @@ def test_switching_to_online_reanalyses_a_store_built_offline(nominatim, corpus,
     assert done.returncode == 0, done.stderr
     mosul = [e for e in stored_events(tmp_path / "store") if e["place"] == "Mosul"]
     assert mosul and all(near(e["lat"], ONLINE_POINTS["Mosul"][0]) for e in mosul)  # not the cached offline result
+
+
+def test_photon_answers_give_their_country_and_type():
+    mentions = find_places("Shelling hit Palmyra on Monday.")
+    photon = Location("Palmyra, Syria", (34.55, 38.27), {"type": "Feature", "properties": {
+        "name": "Tadmur", "countrycode": "SY", "type": "city", "osm_value": "town"}})
+    [palmyra] = resolve_online(mentions, lambda query: photon)
+    assert palmyra.resolved and palmyra.name == "Tadmur" and palmyra.country_code == "SY"
+    assert palmyra.precision == "city" and (palmyra.lat, palmyra.lon) == (34.55, 38.27)
+    assert palmyra.geonameid is None and palmyra.alternatives[0].geonameid is not None
