@@ -58,7 +58,9 @@ def create_app(store_path: str | Path, *, upload_dir: str | Path | None = None,
         __name__, title="News timeline and map", assets_folder=str(ASSETS), serve_locally=True,
         update_title=None,
     )
-    extra_filters, extra_main = [], []
+    from dashboard import ui_export
+
+    extra_filters, extra_main = [ui_export.layout()], []
     if upload_dir:
         from dashboard import ui_corrections, ui_upload
 
@@ -69,6 +71,7 @@ def create_app(store_path: str | Path, *, upload_dir: str | Path | None = None,
     if upload_dir:
         panel = ui_corrections.panel_with_controls(store_path)
     register_callbacks(app, store, panel=panel, tile_url=tile_url)
+    ui_export.register_callbacks(app, store)
     app._event_store = store  # for the upload panel's reload, benchmarks and tests
     if upload_dir:
         ui_upload.register_callbacks(app, store_path, corpus_dir, upload_dir, event_store=store)

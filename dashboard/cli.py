@@ -110,7 +110,7 @@ def cmd_build(args: argparse.Namespace) -> int:
             from dashboard.distributed import build_store_dask
 
             report = build_store_dask(corpora, args.store, scheduler=args.scheduler, progress=args.progress,
-                                      corrections=_corrections_hook(args.store))
+                                      time_limit_s=args.time_limit, corrections=_corrections_hook(args.store))
         else:
             report = build_store(corpora, args.store, progress=args.progress, time_limit_s=args.time_limit,
                                  corrections=_corrections_hook(args.store))
@@ -167,6 +167,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     uploads = None if args.no_uploads else args.uploads
     app = create_app(args.store, upload_dir=uploads, tile_url=args.tile_url)
+    from dashboard.export import warm_up
+
+    warm_up()  # Chromium starts in the background, so the first export click does not wait for it
     print(f"Serving the dashboard on http://{args.host}:{args.port}/ (Ctrl+C stops it)", file=sys.stderr)
     app.run(host=args.host, port=args.port, debug=False)
     return 0
