@@ -158,12 +158,13 @@ def build_store(corpus: str | Path | list[str | Path], store: str | Path, *, pro
             return report
         writer = GenerationWriter(store)
         try:
-            results: dict[str, dict] = {}
+            # each article's events, kept as compact records (not its JSON result) while the rest are read
+            results: dict[str, list] = {}
             todo: list[Article] = []
             for article in articles:
                 cached = cached_result(store, keys[article.id])
                 if cached is not None and writer.reuse_cache(keys[article.id]):
-                    results[article.id] = cached
+                    results[article.id] = [event_from_json(e) for e in cached["events"]]
                     report.reused += 1
                 else:
                     todo.append(article)
@@ -177,11 +178,11 @@ def build_store(corpus: str | Path | list[str | Path], store: str | Path, *, pro
                     report.problems.append(LoadProblem(article.path or article.id, failed[article.id]))
                     continue
                 writer.put_cache(keys[article.id], outcome)
-                results[article.id] = outcome
+                results[article.id] = [event_from_json(e) for e in outcome["events"]]
                 report.processed += 1
             bar.close()
             ordered = sorted(articles, key=_order_key)
-            events = [event_from_json(e) for a in ordered if a.id in results for e in results[a.id]["events"]]
+            events = [e for a in ordered for e in results.pop(a.id, ())]
             merged = merge_events(events, [a.id for a in ordered])
             corrected_ids: set[str] = set()
             if corrections is not None:
@@ -197,10 +198,10 @@ def build_store(corpus: str | Path | list[str | Path], store: str | Path, *, pro
                 "built_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
                 "corpus": [str(f.resolve()) for f in folders], "pipeline_version": PIPELINE_VERSION,
                 "n_events": len(merged), "n_articles": len(articles),
-                "article_keys": {a: k for a, k in keys.items() if a in results},
+                "article_keys": {a.id: keys[a.id] for a in articles if a.id not in failed},
                 "problems": [str(p) for p in report.problems],
             }
-            writer.commit([event_to_row(e, e.id in corrected_ids) for e in merged], article_rows, new_manifest)
+            writer.commit((event_to_row(e, e.id in corrected_ids) for e in merged), article_rows, new_manifest)
         except BaseException:
             writer.abort()
             raise

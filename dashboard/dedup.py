@@ -33,8 +33,10 @@ _PLACE_ORDER = {"point": 0, "city": 1, "admin": 2, "region": 3, "country": 4}
 
 
 def _trigrams(sentence: str) -> frozenset:
+    """The sentence's word trigrams, each as a 32-bit hash (small to keep, quick to compare)."""
     words = re.findall(r"\w+", sentence.casefold())
-    return frozenset(zip(words, words[1:], words[2:])) if len(words) >= 3 else frozenset([tuple(words)])
+    grams = [" ".join(words[i:i + 3]) for i in range(len(words) - 2)] if len(words) >= 3 else [" ".join(words)]
+    return frozenset(zlib.crc32(g.encode("utf-8")) for g in grams)
 
 
 def _jaccard(a: frozenset, b: frozenset) -> float:
@@ -54,29 +56,43 @@ def _specific(e: Event) -> bool:
         e.time_precision in ("day", "week")
 
 
-def _same_text(a: Event, b: Event, grams: dict[int, frozenset], i: int, j: int) -> bool:
+def _same_text(a: Event, b: Event, grams_a: frozenset, grams_b: frozenset) -> bool:
     return _same_place(a, b) and not (a.end_date < b.start_date or b.end_date < a.start_date) \
-        and _jaccard(grams[i], grams[j]) >= SAME_TEXT_JACCARD
+        and _jaccard(grams_a, grams_b) >= SAME_TEXT_JACCARD
 
 
-def _band_keys(grams: list[frozenset]) -> np.ndarray:
+def _band_keys(events: list[Event], chunk: int = 20_000) -> np.ndarray:
     """Locality-sensitive band keys of every sentence's trigram set, shape (n, BANDS).
 
     Each band hashes ``ROWS`` minimum hashes together: two sentences with trigram Jaccard J share a band
     with probability 1 - (1 - J**ROWS) ** BANDS (0.90 at J = 0.5, 0.995 at 0.7, 1 when identical), while
-    sentences that merely share a common phrase ("the Islamic State") rarely do. Vectorised: one pass of
-    numpy over all trigrams of all sentences.
+    sentences that merely share a common phrase ("the Islamic State") rarely do. Vectorised with numpy,
+    a chunk of sentences at a time so that memory stays flat however many events there are.
     """
-    n = len(grams)
-    counts = np.fromiter((max(len(g), 1) for g in grams), dtype=np.int64, count=n)
-    flat = np.fromiter((zlib.crc32(" ".join(t).encode("utf-8")) for g in grams for t in (g or [("",)])),
-                       dtype=np.uint64, count=int(counts.sum()))
-    starts = np.concatenate(([0], np.cumsum(counts)[:-1]))
     seeds = np.array(_SEEDS[:BANDS * ROWS], dtype=np.uint64)
-    mixed = ((flat[None, :] ^ seeds[:, None]) * np.uint64(2654435761)) % np.uint64(4294967296)
-    minima = np.minimum.reduceat(mixed, starts, axis=1).T  # (n, BANDS * ROWS)
-    rows = minima.reshape(n, BANDS, ROWS)
-    return rows[:, :, 0] * np.uint64(4294967296) + rows[:, :, 1]
+    out = np.zeros((len(events), BANDS), dtype=np.uint64)
+    for first in range(0, len(events), chunk):
+        grams = [_trigrams(e.sentence) or frozenset([0]) for e in events[first:first + chunk]]
+        counts = np.fromiter((len(g) for g in grams), dtype=np.int64, count=len(grams))
+        flat = np.fromiter((h for g in grams for h in g), dtype=np.uint64, count=int(counts.sum()))
+        starts = np.concatenate(([0], np.cumsum(counts)[:-1]))
+        mixed = ((flat[None, :] ^ seeds[:, None]) * np.uint64(2654435761)) % np.uint64(4294967296)
+        minima = np.minimum.reduceat(mixed, starts, axis=1).T  # (chunk, BANDS * ROWS)
+        rows = minima.reshape(len(grams), BANDS, ROWS)
+        out[first:first + len(grams)] = rows[:, :, 0] * np.uint64(4294967296) + rows[:, :, 1]
+    return out
+
+
+def _shared_blocks(keys: np.ndarray):
+    """Groups of row indices that share a key (only groups of two or more), from one sort."""
+    flat = keys.ravel()
+    order = np.argsort(flat, kind="stable")
+    ordered = flat[order]
+    starts = np.flatnonzero(np.concatenate(([True], ordered[1:] != ordered[:-1])))
+    ends = np.concatenate((starts[1:], [len(ordered)]))
+    for start, end in zip(starts.tolist(), ends.tolist()):
+        if end - start > 1:
+            yield (order[start:end] // keys.shape[1]).tolist()
 
 
 def _merge(members: list[Event], order: dict[str, int]) -> Event:
@@ -119,9 +135,8 @@ def merge_events(events: list[Event], article_order: list[str] | None = None) ->
     square of the corpus.
     """
     order = {a: i for i, a in enumerate(article_order or [])}
-    grams = [_trigrams(e.sentence) for e in events]
-    band_keys = _band_keys(grams) if events else np.zeros((0, BANDS), dtype=np.uint64)
-    parent = list(range(len(events)))
+    n = len(events)
+    parent = list(range(n))
 
     def find(i: int) -> int:
         while parent[i] != i:
@@ -134,39 +149,46 @@ def merge_events(events: list[Event], article_order: list[str] | None = None) ->
         if ri != rj:
             parent[max(ri, rj)] = min(ri, rj)
 
-    text_blocks: dict[tuple, list[int]] = defaultdict(list)
+    # Same place, same day or week, same type, reported by two or more articles: one event.
     exact_blocks: dict[tuple, list[int]] = defaultdict(list)
     for i, e in enumerate(events):
-        place_key = e.geonameid or e.place
-        for band, key in enumerate(band_keys[i].tolist()):
-            text_blocks[(place_key, band, key)].append(i)
         if _specific(e):
-            exact_blocks[(place_key, e.start_date, e.end_date, e.event_type)].append(i)
+            exact_blocks[(e.geonameid or e.place, e.start_date, e.end_date, e.event_type)].append(i)
     for members in exact_blocks.values():
-        if len({events[i].sources[0] for i in members}) < 2:  # only one article reports it
-            continue
-        for x in range(len(members)):
-            for y in range(x + 1, len(members)):
-                a, b = members[x], members[y]
-                if events[a].sources[0] != events[b].sources[0] and find(a) != find(b) \
-                       :
-                    union(a, b)
-    for members in text_blocks.values():
-        # Greedy within the block: each event meets the clusters already found here, not every member,
-        # so a block of many near-identical reports costs one pass.
-        heads: list[int] = []
-        for i in members:
-            for h in heads:
-                if find(h) == find(i):
-                    break
-                if events[h].id == events[i].id or _same_text(events[h], events[i], grams, h, i):
-                    # the clusters' first members must agree too: no drift along a chain of small edits
-                    rh, ri = find(h), find(i)
-                    if rh == h and ri == i or _same_text(events[rh], events[ri], grams, rh, ri):
-                        union(h, i)
+        if len({events[i].sources[0] for i in members}) > 1:
+            for i in members[1:]:
+                union(members[0], i)
+
+    # Same place and same wording: candidates from LSH bands (one key per place and band), compared greedily.
+    if n:
+        place_ids: dict = {}
+        place_of = np.fromiter((place_ids.setdefault(e.geonameid or e.place, len(place_ids)) for e in events),
+                               dtype=np.uint64, count=n)
+        keys = _band_keys(events)
+        keys ^= (place_of[:, None] + np.uint64(1)) * np.uint64(0x9E3779B97F4A7C15)
+        keys ^= np.arange(BANDS, dtype=np.uint64)[None, :] * np.uint64(0xC2B2AE3D27D4EB4F)
+        grams: dict[int, frozenset] = {}
+
+        def gram(i: int) -> frozenset:
+            if i not in grams:
+                grams[i] = _trigrams(events[i].sentence)
+            return grams[i]
+
+        for members in _shared_blocks(keys):
+            # Greedy: each event meets the clusters already found in this block, not every member.
+            heads: list[int] = []
+            for i in members:
+                for h in heads:
+                    if find(h) == find(i):
                         break
-            else:
-                heads.append(i)
+                    if events[h].id == events[i].id or _same_text(events[h], events[i], gram(h), gram(i)):
+                        # the clusters' first members must agree too: no drift along a chain of small edits
+                        rh, ri = find(h), find(i)
+                        if rh == h and ri == i or _same_text(events[rh], events[ri], gram(rh), gram(ri)):
+                            union(h, i)
+                            break
+                else:
+                    heads.append(i)
     clusters: dict[int, list[Event]] = defaultdict(list)
     for i, e in enumerate(events):
         clusters[find(i)].append(e)

@@ -5,6 +5,9 @@ Data flows one way (see README, "Architecture"):
     Article (corpus.py) -> Document (document.py) -> DateMention (dates/) + PlaceMention (places/)
         -> Event (events.py) -> store (store.py) -> views and exports (query.py, figures.py, app.py, export.py)
 
+Records made in large numbers (mentions, events, their provenance) use ``__slots__``: a build of ten
+thousand articles holds a few hundred thousand of them at once.
+
 Every offset is a Python ``str`` index into ``Article.text`` exactly as read from disk (decoded), so that
 ``article.text[start:end]`` is the mention, whatever cleaning happened in between.
 """
@@ -64,7 +67,7 @@ class Article:
     source_format: str = "txt"  # txt | md | html | jsonl | csv
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Sentence:
     """A sentence of the kept content: offsets into the original text, and its paragraph number."""
 
@@ -73,7 +76,7 @@ class Sentence:
     paragraph: int
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Skipped:
     """A stretch of the original text that is not content (boilerplate, a repeated block, a bare link)."""
 
@@ -106,7 +109,7 @@ class Document:
         return self.article.text[sentence.start:sentence.end]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class DateMention:
     """A date expression in the text and the inclusive interval of calendar days it names.
 
@@ -128,7 +131,7 @@ class DateMention:
         return self.start_date is not None and self.end_date is not None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class PlaceCandidate:
     """One gazetteer entry that a place name could refer to."""
 
@@ -144,7 +147,7 @@ class PlaceCandidate:
     score: float = 0.0  # how strongly the context favoured it (higher is better)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class PlaceMention:
     """A place name in the text and the place it was resolved to."""
 
@@ -170,7 +173,7 @@ class PlaceMention:
     unresolved_reason: str = ""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Mention:
     """A highlighted span inside an event's sentence (for the provenance panel)."""
 
@@ -180,7 +183,7 @@ class Mention:
     end: int
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Provenance:
     """Where one source article reports an event: the article and the sentence, with its offsets."""
 
@@ -194,7 +197,7 @@ class Provenance:
     url: str | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Event:
     """A dated, located happening with its precision and its sources.
 

@@ -29,7 +29,8 @@ from dashboard.schema import (ARTICLES_FILE, ARTICLES_SCHEMA, CACHE_DIR, EVENTS_
                               MANIFEST_FILE)
 
 DEFAULT_STORE = Path("data/store")
-ROWS_PER_PART = 250_000
+ROWS_PER_PART = 250_000  # rows per Parquet part
+ROW_BATCH = 20_000  # rows converted from dicts at a time
 KEEP_GENERATIONS = 2  # the current one and the one before it
 
 
@@ -225,10 +226,10 @@ class GenerationWriter:
                 return False
         return True
 
-    def commit(self, event_rows: list[dict], article_rows: list[dict], manifest: dict) -> Path:
-        for i in range(0, max(len(event_rows), 1), ROWS_PER_PART):
-            table = pa.Table.from_pylist(event_rows[i:i + ROWS_PER_PART], schema=EVENTS_SCHEMA)
-            pq.write_table(table, self.tmp / EVENTS_DIR / f"part-{i // ROWS_PER_PART:05d}.parquet")
+    def commit(self, event_rows: Iterable[dict], article_rows: list[dict], manifest: dict) -> Path:
+        """Write the generation and make it the store. Rows are written in bounded batches, so the
+        rows of a large corpus never all sit in memory as Python dicts at once."""
+        self._write_events(event_rows)
         pq.write_table(pa.Table.from_pylist(article_rows, schema=ARTICLES_SCHEMA), self.tmp / ARTICLES_FILE)
         (self.tmp / MANIFEST_FILE).write_text(json.dumps(manifest, indent=1, default=str), encoding="utf-8")
         _fsync_tree(self.tmp)
@@ -237,6 +238,32 @@ class GenerationWriter:
         self._swap_link(final)
         _prune(self.gens, keep={final.name})
         return final
+
+    def _write_events(self, event_rows: Iterable[dict]) -> None:
+        """Parts of up to ROWS_PER_PART rows, each filled ROW_BATCH rows at a time (always one part,
+        even an empty one, so that readers find the schema)."""
+        part, in_part, writer, batch = 0, 0, None, []
+
+        def flush() -> None:
+            nonlocal writer, part, in_part, batch
+            if writer is None:
+                writer = pq.ParquetWriter(self.tmp / EVENTS_DIR / f"part-{part:05d}.parquet", EVENTS_SCHEMA)
+            writer.write_table(pa.Table.from_pylist(batch, schema=EVENTS_SCHEMA))
+            in_part, batch = in_part + len(batch), []
+            if in_part >= ROWS_PER_PART:
+                writer.close()
+                writer, part, in_part = None, part + 1, 0
+
+        try:
+            for row in event_rows:
+                batch.append(row)
+                if len(batch) >= min(ROW_BATCH, ROWS_PER_PART - in_part):
+                    flush()
+            if batch or (writer is None and part == 0):
+                flush()
+        finally:
+            if writer is not None:
+                writer.close()
 
     def _swap_link(self, final: Path) -> None:
         if self.store.exists() and not self.store.is_symlink():
