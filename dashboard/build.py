@@ -104,6 +104,8 @@ def analyse_to_result(article: Article, time_limit_s: float = ARTICLE_TIME_LIMIT
                       "end_date": published.end_date.isoformat() if published.known else None,
                       "precision": published.precision, "source": published.source},
         "n_dates": len(analysis.dates), "n_places": len(analysis.places),
+        # an online geocoder that failed this time: analyse the article again next build, not from cache
+        "retry_later": any(getattr(p, "unresolved_reason", "") == "service failed" for p in analysis.places),
         "events": [event_to_json(e) for e in analysis.events],
     }
 
@@ -171,13 +173,17 @@ def build_store(corpus: str | Path | list[str | Path], store: str | Path, *, pro
             bar = _progress(len(todo), progress)
             runner = analyse_many or (lambda batch: _analyse_in_process(batch, time_limit_s))
             failed: dict[str, str] = {}
+            retry: set[str] = set()  # analysed, but with places an online service failed to resolve
             for article, outcome in runner(todo):
                 bar.update(1)
                 if isinstance(outcome, Exception):
                     failed[article.id] = _describe(outcome)
                     report.problems.append(LoadProblem(article.path or article.id, failed[article.id]))
                     continue
-                writer.put_cache(keys[article.id], outcome)
+                if outcome.get("retry_later"):
+                    retry.add(article.id)
+                else:
+                    writer.put_cache(keys[article.id], outcome)
                 results[article.id] = [event_from_json(e) for e in outcome["events"]]
                 report.processed += 1
             bar.close()
@@ -198,7 +204,7 @@ def build_store(corpus: str | Path | list[str | Path], store: str | Path, *, pro
                 "built_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
                 "corpus": [str(f.resolve()) for f in folders], "pipeline_version": PIPELINE_VERSION,
                 "n_events": len(merged), "n_articles": len(articles),
-                "article_keys": {a.id: keys[a.id] for a in articles if a.id not in failed},
+                "article_keys": {a.id: keys[a.id] for a in articles if a.id not in failed and a.id not in retry},
                 "problems": [str(p) for p in report.problems],
             }
             writer.commit((event_to_row(e, e.id in corrected_ids) for e in merged), article_rows, new_manifest)
