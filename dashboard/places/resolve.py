@@ -21,6 +21,8 @@ import math
 from collections import Counter, defaultdict
 from dataclasses import replace
 
+import numpy as np
+
 from geopy.distance import EARTH_RADIUS as EARTH_RADIUS_KM, great_circle
 
 from dashboard.places.gazetteer import PRECISION_OF_FEATURE, Gazetteer
@@ -46,6 +48,20 @@ def _km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     p1, p2 = math.radians(lat1), math.radians(lat2)
     a = math.sin((p2 - p1) / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2
     return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(a)))
+
+
+def _nearest_km(g: Gazetteer, entries, others) -> dict[int, float]:
+    """For each candidate entry, the great-circle distance to the nearest of the article's other places:
+    one numpy matrix instead of a Python call per pair (this runs for every name of every article)."""
+    if not others or not entries:
+        return {}
+    lat1 = np.radians(np.fromiter((g.lats[e] for e in entries), dtype=float, count=len(entries)))[:, None]
+    lon1 = np.radians(np.fromiter((g.lons[e] for e in entries), dtype=float, count=len(entries)))[:, None]
+    lat2 = np.radians(np.array([lat for lat, _ in others], dtype=float))[None, :]
+    lon2 = np.radians(np.array([lon for _, lon in others], dtype=float))[None, :]
+    a = np.sin((lat2 - lat1) / 2) ** 2 + np.cos(lat1) * np.cos(lat2) * np.sin((lon2 - lon1) / 2) ** 2
+    km = 2 * EARTH_RADIUS_KM * np.arcsin(np.minimum(1.0, np.sqrt(a)))
+    return dict(zip(entries, km.min(axis=1).tolist()))
 
 
 def prior(g: Gazetteer, entry: int) -> float:
@@ -170,6 +186,7 @@ class Resolver:
         for entry in entries:
             if g.features[entry] == "admin1" and g.admin1[entry] in city_areas:
                 namesakes[entry] = 2.5
+        nearest_km = _nearest_km(g, entries, others[:30])
         out = {}
         for entry in entries:
             score = self._prior(key, entry) - namesakes.get(entry, 0.0)
@@ -186,7 +203,7 @@ class Resolver:
             if code and code in self.nearby.get(key, ()) and g.features[entry] not in ("country", "continent"):
                 score += NEARBY_COUNTRY_BONUS
             if others and g.features[entry] not in ("country", "continent"):
-                nearest = min(_km(g.lats[entry], g.lons[entry], lat, lon) for lat, lon in others[:30])
+                nearest = nearest_km[entry]
                 if nearest <= NEAR_KM:
                     score += NEAR_BONUS
                 elif nearest <= AROUND_KM:
