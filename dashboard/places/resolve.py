@@ -22,7 +22,6 @@ from collections import Counter, defaultdict
 from dataclasses import replace
 
 import numpy as np
-
 from geopy.distance import EARTH_RADIUS as EARTH_RADIUS_KM, great_circle
 
 from dashboard.places.gazetteer import PRECISION_OF_FEATURE, Gazetteer
