@@ -187,6 +187,7 @@ def build_store(corpus: str | Path | list[str | Path], store: str | Path, *, pro
                 results[article.id] = [event_from_json(e) for e in outcome["events"]]
                 report.processed += 1
             bar.close()
+            _release_analysis_memory()
             ordered = sorted(articles, key=_order_key)
             events = [e for a in ordered for e in results.pop(a.id, ())]
             merged = merge_events(events, [a.id for a in ordered])
@@ -213,6 +214,17 @@ def build_store(corpus: str | Path | list[str | Path], store: str | Path, *, pro
             raise
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _release_analysis_memory() -> None:
+    """The gazetteer (some 150 MB) is not needed to merge and write events: let that memory serve them.
+    The next analysis in this process loads it again (well under a second)."""
+    import gc
+
+    from dashboard.places.gazetteer import load_gazetteer
+
+    load_gazetteer.cache_clear()
+    gc.collect()
 
 
 def _describe(err: Exception) -> str:

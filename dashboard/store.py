@@ -17,6 +17,7 @@ import fcntl
 import json
 import os
 import shutil
+import sys
 import time
 from pathlib import Path
 from typing import Iterable, Iterator
@@ -45,10 +46,20 @@ def provenance_to_dict(p: Provenance) -> dict:
             "published": p.published, "title": p.title, "url": p.url}
 
 
-def provenance_from_dict(d: dict) -> Provenance:
-    return Provenance(article_id=d["article_id"], sentence=d["sentence"], start=d["start"], end=d["end"],
-                      mentions=tuple(Mention(**m) for m in d.get("mentions", [])),
-                      published=d.get("published"), title=d.get("title"), url=d.get("url"))
+def _shared(value):
+    """One string object per distinct short value (article ids, titles, urls, place names): a build
+    holds them for hundreds of thousands of events."""
+    return sys.intern(value) if isinstance(value, str) and len(value) < 500 else value
+
+
+def provenance_from_dict(d: dict, sentence: str | None = None) -> Provenance:
+    text = d["sentence"]
+    return Provenance(article_id=_shared(d["article_id"]), sentence=sentence if sentence == text else text,
+                      start=d["start"], end=d["end"],
+                      mentions=tuple(Mention(_shared(m["kind"]), m["text"], m["start"], m["end"])
+                                     for m in d.get("mentions", [])),
+                      published=_shared(d.get("published")), title=_shared(d.get("title")),
+                      url=_shared(d.get("url")))
 
 
 def event_to_row(e: Event, corrected: bool = False) -> dict:
@@ -68,16 +79,23 @@ def event_from_row(row: dict) -> Event:
     def day(value):
         return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value)[:10])
 
+    sentence = row["sentence"]
     return Event(
         id=row["id"], start_date=day(row["start_date"]), end_date=day(row["end_date"]),
-        time_precision=row["time_precision"], lat=float(row["lat"]), lon=float(row["lon"]), place=row["place"],
-        place_precision=row["place_precision"], country_code=row["country_code"] or "",
-        event_type=row["event_type"], fatalities=row.get("fatalities"), sentence=row["sentence"],
-        start=int(row["start"]), end=int(row["end"]), sources=tuple(row["sources"]),
-        provenance=tuple(provenance_from_dict(p) for p in json.loads(row["provenance"] or "[]")),
-        confidence=float(row["confidence"]), time_basis=row["time_basis"], place_basis=row["place_basis"],
-        geonameid=row.get("geonameid"), feature=row.get("feature") or "",
+        time_precision=_shared(row["time_precision"]), lat=float(row["lat"]), lon=float(row["lon"]),
+        place=_shared(row["place"]), place_precision=_shared(row["place_precision"]),
+        country_code=_shared(row["country_code"] or ""), event_type=_shared(row["event_type"]),
+        fatalities=row.get("fatalities"), sentence=sentence, start=int(row["start"]), end=int(row["end"]),
+        sources=tuple(_shared(s) for s in row["sources"]),
+        provenance=tuple(provenance_from_dict(p, sentence) for p in _provenance_list(row["provenance"])),
+        confidence=float(row["confidence"]), time_basis=_shared(row["time_basis"]),
+        place_basis=_shared(row["place_basis"]), geonameid=row.get("geonameid"),
+        feature=_shared(row.get("feature") or ""),
     )
+
+
+def _provenance_list(value) -> list:
+    return value if isinstance(value, list) else json.loads(value or "[]")
 
 
 def event_to_json(e: Event) -> dict:
@@ -89,7 +107,7 @@ def event_to_json(e: Event) -> dict:
 
 
 def event_from_json(d: dict) -> Event:
-    return event_from_row({**d, "provenance": json.dumps(d.get("provenance", []))})
+    return event_from_row(d)  # provenance already a list: no round trip through a JSON string
 
 
 # --- locations ---------------------------------------------------------------------------------------
