@@ -60,7 +60,8 @@ def resolve_publication(document: Document) -> Document:
 
 def _original_text(article: Article, mentions):
     """Mentions are found in the cleaned text; report their text as it stands in the original."""
-    return tuple(replace(m, text=article.text[m.start:m.end]) for m in mentions)
+    text = article.text
+    return tuple(m if text[m.start:m.end] == m.text else replace(m, text=text[m.start:m.end]) for m in mentions)
 
 
 def analyse(article: Article, *, gazetteer=None) -> Analysis:

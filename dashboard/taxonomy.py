@@ -19,6 +19,7 @@ Every rule carries the example it must handle; tests are generated from them.
 """
 from __future__ import annotations
 
+import functools
 import re
 
 EVENT_TYPES = ("prison_break", "airstrike", "bombing", "attack_on_civilians", "capture_or_seizure", "battle",
@@ -81,6 +82,7 @@ def _happened(sentence: str, match: re.Match) -> bool:
     return not _HYPOTHETICAL.search(sentence[max(0, match.start() - 60):match.start()])
 
 
+@functools.lru_cache(maxsize=8192)  # a sentence with several places is classified once
 def classify_event(sentence: str) -> str:
     """The event type of a sentence, most specific cue first; cues in a hypothetical frame don't count.
 
@@ -147,12 +149,18 @@ def parse_number(words: str) -> int | None:
     return total + current if seen else None
 
 
+_FATALITY_WORDS = re.compile(r"kill|dead|death|toll|slain|execut|massacr|fatalit", re.IGNORECASE)
+
+
+@functools.lru_cache(maxsize=8192)
 def fatalities(sentence: str) -> int | None:
     """The number of people a sentence says were killed, or None when it states none.
 
     >>> fatalities("Two suicide bombers killed three dozen people in Baghdad."), fatalities("He fled.")
     (36, None)
     """
+    if not _FATALITY_WORDS.search(sentence):  # most sentences count no dead: skip the number patterns
+        return None
     for pattern in _FATALITY_PATTERNS:
         m = pattern.search(sentence)
         if m:

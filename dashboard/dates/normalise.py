@@ -6,7 +6,7 @@ dateparser: it comes from the text or from an anchor chosen in ``anchors.py``, s
 fill it in from the clock. Its settings say so explicitly: a fixed leap year as RELATIVE_BASE (so
 "29 February" parses), both parts required, absolute parsing only, and the language given (language
 detection is slow and guesses wrong on short strings). Results are cached: a corpus repeats the same
-few hundred day-month strings, and dateparser takes a fraction of a millisecond per call.
+few dozen month spellings, and dateparser takes about a millisecond per call.
 
     >>> day_and_month("20", "Jan.")
     (1, 20)
@@ -15,6 +15,7 @@ few hundred day-month strings, and dateparser takes a fraction of a millisecond 
 """
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import functools
 import re
@@ -41,23 +42,30 @@ _FULL_DATE_SETTINGS = {
 }
 
 
-@functools.lru_cache(maxsize=8192)
 def day_and_month(day: str, month: str) -> tuple[int, int] | None:
-    """(month number, day) for a day text and a month text as found; None if no such day exists."""
+    """(month number, day) for a day text and a month text as found; None if no such day exists.
+
+    dateparser reads the month (once per spelling: "Jan.", "SEPT", "janvier" are few); the day is a
+    number checked against the month's length in a leap year, so "29 February" exists and "31 April"
+    does not. A corpus has thousands of day-month combinations but only dozens of month spellings.
+    """
     day_digits = re.match(r"\d+", day)
-    if not day_digits:
+    number = month_number(month.strip())
+    if not day_digits or number is None:
         return None
-    parsed = _DAY_MONTH_PARSER.get_date_data(f"{int(day_digits.group())} {month.strip()}")
+    day_number = int(day_digits.group())
+    if not 1 <= day_number <= calendar.monthrange(_BASE.year, number)[1]:
+        return None
+    return number, day_number
+
+
+@functools.lru_cache(maxsize=1024)
+def month_number(month: str) -> int | None:
+    """The month a month name or abbreviation names: "SEPT." -> 9 (dateparser, English)."""
+    parsed = _DAY_MONTH_PARSER.get_date_data(f"1 {month.strip()}")
     if parsed is None or parsed.date_obj is None:
         return None
-    return parsed.date_obj.month, parsed.date_obj.day
-
-
-@functools.lru_cache(maxsize=256)
-def month_number(month: str) -> int | None:
-    """The month a month name or abbreviation names: "SEPT." -> 9."""
-    found = day_and_month("1", month)
-    return found[0] if found else None
+    return parsed.date_obj.month
 
 
 @functools.lru_cache(maxsize=1024)
