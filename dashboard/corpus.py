@@ -116,9 +116,15 @@ def _looks_binary(text: str) -> bool:
     sample = text[:8192]
     if "\x00" in sample:
         return True
-    odd = sum(1 for ch in sample if (ord(ch) < 32 and ch not in "\n\r\t\f") or ch == "\ufffd"
-              or unicodedata.category(ch) in ("Cn", "Co", "Cs"))
+    odd = len(_CONTROL.findall(sample))
+    if not sample.isascii():  # only characters beyond ASCII can be unassigned, private or replaced
+        odd += sum(1 for ch in _NON_ASCII.findall(sample)
+                   if ch == "\ufffd" or unicodedata.category(ch) in ("Cn", "Co", "Cs"))
     return odd > max(8, len(sample) // 100)
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f]")  # control characters other than \t \n \f \r
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
 
 
 def _published(value, path: str, problems: list[LoadProblem]) -> PublicationDate:
