@@ -23,6 +23,8 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import os
+import tempfile
 import threading
 from dataclasses import dataclass
 from functools import lru_cache
@@ -40,6 +42,8 @@ from dashboard.view import EVENT_TYPES, ViewState
 POINT_LIMIT = 1500
 TABLE_LIMIT = 200
 INLINE_PROVENANCE_ROWS = 300_000  # larger stores read an event's provenance from Parquet on demand
+ON_DISK_ROWS = 5_000_000  # larger stores are queried from a DuckDB file with a bounded memory
+ON_DISK_MEMORY_LIMIT = "1GB"
 SOURCE_FACET_LIMIT = 200
 # Beyond this many candidate rows the source facet shows the whole store's top sources (computed once):
 # unnesting every source of a million events per request would dominate the response time.
@@ -98,10 +102,22 @@ class EventStore:
         >>> store.filter(ViewState.from_query("q=raqqa&country=SY"))[["start_date", "place"]]  # doctest: +SKIP
     """
 
-    def __init__(self, store_path: str | Path | None = None, *, events: pd.DataFrame | pa.Table | None = None):
+    def __init__(self, store_path: str | Path | None = None, *, events: pd.DataFrame | pa.Table | None = None,
+                 memory_limit: str | None = None):
         self.path = Path(store_path) if store_path is not None else None
+        memory_limit = memory_limit or os.environ.get("DASHBOARD_QUERY_MEMORY_LIMIT") or None
+        rows = self._parquet_rows() if events is None else 0
         # Insertion order is kept: the table is stored by date, so "first N by date" streams without a sort.
-        self._db = duckdb.connect(config={"threads": 2, "preserve_insertion_order": True})
+        config = {"threads": 2, "preserve_insertion_order": True}
+        self._spill_dir = None
+        if memory_limit or rows > ON_DISK_ROWS:
+            # A store larger than memory: DuckDB keeps the table in a database file of its own and pages
+            # it through a bounded buffer, so aggregated views still work (more slowly).
+            self._spill_dir = tempfile.TemporaryDirectory(prefix="news-dashboard-query-")
+            config.update(memory_limit=memory_limit or ON_DISK_MEMORY_LIMIT, temp_directory=self._spill_dir.name)
+            self._db = duckdb.connect(str(Path(self._spill_dir.name) / "events.duckdb"), config=config)
+        else:
+            self._db = duckdb.connect(config=config)
         self._local = threading.local()
         self._parquet_glob: str | None = None
         self._text_tables: dict[str, str] = {}
@@ -109,6 +125,8 @@ class EventStore:
         self._text_lock = threading.Lock()
         if events is not None:
             table = events if isinstance(events, pa.Table) else _frame_to_arrow(events)
+        elif self._spill_dir is not None:
+            table = self._parquet_relation()  # straight from Parquet into the database file, never all in Python
         else:
             table = self._read_events()
         self._load(table)
@@ -146,8 +164,22 @@ class EventStore:
         quoted = self._parquet_glob.replace("'", "''")
         return self._db.sql(f"SELECT {columns} FROM read_parquet('{quoted}', union_by_name=true)").to_arrow_table()
 
-    def _load(self, table: pa.Table) -> None:
-        names = set(table.column_names)
+    def _parquet_rows(self) -> int:
+        if self.path is None or not (self.path / EVENTS_DIR).is_dir():
+            return 0
+        return sum(pq.ParquetFile(f).metadata.num_rows for f in (self.path / EVENTS_DIR).glob("*.parquet"))
+
+    def _parquet_relation(self) -> "duckdb.DuckDBPyRelation":
+        files = sorted((self.path / EVENTS_DIR).glob("*.parquet"))
+        if not files:
+            return self._db.from_arrow(EVENTS_SCHEMA.empty_table())
+        self._parquet_glob = str(self.path / EVENTS_DIR / "*.parquet")
+        columns = ", ".join(f'"{name}"' for name in EVENTS_SCHEMA.names if name != "provenance")
+        quoted = self._parquet_glob.replace("'", "''")
+        return self._db.sql(f"SELECT {columns} FROM read_parquet('{quoted}', union_by_name=true)")
+
+    def _load(self, table) -> None:
+        names = set(table.columns if isinstance(table, duckdb.DuckDBPyRelation) else table.column_names)
         self._db.register("incoming", table)
         selects = []
         for field in EVENTS_SCHEMA:
