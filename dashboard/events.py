@@ -220,6 +220,14 @@ def _unique(placements: list[_Placement]) -> list[_Placement]:
     return out
 
 
+def _as_known(published) -> str | None:
+    """The publication date at its own precision: "2018-02-04", "2014-07" (month only), "2022"."""
+    if not published.known:
+        return None
+    iso = published.start_date.isoformat()
+    return {"month": iso[:7], "year": iso[:4]}.get(published.precision, iso)
+
+
 def _make_event(doc: Document, sentence: Sentence, pl: _Placement) -> Event:
     text = doc.text
     sentence_text = text[sentence.start:sentence.end]
@@ -234,7 +242,7 @@ def _make_event(doc: Document, sentence: Sentence, pl: _Placement) -> Event:
     provenance = Provenance(
         article_id=article.id, sentence=sentence_text, start=sentence.start, end=sentence.end,
         mentions=tuple(mentions),
-        published=doc.published.start_date.isoformat() if doc.published.known else None,
+        published=_as_known(doc.published),
         title=article.title, url=article.url,
     )
     confidence = (CONFIDENCE[pl.time_basis] * CONFIDENCE[pl.place_basis] * pl.place.confidence

@@ -155,3 +155,10 @@ def test_demonyms_stand_for_a_country_only_without_named_places_and_with_a_date(
         [("Syria", "2024-01-01", "2024-12-31", "stated", "stated")]
     assert [p for p, *_ in run("American officials say fighters are regrouping near Raqqa.")] == ["Raqqa"]
     assert run("American officials say the group is regrouping.") == []
+
+
+def test_provenance_keeps_the_publication_date_at_its_precision():
+    (event,) = events_of("Fighters gathered in Raqqa in October 2013.", "2014-07")
+    assert event.provenance[0].published == "2014-07"
+    (event,) = events_of("Fighters gathered in Raqqa in October 2013.", "2014-07-15")
+    assert event.provenance[0].published == "2014-07-15"
