@@ -148,13 +148,7 @@ def read_manifest(store: str | Path) -> dict:
 
 # --- reading -------------------------------------------------------------------------------------------
 def read_events(store: str | Path) -> list[Event]:
-    gen = current_generation(store)
-    if gen is None:
-        raise StoreError(f"{store}: no events store here; run `python -m dashboard build` first")
-    rows = []
-    for part in sorted((gen / EVENTS_DIR).glob("*.parquet")):
-        rows.extend(pq.read_table(part).to_pylist())
-    return [event_from_row(r) for r in rows]
+    return [event_from_row(r) for r in read_event_rows(store)]
 
 
 def read_event_rows(store: str | Path) -> list[dict]:

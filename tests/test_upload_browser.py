@@ -18,6 +18,7 @@ from dashboard.app import create_app
 from dashboard.store import read_event_rows
 from dashboard.upload import rebuild
 from tests.conftest import free_port
+from tests.test_app_browser import wait_rendered, wait_until as app_wait_until
 
 pytestmark = pytest.mark.browser
 TIMEOUT = 60
@@ -62,25 +63,7 @@ def start_app(dash_duo, store: Path, uploads: Path):
 
 
 def wait_until(condition, what: str, timeout: float = TIMEOUT):
-    deadline = time.monotonic() + timeout
-    last = None
-    while time.monotonic() < deadline:
-        try:
-            last = condition()
-            if last:
-                return last
-        except Exception as error:  # the page may be re-rendering: try again
-            last = error
-        time.sleep(0.2)
-    raise AssertionError(f"timed out waiting for {what} (last: {last!r})")
-
-
-def wait_rendered(dash_duo):
-    wait_until(lambda: dash_duo.driver.execute_script(
-        "return !!document.querySelector('#summary strong') && "
-        "!document.querySelector('[data-dash-is-loading=\"true\"]') && "
-        "!!document.querySelector('#timeline .main-svg') && !!document.querySelector('#map .main-svg')"),
-        "the dashboard to render")
+    return app_wait_until(condition, what, timeout)  # rebuilds take longer than a render: a longer wait
 
 
 def markers(dash_duo, graph: str) -> set[str]:
