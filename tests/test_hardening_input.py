@@ -101,3 +101,43 @@ def test_any_text_analyses_with_exact_offsets(text, fmt, published):
         assert text[m.start:m.end] == m.text
     for e in analysis.events:
         assert text[e.start:e.end] == e.sentence and e.start_date <= e.end_date
+
+
+def test_kill_9_in_the_middle_of_a_real_build_leaves_the_previous_store_whole(tmp_path):
+    """`python -m dashboard build` killed with SIGKILL while it analyses a corpus: the store it replaces
+    is still whole and readable, and the next build completes."""
+    import os
+    import shutil
+    import signal
+    import time
+
+    sys.path.insert(0, str(ROOT / "bench"))
+    from corpus import write_corpus
+
+    store = tmp_path / "store"
+    seeds = tmp_path / "seeds"
+    shutil.copytree(ROOT / "data" / "corpus", seeds)
+    first = subprocess.run([sys.executable, "-m", "dashboard", "build", "--corpus", str(seeds), "--store", str(store)],
+                           capture_output=True, text=True, cwd=ROOT, timeout=600)
+    assert first.returncode == 0, first.stderr
+    before = subprocess.run([sys.executable, "-m", "dashboard", "events", "--store", str(store)],
+                            capture_output=True, text=True, cwd=ROOT).stdout
+    big = write_corpus(tmp_path / "big", 400, seed=3)
+    proc = subprocess.Popen([sys.executable, "-m", "dashboard", "build", "--corpus", str(big), "--store", str(store)],
+                            cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 120
+    # kill it once it is writing its new generation's cache (analysis under way), well before the end
+    while time.monotonic() < deadline and not any(store.parent.glob("store.generations/tmp-gen-*/cache/*.json")):
+        time.sleep(0.05)
+    time.sleep(0.5)
+    assert proc.poll() is None, "the build finished before it could be killed"
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    after = subprocess.run([sys.executable, "-m", "dashboard", "events", "--store", str(store)],
+                           capture_output=True, text=True, cwd=ROOT).stdout
+    assert after == before  # the previous store, whole
+    again = subprocess.run([sys.executable, "-m", "dashboard", "build", "--corpus", str(big), "--store", str(store)],
+                           capture_output=True, text=True, cwd=ROOT, timeout=900)
+    assert again.returncode == 0, again.stderr
+    assert "from 400 articles" in again.stderr
+    assert not list(store.parent.glob("store.generations/tmp-gen-*"))
