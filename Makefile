@@ -43,7 +43,7 @@ serve: setup
 # DuckDB's bindings report "leaked" objects at interpreter exit (harmless: the process is ending); they
 # are filtered so that pytest's summary stays the last line. pytest's own exit status is kept.
 test: setup-test browser
-	set -o pipefail; $(PY) -m pytest -q 2>&1 | grep --line-buffered -vE '^(nanobind: | - leaked |See https://nanobind)'
+	set -o pipefail; $(PY) -m pytest -q 2>&1 | grep --line-buffered -vE '^(nanobind: | - leaked | - \.\.\. skipped remainder|See https://nanobind)'
 
 bench: setup-test
 	$(PY) bench/run.py
