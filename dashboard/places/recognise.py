@@ -145,7 +145,8 @@ class Match:
 
 
 def _tokens(text: str, start: int, end: int) -> list[Token]:
-    return [Token(m.start(), m.end(), word, word.lower(), word[0].isupper())
+    new = tuple.__new__  # a NamedTuple's own __new__ is a Python function: skip it on this hot path
+    return [new(Token, (m.start(), m.end(), word, word.lower(), word[0].isupper()))
             for m in WORD.finditer(text, start, end) for word in (m.group(),)]
 
 
@@ -207,6 +208,7 @@ class Recogniser:
     def __init__(self, gazetteer: Gazetteer, demonyms: bool = True):
         self.gazetteer = gazetteer
         self.demonyms = demonyms
+        self._spelling_blind: dict[str, tuple[str, tuple[int, ...]]] = {}  # run text -> (skeleton, entries)
 
     # ---------------------------------------------------------------------------------------- helpers
     def _lookup(self, text: str) -> tuple[str, tuple[int, ...]]:
@@ -409,26 +411,33 @@ class Recogniser:
         GeoNames' "Tall Rif'at"). Such a match counts as an other name: it weighs less, and a village found
         this way is kept only when the article names its country elsewhere (see resolve)."""
         i, j = run
-        words = [t for t in tokens[i:j] if t.capitalised]
-        if not words or len(words) > 4 or any(t.text.isupper() for t in words):
-            return []
-        if any(self.gazetteer.word_frequency.get(name_key(_strip_possessive(t.text)), 0.0) >= 3.0
-               and t.lower not in PLACE_PREFIXES for t in words) \
-                or any(t.lower in self.gazetteer.demonyms for t in words):
-            return []  # English words ("Ministry" is not Monastir) and adjectives are no transliterations
-        if (self._is_given_name(words[0]) and words[0].lower not in PLACE_PREFIXES) or \
-                words[0].lower in PERSON_PARTICLES or words[0].lower in TITLES:
-            return []  # "Mustafa Balli", "Abu Omar", "Haji Bakr": people, whatever village shares the name
-        from dashboard.places.gazetteer import transliteration_skeleton
-
-        skeleton = transliteration_skeleton(text[tokens[i].start:tokens[j - 1].end])
-        entries = self.gazetteer.lookup_skeleton(skeleton) if len(skeleton) >= 5 else ()
+        run_text = text[tokens[i].start:tokens[j - 1].end]
+        if run_text not in self._spelling_blind:  # an article repeats its names: judge each text once
+            self._spelling_blind[run_text] = self._spelling_blind_entries(tokens[i:j], run_text)
+        skeleton, entries = self._spelling_blind[run_text]
         if not entries:
             return []
         end = _end_without_possessive(text, tokens[j - 1])
         match = Match(tokens[i].start, end, text[tokens[i].start:end], entries, key="~" + skeleton,
                       notes=["spelling-blind"])
         return [match] if self._keep(text, tokens, run, i, j, match, surnames, titled) else []
+
+    def _spelling_blind_entries(self, run_tokens, run_text: str) -> tuple[str, tuple[int, ...]]:
+        """(skeleton, entries) of a run read spelling-blind, or ("", ()) when it cannot be a name."""
+        words = [t for t in run_tokens if t.capitalised]
+        if not words or len(words) > 4 or any(t.text.isupper() for t in words):
+            return "", ()
+        if any(self.gazetteer.word_frequency.get(name_key(_strip_possessive(t.text)), 0.0) >= 3.0
+               and t.lower not in PLACE_PREFIXES for t in words) \
+                or any(t.lower in self.gazetteer.demonyms for t in words):
+            return "", ()  # English words ("Ministry" is not Monastir) and adjectives are no transliterations
+        if (self._is_given_name(words[0]) and words[0].lower not in PLACE_PREFIXES) or \
+                words[0].lower in PERSON_PARTICLES or words[0].lower in TITLES:
+            return "", ()  # "Mustafa Balli", "Abu Omar", "Haji Bakr": people, whatever village shares the name
+        from dashboard.places.gazetteer import transliteration_skeleton
+
+        skeleton = transliteration_skeleton(run_text)
+        return skeleton, (self.gazetteer.lookup_skeleton(skeleton) if len(skeleton) >= 5 else ())
 
     def _keep(self, text, tokens, run, k, m, match, surnames, titled) -> bool:
         """The context rules: is this gazetteer match a place here?"""
