@@ -41,9 +41,9 @@ import plotly  # noqa: E402
 import plotly.graph_objects as go  # noqa: E402
 import pyarrow.parquet as pq  # noqa: E402
 
-from dashboard.app import create_app  # noqa: E402
-from dashboard.query import EventStore  # noqa: E402
-from dashboard.view import ViewState, point_in_area  # noqa: E402
+from dashboard.web.app import create_app  # noqa: E402
+from dashboard.views.query import EventStore  # noqa: E402
+from dashboard.views.state import ViewState, point_in_area  # noqa: E402
 
 VIEWS = [
     ("open", ""),

@@ -24,7 +24,7 @@ import warnings
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from dashboard.dates import normalise, parse_published, tag_dates  # noqa: E402
+from dashboard.pipeline.dates import normalise, parse_published, tag_dates  # noqa: E402
 
 DEFAULT_BENCHMARKS = ROOT.parent / "shared" / "benchmarks"
 

@@ -29,7 +29,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from dashboard.export import (  # noqa: E402
+from dashboard.export.exporter import (  # noqa: E402
     EXTENSIONS, FORMATS, IMAGE_FORMATS, REPORT_SIZE, ImageRenderer, export_figure, render_settings, run_export,
 )
 
@@ -109,8 +109,8 @@ def main(argv: list[str] | None = None) -> int:
             store, label = synthetic_store(args.synthetic, folder)
         else:
             store, label = seed_store()
-        from dashboard.query import EventStore
-        from dashboard.view import ViewState
+        from dashboard.views.query import EventStore
+        from dashboard.views.state import ViewState
 
         event_store = EventStore(store)
         if event_store.total == 0:

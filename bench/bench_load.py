@@ -45,7 +45,7 @@ import pyarrow.compute as pc  # noqa: E402
 import pyarrow.dataset as ds  # noqa: E402
 
 from bench_callbacks import free_port, percentile, render_requests  # noqa: E402
-from dashboard.view import EVENT_TYPES  # noqa: E402
+from dashboard.views.state import EVENT_TYPES  # noqa: E402
 
 
 # ---------------------------------------------------------------------- the server

@@ -25,7 +25,7 @@ import time
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from dashboard.places import find_places, load_gazetteer, name_key  # noqa: E402
+from dashboard.pipeline.places import find_places, load_gazetteer, name_key  # noqa: E402
 
 DEFAULT_BENCHMARKS = ROOT.parent / "shared" / "benchmarks"
 GEO_SETS = ("lgl", "geovirus", "trnews", "geowebnews")
@@ -34,7 +34,7 @@ LOAD_PROBE = """
 import json, time, psutil, sys
 sys.path.insert(0, {root!r})
 start, cpu = time.perf_counter(), time.process_time()
-from dashboard.places import load_gazetteer
+from dashboard.pipeline.places import load_gazetteer
 gazetteer = load_gazetteer()
 seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
 print(json.dumps({{"seconds": seconds, "cpu": cpu, "rss_mb": psutil.Process().memory_info().rss / 1e6, "entries": len(gazetteer),

@@ -3,7 +3,7 @@
     .venv/bin/python bench/gen_events.py bench/out/store-100k --events 100000
     .venv/bin/python bench/gen_events.py bench/out/store-1m --events 1000000 --part-size 250000
 
-The store has the real layout (``dashboard/schema.py``): ``events/part-*.parquet`` in EVENTS_SCHEMA,
+The store has the real layout (``dashboard/store/schema.py``): ``events/part-*.parquet`` in EVENTS_SCHEMA,
 ``articles.parquet`` in ARTICLES_SCHEMA and a ``manifest.json``. Events are mostly in Syria and Iraq
 (2014-2019 heaviest) with other theatres, a few background events before 2014, every time precision
 (day ... decade, range), every place precision (point ... country, plus a few unplaced events), every
@@ -25,10 +25,10 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from dashboard.schema import (  # noqa: E402
+from dashboard.store.schema import (  # noqa: E402
     ARTICLES_FILE, ARTICLES_SCHEMA, EVENTS_DIR, EVENTS_SCHEMA, MANIFEST_FILE,
 )
-from dashboard.view import EVENT_TYPES  # noqa: E402
+from dashboard.views.state import EVENT_TYPES  # noqa: E402
 
 # Synthetic places: (name, lat, lon, country code, weight within its theatre). Theatres are weighted
 # below; the names are ordinary world places so the map looks plausible, nothing more.

@@ -6,7 +6,7 @@
 
 What it measures, each beside what it is compared with:
 
-* pipeline throughput: ``dashboard.pipeline.analyse`` (document, dates, places, events) over the benchmark
+* pipeline throughput: ``dashboard.pipeline.analysis.analyse`` (document, dates, places, events) over the benchmark
   texts (every ``text`` of ``../shared/benchmarks/*/gold.jsonl``; the synthetic articles of
   ``bench/corpus.py`` when that folder is absent), in MB of UTF-8 and articles per CPU-second of one core,
   beside the libraries-alone peer on the same texts: dateparser's ``search_dates`` plus ``geotext``
@@ -135,10 +135,10 @@ def rates(texts: list[BenchText], clock: Clock) -> dict:
 
 
 def measure_pipeline(texts: list[BenchText]) -> dict:
-    """dashboard.pipeline.analyse on every text, one core, after the gazetteer is loaded."""
-    from dashboard.dates import parse_published
-    from dashboard.pipeline import analyse
-    from dashboard.places.gazetteer import load_gazetteer
+    """dashboard.pipeline.analysis.analyse on every text, one core, after the gazetteer is loaded."""
+    from dashboard.pipeline.dates import parse_published
+    from dashboard.pipeline.analysis import analyse
+    from dashboard.geocoders.gazetteer import load_gazetteer
     from dashboard.records import Article, PublicationDate
 
     load_gazetteer()
@@ -188,15 +188,15 @@ def measure_peer(texts: list[BenchText]) -> dict:
 
 # Where each stage starts (module path suffix, function): their cumulative time in a profile is the stage's.
 STAGE_ENTRY_POINTS = {
-    "document": ("dashboard/document.py", "make_document"),
-    "publication date": ("dashboard/pipeline.py", "resolve_publication"),
-    "dates": ("dashboard/dates/tagger.py", "tag_dates"),
-    "places": ("dashboard/places/__init__.py", "find_places"),
-    "  places: recognise": ("dashboard/places/recognise.py", "find"),
-    "  places: resolve": ("dashboard/places/resolve.py", "resolve"),
-    "events": ("dashboard/events.py", "extract_events"),
-    "  events: type": ("dashboard/taxonomy.py", "classify_event"),
-    "  events: fatalities": ("dashboard/taxonomy.py", "fatalities"),
+    "document": ("dashboard/pipeline/document.py", "make_document"),
+    "publication date": ("dashboard/pipeline/analysis.py", "resolve_publication"),
+    "dates": ("dashboard/pipeline/dates/tagger.py", "tag_dates"),
+    "places": ("dashboard/pipeline/places/__init__.py", "find_places"),
+    "  places: recognise": ("dashboard/pipeline/places/recognise.py", "find"),
+    "  places: resolve": ("dashboard/pipeline/places/resolve.py", "resolve"),
+    "events": ("dashboard/pipeline/events.py", "extract_events"),
+    "  events: type": ("dashboard/pipeline/taxonomy.py", "classify_event"),
+    "  events: fatalities": ("dashboard/pipeline/taxonomy.py", "fatalities"),
 }
 
 
@@ -206,9 +206,9 @@ def profile_pipeline(texts: list[BenchText], top: int = 25) -> str:
     import cProfile
     import pstats
 
-    from dashboard.dates import parse_published
-    from dashboard.pipeline import analyse
-    from dashboard.places.gazetteer import load_gazetteer
+    from dashboard.pipeline.dates import parse_published
+    from dashboard.pipeline.analysis import analyse
+    from dashboard.geocoders.gazetteer import load_gazetteer
     from dashboard.records import Article, PublicationDate
 
     load_gazetteer()
@@ -223,7 +223,7 @@ def profile_pipeline(texts: list[BenchText], top: int = 25) -> str:
     profiler.disable()
     stats = pstats.Stats(profiler)
     total = max((ct for (path, _, name), (_, _, _, ct, _) in stats.stats.items()
-                 if path.endswith("dashboard/pipeline.py") and name == "analyse"), default=0.0)
+                 if path.endswith("dashboard/pipeline/analysis.py") and name == "analyse"), default=0.0)
     lines = [f"analyse: {total:.2f} s profiled over {len(texts)} texts ({sum(t.size for t in texts) / 1e6:.2f} MB)",
              "stage (cumulative; dates includes its re-tagging inside events):"]
     for stage, (suffix, function) in STAGE_ENTRY_POINTS.items():
@@ -296,9 +296,9 @@ def max_rss_mb() -> float:
 def child_startup(store: str) -> dict:
     """In a new process: import the app, load the gazetteer, create the Dash app; seconds of each."""
     t0 = time.perf_counter()
-    import dashboard.app as app_module
+    import dashboard.web.app as app_module
     t1 = time.perf_counter()
-    from dashboard.places.gazetteer import load_gazetteer
+    from dashboard.geocoders.gazetteer import load_gazetteer
 
     load_gazetteer()
     t2 = time.perf_counter()
@@ -312,11 +312,11 @@ def child_build(corpus: str, store: str, engine: str) -> dict:
     """In a new process: build a store as ``python -m dashboard build`` does; time and peak memory."""
     started = time.perf_counter()
     if engine == "dask":
-        from dashboard.distributed import build_store_dask
+        from dashboard.store.distributed import build_store_dask
 
         report = build_store_dask(corpus, store, progress=False)
     else:
-        from dashboard.build import build_store
+        from dashboard.store.build import build_store
 
         report = build_store(corpus, store, progress=False)
     return {"seconds": time.perf_counter() - started, "articles": report.articles, "processed": report.processed,
@@ -327,9 +327,9 @@ def child_callbacks(store: str, repeat: str) -> dict:
     """In a new process: the app over the store, served on 127.0.0.1, and each of its two render
     callbacks requested over HTTP for every view of ``bench/bench_callbacks.py`` (its functions)."""
     bench_callbacks = bench_module("bench_callbacks")
-    from dashboard.app import create_app
-    from dashboard.query import EventStore
-    from dashboard.view import ViewState
+    from dashboard.web.app import create_app
+    from dashboard.views.query import EventStore
+    from dashboard.views.state import ViewState
 
     started = time.perf_counter()
     event_store = EventStore(store)
@@ -492,7 +492,7 @@ def measure_exports(workdir: Path, store: Path, quick: bool) -> dict:
     """With ``bench/bench_export.py``'s functions: a PNG report exported by a new process (as a user runs
     ``python -m dashboard export``: imports, store, Chromium start, render), then one with the browser
     already running (the app's export buttons); CSV and GeoJSON by a new process (full run)."""
-    from dashboard.export import ImageRenderer
+    from dashboard.export.exporter import ImageRenderer
 
     bench_export = bench_module("bench_export")
     out_dir = workdir / "exports"
@@ -512,7 +512,7 @@ def measure_exports(workdir: Path, store: Path, quick: bool) -> dict:
 
 def _same_events(one: Path, other: Path) -> bool:
     """Whether two stores hold the same events, every column compared."""
-    from dashboard.store import read_event_rows
+    from dashboard.store.generations import read_event_rows
 
     return sorted(read_event_rows(one), key=lambda r: r["id"]) == sorted(read_event_rows(other), key=lambda r: r["id"])
 

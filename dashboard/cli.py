@@ -21,7 +21,7 @@ import json
 import sys
 from pathlib import Path
 
-from dashboard.store import DEFAULT_STORE
+from dashboard.store.generations import DEFAULT_STORE
 
 DEFAULT_CORPUS = Path("data/corpus")
 DEFAULT_UPLOADS = Path("data/uploads")  # articles added in the browser or with `add`
@@ -40,10 +40,10 @@ def _warn(message: str) -> None:
 
 # --- extract -------------------------------------------------------------------------------------------
 def cmd_extract(args: argparse.Namespace) -> int:
-    from dashboard.corpus import (LoadProblem, article_from_text, articles_from_jsonl_lines, decode_bytes,
+    from dashboard.store.corpus import (LoadProblem, article_from_text, articles_from_jsonl_lines, decode_bytes,
                                   read_metadata)
-    from dashboard.extract import analysis_json, error_json
-    from dashboard.pipeline import analyse
+    from dashboard.pipeline.extract import analysis_json, error_json
+    from dashboard.pipeline.analysis import analyse
 
     status = 0
 
@@ -97,8 +97,8 @@ def cmd_extract(args: argparse.Namespace) -> int:
 
 # --- build / events ------------------------------------------------------------------------------------
 def cmd_build(args: argparse.Namespace) -> int:
-    from dashboard.build import build_store
-    from dashboard.store import StoreError
+    from dashboard.store.build import build_store
+    from dashboard.store.generations import StoreError
 
     corpora = corpus_folders(args.corpus)
     missing = [c for c in corpora if not Path(c).is_dir()]
@@ -107,7 +107,7 @@ def cmd_build(args: argparse.Namespace) -> int:
         return 2
     try:
         if args.engine == "dask":
-            from dashboard.distributed import build_store_dask
+            from dashboard.store.distributed import build_store_dask
 
             report = build_store_dask(corpora, args.store, scheduler=args.scheduler, progress=args.progress,
                                       time_limit_s=args.time_limit, corrections=_corrections_hook(args.store))
@@ -125,7 +125,7 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 def _corrections_hook(store: str):
     """The user's corrections, re-applied after every build (None when nobody has corrected anything)."""
-    from dashboard.corrections import CorrectionHook, corrections_path
+    from dashboard.editing.corrections import CorrectionHook, corrections_path
 
     log = corrections_path(store)
     return CorrectionHook(store) if log.exists() and log.stat().st_size > 0 else None
@@ -137,7 +137,7 @@ EVENT_COLUMNS = ["id", "start_date", "end_date", "time_precision", "place", "lat
 
 
 def cmd_events(args: argparse.Namespace) -> int:
-    from dashboard.store import StoreError, iter_rows_jsonable, read_event_rows
+    from dashboard.store.generations import StoreError, iter_rows_jsonable, read_event_rows
 
     try:
         rows = read_event_rows(args.store)
@@ -158,16 +158,16 @@ def cmd_events(args: argparse.Namespace) -> int:
 
 # --- serve / export ------------------------------------------------------------------------------------
 def cmd_serve(args: argparse.Namespace) -> int:
-    from dashboard.store import current_generation
+    from dashboard.store.generations import current_generation
 
     if current_generation(args.store) is None:
         _warn(f"{args.store}: no events store here; run `python -m dashboard build --store {args.store}` first")
         return 2
-    from dashboard.app import create_app
+    from dashboard.web.app import create_app
 
     uploads = None if args.no_uploads else args.uploads
     app = create_app(args.store, upload_dir=uploads, tile_url=args.tile_url)
-    from dashboard.export import warm_up
+    from dashboard.export.exporter import warm_up
 
     warm_up()  # Chromium starts in the background, so the first export click does not wait for it
     print(f"Serving the dashboard on http://{args.host}:{args.port}/ (Ctrl+C stops it)", file=sys.stderr)
@@ -176,7 +176,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from dashboard.export import ExportError, run_export
+    from dashboard.export.exporter import ExportError, run_export
 
     try:
         result = run_export(args.store, args.format, args.out, view_query=args.view or "", figure=args.figure,
@@ -239,7 +239,7 @@ def parser() -> argparse.ArgumentParser:
     x.add_argument("--scale", type=float, default=1.0)
     x.set_defaults(func=cmd_export)
 
-    from dashboard.upload import add_subcommands
+    from dashboard.editing.uploads import add_subcommands
 
     add_subcommands(sub)  # add PATH..., correct EVENT_ID ..., corrections [list|undo ID]
     return p

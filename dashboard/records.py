@@ -171,6 +171,15 @@ class PlaceMention:
     resolver: str = "offline"  # offline | nominatim:<domain> | photon:<domain>
     # why an unresolved place has no point: "service failed" (worth asking again later) or "not found"
     unresolved_reason: str = ""
+    # What the name does in its sentence. Only a "location" can be where an event happened; the others
+    # stay mentions (listed by extract, found by search) and never become an event's place:
+    # "organisation" (Boko Haram, the New York Times), "person" (al-Baghdadi), "currency" (the US dollar),
+    # "comparison" (an area the size of Britain), "nationality" (Indian troops), "title" (the Mayor of X),
+    # "speaker" (U.S. officials said, Washington warned).
+    role: str = "location"
+
+
+PLACE_ROLES = ("location", "organisation", "person", "currency", "comparison", "nationality", "title", "speaker")
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 
-from dashboard.app import create_app
+from dashboard.web.app import create_app
 
 
 def make_server(store_path: str | None = None, upload_dir: str | None = None):

@@ -67,7 +67,7 @@ def synthetic_store(tmp_path_factory) -> Path:
 def seed_store(tmp_path_factory) -> Path:
     """The real seed store built from data/corpus by the pipeline (synthetic until the build lands)."""
     try:
-        from dashboard.build import build_store
+        from dashboard.store.build import build_store
     except ImportError:
         from gen_events import generate_events, write_store
 
@@ -97,7 +97,7 @@ def hostile_store(tmp_path_factory) -> Path:
             "url": "javascript:window.__pwned=3",
         }]),
     )
-    from dashboard.schema import EVENTS_SCHEMA
+    from dashboard.store.schema import EVENTS_SCHEMA
 
     table = pa.Table.from_pylist(rows, schema=EVENTS_SCHEMA)
     return write_store(tmp_path_factory.mktemp("hostile") / "store", table, articles)

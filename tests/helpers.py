@@ -1,7 +1,7 @@
 """Small builders shared by the tests (real records, no mocks)."""
 import datetime as dt
 
-from dashboard.events import event_id
+from dashboard.pipeline.events import event_id
 from dashboard.records import Event, Mention, PlaceMention, Provenance
 
 D = dt.date.fromisoformat
@@ -14,7 +14,7 @@ def place(name="Raqqa", lat=35.95, lon=39.01, cc="SY", geonameid=163915, precisi
 
 def event(sentence, article="a1", start="2017-10-01", end="2017-10-31", precision="month", p=None,
           event_type=None, offset=0, basis="stated"):
-    from dashboard.taxonomy import classify_event
+    from dashboard.pipeline.taxonomy import classify_event
 
     p = p or place()
     s, e = D(start), D(end)

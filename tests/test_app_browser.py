@@ -17,9 +17,9 @@ import pytest
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.actions.action_builder import ActionBuilder
 
-from dashboard.app import create_app
-from dashboard.query import EventStore
-from dashboard.view import ViewState
+from dashboard.web.app import create_app
+from dashboard.views.query import EventStore
+from dashboard.views.state import ViewState
 
 
 browser = pytest.mark.browser
@@ -339,7 +339,7 @@ def test_playback_moves_the_brush_through_the_window(dash_duo, seed_store):
 
 
 # ---------------------------------------------------------------------- callbacks without a browser
-from dashboard.app import (  # noqa: E402
+from dashboard.web.app import (  # noqa: E402
     area_from_selection, brush_from_selection, render_view, viewport_from_relayout, window_from_relayout,
 )
 

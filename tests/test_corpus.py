@@ -2,7 +2,7 @@
 import json
 from pathlib import Path
 
-from dashboard.corpus import LoadProblem, decode_bytes, iter_corpus, load_corpus
+from dashboard.store.corpus import LoadProblem, decode_bytes, iter_corpus, load_corpus
 
 CORPUS = Path(__file__).resolve().parent.parent / "data" / "corpus"
 

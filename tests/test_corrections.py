@@ -11,11 +11,11 @@ from pathlib import Path
 
 import pytest
 
-from dashboard.corrections import (CorrectionError, CorrectionHook, CorrectionLog, apply_corrections, correct_event,
+from dashboard.editing.corrections import (CorrectionError, CorrectionHook, CorrectionLog, apply_corrections, correct_event,
                                    corrections_path, event_place_candidates, find_event, interval_precision,
                                    parse_interval, parse_point, review, split_id)
-from dashboard.store import read_event_rows
-from dashboard.upload import add_subcommands, rebuild
+from dashboard.store.generations import read_event_rows
+from dashboard.editing.uploads import add_subcommands, rebuild
 from tests.helpers import event as make_event
 
 MOSUL_A = """Iraqi forces retake Mosul
@@ -149,7 +149,7 @@ def test_apply_in_log_order_and_report_what_could_not_be_applied():
 
 
 def _record(cid, kind, event_id, change=None):
-    from dashboard.corrections import Correction
+    from dashboard.editing.corrections import Correction
 
     return Correction(id=cid, at="2026-01-01T00:00:00+00:00", kind=kind, event_id=event_id, change=change or {})
 
@@ -196,13 +196,13 @@ def test_pick_another_candidate_place_persists_across_rebuilds(site):
 
 
 def palmyra_hash(site):
-    from dashboard.corpus import content_hash
+    from dashboard.store.corpus import content_hash
 
     return content_hash((site / "corpus" / "raqqa.txt").read_bytes())
 
 
 def test_a_typed_place_and_a_point(site):
-    from dashboard.corrections import place_candidates
+    from dashboard.editing.corrections import place_candidates
 
     tikrit = one(site, lambda e: at(e, TIKRIT))
     typed = place_candidates("Samarra, Iraq", (tikrit["lat"], tikrit["lon"]))
@@ -308,7 +308,7 @@ def test_hook_writes_the_outcomes_beside_the_store(site):
     correct_event(site / "store", tikrit["id"], "not_event")
     assert [r.state for r in review(site / "store")[0]] == ["pending"]
     hook = CorrectionHook(site / "store")
-    from dashboard.build import build_store
+    from dashboard.store.build import build_store
 
     build_store(site / "corpus", site / "store", corrections=hook)
     assert hook.outcomes == {1: "applied"}
@@ -357,7 +357,7 @@ def test_cli_correct_list_and_undo(site, capsys):
 
 
 def test_a_build_without_the_corrections_is_noticed(site):
-    from dashboard.build import build_store
+    from dashboard.store.build import build_store
 
     tikrit = one(site, lambda e: at(e, TIKRIT))
     correct_event(site / "store", tikrit["id"], "dates", {"start_date": "2017-07-01", "end_date": "2017-07-31"})
@@ -396,7 +396,7 @@ def test_a_malformed_place_never_breaks_a_build(site):
 
 
 def test_cli_rebuilds_from_the_folders_the_store_was_built_from(site, monkeypatch, capsys):
-    from dashboard.store import read_articles
+    from dashboard.store.generations import read_articles
 
     rebuild_site(site)  # the manifest now names this copy's corpus folder
     monkeypatch.chdir(site)  # no data/corpus here: the defaults of `build` would find nothing
@@ -411,8 +411,8 @@ def test_cli_rebuilds_from_the_folders_the_store_was_built_from(site, monkeypatc
 
 # ---------------------------------------------------------------------------------------------- the app's callback
 def test_the_correction_callback_refuses_hostile_payloads_and_applies_good_ones(site):
-    from dashboard import ui_corrections
-    from dashboard.app import create_app
+    from dashboard.web import corrections_panel as ui_corrections
+    from dashboard.web.app import create_app
 
     store = site / "store"
     app = create_app(store, upload_dir=site / "uploads", corpus_dir=[site / "corpus"])
@@ -454,7 +454,7 @@ def test_the_correction_callback_refuses_hostile_payloads_and_applies_good_ones(
 
 
 def test_candidates_are_ranked_by_the_named_country_then_the_events_country_then_the_name():
-    from dashboard.corrections import place_candidates
+    from dashboard.editing.corrections import place_candidates
 
     raqqa = (35.95, 39.01)
     in_syria = place_candidates("Palmyra", raqqa, country_code="SY")

@@ -9,9 +9,9 @@ import pytest
 from geopy.distance import geodesic
 from selenium.webdriver.common.by import By
 
-from dashboard.corrections import review
-from dashboard.store import read_event_rows
-from dashboard.upload import rebuild
+from dashboard.editing.corrections import review
+from dashboard.store.generations import read_event_rows
+from dashboard.editing.uploads import rebuild
 from tests.test_upload_browser import MOSUL, RAQQA, make_site, markers, start_app, wait_rendered, wait_until
 
 pytestmark = pytest.mark.browser

@@ -5,7 +5,7 @@ import random
 
 import pytest
 
-from dashboard.dates import parse_published, tag_dates
+from dashboard.pipeline.dates import parse_published, tag_dates
 from dashboard.records import PublicationDate
 
 D = dt.date
@@ -240,7 +240,7 @@ def test_a_bare_year_mentioned_in_passing_does_not_re_anchor_the_story():
 def test_docstring_examples(module):
     import doctest
     import importlib
-    result = doctest.testmod(importlib.import_module(f"dashboard.dates.{module}"))
+    result = doctest.testmod(importlib.import_module(f"dashboard.pipeline.dates.{module}"))
     assert result.attempted and not result.failed
 
 

@@ -4,8 +4,8 @@ import datetime as dt
 
 import pytest
 
-from dashboard.dates import parse_published, tag_dates
-from dashboard.dates.holidays import easter_sunday, hijri_to_gregorian, holiday_interval
+from dashboard.pipeline.dates import parse_published, tag_dates
+from dashboard.pipeline.dates.holidays import easter_sunday, hijri_to_gregorian, holiday_interval
 
 D = dt.date
 

@@ -4,7 +4,7 @@ import pathlib
 
 import pytest
 
-from dashboard.dates import find_publication_date, parse_published, tag_dates
+from dashboard.pipeline.dates import find_publication_date, parse_published, tag_dates
 
 D = dt.date
 

@@ -1,4 +1,4 @@
-"""Tests generated from the examples every date rule carries (dashboard/dates/patterns.py).
+"""Tests generated from the examples every date rule carries (dashboard/pipeline/dates/patterns.py).
 
 Each example is a sentence, the date it was published on, the mention the rule must find and the
 interval it must resolve to. A rule cannot change without its examples noticing; a new rule without
@@ -8,8 +8,8 @@ import datetime as dt
 
 import pytest
 
-from dashboard.dates import parse_published, tag_dates
-from dashboard.dates.patterns import RULES
+from dashboard.pipeline.dates import parse_published, tag_dates
+from dashboard.pipeline.dates.patterns import RULES
 
 EXAMPLES = [(rule, example) for rule in RULES for example in rule.examples]
 

@@ -1,5 +1,5 @@
 """Deduplication across articles: one event, all its sources."""
-from dashboard.dedup import _jaccard, _trigrams, merge_events
+from dashboard.pipeline.dedup import _jaccard, _trigrams, merge_events
 from tests.helpers import event, place
 
 RAQQA_FELL = "Islamic State fighters in Raqqa, the group's self-proclaimed capital, which fell in the fall."

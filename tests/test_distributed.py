@@ -13,11 +13,11 @@ import pytest
 
 distributed = pytest.importorskip("distributed")
 
-from dashboard.build import ArticleTimeout, build_store  # noqa: E402
-from dashboard.distributed import (DeadlinePassed, analyse_batch, call_with_deadline, batches, build_store_dask,  # noqa: E402
+from dashboard.store.build import ArticleTimeout, build_store  # noqa: E402
+from dashboard.store.distributed import (DeadlinePassed, analyse_batch, call_with_deadline, batches, build_store_dask,  # noqa: E402
                                    check_workers, warm_up_worker, worker_state)
 from dashboard.records import Article  # noqa: E402
-from dashboard.store import read_articles, read_event_rows, read_manifest  # noqa: E402
+from dashboard.store.generations import read_articles, read_event_rows, read_manifest  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED_CORPUS = ROOT / "data" / "corpus"
@@ -174,16 +174,16 @@ def test_workers_with_another_pipeline_version_are_named(cluster):
 
 
 def _set_pipeline_version(version):
-    import dashboard.pipeline
+    import dashboard.pipeline.analysis
 
-    dashboard.pipeline._saved_version = dashboard.pipeline.PIPELINE_VERSION
-    dashboard.pipeline.PIPELINE_VERSION = version
+    dashboard.pipeline.analysis._saved_version = dashboard.pipeline.analysis.PIPELINE_VERSION
+    dashboard.pipeline.analysis.PIPELINE_VERSION = version
 
 
 def _restore_pipeline_version():
-    import dashboard.pipeline
+    import dashboard.pipeline.analysis
 
-    dashboard.pipeline.PIPELINE_VERSION = dashboard.pipeline._saved_version
+    dashboard.pipeline.analysis.PIPELINE_VERSION = dashboard.pipeline.analysis._saved_version
 
 
 # --- the worker-side time limit and batching, without a cluster ------------------------------------------

@@ -3,7 +3,7 @@ from pathlib import Path
 
 import pytest
 
-from dashboard.document import BOILERPLATE_RULES, boilerplate_reason, make_document, split_sentences
+from dashboard.pipeline.document import BOILERPLATE_RULES, boilerplate_reason, make_document, split_sentences
 from dashboard.records import Article
 
 CORPUS = Path(__file__).resolve().parent.parent / "data" / "corpus"

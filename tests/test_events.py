@@ -2,9 +2,9 @@
 hand at their exact offsets so that these tests pin the event rules alone)."""
 import datetime as dt
 
-from dashboard.dates import parse_published, tag_dates
-from dashboard.document import make_document
-from dashboard.events import extract_events
+from dashboard.pipeline.dates import parse_published, tag_dates
+from dashboard.pipeline.document import make_document
+from dashboard.pipeline.events import extract_events
 from dashboard.records import Article, PlaceMention
 
 D = dt.date.fromisoformat

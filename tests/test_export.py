@@ -22,8 +22,8 @@ import pytest
 from PIL import Image
 from pypdf import PdfReader
 
-from dashboard import export
-from dashboard.export import (
+from dashboard.export import exporter as export
+from dashboard.export.exporter import (
     ExportError,
     ImageRenderer,
     StoreInfo,
@@ -34,7 +34,7 @@ from dashboard.export import (
     report_caption,
     run_export,
 )
-from dashboard.schema import EVENTS_SCHEMA
+from dashboard.store.schema import EVENTS_SCHEMA
 
 LAND = (46, 160, 67)  # a land colour no other part of the test figures uses
 CHROMIUM = export.shutil.which("chromium") or os.environ.get("BROWSER_PATH")
@@ -380,8 +380,8 @@ def test_an_event_without_valid_coordinates_keeps_its_feature():
 # -- the report figure ------------------------------------------------------------------------------------
 
 def test_the_caption_names_filters_dates_and_sources(events):
-    from dashboard.figures import type_label
-    from dashboard.view import ViewState
+    from dashboard.views.figures import type_label
+    from dashboard.views.state import ViewState
 
     view = ViewState.from_query("from=2014-01-01&to=2016-12-31&country=IQ&type=airstrike&q=%3Cb%3E"
                                 "&brush=2014-06-01..2015-06-30&map=40,34,4")
@@ -397,7 +397,7 @@ def test_the_caption_names_filters_dates_and_sources(events):
 
 
 def test_the_caption_of_an_empty_result_says_so():
-    from dashboard.view import ViewState
+    from dashboard.views.state import ViewState
 
     caption = report_caption(make_events([]), ViewState(), None)
     assert "Filters: none" in caption
@@ -526,9 +526,9 @@ def test_csv_and_geojson_hold_exactly_the_events_of_the_url(store, stored_events
 
 
 def test_image_figures_show_what_the_app_shows_for_the_url(store, stored_events):
-    from dashboard import figures
-    from dashboard.query import EventStore
-    from dashboard.view import ViewState
+    from dashboard.views import figures
+    from dashboard.views.query import EventStore
+    from dashboard.views.state import ViewState
 
     view = ViewState.from_query(QUERY)
     event_store = EventStore(store)
@@ -637,7 +637,7 @@ def test_the_cli_exports_a_shared_link(store, stored_events, tmp_path):
 def app_render(store: Path, query: str) -> dict:
     """What the running app sends the browser for a URL query: the outputs of every callback that the
     URL alone drives (figures, table, summary), through Dash's own HTTP endpoint (Flask test client)."""
-    app_module = pytest.importorskip("dashboard.app")
+    app_module = pytest.importorskip("dashboard.web.app")
     app = app_module.create_app(store)
     client = app.server.test_client()
     on_screen: dict = {}
@@ -674,8 +674,8 @@ def first_difference(exported, on_screen, path: str = "figure") -> str | None:
 
 
 def test_an_export_shows_what_the_app_shows_for_the_same_link(store, tmp_path):
-    from dashboard.query import EventStore
-    from dashboard.view import ViewState
+    from dashboard.views.query import EventStore
+    from dashboard.views.state import ViewState
 
     on_screen = app_render(store, QUERY)
     view, event_store = ViewState.from_query(QUERY), EventStore(store)
@@ -700,7 +700,7 @@ def test_a_map_export_needs_no_network_at_all(store, tmp_path):
     if not CHROMIUM or not unshare or subprocess.run([unshare, "-n", "true"], capture_output=True).returncode:
         pytest.skip("needs Chromium and permission to create a network namespace (unshare -n)")
     out = tmp_path / "map.png"
-    code = ("import sys; from dashboard.export import run_export; "
+    code = ("import sys; from dashboard.export.exporter import run_export; "
             "print(run_export(sys.argv[1], 'png', sys.argv[2], figure='map', view_query='country=SY,IQ'))")
     completed = subprocess.run([unshare, "-n", sys.executable, "-c", code, str(store), str(out)],
                                cwd=Path(__file__).resolve().parents[1], capture_output=True, text=True, timeout=120)
@@ -713,8 +713,8 @@ def test_a_map_export_needs_no_network_at_all(store, tmp_path):
 def test_an_export_button_gets_a_download_of_the_current_view(store, tmp_path):
     import base64
 
-    from dashboard.query import EventStore
-    from dashboard.view import ViewState
+    from dashboard.views.query import EventStore
+    from dashboard.views.state import ViewState
 
     view, event_store = ViewState.from_query(QUERY), EventStore(store)
     download = export.export_download(event_store, view, "csv")
@@ -732,7 +732,7 @@ def test_an_export_button_gets_a_download_of_the_current_view(store, tmp_path):
 
 
 def test_a_report_of_a_table_of_events(events):
-    from dashboard.view import ViewState
+    from dashboard.views.state import ViewState
 
     report = export.report_figure(events, ViewState.from_query("from=2014-01-01&to=2016-12-31"))
     assert trace_ids(report) == set(events["id"])
@@ -741,7 +741,7 @@ def test_a_report_of_a_table_of_events(events):
 
 
 def test_the_caption_shortens_long_lists():
-    from dashboard.view import ViewState
+    from dashboard.views.state import ViewState
 
     sources = ",".join(f"art-{n:03d}" for n in range(25))
     caption = report_caption(make_events([]), ViewState.from_query(f"source={sources}"), None)
@@ -786,9 +786,9 @@ def test_store_info_reads_the_manifest(tmp_path):
 
 
 def test_the_report_legend_names_each_type_shown_once(store):
-    from dashboard.figures import type_label
-    from dashboard.query import EventStore
-    from dashboard.view import ViewState
+    from dashboard.views.figures import type_label
+    from dashboard.views.query import EventStore
+    from dashboard.views.state import ViewState
 
     view = ViewState.from_query("type=airstrike,bombing&country=IQ")
     report = export.export_figure(EventStore(store), "report", view)

@@ -10,8 +10,8 @@ import time
 import pytest
 from PIL import Image
 
-from dashboard.ui_export import export_for
-from dashboard.view import ViewState
+from dashboard.web.export_panel import export_for
+from dashboard.views.state import ViewState
 from test_app_browser import start
 
 browser = pytest.mark.browser
@@ -80,8 +80,8 @@ def test_an_impossible_size_says_why(dash_duo, seed_store):
 
 
 def test_export_for_matches_the_view_and_rejects_bad_choices(seed_store):
-    from dashboard.export import ExportError
-    from dashboard.query import EventStore
+    from dashboard.export.exporter import ExportError
+    from dashboard.views.query import EventStore
 
     store = EventStore(seed_store)
     data = export_for(store, "?" + QUERY, "report", "geojson")

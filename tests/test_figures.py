@@ -9,14 +9,14 @@ import pandas as pd
 import plotly.graph_objects as go
 import pytest
 
-import dashboard.figures as figures_module
-import dashboard.provenance as provenance_module
-from dashboard.figures import (
+import dashboard.views.figures as figures_module
+import dashboard.web.provenance as provenance_module
+from dashboard.views.figures import (
     EMPTY_MESSAGE, TYPE_STYLE, draw_map, draw_timeline, map_figure, marker_sizes, timeline_figure,
 )
-from dashboard.provenance import highlight, provenance_panel, safe_link
-from dashboard.query import EventStore
-from dashboard.view import EVENT_TYPES, ViewState
+from dashboard.web.provenance import highlight, provenance_panel, safe_link
+from dashboard.views.query import EventStore
+from dashboard.views.state import EVENT_TYPES, ViewState
 
 OKABE_ITO = {"#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7", "#000000",
              "#999999", "#666666"}

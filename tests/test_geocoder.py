@@ -11,8 +11,8 @@ from geopy.distance import great_circle
 from geopy.geocoders.base import Geocoder
 from geopy.location import Location
 
-from dashboard.places import OfflineGazetteer, load_gazetteer, make_geocoder
-from dashboard.places.geocoder import GeocodeCache
+from dashboard.pipeline.places import OfflineGazetteer, load_gazetteer, make_geocoder
+from dashboard.geocoders.offline import GeocodeCache
 
 
 @pytest.fixture(scope="module")

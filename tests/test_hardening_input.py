@@ -9,7 +9,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from dashboard.pipeline import analyse
+from dashboard.pipeline.analysis import analyse
 from dashboard.records import Article
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -91,7 +91,7 @@ texts = st.lists(st.one_of(st.sampled_from(WORDS), st.text(max_size=12)), max_si
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(text=texts, fmt=st.sampled_from(["txt", "md", "html"]), published=st.sampled_from([None, "2018-02-04", "2014"]))
 def test_any_text_analyses_with_exact_offsets(text, fmt, published):
-    from dashboard.dates import parse_published
+    from dashboard.pipeline.dates import parse_published
 
     article = Article(id="fuzz", text=text, source_format=fmt,
                       published=parse_published(published) if published else Article(id="x", text="").published)

@@ -22,10 +22,10 @@ import pyarrow.parquet as pq
 import pytest
 from geopy.location import Location
 
-from dashboard.places import find_places
-from dashboard.places.geocoder import GeocodeCache
-from dashboard.places.online import article_country, resolve_online
-from dashboard.store import current_generation
+from dashboard.pipeline.places import find_places
+from dashboard.geocoders.offline import GeocodeCache
+from dashboard.pipeline.places.online import article_country, resolve_online
+from dashboard.store.generations import current_generation
 
 ROOT = Path(__file__).resolve().parents[1]
 PYTHON = sys.executable
@@ -215,7 +215,7 @@ def test_resolve_online_one_query_per_name_and_unresolved_mentions():
 WRITER = """
 import sys
 from geopy.location import Location
-from dashboard.places.geocoder import GeocodeCache
+from dashboard.geocoders.offline import GeocodeCache
 cache = GeocodeCache(sys.argv[1])
 tag, n = sys.argv[2], int(sys.argv[3])
 print("ready", flush=True)

@@ -6,7 +6,7 @@ import random
 import pytest
 from geopy.distance import great_circle
 
-from dashboard.places import find_places, load_gazetteer
+from dashboard.pipeline.places import find_places, load_gazetteer
 from dashboard.records import PlaceMention
 
 

@@ -8,8 +8,8 @@ import pandas as pd
 import pyarrow.parquet as pq
 import pytest
 
-from dashboard.query import EventStore, OTHER_LANE, country_name, where
-from dashboard.view import ViewState, point_in_area
+from dashboard.views.query import EventStore, OTHER_LANE, country_name, where
+from dashboard.views.state import ViewState, point_in_area
 
 
 @pytest.fixture(scope="module")
@@ -186,7 +186,7 @@ def test_filter_values_absent_from_the_store_match_nothing(store, raw):
 
 
 def test_source_facet_of_huge_results_is_the_whole_stores_top(store, monkeypatch):
-    import dashboard.query as query
+    import dashboard.views.query as query
 
     monkeypatch.setattr(query, "SOURCE_FACET_ROWS", 10)
     whole = store.facets(ViewState.from_query("from=1990-01-01&to=2030-12-31"))["source"]

@@ -2,9 +2,9 @@
 answers as over the in-memory table."""
 import pytest
 
-from dashboard.figures import map_figure, timeline_figure
-from dashboard.query import EventStore
-from dashboard.view import ViewState
+from dashboard.views.figures import map_figure, timeline_figure
+from dashboard.views.query import EventStore
+from dashboard.views.state import ViewState
 
 VIEWS = ["", "country=SY,IQ", "type=airstrike,bombing", "q=raqqa", "from=2016-01-01&to=2016-12-31",
          "tprec=day&pprec=city", "from=2015-01-01&to=2019-12-31&country=IQ&type=battle"]

@@ -9,7 +9,7 @@ import time
 
 import pytest
 
-from dashboard.store import (GenerationWriter, StoreError, build_lock, cached_result, current_generation,
+from dashboard.store.generations import (GenerationWriter, StoreError, build_lock, cached_result, current_generation,
                              event_from_json, event_to_json, event_to_row, read_event_rows, read_events,
                              read_manifest)
 from tests.helpers import event
@@ -82,7 +82,7 @@ def test_kill_9_during_a_write_leaves_the_previous_store_whole(tmp_path):
     script = textwrap.dedent(f"""
         import sys, time
         sys.path.insert(0, {str(os.getcwd())!r})
-        from dashboard.store import GenerationWriter, build_lock, event_to_row
+        from dashboard.store.generations import GenerationWriter, build_lock, event_to_row
         from tests.helpers import event
         rows = [event_to_row(event("Clash %d near Raqqa in October." % i, article="a%d" % i)) for i in range(200000)]
         with build_lock({str(store)!r}):

@@ -1,7 +1,7 @@
 """Event types and fatalities on small real sentences; every rule's own example is a test."""
 import pytest
 
-from dashboard.taxonomy import EVENT_TYPES, FATALITY_RULES, TYPE_RULES, classify_event, fatalities, parse_number
+from dashboard.pipeline.taxonomy import EVENT_TYPES, FATALITY_RULES, TYPE_RULES, classify_event, fatalities, parse_number
 
 
 @pytest.mark.parametrize("event_type,pattern,example", TYPE_RULES)

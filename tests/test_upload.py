@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from dashboard.corpus import load_corpus
-from dashboard.upload import (FileMessage, UploadError, UploadLimits, check_metadata, files_from_browser,
+from dashboard.store.corpus import load_corpus
+from dashboard.editing.uploads import (FileMessage, UploadError, UploadLimits, check_metadata, files_from_browser,
                               files_from_paths, sanitise_name, save_uploads)
 
 ARTICLE = ("BEIRUT, June 6, 2017 - Kurdish-led fighters entered Raqqa on Tuesday, a monitoring group said. "
@@ -272,8 +272,8 @@ def test_paths_folders_and_missing_paths_from_the_command_line(tmp_path):
 def test_cli_add_copies_rebuilds_and_exits_1_when_something_was_refused(tmp_path, capsys):
     import argparse
 
-    from dashboard.store import read_articles, read_event_rows
-    from dashboard.upload import add_subcommands
+    from dashboard.store.generations import read_articles, read_event_rows
+    from dashboard.editing.uploads import add_subcommands
 
     corpus, uploads, store = tmp_path / "corpus", tmp_path / "uploads", tmp_path / "store"
     corpus.mkdir()
@@ -309,8 +309,8 @@ def test_cli_add_copies_rebuilds_and_exits_1_when_something_was_refused(tmp_path
 
 
 def test_a_job_whose_rebuild_fails_keeps_the_files_and_says_so(tmp_path):
-    from dashboard.store import build_lock
-    from dashboard.upload import JobRunner
+    from dashboard.store.generations import build_lock
+    from dashboard.editing.uploads import JobRunner
 
     store, uploads = tmp_path / "store", tmp_path / "uploads"
     runner = JobRunner(store, [], uploads, build_wait_s=0.5)
@@ -326,7 +326,7 @@ def test_a_job_whose_rebuild_fails_keeps_the_files_and_says_so(tmp_path):
 def test_the_time_limit_holds_on_the_apps_background_thread(tmp_path):
     import threading
 
-    from dashboard.upload import rebuild
+    from dashboard.editing.uploads import rebuild
 
     corpus = tmp_path / "corpus"
     corpus.mkdir()
@@ -342,7 +342,7 @@ def test_the_time_limit_holds_on_the_apps_background_thread(tmp_path):
 
 
 def test_the_deployer_sets_the_browser_limits_and_a_typo_is_an_error(monkeypatch):
-    from dashboard.upload import LIMITS, configured_limits
+    from dashboard.editing.uploads import LIMITS, configured_limits
 
     assert configured_limits() == LIMITS
     monkeypatch.setenv("DASHBOARD_UPLOAD_MAX_FILE_MB", "0.5")

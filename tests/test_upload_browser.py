@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 from selenium.webdriver.common.by import By
 
-from dashboard.app import create_app
-from dashboard.store import read_event_rows
-from dashboard.upload import rebuild
+from dashboard.web.app import create_app
+from dashboard.store.generations import read_event_rows
+from dashboard.editing.uploads import rebuild
 from tests.conftest import free_port
 from tests.test_app_browser import wait_rendered, wait_until as app_wait_until
 
@@ -121,7 +121,7 @@ def test_uploaded_articles_appear_on_the_map_and_timeline_without_a_restart(dash
     wait_until(lambda: "source=mosul_report" in dash_duo.driver.current_url, "the new articles' view")
     wait_rendered(dash_duo)
     wait_until(lambda: markers(dash_duo, "timeline") == {e for e in new}, "only the new events")
-    from dashboard.store import read_articles
+    from dashboard.store.generations import read_articles
 
     article = next(a for a in read_articles(store) if a["id"] == "mosul_report")
     assert article["title"] == "Iraqi forces retake Mosul" and str(article["published_start"]) == "2017-07-10"

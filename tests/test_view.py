@@ -8,9 +8,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-import dashboard.view as view_module
+import dashboard.views.state as view_module
 from dashboard.records import GRANULARITIES, PLACE_PRECISIONS
-from dashboard.view import (
+from dashboard.views.state import (
     BINS, DEFAULT_FROM, EVENT_TYPES, LANES, SIZES, MapViewport, ViewState, area_from_box,
     point_in_area,
 )

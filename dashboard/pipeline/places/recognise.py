@@ -1,0 +1,591 @@
+"""Find place names in text: capitalised spans matched against the gazetteer, minus what is not a place here.
+
+A span of capitalised words ("Deir ez-Zor", "Camp Bucca", "Kerman") is looked up longest-first, with a
+kind-of-place word after it when the gazetteer knows the longer name ("Anbar province", "al-Hol camp").
+Possessives and hyphens are read through ("Iraq's", "UK-based", "al-Hol", "Aleppo-Hama-Raqqa"). What is
+not a place in news is filtered by context, with general rules (no list of benchmark or seed names):
+
+- people: a title before or inside the name ("Col. Ryan Dillon", "Mayor Ryan Bingham", "President
+  Hollande"), a given name before it ("Ryan Dillon"), an Arabic kunya or nisba ("Abu Omar", "al-Baghdadi"
+  is someone from Baghdad), speech verbs ("said Dillon", "Chad said" -- but "Washington said"), and once
+  a person is named, their surname on its own later in the article ("Colonel Dillon", "Obama");
+- organisations: a place followed by a media, research or armed-group word ("The New York Times", "Syrian
+  Observatory for Human Rights", "Institute for the Study of War"), companies ("Stevens & Wilkinson"),
+  "the Bush administration", streets ("Washington Drive"), "Islamic State of ...", operation names
+  ("Operation Euphrates Shield"). A town before a local institution stays: "Oxford Police";
+- ordinary words that are also small places ("May", "Hope", "Triangle" in "Aleppo-Hama-Raqqa Triangle"),
+  judged by their English word frequency against the place's population, plus directions and generic
+  words ("North", "Central"), contractions ("I've") and unknown all-capital words ("SWAT"; datelines such as
+  "CHARLESTON, W.Va. --" are read);
+- adjectives of nationality count as their country only when they modify a noun or a role ("Russian
+  defenses", "the eastern Syrian deserts", "Russian President Putin"), not in names ("Syrian Democratic
+  Forces") and not as nouns;
+- US state abbreviations after a town ("Dublin, Ga.") and "D.C." are places and qualify the town;
+- a run the gazetteer does not know by any spelling may be found spelling-blind if it is transliterated
+  from Arabic, Persian or Pashto ("Tal Rifaat" ~ GeoNames "Tall Rif'at"); never for people or English words.
+
+Everything here is linear in the text: one tokenising regex without nested quantifiers, dictionary look-ups.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import NamedTuple
+
+from dashboard.geocoders.gazetteer import Gazetteer, name_key
+
+# A word: letters/digits, with inner apostrophes (O'Hare, Iraq's); or a dotted abbreviation (U.S., D.C.).
+WORD = re.compile(r"(?:[A-Z]\.){2,}|[^\W_](?:[\w\u0300-\u036f]|['’](?=\w))*")  # (with combining accents)
+
+# Lower-case words that may sit inside a place name ("Bay of Islands", "Deir ez-Zor", "Abu al-Duhur").
+CONNECTORS = frozenset(
+    "of de del della di da do dos das du des la le les el al ad ar as ash az an at ez es et y upon on the "
+    "bin ibn sur am".split())
+# Connectors that join a name across a plain space; the others only across a hyphen ("Deir ez-Zor",
+# "Rostov-on-Don"), so that "Paris on March 24" and "Oxford at Home" stay apart.
+SPACED_CONNECTORS = frozenset("of de del della di da do dos das du des la le les el al y upon the bin ibn".split())
+ARABIC_ARTICLES = frozenset("al el ad ar as ash az an at ez es adh ath".split())
+# A name starting with these is a person ("Abu Bakr", "Umm Sayyaf", "Ibn Taymiyyah"), unless it is a known
+# place ("Abu Dhabi", "Abu Ghraib"), which the longest match finds first.
+PERSON_PARTICLES = frozenset("abu umm ibn bin bint ben".split())
+
+# Titles and roles before a name make it a person ("Gen. Paul J. Selva", "Colonel Dillon").
+TITLES = frozenset("""
+mr mrs ms miss dr prof president vice gen general col colonel lt lieutenant capt captain maj major sgt
+sergeant cpl corporal pvt private adm admiral cmdr commander sen senator rep representative gov governor
+secretary minister premier chancellor ambassador sheikh sheik shaykh king queen prince princess pope
+prophet imam mullah emir amir caliph judge justice officer chief director spokesman spokeswoman
+spokesperson ayatollah haji hajji rev reverend father sister brother lord lady sir dame mayor dep deputy
+chairman chairwoman chair speaker councilman councilwoman councillor detective sheriff trooper
+coach pastor rabbi bishop cardinal archbishop saint st attorney professor analyst researcher
+correspondent reporter editor author writer founder leader commander-in-chief marshal ms.
+""".split()) - {"saint", "st"}
+SPEECH_VERBS = frozenset("said says say told tells added adds noted notes wrote writes asked asks "
+                         "explained explains according".split())
+# A place followed by one of these (in the same capitalised run) names an organisation, not the place.
+# (Local institutions named after their town -- "Oxford Police", "Columbus Metropolitan Library", "Georgia
+# Bureau of Investigation" -- keep the place: the town is meant, and news corpora annotate it.)
+ORGANISATION_WORDS = frozenset("""
+times post journal herald tribune observer chronicle gazette telegraph guardian news daily press
+observatory institute institution project foundation forces front party brigade brigades
+battalion regiment division movement group company corp corporation inc ltd llc airlines airways
+fund network media broadcasting radio television tv magazine monitor initiative watch alliance
+coalition organization organisation fc
+""".split())
+# A place followed by one of these names a street or a building ("Washington Drive", "Athens High").
+FACILITY_WORDS = frozenset("""
+street st avenue ave road rd drive dr boulevard blvd lane ln highway hwy parkway pkwy way court ct
+place pl terrace trail circle square plaza bridge tunnel mall stadium arena theater theatre hotel
+""".split())
+# Words that are places somewhere (a village "North", a province "Western", "Central") but, alone, are
+# directions and generic geography.
+GENERIC_WORDS = frozenset("""
+north south east west northeast northwest southeast southwest northern southern eastern western central
+middle upper lower greater inner outer gulf coast river lake mount mountain valley bay island islands city
+county state states park street avenue road downtown uptown midtown old new union capital federal national
+international republic kingdom tri-state interstate metro metropolitan center centre mid
+arab arabs kurd kurds jew jews muslim muslims christian christians sunni sunnis shia shiite shiites alawite
+druze yazidi yazidis bedouin hamas hezbollah taliban
+""".split())
+# Capitalised words after an adjective of nationality that keep it a modifier of a country's role
+# ("Russian President Vladimir Putin", "the Iraqi Foreign Ministry").
+ROLE_WORDS = TITLES | frozenset("foreign prime defense defence interior government embassy state air "
+                                "officials authorities ministry".split())
+# First words of Arabic, Persian and Pashto place names ("Tal Rifaat", "Deir Hafer", "Ras al-Ain").
+PLACE_PREFIXES = frozenset("tal tall tel tell deir dayr dair ras ain ayn bir jabal jebel jisr kafr khan qasr "
+                           "wadi marj qalat qala sheikh shaykh umm".split())
+CONTRACTION_ENDINGS = ("ve", "re", "ll", "d", "m", "t", "s")
+OPERATION_WORDS = frozenset("operation battle siege campaign offensive".split())
+MONTHS_AND_DAYS = frozenset("""
+january february march april may june july august september october november december
+jan feb mar apr jun jul aug sep sept oct nov dec monday tuesday wednesday thursday friday saturday sunday
+""".split())
+# Nouns after an adjective of nationality that make it a place ("the eastern Syrian deserts").
+PLACE_NOUNS = frozenset("""
+border borders frontier desert deserts countryside territory territories city cities town towns village
+villages province provinces region regions coast coastline capital soil side land lands mainland
+countries country state states waters airspace mountains highlands plains heartland interior north south
+east west north-east north-west south-east south-west northeast northwest southeast southwest
+""".split())
+# Lower-case words after a name that say what kind of place it is ("Anbar province", "al-Hol camp").
+KIND_WORDS = frozenset("""
+province governorate state region district county parish oblast prefecture department territory camp
+prison jail base airbase airfield border crossing river valley dam desert deserts mountains mountain lake
+oilfield oil field refinery airport plains plain forest city town village
+""".split())
+COMMON_WORD_ZIPF = 3.6  # "triangle" 3.9, "mosul" 3.3: above this a capitalised word may just be a word
+VERY_COMMON_ZIPF = 4.5  # "hope" 5.4, "police" 5.3
+
+STRONG_FEATURES = frozenset({"country", "continent", "admin1", "region", "sea", "river", "desert"})
+
+
+class Token(NamedTuple):
+    """A word of the text. ``lower`` and ``capitalised`` are computed once: the rules ask for them
+    millions of times over a large corpus (a tuple: a hundred thousand are made per MB of text)."""
+
+    start: int
+    end: int
+    text: str
+    lower: str
+    capitalised: bool
+
+
+@dataclass
+class Match:
+    """A span the gazetteer knows, with the entries it could be (most populous first)."""
+
+    start: int
+    end: int
+    text: str
+    entries: tuple[int, ...]
+    kind: str = "name"  # name | demonym
+    key: str = ""
+    qualifier: "Match | None" = None  # "Iran" in "Kerman, Iran"
+    notes: list[str] = field(default_factory=list)
+
+
+def _tokens(text: str, start: int, end: int) -> list[Token]:
+    new = tuple.__new__  # a NamedTuple's own __new__ is a Python function: skip it on this hot path
+    return [new(Token, (m.start(), m.end(), word, word.lower(), word[0].isupper()))
+            for m in WORD.finditer(text, start, end) for word in (m.group(),)]
+
+
+def _strip_possessive(text: str) -> str:
+    if text.endswith(("'s", "’s")):
+        return text[:-2]
+    if text.endswith(("s'", "s’")):
+        return text[:-1]
+    return text
+
+
+def _joined(text: str, left: Token, right: Token) -> bool:
+    """Two tokens belong to one name when only a space or a hyphen separates them."""
+    gap = text[left.end:right.start]
+    return gap in (" ", "-", "‑", "–") or (0 < len(gap) <= 2 and gap.strip(" -") == "")
+
+
+def _arabic_article(text: str, token: Token, following: Token) -> bool:
+    """'al-Hol', 'ash-Shaddadi', 'al Baghdadi' -- but not English 'at', 'as', 'an' before a name."""
+    if token.lower not in ARABIC_ARTICLES or not following.capitalised:
+        return False
+    gap = text[token.end:following.start]
+    return gap in ("-", "‑", "–") or (gap == " " and token.lower in ("al", "el"))
+
+
+def _runs(text: str, tokens: list[Token]) -> list[tuple[int, int]]:
+    """Maximal stretches of capitalised tokens, allowing lower-case connectors inside them."""
+    runs = []
+    i, n = 0, len(tokens)
+    while i < n:
+        token = tokens[i]
+        starts_run = token.capitalised or (i + 1 < n and _arabic_article(text, token, tokens[i + 1]))
+        if not starts_run:
+            i += 1
+            continue
+        j = i + 1
+        while j < n and _joined(text, tokens[j - 1], tokens[j]):
+            if tokens[j].text == "I" or tokens[j].lower in MONTHS_AND_DAYS:
+                break  # "Paris on March 24", "But I": a date or the pronoun is no part of a name
+            if tokens[j].capitalised:
+                j += 1
+            elif tokens[j].lower in CONNECTORS and j + 1 < n and tokens[j + 1].capitalised \
+                    and _joined(text, tokens[j], tokens[j + 1]) and (
+                        tokens[j].lower in SPACED_CONNECTORS or text[tokens[j - 1].end:tokens[j].start] != " "
+                        or text[tokens[j].end:tokens[j + 1].start] != " "):
+                j += 2
+            else:
+                break
+        runs.append((i, j))
+        i = j
+    return runs
+
+
+class Recogniser:
+    """Finds place-name matches in one document."""
+
+    MAX_WORDS = 7
+
+    def __init__(self, gazetteer: Gazetteer, demonyms: bool = True):
+        self.gazetteer = gazetteer
+        self.demonyms = demonyms
+        self._spelling_blind: dict[str, tuple[str, tuple[int, ...]]] = {}  # run text -> (skeleton, entries)
+
+    # ---------------------------------------------------------------------------------------- helpers
+    def _lookup(self, text: str) -> tuple[str, tuple[int, ...]]:
+        key = name_key(_strip_possessive(text))
+        return key, self.gazetteer.lookup(key) if len(key) >= 2 else ()
+
+    def _is_given_name(self, token: Token) -> bool:
+        return token.capitalised and token.lower in self.gazetteer.given_names
+
+    def _is_strong(self, entries: tuple[int, ...]) -> bool:
+        g = self.gazetteer
+        return any(g.features[e] in STRONG_FEATURES or g.populations[e] >= 1_000_000
+                   or g.sources[e].startswith("curated") for e in entries[:3])
+
+    # --------------------------------------------------------------------------------------- the scan
+    def _abbreviation_pattern(self):
+        pattern = _ABBREVIATION_PATTERNS.get(id(self.gazetteer))
+        if pattern is None:
+            names = sorted(self.gazetteer.abbreviations, key=len, reverse=True)
+            pattern = re.compile(r"(?<=, )(?:" + "|".join(re.escape(n) for n in names) + r")(?![A-Za-z])") \
+                if names else re.compile(r"(?!x)x")
+            _ABBREVIATION_PATTERNS[id(self.gazetteer)] = pattern
+        return pattern
+
+    def find(self, text: str, spans) -> list[Match]:
+        regions = [(0, len(text))] if spans is None else [(max(0, a), min(len(text), b)) for a, b in spans]
+        abbreviations = []
+        pattern = self._abbreviation_pattern()
+        for start, end in regions:
+            for found in pattern.finditer(text, start, end):
+                entry = self.gazetteer.abbreviations[found.group()]
+                abbreviations.append(Match(found.start(), found.end(), found.group(), (entry,),
+                                           key=name_key(self.gazetteer.names[entry])))
+        surnames: set[str] = set()
+        prepared = []
+        for start, end in regions:
+            if end <= start:
+                continue
+            tokens = _tokens(text, start, end)
+            runs = _runs(text, tokens)
+            prepared.append((start, tokens, runs))
+            for run in runs:
+                self._note_people(text, tokens, run, surnames)
+        matches: list[Match] = []
+        for start, tokens, runs in prepared:
+            for run in runs:
+                matches.extend(self._match_run(text, tokens, run, surnames))
+        if abbreviations:
+            taken = [(a.start, a.end) for a in abbreviations]
+            matches = [m for m in matches if not any(m.start < b and a < m.end for a, b in taken)]
+            matches = sorted(matches + abbreviations, key=lambda m: m.start)
+        _attach_qualifiers(text, matches, self.gazetteer)
+        return matches
+
+    def _sentence_initial(self, text: str, tokens: list[Token], i: int) -> bool:
+        """Whether token i starts a sentence (or a line, a quote, a heading), where capitals say nothing."""
+        if i == 0:
+            return True
+        gap = text[tokens[i - 1].end:tokens[i].start]
+        return any(ch in gap for ch in ".!?:\n\"“”‘'—|•") or tokens[i - 1].text.isdigit()
+
+    def _title_before(self, text: str, tokens: list[Token], i: int) -> bool:
+        """A title or role word right before token i ("Gen. Selva", "Defense Secretary Jim Mattis")."""
+        if i == 0:
+            return False
+        before = tokens[i - 1]
+        gap = text[before.end:tokens[i].start]
+        if gap.strip(" .,") or "\n" in gap:
+            return False
+        if before.lower in TITLES:
+            return True
+        # "Paul J. Selva": an initial before the name
+        return len(before.text) == 1 and before.text.isupper() and gap.startswith(".")
+
+    def _note_people(self, text, tokens, run, surnames) -> None:
+        """Remember the surnames of people named in the document, to block them when they recur alone."""
+        i, j = run
+        words = [t for t in tokens[i:j] if t.lower not in CONNECTORS or t.capitalised]
+        if not words:
+            return
+        person = self._title_before(text, tokens, i)
+        for t in range(i, j - 1):  # "Mayor Ryan Bingham", "Defense Secretary Jim Mattis"
+            if tokens[t].lower in TITLES and not self._multiword_place_at(text, tokens, t, j):
+                person = True
+                break
+        first = tokens[i]
+        if not person and len(words) >= 2:
+            if self._is_given_name(first) and not self._multiword_place_at(text, tokens, i, j):
+                person = True
+            elif first.lower in PERSON_PARTICLES and not self._multiword_place_at(text, tokens, i, j):
+                person = True
+        if person and len(words) >= 1:
+            end = _after_of(tokens, i, j)
+            if end < j:
+                end -= 1  # "Ambassador Ramiz Hasanov of Azerbaijan": the name ends before "of"
+            if end - 1 <= i and tokens[i].lower in TITLES:
+                return  # "President of Azerbaijan": a title and a place, no name
+            last = tokens[end - 1]
+            key = name_key(_strip_possessive(last.text))
+            if any(self.gazetteer.features[e] in ("country", "continent") for e in self.gazetteer.lookup(key)[:3]):
+                return  # a surname that is also a country would hide the country for the whole article
+            surnames.add(key)
+            if end - 2 >= i and tokens[end - 2].lower in ARABIC_ARTICLES:
+                surnames.add(name_key(tokens[end - 2].text + _strip_possessive(last.text)))
+
+    def _dateline(self, text, tokens, k, m) -> bool:
+        """An all-capital place at the start of a line or text, followed by a comma, a dash or "(AP)"."""
+        before = text[max(0, tokens[k].start - 2):tokens[k].start]
+        after = text[tokens[m - 1].end:tokens[m - 1].end + 3]
+        at_line_start = tokens[k].start == 0 or before.endswith("\n") or before.strip() == "" and (
+            tokens[k].start < 2 or text[tokens[k].start - 1] == "\n")
+        follows = text[tokens[m - 1].end:tokens[m - 1].end + 12]
+        dated = re.match(r",\s*(?:[A-Z][a-z]{2,8}\.? \d|\d)", follows) is not None  # "WASHINGTON, April 5"
+        return ((at_line_start or k == 0) and after[:1] in (",", " ", "(", "—", "–", "-") and (
+            after.startswith((",", " —", " -", " (", " –", "—", "–", "-")))) or dated or after.startswith(("—", " —", " ("))
+
+    def _qualified(self, text: str, match: Match) -> bool:
+        """Followed by ", <country or state>": "Obama, Japan", "Paris, Texas"."""
+        after = QUALIFIER.match(text, match.end)
+        if after is None:
+            return False
+        g = self.gazetteer
+        return any(g.features[e] in ("country", "admin1") for e in g.lookup(name_key(after.group(1)))[:5])
+
+    def _multiword_place_at(self, text, tokens, i, j) -> bool:
+        for k in range(min(j, i + self.MAX_WORDS), i + 1, -1):
+            _, entries = self._lookup(text[tokens[i].start:tokens[k - 1].end])
+            if entries:
+                return True
+        return False
+
+    def _match_run(self, text, tokens, run, surnames) -> list[Match]:
+        i, j = run
+        out: list[Match] = []
+        run_words = [t for t in tokens[i:j] if t.capitalised]
+        first = tokens[i]
+        previous = tokens[i - 1] if i > 0 else None
+        # A whole run that names a person or an operation holds no place.
+        if previous is not None and previous.lower in OPERATION_WORDS and previous.capitalised \
+                and _joined(text, previous, first):
+            return out
+        if first.lower in OPERATION_WORDS and len(run_words) >= 2:
+            return out
+        named = [t.lower for t in run_words if t.lower != "the"]
+        if len(named) >= 2 and named[0] == "islamic" and named[1] in ("state", "emirate"):
+            return out  # "Islamic State of Iraq and the Levant", "Islamic Emirate of Afghanistan": a group
+        titled = self._title_before(text, tokens, i)
+        k = i
+        while k < j:
+            token = tokens[k]
+            if token.lower in CONNECTORS and not (k + 1 < j and _arabic_article(text, token, tokens[k + 1])):
+                k += 1
+                continue
+            if token.lower in TITLES and k + 1 < j and not self._multiword_place_at(text, tokens, k, j):
+                # "Mayor Ryan Bingham": the person runs to the end, or to "of" ("Governor Andrew Cuomo of
+                # New York"); "Sheikh Zuweid" is a town
+                k = _after_of(tokens, k, j)
+                continue
+            found = None
+            for m in range(min(j, k + self.MAX_WORDS), k, -1):
+                last = tokens[m - 1]
+                if not last.capitalised:
+                    continue
+                key, entries = self._lookup(text[token.start:last.end])
+                if not entries and k + 1 < m and _arabic_article(text, token, tokens[k + 1]):
+                    key, entries = self._lookup(text[tokens[k + 1].start:last.end])
+                if entries:
+                    found = (m, key, entries)
+                    break
+            if found is None:
+                k += 1
+                continue
+            m, key, entries = found
+            end = _end_without_possessive(text, tokens[m - 1])
+            # "Anbar province", "al-Hol camp", "Tanf border crossing": a kind-of-place word after the name.
+            for extra in (2, 1):
+                kind = m < len(tokens) and (tokens[m].lower in KIND_WORDS or tokens[m].lower[:-1] in KIND_WORDS)
+                if kind and m + extra <= len(tokens) and tokens[m - 1].text == _strip_possessive(tokens[m - 1].text) \
+                        and all(_joined(text, tokens[x - 1], tokens[x]) for x in range(m, m + extra)):
+                    longer_text = text[token.start:tokens[m + extra - 1].end]
+                    if longer_text.endswith("s") and tokens[m + extra - 1].lower[:-1] in KIND_WORDS:
+                        longer_text = longer_text[:-1]  # "Raqqah and Deir Ezzor governorates"
+                    longer_key, longer = self._lookup(longer_text)
+                    if longer:
+                        key, entries, end = longer_key, longer, _end_without_possessive(text, tokens[m + extra - 1])
+                        break
+            match = Match(token.start, end, "", entries, key=key)
+            match.text = text[match.start:match.end]
+            if self._keep(text, tokens, run, k, m, match, surnames, titled):
+                out.append(match)
+            k = m
+        if self.demonyms and not out:
+            out.extend(self._demonyms(text, tokens, run))
+        if not out and not titled:
+            out.extend(self._transliterated(text, tokens, run, surnames, titled))
+        return out
+
+    def _transliterated(self, text, tokens, run, surnames, titled) -> list[Match]:
+        """A run the gazetteer does not know by any spelling: try it spelling-blind ("Tal Rifaat" for
+        GeoNames' "Tall Rif'at"). Such a match counts as an other name: it weighs less, and a village found
+        this way is kept only when the article names its country elsewhere (see resolve)."""
+        i, j = run
+        run_text = text[tokens[i].start:tokens[j - 1].end]
+        if run_text not in self._spelling_blind:  # an article repeats its names: judge each text once
+            self._spelling_blind[run_text] = self._spelling_blind_entries(tokens[i:j], run_text)
+        skeleton, entries = self._spelling_blind[run_text]
+        if not entries:
+            return []
+        end = _end_without_possessive(text, tokens[j - 1])
+        match = Match(tokens[i].start, end, text[tokens[i].start:end], entries, key="~" + skeleton,
+                      notes=["spelling-blind"])
+        return [match] if self._keep(text, tokens, run, i, j, match, surnames, titled) else []
+
+    def _spelling_blind_entries(self, run_tokens, run_text: str) -> tuple[str, tuple[int, ...]]:
+        """(skeleton, entries) of a run read spelling-blind, or ("", ()) when it cannot be a name."""
+        words = [t for t in run_tokens if t.capitalised]
+        if not words or len(words) > 4 or any(t.text.isupper() for t in words):
+            return "", ()
+        if any(self.gazetteer.word_frequency.get(name_key(_strip_possessive(t.text)), 0.0) >= 3.0
+               and t.lower not in PLACE_PREFIXES for t in words) \
+                or any(t.lower in self.gazetteer.demonyms for t in words):
+            return "", ()  # English words ("Ministry" is not Monastir) and adjectives are no transliterations
+        if (self._is_given_name(words[0]) and words[0].lower not in PLACE_PREFIXES) or \
+                words[0].lower in PERSON_PARTICLES or words[0].lower in TITLES:
+            return "", ()  # "Mustafa Balli", "Abu Omar", "Haji Bakr": people, whatever village shares the name
+        from dashboard.geocoders.gazetteer import transliteration_skeleton
+
+        skeleton = transliteration_skeleton(run_text)
+        return skeleton, (self.gazetteer.lookup_skeleton(skeleton) if len(skeleton) >= 5 else ())
+
+    def _keep(self, text, tokens, run, k, m, match, surnames, titled) -> bool:
+        """The context rules: is this gazetteer match a place here?"""
+        i, j = run
+        g = self.gazetteer
+        entries = match.entries
+        words = [t for t in tokens[k:m] if t.capitalised]
+        single = len(words) == 1
+        word = words[0] if words else tokens[k]
+        strong = self._is_strong(entries)
+        big = max(g.populations[e] for e in entries[:5])
+        curated_or_country = any(g.features[e] in ("country", "continent") or g.sources[e].startswith("curated")
+                                 for e in entries[:3])
+        # Abbreviations and all-capital words: only the known ones (US, UK, UAE; curated like FATA), and
+        # datelines ("CHARLESTON, W.Va. --", "ATLANTA (AP)").
+        if words and all(t.text.isupper() for t in words) and len(word.text) > 1:
+            if not curated_or_country and not self._dateline(text, tokens, k, m):
+                return False
+        if single and len(match.key) <= 2 and not word.text.replace(".", "").isupper():
+            return False
+        # Inside a person's name.
+        if titled and k <= i + 2:
+            return False
+        first = tokens[i]
+        run_words = [t for t in tokens[i:j] if t.capitalised]
+        if k < _after_of(tokens, i, j) and len(run_words) >= 2 and "spelling-blind" not in match.notes and (
+                self._is_given_name(first) or first.lower in PERSON_PARTICLES) \
+                and not self._multiword_place_at(text, tokens, i, j):
+            # "Ryan Dillon", "Abu Omar", "Chad Johnson", "Paris Hilton" -- but "Jordan Valley",
+            # "Georgia Senate": a country or state before an ordinary word is still the place.
+            second = run_words[1]
+            place_first = k == i and g.features[entries[0]] in ("country", "admin1", "continent")
+            if not (place_first and (g.word_frequency.get(second.lower, 0) >= 4.0
+                                     or second.lower in ORGANISATION_WORDS)):
+                return False
+        key_words = {name_key(_strip_possessive(t.text)) for t in words}
+        if single and (match.key in surnames or key_words & surnames) and not self._qualified(text, match):
+            return False  # "Obama" after "Barack Obama" (but "Obama, Japan" is the town)
+        # Nisba: "al-Baghdadi" (from Baghdad), "al-Masri", "Tikriti".
+        if words and words[-1].text.lower().endswith("i") and tokens[k].lower in ARABIC_ARTICLES:
+            stem = name_key(_strip_possessive(words[-1].text))[:-1]
+            if len(stem) >= 3 and g.lookup(stem):
+                return False
+        # Organisation words after the place in the same run.
+        for t in tokens[m:j]:
+            if t.capitalised and (t.lower in ORGANISATION_WORDS or t.lower in FACILITY_WORDS):
+                return False
+        if "&" in text[max(0, match.start - 3):match.start] or "&" in text[match.end:match.end + 3]:
+            return False  # "Stevens & Wilkinson"
+        if m < len(tokens) and tokens[m].lower == "administration" and _joined(text, tokens[m - 1], tokens[m]):
+            return False  # "the Bush administration"
+        if m < len(tokens) and m == j:
+            after = tokens[m]
+            if after.lower in ORGANISATION_WORDS and after.capitalised:
+                return False
+        # Speech: "said Dillon", "Chad said".
+        before = tokens[k - 1] if k > 0 else None
+        after = tokens[m] if m < len(tokens) else None
+        spoke = (before is not None and before.lower in SPEECH_VERBS and k == i) or \
+                (after is not None and after.lower in SPEECH_VERBS and m == j)
+        if spoke and single:  # "Chad said" is a man; "Washington said", "Israel said" are governments
+            if g.given_names.get(word.lower, 0) >= 3 or not (strong or g.features[entries[0]] == "capital"):
+                return False
+        # Ordinary words.
+        if single:
+            lower = word.lower
+            zipf = g.word_frequency.get(match.key, 0.0)
+            if lower in MONTHS_AND_DAYS or lower in GENERIC_WORDS or lower in TITLES:
+                return False
+            if "'" in word.text or "’" in word.text:
+                if word.text.replace("’", "'").rsplit("'", 1)[-1].lower() in CONTRACTION_ENDINGS[:-1]:
+                    return False  # "I've", "We're"
+            if len(match.key) <= 3 and not word.text.isupper() and not (curated_or_country or big >= 100_000):
+                return False  # "Wal", "Ita": fragments and mojibake
+            if any(c.isupper() for c in word.text[1:]) and not word.text.isupper() and len(word.text) <= 4:
+                return False  # "WaL"
+            qualified = self._qualified(text, match)  # "Hope, Arkansas", "Obama, Japan": the name is a place
+            if zipf >= COMMON_WORD_ZIPF and not (curated_or_country and not word.text.isupper()) and not qualified:
+                # A frequent English word is the place only if the place is big for how frequent the word is
+                # ("Athens" stays, "Triangle" and "Hope" go); inside a longer name it is part of that name.
+                expected = 10 ** (zipf + 1)
+                # only words before it: "Triangle" in "Aleppo-Hama-Raqqa Triangle" is the head of another
+                # name, while "Oxford" in "Oxford Police" is still Oxford
+                others = [t for t in tokens[i:k] if t.capitalised
+                          and not (t is tokens[i] and self._sentence_initial(text, tokens, i))]
+                if big < expected and (others or self._sentence_initial(text, tokens, k)):
+                    return False
+                if zipf >= VERY_COMMON_ZIPF and big < 200_000:
+                    return False
+            big_town = max((g.populations[e] for e in entries[:5] if g.features[e] in ("city", "capital")),
+                           default=0)
+            if self._is_given_name(word) and not qualified and not (curated_or_country or big_town >= 100_000
+                                                  or (g.features[entries[0]] == "admin1" and zipf < 4.0)):
+                return False  # "Hailey", "Mary" (a Turkmen province); but "Victoria", "Georgia"
+            # Nisba or demonym-like adjective of a place ("Ismaili", "Baghdadi"): a small namesake is not it.
+            if lower.endswith("i") and big < 50_000 and len(match.key) > 4 and g.lookup(match.key[:-1]):
+                return False
+        return True
+
+    def _demonyms(self, text, tokens, run) -> list[Match]:
+        """'Russian defenses', 'the eastern Syrian deserts', 'European countries' -> the country/region."""
+        i, j = run
+        g = self.gazetteer
+        out = []
+        for k in range(i, min(j, i + 1)):  # the first word of the run only
+            token = tokens[k]
+            two = None
+            if k + 1 < j:
+                two = f"{token.text} {tokens[k + 1].text}".lower()
+            if two and two in g.demonyms and (k + 2 == j or tokens[k + 2].lower in ROLE_WORDS):
+                start, end, entry = token.start, tokens[k + 1].end, g.demonyms[two]
+                nxt = k + 2
+            elif token.lower in g.demonyms and (k + 1 == j or tokens[k + 1].lower in ROLE_WORDS):
+                start, end, entry = token.start, token.end, g.demonyms[token.lower]
+                nxt = k + 1
+            else:
+                continue
+            if nxt >= len(tokens) or not _joined(text, tokens[nxt - 1], tokens[nxt]):
+                continue
+            following = tokens[nxt]
+            if (following.capitalised and following.lower not in ROLE_WORDS) or following.lower in CONNECTORS:
+                continue  # "Syrian Democratic Forces", "Iraqi and ..." (but "Russian President Putin")
+            out.append(Match(start, end, text[start:end], (entry,), kind="demonym", key=name_key(text[start:end]),
+                             notes=["place-noun" if following.lower in PLACE_NOUNS else "modifier"]))
+        return out
+
+
+_ABBREVIATION_PATTERNS: dict[int, re.Pattern] = {}
+QUALIFIER = re.compile(r", ([A-Z][\w.]*(?: [A-Z][\w.]*){0,2})")
+
+
+def _after_of(tokens: list[Token], i: int, j: int) -> int:
+    """Where a name that starts at token i ends: after the run, or at "of" ("Andrew Cuomo of New York")."""
+    for t in range(i + 1, j):
+        if tokens[t].text == "of":
+            return t + 1
+    return j
+
+
+def _end_without_possessive(text: str, token: Token) -> int:
+    stripped = _strip_possessive(token.text)
+    return token.start + len(stripped)
+
+
+def _attach_qualifiers(text: str, matches: list[Match], gazetteer: Gazetteer) -> None:
+    """'Kerman, Iran', 'Springfield, Illinois': the second name narrows the first."""
+    for a, b in zip(matches, matches[1:]):
+        gap = text[a.end:b.start]
+        if gap in (", ", ",", " , ") and b.kind == "name":
+            if any(gazetteer.features[e] in ("country", "admin1") for e in b.entries):
+                a.qualifier = b

@@ -1,0 +1,239 @@
+"""Choose, for each recognised name, which place it is, from the rest of the article.
+
+Each candidate gets a score: a prior (population on a log scale, and the kind of place: a country beats a
+village called "Georgia" in Illinois; a capital beats a state of the same name), plus what the article
+says: its countries and provinces (counted over all its mentions), a qualifier right after the name
+("Kerman, Iran", "Paris, Texas"), the article's first place (the dateline), and the distance to the other
+places it names (``geopy.distance``). Two passes: the first guesses every mention from its prior, the
+second rescores with the context those guesses give. One sense per article: the same name resolves the
+same way throughout.
+
+    >>> from dashboard.pipeline.places import find_places
+    >>> [p.country_code for p in find_places("Palmyra's ruins lie in the Syrian desert near Homs.")][:1]
+    ['SY']
+    >>> [p.country_code for p in find_places("Palmyra, a village near Rochester in upstate New York.")][:1]
+    ['US']
+"""
+from __future__ import annotations
+
+import bisect
+import math
+from collections import Counter, defaultdict
+from dataclasses import replace
+
+import numpy as np
+from geopy.distance import EARTH_RADIUS as EARTH_RADIUS_KM, great_circle
+
+from dashboard.geocoders.gazetteer import PRECISION_OF_FEATURE, Gazetteer, prior
+from dashboard.pipeline.places.recognise import Match
+from dashboard.records import PlaceCandidate, PlaceMention
+
+OTHER_NAME_PENALTY = 1.5  # named by an old or foreign alternate only ("Augusta" for Augsburg)
+COUNTRY_WEIGHT = 3.5  # times the share of the article's evidence in the candidate's country
+ADMIN1_WEIGHT = 1.5
+NEAR_KM, NEAR_BONUS = 150.0, 1.5
+AROUND_KM, AROUND_BONUS = 400.0, 0.6
+QUALIFIER_BONUS = 6.0
+NEARBY_CHARS, NEARBY_COUNTRY_BONUS = 150, 1.0  # a country named within about a sentence
+MAX_ALTERNATIVES = 5
+
+
+def _km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle distance: the same formula as geopy's ``great_circle``, without building Point objects
+    (this runs for every candidate against every other place of the article)."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    a = math.sin((p2 - p1) / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2
+    return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(a)))
+
+
+def _nearest_km(g: Gazetteer, entries, others) -> dict[int, float]:
+    """For each candidate entry, the great-circle distance to the nearest of the article's other places:
+    one numpy matrix instead of a Python call per pair (this runs for every name of every article)."""
+    if not others or not entries:
+        return {}
+    lat1 = np.radians(np.fromiter((g.lats[e] for e in entries), dtype=float, count=len(entries)))[:, None]
+    lon1 = np.radians(np.fromiter((g.lons[e] for e in entries), dtype=float, count=len(entries)))[:, None]
+    lat2 = np.radians(np.array([lat for lat, _ in others], dtype=float))[None, :]
+    lon2 = np.radians(np.array([lon for _, lon in others], dtype=float))[None, :]
+    a = np.sin((lat2 - lat1) / 2) ** 2 + np.cos(lat1) * np.cos(lat2) * np.sin((lon2 - lon1) / 2) ** 2
+    km = 2 * EARTH_RADIUS_KM * np.arcsin(np.minimum(1.0, np.sqrt(a)))
+    return dict(zip(entries, km.min(axis=1).tolist()))
+
+
+
+
+def _contains(g: Gazetteer, area: int, entry: int) -> bool:
+    """Whether entry lies in the country or first-level division ``area``."""
+    if g.features[area] == "country":
+        return g.country_codes[entry] == g.country_codes[area]
+    if g.features[area] == "admin1":
+        return bool(g.admin1[entry]) and g.admin1[entry] == g.admin1[area]
+    return False
+
+
+class Resolver:
+    def __init__(self, gazetteer: Gazetteer):
+        self.g = gazetteer
+
+    def resolve(self, matches: list[Match]) -> list[PlaceMention]:
+        if not matches:
+            return []
+        g = self.g
+        # One sense per article: group the mentions by their name key.
+        groups: dict[str, list[Match]] = defaultdict(list)
+        for match in matches:
+            groups[match.key].append(match)
+        self.other_name = {key: ({e for e, other in g.lookup_names(key) if other} if not key.startswith("~")
+                                 else set(group[0].entries)) for key, group in groups.items()}
+        choice = {key: self._by_prior(key, group[0].entries) for key, group in groups.items()}
+        for qualified in (m for m in matches if m.qualifier is not None):
+            narrowed = [e for e in qualified.entries if any(_contains(g, q, e) for q in qualified.qualifier.entries)]
+            if narrowed:
+                choice[qualified.key] = max(narrowed, key=lambda e: self._prior(qualified.key, e))
+        scores: dict[str, dict[int, float]] = {}
+        for _ in range(2):
+            countries, admin1s = Counter(), Counter()
+            self.weights = {}
+            for key, group in groups.items():
+                entry = choice[key]
+                weight = len(group) ** 0.5 * (1.5 if g.features[entry] in ("country", "admin1") else 1.0)
+                if groups[key][0] is matches[0]:
+                    weight += 1.0  # the dateline or first place sets the scene
+                self.weights[key] = weight
+                if g.country_codes[entry]:
+                    countries[g.country_codes[entry]] += weight
+                if g.admin1[entry]:
+                    admin1s[g.admin1[entry]] += weight
+
+            points = {key: (g.lats[e], g.lons[e]) for key, e in choice.items()}
+            self.nearby = self._countries_nearby(matches, choice)
+            for key, group in groups.items():
+                scores[key] = self._score(key, group, choice, countries, admin1s, points)
+                choice[key] = max(scores[key], key=scores[key].get)
+        # A village known here only by a variant spelling, in a country the article never otherwise
+        # names ("Markit", a company, is a variant of an Iranian village's name), is dropped.
+        named = Counter(g.country_codes[choice[m.key]] for m in matches)
+        self._rankings: dict[tuple[str, int], tuple[float, tuple[PlaceCandidate, ...]]] = {}
+        kept = []
+        for match in matches:
+            entry = choice[match.key]
+            doubtful = entry in self.other_name[match.key] and g.populations[entry] < 15_000 and \
+                g.features[entry] in ("city", "admin2")
+            if match.key.startswith("~"):  # found spelling-blind: only in an article about its country
+                doubtful = True
+            if doubtful and named[g.country_codes[entry]] <= len(groups[match.key]):
+                continue
+            kept.append(self._mention(match, entry, scores[match.key]))
+        return kept
+
+    def _countries_nearby(self, matches: list[Match], choice: dict[str, int]) -> dict[str, set[str]]:
+        """Countries (and provinces' countries) named within a sentence's reach of each name: "In
+        Mozambique, insurgents hit Palma" places Palma in Mozambique whatever else the article covers."""
+        g = self.g
+        areas = [(m.start, g.country_codes[choice[m.key]]) for m in matches
+                 if g.features[choice[m.key]] in ("country", "admin1") and g.country_codes[choice[m.key]]]
+        areas.sort()
+        starts = [start for start, _ in areas]
+        nearby: dict[str, set[str]] = defaultdict(set)
+        for match in matches:  # a window over the sorted areas: linear in the article, however long
+            low = bisect.bisect_left(starts, match.start - NEARBY_CHARS)
+            high = bisect.bisect_right(starts, match.start + NEARBY_CHARS)
+            for start, code in areas[low:high]:
+                if start != match.start and len(nearby[match.key]) < 8:
+                    nearby[match.key].add(code)
+        return nearby
+
+    def _prior(self, key: str, entry: int) -> float:
+        return prior(self.g, entry) - (OTHER_NAME_PENALTY if entry in self.other_name.get(key, ()) else 0.0)
+
+    def _by_prior(self, key: str, entries: tuple[int, ...]) -> int:
+        return max(entries, key=lambda e: self._prior(key, e))
+
+    def _score(self, key, group, choice, countries, admin1s, points) -> dict[int, float]:
+        g = self.g
+        entries = group[0].entries
+        own = choice[key]
+        # The evidence without this name's own vote.
+        own_weight = self.weights[key]
+        country_total = sum(countries.values()) - own_weight
+        qualifier_entries = [q for m in group if m.qualifier is not None for q in m.qualifier.entries]
+        others = [p for k, p in points.items() if k != key]
+        # A small town named after its state or country ("Iowa", Louisiana; "Mexico", New York) is rarely
+        # the one meant.
+        areas = {(g.country_codes[e], g.admin1[e] if g.features[e] == "admin1" else ""): g.populations[e]
+                 for e in entries if g.features[e] in ("admin1", "country")}
+        namesakes = {}
+        for entry in entries:
+            if g.features[entry] in ("city", "admin2"):
+                for (code, admin1), population in areas.items():
+                    if g.country_codes[entry] == code and g.populations[entry] * 10 < population:
+                        namesakes[entry] = 2.0
+        # A province named after its capital ("Raqqa", "Kerman"): the bare name means the city; the province
+        # is written "Raqqa province", which is a name of its own.
+        city_areas = {g.admin1[e] for e in entries if g.features[e] in ("city", "capital") and g.admin1[e]
+                      and g.populations[e] >= 20_000}
+        for entry in entries:
+            if g.features[entry] == "admin1" and g.admin1[entry] in city_areas:
+                namesakes[entry] = 2.5
+        nearest_km = _nearest_km(g, entries, others[:30])
+        out = {}
+        for entry in entries:
+            score = self._prior(key, entry) - namesakes.get(entry, 0.0)
+            code = g.country_codes[entry]
+            if code and country_total > 0:
+                evidence = countries[code] - (own_weight if g.country_codes[own] == code else 0)
+                score += COUNTRY_WEIGHT * max(evidence, 0) / country_total
+            if g.admin1[entry] and g.features[entry] != "admin1":
+                evidence = admin1s[g.admin1[entry]] - (own_weight if g.admin1[own] == g.admin1[entry] else 0)
+                if evidence > 0:
+                    score += ADMIN1_WEIGHT
+            if qualifier_entries and any(_contains(g, q, entry) for q in qualifier_entries):
+                score += QUALIFIER_BONUS
+            if code and code in self.nearby.get(key, ()) and g.features[entry] not in ("country", "continent"):
+                score += NEARBY_COUNTRY_BONUS
+            if others and g.features[entry] not in ("country", "continent"):
+                nearest = nearest_km[entry]
+                if nearest <= NEAR_KM:
+                    score += NEAR_BONUS
+                elif nearest <= AROUND_KM:
+                    score += AROUND_BONUS
+            out[entry] = score
+        return out
+
+    def _ranking(self, entry: int, scores: dict[int, float]) -> tuple[float, tuple[PlaceCandidate, ...]]:
+        """The confidence in ``entry`` (its margin over the runner-up) and the other candidates, best first,
+        with their distance from it: the list a user picks from to correct the place."""
+        g = self.g
+        ranked = sorted(scores, key=lambda e: -scores[e])
+        best = scores[entry]
+        runner_up = scores[ranked[1]] if len(ranked) > 1 else best - 5.0
+        confidence = round(1.0 / (1.0 + math.exp(-(best - runner_up))), 3)
+        alternatives = []
+        seen = {(round(g.lats[entry], 2), round(g.lons[entry], 2))}
+        for other in ranked:
+            where = (round(g.lats[other], 2), round(g.lons[other], 2))
+            if other == entry or where in seen:
+                continue  # the same place twice (a town and its curated row)
+            seen.add(where)
+            distance = great_circle((g.lats[entry], g.lons[entry]), (g.lats[other], g.lons[other])).km
+            alternatives.append(replace(g.candidate(other), distance_km=round(distance, 1),
+                                        score=round(scores[other], 2)))
+            if len(alternatives) >= MAX_ALTERNATIVES:
+                break
+        return confidence, tuple(alternatives)
+
+    def _mention(self, match: Match, entry: int, scores: dict[int, float]) -> PlaceMention:
+        g = self.g
+        if (match.key, entry) not in self._rankings:  # once per name: the article may repeat it often
+            self._rankings[(match.key, entry)] = self._ranking(entry, scores)
+        confidence, alternatives = self._rankings[(match.key, entry)]
+        feature = g.features[entry]
+        if feature == "capital":
+            feature = "city"
+        if match.kind == "demonym":
+            confidence = round(confidence * 0.8, 3)
+        return PlaceMention(
+            text=match.text, start=match.start, end=match.end, name=g.names[entry], lat=g.lats[entry],
+            lon=g.lons[entry], country_code=g.country_codes[entry], feature=feature,
+            geonameid=g.geonameids[entry] or None, precision=PRECISION_OF_FEATURE.get(feature, "point"),
+            confidence=confidence, alternatives=alternatives, mention_kind=match.kind)

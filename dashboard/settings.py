@@ -1,0 +1,12 @@
+"""Every setting in one place: the project's folders and the environment variables that change them.
+
+Nothing else in the package reads ``os.environ`` or works out a folder from ``__file__``.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+ASSETS_DIR = REPO_ROOT / "assets"
+TOPOJSON_DIR = ASSETS_DIR / "topojson"
+GAZETTEER_DATA = REPO_ROOT / "data" / "gazetteer"

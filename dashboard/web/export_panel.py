@@ -1,0 +1,84 @@
+"""The dashboard's export panel: the current view as PNG, SVG or PDF (timeline, map, or both with a
+caption) at a chosen size and scale, or its events as CSV or GeoJSON, downloaded by the browser.
+
+The panel reads the view from the URL, as every other part of the app does, and hands it to
+``export.export_download``, which draws with the same figure functions as the screen: an export is
+what the user saw.
+"""
+from __future__ import annotations
+
+from dash import Input, Output, State, dcc, html
+
+from dashboard.export.exporter import FIGURES, FORMATS, IMAGE_FORMATS, ExportError, export_download
+from dashboard.views.state import ViewState
+
+SIZE_LIMITS = (200, 4000)   # pixels, each side
+SCALE_LIMITS = (0.5, 4.0)
+DEFAULT_SIZE = {"timeline": (1200, 460), "map": (1200, 700), "report": (1200, 1100)}
+
+
+def layout() -> html.Fieldset:
+    return html.Fieldset([
+        html.Legend("Export this view"),
+        html.Label("Figure", htmlFor="export-figure"),
+        dcc.RadioItems(id="export-figure", value="report", inline=True,
+                       options=[{"label": f, "value": f} for f in FIGURES]),
+        html.Label("Format", htmlFor="export-format"),
+        dcc.RadioItems(id="export-format", value="png", inline=True,
+                       options=[{"label": f.upper() if f in IMAGE_FORMATS else f"{f.upper()} (events)", "value": f}
+                                for f in FORMATS]),
+        html.Div([
+            html.Label("Width", htmlFor="export-width"),
+            # no min/max/coarse step on the inputs: the browser would silently drop a value outside them;
+            # the server checks it and says why
+            dcc.Input(id="export-width", type="number", step=1, placeholder="auto"),
+            html.Label("Height", htmlFor="export-height"),
+            dcc.Input(id="export-height", type="number", step=1, placeholder="auto"),
+            html.Label("Scale", htmlFor="export-scale"),
+            dcc.Input(id="export-scale", type="number", step="any", value=1),
+        ], className="export-size"),
+        html.Button("Download", id="export-button", title="download the current view"),
+        dcc.Loading(html.Div(id="export-message", className="export-message", role="status"),
+                    type="dot", delay_show=200),
+        dcc.Download(id="export-download"),
+    ], className="export")
+
+
+def _number(value, limits, name):
+    if value in (None, ""):
+        return None
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        raise ExportError(f"{name} must be a number") from None
+    if not limits[0] <= number <= limits[1]:
+        raise ExportError(f"{name} must be between {limits[0]:g} and {limits[1]:g}")
+    return number
+
+
+def export_for(store, search: str | None, figure: str, fmt: str, width=None, height=None, scale=1):
+    """The download for one click, or an ExportError with the reason in words."""
+    if figure not in FIGURES:
+        raise ExportError(f"figure {figure!r} is not one of {', '.join(FIGURES)}")
+    if fmt not in FORMATS:
+        raise ExportError(f"format {fmt!r} is not one of {', '.join(FORMATS)}")
+    width = _number(width, SIZE_LIMITS, "width")
+    height = _number(height, SIZE_LIMITS, "height")
+    scale = _number(scale, SCALE_LIMITS, "scale") or 1.0
+    default_w, default_h = DEFAULT_SIZE[figure]
+    view = ViewState.from_query(search or "")
+    return export_download(store, view, fmt, figure, width=int(width or default_w), height=int(height or default_h),
+                           scale=scale)
+
+
+def register_callbacks(app, store) -> None:
+    @app.callback(Output("export-download", "data"), Output("export-message", "children"),
+                  Input("export-button", "n_clicks"), State("url", "search"), State("export-figure", "value"),
+                  State("export-format", "value"), State("export-width", "value"),
+                  State("export-height", "value"), State("export-scale", "value"), prevent_initial_call=True)
+    def download(_clicks, search, figure, fmt, width, height, scale):
+        try:
+            data = export_for(store, search, figure, fmt, width, height, scale)
+        except ExportError as err:
+            return None, f"Export failed: {err}"
+        return data, f"Exported {data['filename']}"
