@@ -24,20 +24,17 @@ since it was made is flagged, one whose event no longer exists is reported, neve
 """
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
-import fcntl
 import functools
 import hashlib
 import json
 import math
 import os
 import re
-import tempfile
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Iterator
 
+from dashboard.core.files import atomic_write, file_lock
 from dashboard.records import Event, Provenance
 
 KINDS = ("place", "point", "dates", "not_event", "merge", "split")
@@ -130,15 +127,9 @@ class CorrectionLog:
     def __init__(self, path: str | Path):
         self.path = Path(path)
 
-    @contextlib.contextmanager
-    def _locked(self) -> Iterator[None]:
+    def _locked(self):
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        with open(self.path.parent / f".{self.path.name}.lock", "w") as handle:
-            fcntl.flock(handle, fcntl.LOCK_EX)
-            try:
-                yield
-            finally:
-                fcntl.flock(handle, fcntl.LOCK_UN)
+        return file_lock(self.path.parent / f".{self.path.name}.lock")
 
     def read(self) -> tuple[list[Correction], list[str]]:
         """Every record in order, and a message per line that could not be read."""
@@ -414,17 +405,8 @@ class CorrectionHook:
 
 def _write_json_atomically(path: Path, data: dict) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as out:
-            json.dump(data, out, ensure_ascii=False, indent=1)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temporary)
-        raise
+    with atomic_write(path) as out:
+        json.dump(data, out, ensure_ascii=False, indent=1)
 
 
 # ---------------------------------------------------------------------------------------------- making one

@@ -35,7 +35,6 @@ import base64
 import binascii
 import contextlib
 import dataclasses
-import fcntl
 import io
 import itertools
 import json
@@ -55,6 +54,7 @@ from html.parser import HTMLParser
 from pathlib import Path, PurePosixPath, PureWindowsPath
 from typing import Callable, Iterable, Iterator
 
+from dashboard.core.files import atomic_write, file_lock
 from dashboard.store.corpus import (ARTICLE_SUFFIXES, METADATA_NAMES, TABLE_SUFFIXES, LoadProblem, content_hash,
                               read_article_file, safe_id)
 
@@ -201,16 +201,9 @@ def check_metadata(published: str | None = None, title: str | None = None, url: 
     return meta
 
 
-@contextlib.contextmanager
-def _folder_lock(folder: Path) -> Iterator[None]:
+def _folder_lock(folder: Path):
     """One writer at a time per uploads folder (the app's job thread and an ``add`` command)."""
-    lock_path = folder.parent / f".{folder.name}.lock"
-    with open(lock_path, "w") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
+    return file_lock(folder.parent / f".{folder.name}.lock")
 
 
 def _read_folder_metadata(folder: Path) -> list[dict]:
@@ -232,12 +225,8 @@ def _write_folder_metadata(folder: Path, updates: dict[str, dict]) -> None:
     rows = {str(r["id"]): r for r in _read_folder_metadata(folder)}
     for article_id, meta in updates.items():
         rows[article_id] = {**rows.get(article_id, {}), **meta, "id": article_id}
-    handle, temporary = tempfile.mkstemp(dir=folder, prefix=".metadata", suffix=".tmp")
-    with os.fdopen(handle, "w", encoding="utf-8") as out:
+    with atomic_write(folder / "metadata.json") as out:
         json.dump(list(rows.values()), out, ensure_ascii=False, indent=1)
-        out.flush()
-        os.fsync(out.fileno())
-    os.replace(temporary, folder / "metadata.json")
 
 
 # ---------------------------------------------------------------------------------------------- zips
