@@ -29,9 +29,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from dashboard.export.exporter import (  # noqa: E402
-    EXTENSIONS, FORMATS, IMAGE_FORMATS, REPORT_SIZE, ImageRenderer, export_figure, render_settings, run_export,
-)
+from dashboard.export.exporter import export_figure, run_export  # noqa: E402
+from dashboard.export.formats import EXTENSIONS, FORMATS, IMAGE_FORMATS  # noqa: E402
+from dashboard.export.renderer import ImageRenderer, render_settings  # noqa: E402
+from dashboard.export.report import REPORT_SIZE  # noqa: E402
 
 COLD_TARGET = 5.0
 WARM_TARGET = 1.5

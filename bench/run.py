@@ -492,7 +492,7 @@ def measure_exports(workdir: Path, store: Path, quick: bool) -> dict:
     """With ``bench/bench_export.py``'s functions: a PNG report exported by a new process (as a user runs
     ``python -m dashboard export``: imports, store, Chromium start, render), then one with the browser
     already running (the app's export buttons); CSV and GeoJSON by a new process (full run)."""
-    from dashboard.export.exporter import ImageRenderer
+    from dashboard.export.renderer import ImageRenderer
 
     bench_export = bench_module("bench_export")
     out_dir = workdir / "exports"

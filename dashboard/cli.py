@@ -167,7 +167,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     uploads = None if args.no_uploads else args.uploads
     app = create_app(args.store, upload_dir=uploads, tile_url=args.tile_url)
-    from dashboard.export.exporter import warm_up
+    from dashboard.export.renderer import warm_up
 
     warm_up()  # Chromium starts in the background, so the first export click does not wait for it
     print(f"Serving the dashboard on http://{args.host}:{args.port}/ (Ctrl+C stops it)", file=sys.stderr)

