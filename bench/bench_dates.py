@@ -118,7 +118,7 @@ def main(argv=None):
     size = megabytes(texts)
     print(f"corpus: {corpus}: {len(texts)} documents, {size:.2f} MB")
 
-    normalise.day_and_month.cache_clear()
+    normalise.month_number.cache_clear()
     seconds, found = time_tagger(texts)
     print(f"tagger (cold caches):  {size / seconds:6.3f} MB/s  ({seconds:.2f} s, {found} date mentions)")
 
