@@ -22,6 +22,8 @@ from __future__ import annotations
 import functools
 import re
 
+from dashboard.core.numbers import SCALES, TENS, UNITS, parse_number
+
 EVENT_TYPES = ("prison_break", "airstrike", "bombing", "attack_on_civilians", "capture_or_seizure", "battle",
                "arrest", "movement_or_flight", "statement_or_report", "other")
 
@@ -98,13 +100,7 @@ def classify_event(sentence: str) -> str:
 
 
 # --- fatalities ------------------------------------------------------------------------------------
-_UNITS = {"zero": 0, "one": 1, "a": 1, "an": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
-          "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14,
-          "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19}
-_TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80,
-         "ninety": 90}
-_SCALES = {"dozen": 12, "hundred": 100, "thousand": 1000, "million": 1_000_000}
-_NUMBER_WORD = "|".join(sorted([*_UNITS, *_TENS, *_SCALES], key=len, reverse=True))
+_NUMBER_WORD = "|".join(sorted([*UNITS, *TENS, *SCALES], key=len, reverse=True))
 _NUMBER = rf"(?:\d[\d,]{{0,12}}|(?:(?:{_NUMBER_WORD})(?:[\s-]+(?:and\s+)?)?){{1,4}})"
 _VICTIMS = (r"(?:people|persons|civilians|fighters|militants|soldiers|troops|members|police(?:men| officers)?"
             r"|officers|guards|insurgents|jihadists|children|women|men|inmates|prisoners|worshippers|others|"
@@ -124,29 +120,6 @@ FATALITY_RULES: list[tuple[str, str]] = [
      "The attack left 12 dead."),
 ]
 _FATALITY_PATTERNS = [re.compile(p, re.IGNORECASE) for p, _ in FATALITY_RULES]
-
-
-def parse_number(words: str) -> int | None:
-    """'150' -> 150, 'three dozen' -> 36, 'two hundred and five' -> 205, 'dozens' -> None (vague)."""
-    words = words.strip().lower().replace(",", "")
-    if words.isdigit():
-        return int(words)
-    total, current, seen = 0, 0, False
-    for token in re.split(r"[\s-]+", words):
-        if token in ("and", ""):
-            continue
-        if token in _UNITS:
-            current += _UNITS[token]
-        elif token in _TENS:
-            current += _TENS[token]
-        elif token in _SCALES:
-            current = max(current, 1) * _SCALES[token]
-            if _SCALES[token] >= 1000:
-                total, current = total + current, 0
-        else:
-            return None
-        seen = True
-    return total + current if seen else None
 
 
 _FATALITY_WORDS = re.compile(r"kill|dead|death|toll|slain|execut|massacr|fatalit", re.IGNORECASE)

@@ -61,8 +61,9 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+from dashboard.core import numbers
 from dashboard.pipeline.dates import holidays, normalise
-from dashboard.pipeline.dates.patterns import CENTURY_ORDINALS, NUMBER_WORDS, ORDINAL_WORDS, SEASON_CONTEXT, holiday_key
+from dashboard.pipeline.dates.patterns import CENTURY_ORDINALS, ORDINAL_WORDS, SEASON_CONTEXT, holiday_key
 from dashboard.records import DateMention, PublicationDate
 
 D = dt.date
@@ -212,15 +213,6 @@ def part_of_period(start: dt.date, end: dt.date, unit: str, part: str | None,
     if index == 2:
         return end - dt.timedelta(days=third - 1), end
     return start + dt.timedelta(days=third), end - dt.timedelta(days=third)
-
-
-def parse_number(text: str | None) -> int | None:
-    if not text:
-        return None
-    text = text.lower().strip()
-    if text.isdigit():
-        return int(text)
-    return NUMBER_WORDS.get(text)
 
 
 def part_word(text: str | None) -> str | None:
@@ -674,7 +666,7 @@ def present(groups, ctx, granularity):
 
 def offset(groups, ctx, granularity):
     """ "three days ago" (publication), "two days later" (previous date in the text)."""
-    n = parse_number(groups.get("number"))
+    n = numbers.parse_number(groups.get("number"))
     if n is None or n > 500:
         return None
     unit = groups["unit"].lower().rstrip("s")
@@ -964,7 +956,7 @@ def past_span(groups, ctx, granularity):
     "over the past 12 months" likewise, from the first day of the month it reaches back to."""
     unit = "month" if groups.get("unit2") else "year"
     number = groups.get("number") or groups.get("number2")
-    n = parse_number(number) or 1
+    n = (numbers.parse_number(number) if number else None) or 1
     if number and unit == "year" and not groups["unit"].lower().endswith("s"):
         return None  # "the past two year" is no English
     pivot = ctx.publication_anchor("month")

@@ -20,6 +20,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from dashboard.core.numbers import NUMBER_WORDS
+
 # ---- vocabulary ---------------------------------------------------------------------------------
 
 SP = r"[^\S\n]{1,3}"  # one to three spaces or tabs, never a line break: a date does not span lines
@@ -63,14 +65,10 @@ PART = (r"(?:early|mid|late|Early|Mid|Late|earlier|later|Earlier|Later"
         rf"|(?:the|The){SP}(?:beginning|start|middle|end|turn){SP}of)")  # "late", "the end of"
 MID_PREFIX = rf"(?:mid|Mid){DASH}?"
 
-NUMBER_WORDS = {
-    "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
-    "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14,
-    "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20,
-    "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "a couple of": 2,
-}
+# Counts said in words ("three days ago", "a couple of weeks later"): the one number-word table.
+COUNT_WORDS = sorted((w for w in NUMBER_WORDS if w not in ("zero", "hundred", "thousand", "million")), key=len, reverse=True)
 NUMBER = (r"(?<![\w-])(?:\d{1,3}|"  # a whole word: not the "a" of "Syria days later"
-          + "|".join(sorted({w for k in NUMBER_WORDS for w in (k, k.capitalize())}, key=len, reverse=True))
+          + "|".join(sorted({w for k in COUNT_WORDS for w in (k, k.capitalize())}, key=len, reverse=True))
           + r")")
 APPROX = (rf"(?<![\w-])(?:(?:about|around|nearly|almost|some|roughly|approximately|more{SP}than|less{SP}than"
           rf"|over|under|just|only|barely|at{SP}least|About|Around|Nearly|Almost|Some|Roughly|Just){SP})")
