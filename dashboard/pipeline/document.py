@@ -24,7 +24,7 @@ from dashboard.records import Article, Document, Sentence, Skipped
 BOILERPLATE_RULES: list[tuple[str, str, str]] = [
     ("browser banner", r"\b(?:IE|Internet Explorer)\s*\d*\s+is not supported\b|\bfor an optimal experience\b"
      r"|\b(?:update|upgrade) your browser\b|\bplease enable javascript\b|\byour browser (?:is|does)\b",
-     "IE 11 is not supported. For an optimal experience visit our site on another browser."),
+     "Internet Explorer 10 is not supported. Please update your browser to read this page."),
     ("ad residue", r"^(?:(?:ads?|advertisements?|sponsored(?: content)?|[a-z])\b[\s|·•-]*)+$",
      "ad a b"),
     ("community sign-up", r"^join (?:the|our)\b.{0,60}\b(?:community|newsletter|mailing list)\b"
@@ -34,7 +34,7 @@ BOILERPLATE_RULES: list[tuple[str, str, str]] = [
     ("donation appeal", r"\b(?:we (?:humbly )?ask for your support|please (?:consider )?(?:donat|support)"
      r"|support (?:our|independent) (?:work|journalism|reporting)|make a (?:donation|contribution)"
      r"|become a (?:member|patron|subscriber)|donate (?:now|today|here))\b",
-     "We Humbly Ask For Your Support—Follow the link here to see all the ways, monetary and non-monetary."),
+     "Make a donation today: small gifts keep our reporting free for every reader."),
     ("share or print label", r"^(?:print|print this (?:article|page)|share|share this(?: article)?|email|tweet"
      r"|copy link|read more|related(?: articles| stories)?|advertisement|comments?|طباعة|اطبع|مشاركة"
      r"|\[\s*(?:\.\.\.|…|with comments)\s*\])[\s.:!]*$",

@@ -5,13 +5,13 @@ Rules, in the order they apply to one sentence of an article:
 1. A sentence that is only a date (a dateline or a timestamp line) makes no event.
 2. A sentence with dates and places: each place takes the date nearest to it in the same clause
    (clause breaks - ";", dashes, "but", "while" - count as distance), and each date not taken by any
-   place takes its nearest place: "carried out a strike on Jan. 20 in Al Shafah, Syria" gives one event
-   at Al Shafah and one at Syria, both on 20 January. ``time_basis`` = "stated".
+   place takes its nearest place: "a landslide cut the road on Jan. 20 near Bosra, Syria" gives one event
+   at Bosra and one at Syria, both on 20 January. ``time_basis`` = "stated".
 3. A sentence with places but no date takes the nearest preceding date of its paragraph when the
    narrative carries one (``time_basis`` = "narrative"), else the publication date ("published"); with
    the publication date unknown it makes no event (there is nothing honest to put on the timeline).
 4. A demonym ("Syrian", "American") stands for its country only in a sentence that names no place and
-   has a date of its own: "fighters emerged from the eastern Syrian deserts in 2024" is an event in
+   has a date of its own: "shepherds crossed the Syrian steppe in 2024" is an event in
    Syria; "American officials say" is not one in the United States.
 5. A sentence with dates but no place takes the article's dateline place ("WASHINGTON —") or else its
    focus place, the one it names most (``place_basis`` = "dateline" or "focus").

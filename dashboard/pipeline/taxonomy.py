@@ -39,7 +39,7 @@ TYPE_RULES: list[tuple[str, str, str]] = [
     ("prison_break", r"\b(?:prison|jail)[- ]?breaks?\b|\battack(?:ed|s|ing)? (?:on )?(?:a |the )?(?:prison|jail)"
      r"|\b(?:stormed|raided|assaulted) (?:a |the )?(?:prison|jail)\b|\bfre(?:ed|eing) (?:\w+ ){0,3}(?:prisoners|detainees|inmates)\b"
      r"|\bbroke out of (?:a |the )?(?:prison|jail)",
-     "Some 200 militants attacked a prison holding thousands of Islamic State members in Syria."),
+     "Dozens of gunmen stormed the jail on the edge of the city and freed its inmates."),
     ("airstrike", r"\bair ?strikes?\b|\bair raids?\b|\bdrone strikes?\b|\b(?:reaper|predator|armed) drones?\b"
      r"|\bwarplanes?\b|\bfighter jets?\b|\bbombers? (?:struck|hit)\b|\bstrike aircraft\b|\baerial bombardment\b"
      r"|\bair (?:campaign|support)\b.{0,40}\b(?:struck|hit|killed)\b",
@@ -50,7 +50,7 @@ TYPE_RULES: list[tuple[str, str, str]] = [
     ("attack_on_civilians", r"\bexecut(?:ed|ion|ions|ing)\b|\bmassacred?\b|\bbeheaded\b|\bkidnapp(?:ed|ing|ings)\b"
      r"|\babduct(?:ed|ion)\b|\bextort(?:ed|ion|ing)?\b|\bterrori[sz]e civilians\b|\bkilled (?:\w+ ){0,3}civilians\b"
      r"|\battacks? on civilians\b",
-     "Men claiming to represent the jihadists have extorted shopkeepers and truck drivers."),
+     "Armed men have extorted money from farmers at a roadblock outside the village."),
     ("capture_or_seizure", r"\b(?:captured|seized|overran|overrun|retook|retaken|retaking|recaptured?|liberat(?:ed|ion)"
      r"|took (?:control|over)|fell to|fell in|which fell|was taken|were taken|confiscated|conquered)\b",
      "Raqqa, the group's self-proclaimed capital, fell in the fall."),
@@ -64,10 +64,10 @@ TYPE_RULES: list[tuple[str, str, str]] = [
     ("movement_or_flight", r"\bfle(?:e|es|eing|d)\b|\bescap(?:e|ed|es|ing)\b|\bsmuggl(?:e|ed|ing|ers?)\b"
      r"|\b(?:moved|moving|relocated|transferred|deployed|crossed|crossing|withdr[ae]w\w*|retreat\w*|emerged)\b"
      r"|\bexodus\b|\bdisplaced\b",
-     "Thousands of ISIS fighters emerged from the eastern Syrian deserts in 2024."),
+     "Hundreds of families fled across the river as the fighting neared."),
     ("statement_or_report", r"\b(?:said|says|say|told|tells|stated|announced|reported|reports|according to|remarks"
      r"|statement|briefing|assessments?|warned|claimed|estimated|noted|acknowledged|predicted|argued?|believe[sd]?)\b",
-     "Kirstjen Nielsen said in remarks in Washington last week."),
+     "The provincial governor said in a statement on Tuesday that the road was open."),
 ]
 _TYPE_PATTERNS = [(name, re.compile(pattern, re.IGNORECASE)) for name, pattern, _ in TYPE_RULES]
 

@@ -15,7 +15,7 @@ Anchors are chosen explicitly, never by accident:
   April 7" is the coming April 7.
 * ``text``: relative to the previous date in the text, for narrative: "two days later", "the
   following month", "that same day", and a yearless month or day right after an explicit year from
-  another time ("... held for ten months in 2004. From February through December ..." is
+  another time ("The bridge was shut for most of 2004. From February through December ..." is
   February-December 2004, not the months before publication).
 
 What "narrating some other time" means depends on the text. In news, a yearless date counts from
@@ -315,15 +315,15 @@ class Context:
             return None
         if self.published.start_date is None:
             return previous
-        # In news the story's own time holds only close by: "... in 2004. From February through December".
+        # In news the story's own time holds only close by: "... most of 2004. From February through December".
         if self.paragraph(previous.start) == self.paragraph(self.match_start) \
                 and self.match_start - previous.end <= NEWS_NARRATIVE_REACH:
             return previous
         return None
 
     def _is_digression(self, index: int) -> bool:
-        """Whether a bare year interrupts a day-by-day story ("... declassified in 2005, revealed that
-        there was no attack on 4 August"): the dated story just before it is more than a year away."""
+        """Whether a bare year interrupts a day-by-day story ("... the diary, printed in 1990, shows that
+        the ship left on 4 May"): the dated story just before it is more than a year away."""
         year = self.mentions[index].start_date.year
         for earlier in reversed(self.mentions[max(0, index - 4):index]):
             if earlier.granularity in ("day", "month", "range") and earlier.anchor != "published":
