@@ -6,15 +6,21 @@
     for mention in tag_dates(text, published, spans):    # spans: the content sentences, or None
         mention.text, mention.start_date, mention.end_date, mention.granularity, mention.anchor
 
-Where things are:
+Where things are (read top-down):
 
+* ``vocabulary.py``: the words dates are made of (months, weekdays, seasons, holidays, counts), as
+  pattern pieces, and the trigger words that decide where each rule runs.
 * ``patterns.py``: the rules as data, grouped by granularity, each with its examples (the tests are
   generated from them).
-* ``anchors.py``: the one place that resolves a match to days, choosing its anchor (the publication
-  date, the previous date in the text, or none). Its docstring states the conventions: weeks start
-  on Sunday, seasons are meteorological (northern hemisphere), early/mid/late are thirds.
-* ``normalise.py``: dateparser (English, never today, cached) for day-and-month texts.
-* ``holidays.py``: fixed, computed (Easter) and Islamic (tabular calendar) holidays.
+* ``cues.py``: what the words around a match say (tense, deadlines, "this is a name"), as data.
+* ``anchoring.py``: the anchoring model, which anchor (publication date, the narrative's last date,
+  none) and which direction (the clause's tense and modality, by/until/before, next/last), with
+  its examples; ``context.py``: what it looks at (publication, dates so far, the clause).
+* ``resolve_days.py``, ``resolve_periods.py``: one resolver per kind of rule; ``resolvers.py`` maps
+  the rule table's names to them. ``periods.py``: calendar arithmetic and its conventions (weeks
+  start on Sunday, seasons are meteorological, early/mid/late are thirds).
+* ``normalise.py``: dateparser (English, never today, cached) for month spellings and metadata dates.
+* ``holidays.py``: fixed, computed (dateutil's Easter) and Islamic (Umm al-Qura, hijridate) holidays.
 * ``published.py``: the publication date from metadata or from a dateline.
 * ``tagger.py``: runs the rules over the content regions and resolves the kept matches in order.
 

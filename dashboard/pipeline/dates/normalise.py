@@ -2,7 +2,7 @@
 
 The patterns find the parts of a date (day, month, year) and this module asks dateparser what the
 day-and-month text means ("Jan. 20", "5th", "SEPT.", "29/January"). The year never goes to
-dateparser: it comes from the text or from an anchor chosen in ``anchors.py``, so dateparser cannot
+dateparser: it comes from the text or from an anchor chosen in ``anchoring.py``, so dateparser cannot
 fill it in from the clock. Its settings say so explicitly: a fixed leap year as RELATIVE_BASE (so
 "29 February" parses), both parts required, absolute parsing only, and the language given (language
 detection is slow and guesses wrong on short strings). Results are cached: a corpus repeats the same

@@ -1,147 +1,30 @@
-"""The date rules, as data: one table grouped by granularity, every rule with the examples it must handle.
+"""The rule table, grouped by granularity; every rule carries the examples it must handle.
 
-Read it like HeidelTime's rule files. A rule says what to find (``pattern``, built from the small
-vocabulary below), what it names (``granularity``), how it is resolved (``resolve``: the name of a
-resolver in ``anchors.py``, the one place that turns a match into days) and when a match is no date
-after all (``before``: a word that must precede it; ``not_after``: a word that must not follow it).
+Read it like HeidelTime's rule files. A rule says what to find (``pattern``, built from the words of
+``vocabulary.py``), what it names (``granularity``), how it is resolved (``resolve``: the name of a
+resolver in ``resolvers.py``) and when a match is no date after all (``before``: a word that must
+precede it; ``not_after``: a word that must not follow it).
 
-Every ``Example`` is a real-looking sentence, the publication date it was written on, the mention the
-rule must find and the inclusive interval it must resolve to; ``tests/test_dates_rules.py`` turns each
-one into a test, so a rule cannot change without its examples noticing.
+Every ``Example`` is a sentence of the project's own, the publication date it was written on, the
+mention the rule must find and the inclusive interval it must resolve to; ``tests/test_dates_rules.py``
+turns each one into a test, so a rule cannot change without its examples noticing (and
+``tests/test_rule_examples_are_our_own.py`` checks that no example comes from an evaluation text).
 
 Patterns stay linear: every repetition is bounded (``SP`` is one to three spaces, not ``\\s+``; no
 ``+`` or ``*`` anywhere, which ``tests/test_dates_rules.py`` checks), so a match attempt at any
 position costs at most a constant and a pass costs time proportional to the text, whatever the text.
-Each rule runs only in short windows around its ``triggers`` (``TRIGGER_WORDS``), which is what
-makes the tagger fast: most rules never see most of a text.
+Each rule runs only in short windows around its ``triggers`` (``vocabulary.TRIGGER_WORDS``), which is
+what makes the tagger fast: most rules never see most of a text.
 """
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
 
-from dashboard.core.numbers import NUMBER_WORDS
-
-# ---- vocabulary ---------------------------------------------------------------------------------
-
-SP = r"[^\S\n]{1,3}"  # one to three spaces or tabs, never a line break: a date does not span lines
-OPT_SP = r"[^\S\n]{0,3}"
-DASH = r"[-\u2010\u2011\u2012\u2013\u2014]"
-
-_MONTHS = {
-    1: ("January", "Jan"), 2: ("February", "Feb"), 3: ("March", "Mar"), 4: ("April", "Apr"),
-    5: ("May", None), 6: ("June", "Jun"), 7: ("July", "Jul"), 8: ("August", "Aug"),
-    9: ("September", "Sept", "Sep"), 10: ("October", "Oct"), 11: ("November", "Nov"),
-    12: ("December", "Dec"),
-}
-MONTH_NUMBER: dict[str, int] = {}
-for _number, _names in _MONTHS.items():
-    for _name in _names:
-        if _name:
-            MONTH_NUMBER[_name.lower()] = _number
-
-
-def _alternatives(words: list[str]) -> str:
-    # Longest first so that "September" wins over "Sep"; Title and UPPER case only, because "may",
-    # "march" and "august" in lower case are a verb, a verb and an adjective.
-    forms = sorted({w for word in words for w in (word, word.upper())}, key=len, reverse=True)
-    return "|".join(forms)
-
-
-_FULL_MONTHS = [names[0] for names in _MONTHS.values()]
-_ABBREVIATIONS = [a for names in _MONTHS.values() for a in names[1:] if a]
-MONTH_FULL = rf"(?:{_alternatives(_FULL_MONTHS)})"
-# A month before or after a day number: full name, or abbreviation with or without its full stop.
-MONTH = rf"(?:{_alternatives(_FULL_MONTHS)}|(?:{_alternatives(_ABBREVIATIONS)})(?:\.|(?![A-Za-z])))"  # not "Marine"
-
-WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-WEEKDAY = rf"(?:{_alternatives(list(WEEKDAY_NAMES))}|(?:Mon|Tue|Tues|Wed|Thu|Thur|Thurs|Fri|Sat|Sun)\.)"
-
-DAY = r"(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?(?![\d:])"
-YEAR = r"(?:1[0-9]\d\d|20\d\d)(?!\d|:\d|,\d)"  # 1000-2099: the years a news archive talks about
-
-SEASON = r"(?:spring|summer|fall|autumn|winter|Spring|Summer|Fall|Autumn|Winter)"
-PART = (r"(?:early|mid|late|Early|Mid|Late|earlier|later|Earlier|Later"
-        rf"|(?:the|The){SP}(?:beginning|start|middle|end|turn){SP}of)")  # "late", "the end of"
-MID_PREFIX = rf"(?:mid|Mid){DASH}?"
-
-# Counts said in words ("three days ago", "a couple of weeks later"): the one number-word table.
-COUNT_WORDS = sorted((w for w in NUMBER_WORDS if w not in ("zero", "hundred", "thousand", "million")), key=len, reverse=True)
-NUMBER = (r"(?<![\w-])(?:\d{1,3}|"  # a whole word: not the "a" of "Syria days later"
-          + "|".join(sorted({w for k in COUNT_WORDS for w in (k, k.capitalize())}, key=len, reverse=True))
-          + r")")
-APPROX = (rf"(?<![\w-])(?:(?:about|around|nearly|almost|some|roughly|approximately|more{SP}than|less{SP}than"
-          rf"|over|under|just|only|barely|at{SP}least|About|Around|Nearly|Almost|Some|Roughly|Just){SP})")
-ORDINAL_WORDS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "1st": 1, "2nd": 2, "3rd": 3, "4th": 4}
-QUARTER_ORDINAL = r"(?:first|second|third|fourth|final|last|1st|2nd|3rd|4th)"
-
-# Words that say "the next/last one": the anchor's direction (see anchors.DIRECTIONS).
-RELATIVE = (rf"(?:last|this|next|past|coming|current|previous|following|preceding|same|that"
-            rf"|Last|This|Next|Past|Coming|Current|Previous|Following|Preceding|Same|That)")
-THE = rf"(?:(?:the|The){SP})"
-
-CENTURY_ORDINALS = {
-    "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7, "eighth": 8,
-    "ninth": 9, "tenth": 10, "eleventh": 11, "twelfth": 12, "thirteenth": 13, "fourteenth": 14,
-    "fifteenth": 15, "sixteenth": 16, "seventeenth": 17, "eighteenth": 18, "nineteenth": 19,
-    "twentieth": 20, "twenty-first": 21,
-}
-CENTURY_ORDINAL = (r"(?:\d{1,2}(?:st|nd|rd|th)|"
-                   + "|".join(sorted({w for k in CENTURY_ORDINALS for w in (k, k.capitalize())}, key=len, reverse=True))
-                   + ")")
-
-# The holidays holidays.py can date. Names as written in English news; variants map to one key.
-# The holidays holidays.py can date, as written in English news (matched case-insensitively, any
-# apostrophe), each mapped to the key holidays.py knows it by.
-HOLIDAY_NAMES = {
-    "Christmas Day": "christmas", "Christmas": "christmas", "Christmas Eve": "christmas_eve",
-    "New Year's Day": "new_year", "New Year's Eve": "new_year_eve", "Bastille Day": "bastille_day",
-    "Independence Day": "us_independence", "Fourth of July": "us_independence", "Halloween": "halloween",
-    "Valentine's Day": "valentine", "Armistice Day": "armistice_day", "Veterans Day": "armistice_day",
-    "Remembrance Day": "armistice_day", "Thanksgiving": "thanksgiving", "Thanksgiving Day": "thanksgiving",
-    "Memorial Day": "memorial_day", "Labor Day": "labor_day", "Nowruz": "nowruz", "Newroz": "nowruz",
-    "Easter": "easter", "Easter Sunday": "easter", "Easter Day": "easter", "Good Friday": "good_friday",
-    "Easter Monday": "easter_monday", "Ramadan": "ramadan", "Eid al-Fitr": "eid_al_fitr",
-    "Eid ul-Fitr": "eid_al_fitr", "Eid al-Adha": "eid_al_adha", "Eid ul-Adha": "eid_al_adha",
-    "Ashura": "ashura", "Islamic New Year": "islamic_new_year", "Hijri New Year": "islamic_new_year",
-    "Mawlid": "mawlid", "Arbaeen": "arbaeen",
-}
-
-
-def holiday_key(written: str) -> str | None:
-    """The holidays.py key of a holiday name as written: "EID AL FITR" -> "eid_al_fitr"."""
-    return _HOLIDAY_KEYS.get(re.sub(r"[\s-]+", " ", written.replace("’", "'")).lower())
-
-
-_HOLIDAY_KEYS = {re.sub(r"[\s-]+", " ", name).lower(): key for name, key in HOLIDAY_NAMES.items()}
-HOLIDAY = "(?i:" + "|".join(
-    re.escape(name).replace(r"\ ", SP).replace(r"\-", f"(?:{SP}|-)").replace("'", "['’]")
-    for name in sorted(HOLIDAY_NAMES, key=len, reverse=True)
-) + ")"
-
-
-# Trigger words by class, lower case: a rule runs only within a short window around a word of its
-# class ("digit" is any number), so most of a text is never scanned by most rules.
-TRIGGER_WORDS: dict[str, frozenset[str]] = {
-    "month": frozenset(MONTH_NUMBER),
-    "weekday": frozenset([w.lower() for w in WEEKDAY_NAMES] + ["mon", "tue", "tues", "wed", "thu", "thur", "thurs",
-                                                               "fri", "sat", "sun"]),
-    "relative_day": frozenset(["yesterday", "today", "tomorrow", "tonight", "morning", "afternoon", "evening", "night"]),
-    "present": frozenset(["now", "currently", "nowadays", "present"]),
-    "day": frozenset(["day", "days", "morning", "evening", "night"]),
-    "week": frozenset(["week", "weeks", "weekend"]),
-    "month_word": frozenset(["month", "months"]),
-    "year_word": frozenset(["year", "years"]),
-    "season": frozenset(["spring", "summer", "fall", "autumn", "winter"]),
-    "quarter": frozenset(["quarter", "q"]),
-    "half": frozenset(["half"]),
-    "century": frozenset(["century"]),
-    "holiday": frozenset(re.split(r"[\s'-]+", name.lower().replace("’", "'"))[0] for name in HOLIDAY_NAMES),
-}
-# How far a match can reach before and after its trigger word ("the beginning of the following month").
-TRIGGER_REACH_BEFORE, TRIGGER_REACH_AFTER = 64, 40
-
-
+from dashboard.pipeline.dates.vocabulary import (
+    APPROX, CENTURY_ORDINAL, DAY, DASH, HOLIDAY, MID_PREFIX, MONTH, MONTH_FULL, NUMBER, OPT_SP, PART,
+    QUARTER_ORDINAL, RELATIVE, SEASON, SP, THE, WEEKDAY, YEAR,
+)
 # ---- the rule table -----------------------------------------------------------------------------
 
 @dataclass(frozen=True)
@@ -181,12 +64,6 @@ class Rule:
 def E(sentence, published, mention, interval, before=""):
     return Example(sentence, published, mention, interval, before)
 
-
-# A season is a date after these words ("in the fall", "that winter"), or when capitalised mid-sentence;
-# a lower-case "spring" or "fall" elsewhere is more often a verb or a noun ("a fall in prices").
-SEASON_CONTEXT = (r"(?:\b(?:in|In|by|By|since|Since|until|Until|through|Through|throughout|during|During|"
-                  r"over|Over|from|From|to|and|or|of|before|Before|after|After|that|That|this|This|"
-                  r"last|Last|next|Next|the|The|early|Early|late|Late|mid|Mid|its|their|his|her)[^\S\n]{1,3}|-)$")
 
 # "two days after the attack" counts from an event we cannot date; "a month earlier than usual" compares.
 OFFSET_NOT_AFTER = r"(?:[^\S\n]{1,3}than\b|(?<=after|efore)[^\S\n]{1,3}[A-Za-z0-9])"

@@ -16,8 +16,10 @@ import calendar
 import datetime as dt
 import re
 
-from dashboard.pipeline.dates import anchors, normalise
+from dashboard.pipeline.dates import normalise, resolvers
+from dashboard.pipeline.dates.context import Context
 from dashboard.pipeline.dates.patterns import RULE_BY_NAME
+from dashboard.pipeline.dates.periods import month_end
 from dashboard.records import PublicationDate
 
 HEAD_LINES = 30  # a dateline sits above the article body
@@ -63,7 +65,7 @@ def parse_published(value: str | None) -> PublicationDate:
     if precision == "day":
         return PublicationDate(day, day, "day", "metadata")
     if precision == "month":
-        return PublicationDate(day.replace(day=1), anchors.month_end(day.year, day.month), "month", "metadata")
+        return PublicationDate(day.replace(day=1), month_end(day.year, day.month), "month", "metadata")
     return PublicationDate(dt.date(day.year, 1, 1), dt.date(day.year, 12, 31), "year", "metadata")
 
 
@@ -78,9 +80,9 @@ def _datelines(text: str):
             continue
         for rule in _FULL_DATE_RULES:
             for match in rule.compiled.finditer(line):
-                ctx = anchors.Context(line, PublicationDate.unknown())
+                ctx = Context(line, PublicationDate.unknown())
                 ctx.match_start, ctx.match_end = match.span()
-                resolution = anchors.resolve(rule.resolve, match.groupdict(), ctx, rule.granularity)
+                resolution = resolvers.resolve(rule.resolve, match.groupdict(), ctx, rule.granularity)
                 if resolution is None or resolution.start_date is None:
                     continue
                 rest = line[:match.start()] + " " + line[match.end():]

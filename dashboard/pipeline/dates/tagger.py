@@ -2,7 +2,7 @@
 
 The engine knows no English: it runs the rules of ``patterns.py`` over the content regions, keeps
 the longest match where matches overlap (the first rule of the table wins a tie), and hands each
-kept match, in text order, to ``anchors.resolve``, so that each expression can lean on the dates
+kept match, in text order, to ``resolvers.resolve``, so that each expression can lean on the dates
 before it. A match its resolver rejects (a modal "May", a past-tense "now") gives way to the next
 shorter match at that place, if any.
 """
@@ -12,8 +12,10 @@ import bisect
 import re
 from collections.abc import Sequence
 
-from dashboard.pipeline.dates import anchors
-from dashboard.pipeline.dates.patterns import RULES, TRIGGER_REACH_AFTER, TRIGGER_REACH_BEFORE, TRIGGER_WORDS
+from dashboard.pipeline.dates import resolvers
+from dashboard.pipeline.dates.context import Context
+from dashboard.pipeline.dates.patterns import RULES
+from dashboard.pipeline.dates.vocabulary import TRIGGER_REACH_AFTER, TRIGGER_REACH_BEFORE, TRIGGER_WORDS
 from dashboard.records import DateMention, PublicationDate
 
 # A link, up to the first space or closing bracket: dates inside URLs are not mentions.
@@ -156,7 +158,7 @@ def tag_dates(text: str, published: PublicationDate,
         ...  for m in tag_dates("Asked late last month, the command replied.", pub)]
         [('late last month', '2018-01-21', '2018-01-31', 'published')]
     """
-    ctx = anchors.Context(text, published, sorted(spans) if spans is not None else None)
+    ctx = Context(text, published, sorted(spans) if spans is not None else None)
     mentions: list[DateMention] = []
     taken_until = -1
     for start, end, order, match in candidates(text, spans):
@@ -164,7 +166,7 @@ def tag_dates(text: str, published: PublicationDate,
             continue
         rule = RULES[order]
         ctx.match_start, ctx.match_end = start, end
-        resolution = anchors.resolve(rule.resolve, match.groupdict(), ctx, rule.granularity)
+        resolution = resolvers.resolve(rule.resolve, match.groupdict(), ctx, rule.granularity)
         if resolution is None:
             continue
         mention = DateMention(text=text[start:end], start=start, end=end, start_date=resolution.start_date,
