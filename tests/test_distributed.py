@@ -1,23 +1,21 @@
 """The Dask engine of ``build``, on a real local cluster: same store as the in-process build, the
-gazetteer loaded once per worker, the per-article time limit inside worker threads."""
+gazetteer loaded once per worker, the per-article time limit inside workers."""
 import importlib.util
 import json
 import shutil
 import subprocess
 import sys
 import threading
-import time
 from pathlib import Path
 
+import distributed
 import pytest
 
-distributed = pytest.importorskip("distributed")
-
-from dashboard.store.build import ArticleTimeout, build_store  # noqa: E402
-from dashboard.store.distributed import (DeadlinePassed, analyse_batch, call_with_deadline, batches, build_store_dask,  # noqa: E402
-                                   check_workers, warm_up_worker, worker_state)
-from dashboard.records import Article  # noqa: E402
-from dashboard.store.generations import read_articles, read_event_rows, read_manifest  # noqa: E402
+from dashboard.records import Article
+from dashboard.store.build import ArticleTimeout, build_store
+from dashboard.store.distributed import (analyse_batch, batches, build_store_dask, check_workers, local_cluster,
+                                         warm_up_worker, worker_state)
+from dashboard.store.generations import read_articles, read_event_rows, read_manifest
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED_CORPUS = ROOT / "data" / "corpus"
@@ -48,11 +46,10 @@ def corpus(tmp_path_factory):
 @pytest.fixture(scope="module")
 def cluster():
     import dask
-    from distributed import LocalCluster
 
     # The machine is shared: give a slow start room instead of failing on Dask's default timeouts.
     with dask.config.set({"distributed.comm.timeouts.connect": "120s", "distributed.comm.timeouts.tcp": "120s"}):
-        with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
+        with local_cluster(2) as cluster:
             yield cluster
 
 
@@ -173,6 +170,18 @@ def test_workers_with_another_pipeline_version_are_named(cluster):
         check_workers(client)
 
 
+def test_a_daemon_worker_is_named_with_how_to_start_it():
+    import multiprocessing
+
+    context = multiprocessing.get_context("fork")
+    answers = context.Queue()
+    daemon = context.Process(target=lambda: answers.put(warm_up_worker()), daemon=True)
+    daemon.start()
+    state = answers.get(timeout=120)
+    daemon.join(30)
+    assert "daemon process" in state["error"] and state["pid"] == daemon.pid
+
+
 def _set_pipeline_version(version):
     import dashboard.pipeline.analysis
 
@@ -203,55 +212,6 @@ def _in_thread(function):
     return outcome
 
 
-def test_deadline_stops_a_long_call_in_a_thread_that_is_not_main():
-    def busy():
-        while True:
-            sum(range(100))
-
-    outcome = _in_thread(lambda: call_with_deadline(0.2, busy))
-    assert isinstance(outcome.get("error"), DeadlinePassed)
-
-
-@pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")  # the swallowed raises, on purpose
-def test_deadline_is_not_swallowed_by_except_exception_or_a_finaliser():
-    import gc
-
-    class Noisy:
-        def __del__(self):
-            sum(range(200))  # the deadline may land here, where an exception is only printed
-
-    def stubborn():
-        while True:
-            try:
-                Noisy()
-                gc.collect(0)
-                sum(range(5_000))
-            except Exception:  # a library's catch-all must not stop the limit either
-                pass
-
-    outcome = _in_thread(lambda: call_with_deadline(0.2, stubborn))
-    assert isinstance(outcome.get("error"), DeadlinePassed)
-
-
-def test_deadline_never_fires_after_its_call_has_returned():
-    def many_short_calls():
-        timeouts = 0
-        for _ in range(2000):
-            try:
-                call_with_deadline(0.0005, sum, range(500))
-            except DeadlinePassed:
-                timeouts += 1
-        time.sleep(0.2)
-        for _ in range(100_000):  # a stray exception would surface in this loop
-            pass
-        return timeouts
-
-    outcome = _in_thread(many_short_calls)
-    assert "error" not in outcome, outcome.get("error")
-    assert outcome["value"] < 2000  # most finish in time; whatever was stopped was reported, not leaked
-
-
-@pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")  # a raise that landed in a GC callback
 def test_analyse_batch_reports_each_article_in_a_worker_thread():
     warm_up_worker()  # as the worker plugin does: the gazetteer is loaded before the first article
     articles = [Article(id="ok", text="On 3 March 2017 fighters entered Raqqa, Syria.", path="c/ok.txt"),

@@ -625,13 +625,12 @@ def rebuild(store: str | Path, corpora: list[str | Path], *,
     """Rebuild the store incrementally from the corpus folders, re-applying the corrections log.
 
     ``on_progress(done, total)`` is called as new articles are analysed (cached ones are not counted).
-    Each article is analysed under the build's time limit in any thread (the app runs this on a
-    background thread, where the build's signal-based limit cannot fire). When another build holds the
+    Each article is analysed under the build's time limit, which holds in any thread (the app runs this
+    on a background thread). When another build holds the
     store's lock, waits for it (up to ``wait_s``) instead of failing.
     """
-    from dashboard.store.build import ARTICLE_TIME_LIMIT_S, build_store
+    from dashboard.store.build import ARTICLE_TIME_LIMIT_S, analyse_within_limit, build_store
     from dashboard.editing.corrections import CorrectionHook
-    from dashboard.store.distributed import analyse_batch  # the per-article deadline that works in any thread
     from dashboard.store.generations import StoreError
 
     limit = ARTICLE_TIME_LIMIT_S if time_limit_s is None else time_limit_s
@@ -645,7 +644,7 @@ def rebuild(store: str | Path, corpora: list[str | Path], *,
         if on_progress:
             on_progress(0, total)
         for done, article in enumerate(articles, 1):
-            ((_, outcome),) = analyse_batch([article], limit)  # an exception is returned, not raised
+            outcome = analyse_within_limit(article, limit)  # an exception is returned, not raised
             if on_progress:
                 on_progress(done, total)
             yield article, outcome

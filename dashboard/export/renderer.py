@@ -27,6 +27,7 @@ from concurrent.futures import TimeoutError as FutureTimeout
 from pathlib import Path
 from typing import Any
 
+from dashboard.core.timelimit import TimeLimitExceeded, finish_within
 from dashboard.export.formats import IMAGE_FORMATS, ExportError, first_line
 from dashboard.settings import TOPOJSON_DIR
 
@@ -293,16 +294,17 @@ class ImageRenderer:
         if loop is None or k is None:  # closed by another thread between start() and here
             raise ExportError("the image renderer was closed while an export was starting; try again")
         spec = {"format": fmt, "width": width, "height": height, "scale": scale}
-        drawing = k.calc_fig(fig, opts=spec, topojson=self.settings["topojson"])
-        future = asyncio.run_coroutine_threadsafe(asyncio.wait_for(drawing, self.render_timeout), loop)
+        drawing = finish_within(k.calc_fig(fig, opts=spec, topojson=self.settings["topojson"]),
+                                self.render_timeout, f"drawing the {fmt} image")
+        future = asyncio.run_coroutine_threadsafe(drawing, loop)
         try:
-            # wait_for ends the drawing at the limit; waiting a little longer is the backstop should
+            # finish_within ends the drawing at the limit; waiting a little longer is the backstop should
             # the browser's event loop itself be stuck.
             return future.result(timeout=self.render_timeout + 5)
-        except (FutureTimeout, asyncio.TimeoutError, TimeoutError):
+        except (TimeLimitExceeded, FutureTimeout):
             future.cancel()
             self.close()
-            raise ExportError(f"drawing the {fmt} image took longer than {self.render_timeout:.0f} s; "
+            raise ExportError(f"drawing the {fmt} image took longer than {self.render_timeout:g} s; "
                               "the browser was restarted") from None
         except Exception as error:
             self.close()  # the page (kept between images) may be left half-drawn: start clean next time

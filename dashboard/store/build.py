@@ -10,26 +10,31 @@ reported by name in ``BuildReport.problems`` and costs nothing else.
 """
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
+import gc
 import hashlib
-import json
-import signal
 import sys
-import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable
 
-from dashboard.store.corpus import LoadProblem, iter_corpus
-from dashboard.pipeline.dedup import merge_events
+from tqdm import tqdm
+
+from dashboard.core.timelimit import TimeLimit, TimeLimitExceeded
+from dashboard.geocoders.gazetteer import load_gazetteer
 from dashboard.pipeline.analysis import PIPELINE_VERSION, analyse
+from dashboard.pipeline.dedup import merge_events
 from dashboard.records import Article
+from dashboard.store.corpus import LoadProblem, iter_corpus
 from dashboard.store.generations import (GenerationWriter, build_lock, cached_result, current_generation, event_from_json,
                              event_to_json, event_to_row, read_manifest)
 
 ARTICLE_TIME_LIMIT_S = 60.0
+
+# One short article that passes through every stage: analysing it loads the gazetteer and warms the
+# date parser, so the first real article is not slowed (nor timed out) by either.
+WARM_UP_TEXT = "BEIRUT, 3 March 2017 - Fighters entered the city of Raqqa in northern Syria last week."
 
 
 class ArticleTimeout(Exception):
@@ -73,30 +78,34 @@ def article_row(article: Article, n_events: int, status: str = "ok", error: str 
             "n_events": n_events, "status": status, "error": error}
 
 
-@contextlib.contextmanager
-def time_limit(seconds: float, what: str):
-    """Raise ArticleTimeout when the block runs longer than ``seconds`` (main thread, Unix); elsewhere the
-    block simply runs (worker processes of the Dask engine apply their own limit)."""
-    if seconds <= 0 or threading.current_thread() is not threading.main_thread() or not hasattr(signal, "setitimer"):
-        yield
-        return
+def warm_up_analysis() -> None:
+    """Load the gazetteer and warm every stage: what a new analysis process does before its first article."""
+    load_gazetteer()
+    analyse(Article(id="warm-up", text=WARM_UP_TEXT))
 
-    def expire(signum, frame):
-        raise ArticleTimeout(f"{what}: analysis took longer than {seconds:g} s; skipped")
 
-    previous = signal.signal(signal.SIGALRM, expire)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
+# The process that analyses articles under the time limit (see core/timelimit.py): one per process that
+# builds, so the CLI, the app's background rebuilds and each Dask worker all stop a runaway article alike.
+ANALYSIS = TimeLimit(warm_up=warm_up_analysis, preload=("dashboard.store.build",))
+
+
+def analyse_within_limit(article: Article, time_limit_s: float = ARTICLE_TIME_LIMIT_S) -> dict | Exception:
+    """``analyse_to_result`` under the time limit, in the analysis process: the result, or the exception
+    that stopped it (``ArticleTimeout`` past the limit), named by the article's file."""
+    where = article.path or article.id
     try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
+        return ANALYSIS.call(time_limit_s, analyse_to_result, article, what=f"{where}: analysis")
+    except TimeLimitExceeded:
+        return ArticleTimeout(f"{where}: analysis took longer than {time_limit_s:g} s; skipped")
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except Exception as err:  # one broken article never stops a build
+        return err
 
 
-def analyse_to_result(article: Article, time_limit_s: float = ARTICLE_TIME_LIMIT_S) -> dict:
+def analyse_to_result(article: Article) -> dict:
     """One article -> its cacheable result (JSON-able): events and what was found, or the error."""
-    with time_limit(time_limit_s, article.path or article.id):
-        analysis = analyse(article)
+    analysis = analyse(article)
     published = analysis.published
     return {
         "article_id": article.id,
@@ -111,8 +120,6 @@ def analyse_to_result(article: Article, time_limit_s: float = ARTICLE_TIME_LIMIT
 
 
 def _progress(total: int | None, enabled: bool | None):
-    from tqdm import tqdm
-
     disable = (not sys.stderr.isatty()) if enabled is None else not enabled
     return tqdm(total=total, unit="article", desc="build", disable=disable, file=sys.stderr)
 
@@ -217,12 +224,9 @@ def build_store(corpus: str | Path | list[str | Path], store: str | Path, *, pro
 
 
 def _release_analysis_memory() -> None:
-    """The gazetteer (some 150 MB) is not needed to merge and write events: let that memory serve them.
-    The next analysis in this process loads it again (well under a second)."""
-    import gc
-
-    from dashboard.geocoders.gazetteer import load_gazetteer
-
+    """The analysis process and its gazetteer (some 150 MB) are not needed to merge and write events: let
+    that memory serve them. The next analysis starts a new one (a fork and the gazetteer, about a second)."""
+    ANALYSIS.close()
     load_gazetteer.cache_clear()
     gc.collect()
 
@@ -235,13 +239,4 @@ def _describe(err: Exception) -> str:
 
 def _analyse_in_process(articles: list[Article], time_limit_s: float):
     for article in articles:
-        try:
-            yield article, analyse_to_result(article, time_limit_s)
-        except (KeyboardInterrupt, SystemExit):
-            raise
-        except Exception as err:  # one broken article never stops a build
-            yield article, err
-
-
-def dump_result(result: dict) -> str:
-    return json.dumps(result, ensure_ascii=False)
+        yield article, analyse_within_limit(article, time_limit_s)

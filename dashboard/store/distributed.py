@@ -22,30 +22,27 @@ How the work is shared out:
   environment, with ``data/gazetteer``): the build stops with a clear message naming the workers whose
   pipeline version differs, since their cached results would be wrong.
 
-The per-article time limit in workers. ``build.time_limit`` uses SIGALRM, which Python only delivers to
-the main thread, and Dask runs tasks in a worker's thread pool. Here one watchdog thread per worker
-(``call_with_deadline``) raises ``DeadlinePassed`` inside the analysing thread when the limit passes,
-through CPython's ``PyThreadState_SetAsyncExc``, again every 50 ms while that thread is still in the
-analysis. Like the signal, it takes effect between two Python bytecodes: it stops analysis in Python
-code (the pipeline's loops, dateparser), not a single C call that never returns (one regular-expression
-match), which the signal-based limit cannot stop either. A timed-out article is reported by name with
-the in-process build's words, and the worker goes on with the next one.
+The per-article time limit in workers is the in-process build's (``dashboard.core.timelimit``): each
+worker analyses in a child process of its own, killed and replaced when an article passes the limit, so a
+runaway article is reported by name with the same words and the worker goes on with the next one. A
+worker may only have children when it is not a daemon process: the local cluster is started so
+(``distributed.worker.daemon: false``); workers of an existing cluster must be started with
+``DASK_DISTRIBUTED__WORKER__DAEMON=False``, and ``check_workers`` names those that were not.
 """
 from __future__ import annotations
 
-import ctypes
 import logging
 import os
 import pickle
-import sys
-import threading
 import time
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import Iterator
 
-from dashboard.store.build import ARTICLE_TIME_LIMIT_S, ArticleTimeout, BuildReport, analyse_to_result, build_store
+from dashboard.core.timelimit import NoChildProcess
+from dashboard.geocoders.gazetteer import load_gazetteer
+from dashboard.pipeline import analysis
 from dashboard.records import Article
+from dashboard.store.build import ANALYSIS, ARTICLE_TIME_LIMIT_S, BuildReport, analyse_within_limit, build_store
 
 log = logging.getLogger(__name__)
 
@@ -53,135 +50,28 @@ BATCH_CHARACTERS = 200_000  # about 40 news articles: large enough that scheduli
 BATCHES_PER_WORKER = 4  # at least this many batches per worker, for balance
 WORKER_START_TIMEOUT_S = 120.0
 
-# One short article that passes through every stage: analysing it loads the gazetteer and warms the
-# date parser, so the first real batch of a worker is not slowed by either.
-WARM_UP_TEXT = "BEIRUT, 3 March 2017 - Fighters entered the city of Raqqa in northern Syria last week."
-
-
-# --- the per-article limit in a worker thread ------------------------------------------------------------
-class DeadlinePassed(BaseException):
-    """Raised inside the analysing thread when its article's time is up.
-
-    A BaseException, like KeyboardInterrupt, so that a library's ``except Exception`` does not swallow it;
-    ``analyse_batch`` turns it into the build's ``ArticleTimeout``.
-    """
-
-
-@dataclass(eq=False)
-class _Deadline:
-    thread_id: int
-    due: float
-    fired: bool = False
-
-
-class _Watchdog:
-    """One thread per process that raises ``DeadlinePassed`` in threads whose deadline has passed.
-
-    It raises only while the thread is inside ``_within_deadline`` (its frame is on that thread's
-    stack), and again every ``REPEAT_S`` while it stays there: code that cannot pass an exception on
-    (a finaliser or weakref callback running at that moment only prints "Exception ignored") would
-    otherwise lose it. ``forget`` withdraws a raise still on its way, under the same lock as the raising,
-    so once ``call_with_deadline`` has returned nothing more can arrive.
-    """
-
-    REPEAT_S = 0.05
-
-    def __init__(self):
-        self._condition = threading.Condition()
-        self._deadlines: set[_Deadline] = set()
-        self._thread: threading.Thread | None = None
-
-    def watch(self, deadline: _Deadline) -> None:
-        with self._condition:
-            if self._thread is None or not self._thread.is_alive():
-                self._thread = threading.Thread(target=self._run, name="article-deadlines", daemon=True)
-                self._thread.start()
-            self._deadlines.add(deadline)
-            self._condition.notify()
-
-    def forget(self, deadline: _Deadline) -> None:
-        with self._condition:
-            self._deadlines.discard(deadline)
-            if deadline.fired:
-                _raise_in_thread(deadline.thread_id, None)
-
-    def _run(self) -> None:
-        while True:
-            with self._condition:
-                now = time.monotonic()
-                frames = None
-                for deadline in self._deadlines:
-                    if now >= deadline.due:
-                        frames = frames if frames is not None else sys._current_frames()
-                        if _inside(frames.get(deadline.thread_id)):
-                            deadline.fired = True
-                            _raise_in_thread(deadline.thread_id, DeadlinePassed)
-                        deadline.due = now + self.REPEAT_S
-                wait = min((d.due for d in self._deadlines), default=now + 3600) - now
-                self._condition.wait(timeout=max(wait, 0.001))
-
-
-_WATCHDOG = _Watchdog()
-
-
-def _within_deadline(function, args):
-    return function(*args)
-
-
-def _inside(frame) -> bool:
-    while frame is not None:
-        if frame.f_code is _within_deadline.__code__:
-            return True
-        frame = frame.f_back
-    return False
-
-
-def _raise_in_thread(thread_id: int, exception: type[BaseException] | None) -> None:
-    target = None if exception is None else ctypes.py_object(exception)
-    ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(thread_id), target)
-
-
-def call_with_deadline(seconds: float, function, *args):
-    """``function(*args)``, stopped with ``DeadlinePassed`` if it runs longer than ``seconds``; any thread.
-
-    The exception arrives between two bytecodes of the calling thread (as a signal handler's would).
-
-    >>> call_with_deadline(60, sum, [1, 2, 3])
-    6
-    """
-    if seconds <= 0:
-        return function(*args)
-    deadline = _Deadline(threading.get_ident(), time.monotonic() + seconds)
-    try:
-        _WATCHDOG.watch(deadline)
-        try:
-            return _within_deadline(function, args)
-        finally:
-            _WATCHDOG.forget(deadline)
-    except DeadlinePassed:
-        _WATCHDOG.forget(deadline)  # it may have landed inside the first forget
-        raise
 
 
 # --- what runs in a worker -------------------------------------------------------------------------------
 def warm_up_worker() -> dict:
-    """Load the gazetteer and warm every stage in this process; returns what a worker reports about itself."""
-    from dashboard.pipeline.analysis import PIPELINE_VERSION, analyse
-    from dashboard.geocoders.gazetteer import load_gazetteer
-
+    """Start this worker's analysis process (it loads the gazetteer and warms every stage); returns what
+    the worker reports about itself, or why it cannot analyse (a daemon worker may not have children)."""
     started = time.perf_counter()
-    load_gazetteer()
-    analyse(Article(id="warm-up", text=WARM_UP_TEXT))
-    return {"pid": os.getpid(), "pipeline_version": PIPELINE_VERSION, "warm_up_s": time.perf_counter() - started}
+    try:
+        state = worker_state()
+    except NoChildProcess as error:
+        return {"pid": os.getpid(), "pipeline_version": analysis.PIPELINE_VERSION, "error": str(error)}
+    return {**state, "warm_up_s": time.perf_counter() - started}
 
 
 def worker_state() -> dict:
-    """What a worker holds: its pipeline version and how many times it has loaded the gazetteer."""
-    from dashboard.pipeline.analysis import PIPELINE_VERSION
-    from dashboard.geocoders.gazetteer import load_gazetteer
+    """What a worker holds: its pipeline version, and its analysis process with how many times that
+    process has loaded the gazetteer."""
+    return {"pid": os.getpid(), "pipeline_version": analysis.PIPELINE_VERSION, **ANALYSIS.call(None, _analysis_state)}
 
-    return {"pid": os.getpid(), "pipeline_version": PIPELINE_VERSION,
-            "gazetteer_loads": load_gazetteer.cache_info().misses}
+
+def _analysis_state() -> dict:
+    return {"analysis_pid": os.getpid(), "gazetteer_loads": load_gazetteer.cache_info().misses}
 
 
 try:
@@ -205,23 +95,14 @@ class WarmPipeline(WorkerPlugin):
 
 def analyse_batch(articles: list[Article], time_limit_s: float) -> list[tuple[str, dict | Exception]]:
     """Analyse a batch in a worker: (article id, result or the exception that stopped it), in order."""
-    outcomes: list[tuple[str, dict | Exception]] = []
-    for article in articles:
-        try:
-            # time_limit_s=0: the in-process (signal) limit does nothing here; this deadline is the limit
-            outcomes.append((article.id, call_with_deadline(time_limit_s, analyse_to_result, article, 0)))
-        except DeadlinePassed:  # in the in-process build's words
-            message = f"{article.path or article.id}: analysis took longer than {time_limit_s:g} s; skipped"
-            outcomes.append((article.id, ArticleTimeout(message)))
-        except (KeyboardInterrupt, SystemExit):
-            raise
-        except Exception as err:  # one broken article never stops the batch
-            outcomes.append((article.id, _portable(err)))
-    return outcomes
+    return [(article.id, _portable(analyse_within_limit(article, time_limit_s))) for article in articles]
 
 
-def _portable(err: Exception) -> Exception:
-    """The exception itself if it can travel back to the client, else one that says the same."""
+def _portable(outcome: dict | Exception) -> dict | Exception:
+    """A result, or the exception itself if it can travel back to the client, else one that says the same."""
+    err = outcome
+    if not isinstance(err, Exception):
+        return outcome
     try:
         pickle.loads(pickle.dumps(err))
         return err
@@ -310,13 +191,18 @@ class ClusterAnalysis:
 
 
 def check_workers(client) -> dict[str, dict]:
-    """Every worker's state; raises RuntimeError naming the workers whose pipeline version differs."""
-    from dashboard.pipeline.analysis import PIPELINE_VERSION
-
-    states = client.run(worker_state)
-    wrong = {addr: s["pipeline_version"] for addr, s in states.items() if s["pipeline_version"] != PIPELINE_VERSION}
+    """Every worker's state; raises RuntimeError naming the workers that cannot run the time limit or
+    whose pipeline version differs."""
+    states = client.run(warm_up_worker)
+    unable = sorted(addr for addr, state in states.items() if state.get("error"))
+    if unable:
+        raise RuntimeError("Dask workers that are daemon processes cannot start their analysis process (the "
+                           f"per-article time limit): {', '.join(unable)}; start them with "
+                           "DASK_DISTRIBUTED__WORKER__DAEMON=False")
+    version = analysis.PIPELINE_VERSION
+    wrong = {addr: s["pipeline_version"] for addr, s in states.items() if s["pipeline_version"] != version}
     if wrong:
-        raise RuntimeError(f"Dask workers run a different pipeline version than this client ({PIPELINE_VERSION}): "
+        raise RuntimeError(f"Dask workers run a different pipeline version than this client ({version}): "
                            + ", ".join(f"{addr} has {v}" for addr, v in sorted(wrong.items()))
                            + "; install the same version of the dashboard package on every worker")
     return states
@@ -328,16 +214,26 @@ def start_client(scheduler: str | None = None, n_workers: int | None = None):
     The local cluster has one single-threaded worker process per core (or ``n_workers``): the analysis
     is pure Python, so threads would share one interpreter lock while processes run side by side.
     """
-    from distributed import Client, LocalCluster
+    from distributed import Client
 
     if scheduler:
         client = Client(scheduler, timeout=WORKER_START_TIMEOUT_S)
         if n_workers:
             client.wait_for_workers(n_workers, timeout=WORKER_START_TIMEOUT_S)
         return client, None
-    cluster = LocalCluster(n_workers=n_workers or os.cpu_count() or 1, threads_per_worker=1, processes=True,
-                           dashboard_address=None, silence_logs=logging.ERROR)
+    cluster = local_cluster(n_workers or os.cpu_count() or 1, silence_logs=logging.ERROR)
     return Client(cluster), cluster
+
+
+def local_cluster(n_workers: int, **options):
+    """A Dask ``LocalCluster`` of ``n_workers`` single-threaded worker processes that may start the
+    analysis process (not daemons; a worker the nanny restarts later is started the same way)."""
+    import dask
+    from distributed import LocalCluster
+
+    dask.config.set({"distributed.worker.daemon": False})  # for good: the nanny reads it at every restart
+    return LocalCluster(n_workers=n_workers, threads_per_worker=1, processes=True, dashboard_address=None,
+                        **options)
 
 
 def build_store_dask(corpus: str | Path | list[str | Path], store: str | Path, scheduler: str | None = None,
