@@ -18,24 +18,31 @@ from __future__ import annotations
 import argparse
 import csv
 import json
+import re
 import sys
 from pathlib import Path
 
-from dashboard.store.generations import DEFAULT_STORE
+# The layers a command needs are imported by that command: `extract` runs once per file in the scorers,
+# and loading the store, the web app and Chromium's exporter for it would triple its start-up.
+from dashboard.settings import DEFAULT_STORE, DEFAULT_UPLOADS
 
-DEFAULT_CORPUS = Path("data/corpus")
-DEFAULT_UPLOADS = Path("data/uploads")  # articles added in the browser or with `add`
 
+def _one_line(text: str) -> str:
+    r"""A message on one line: control characters (a newline in a file name) and undecodable bytes escaped.
 
-def corpus_folders(given: list[str] | None) -> list[str]:
-    """The --corpus folders; by default the seed corpus plus the uploads folder when it exists."""
-    if given:
-        return given
-    return [str(DEFAULT_CORPUS)] + ([str(DEFAULT_UPLOADS)] if DEFAULT_UPLOADS.is_dir() else [])
+    >>> print(_one_line("bad\nname.txt: caf\udce9"))
+    bad\nname.txt: caf\udce9
+    """
+    text = str(text).encode("utf-8", "backslashreplace").decode("utf-8")
+    return re.sub(r"[\x00-\x1f\x7f]", lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
 
 
 def _warn(message: str) -> None:
-    print(f"dashboard: {message}", file=sys.stderr)
+    print(f"dashboard: {_one_line(message)}", file=sys.stderr)
+
+
+def _say(message: str) -> None:
+    print(_one_line(message))
 
 
 # --- extract -------------------------------------------------------------------------------------------
@@ -98,6 +105,7 @@ def cmd_extract(args: argparse.Namespace) -> int:
 # --- build / events ------------------------------------------------------------------------------------
 def cmd_build(args: argparse.Namespace) -> int:
     from dashboard.store.build import build_store
+    from dashboard.store.corpus import corpus_folders
     from dashboard.store.generations import StoreError
 
     corpora = corpus_folders(args.corpus)
@@ -125,7 +133,8 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 def _corrections_hook(store: str):
     """The user's corrections, re-applied after every build (None when nobody has corrected anything)."""
-    from dashboard.editing.corrections import CorrectionHook, corrections_path
+    from dashboard.editing.apply import CorrectionHook
+    from dashboard.editing.correction_log import corrections_path
 
     log = corrections_path(store)
     return CorrectionHook(store) if log.exists() and log.stat().st_size > 0 else None
@@ -188,6 +197,129 @@ def cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
+# --- add / correct / corrections ----------------------------------------------------------------------
+def cmd_add(args: argparse.Namespace) -> int:
+    """``add PATH...``: copy files, folders or zips into the uploads corpus and rebuild the store.
+
+    Prints one line per file; exit 1 when anything was refused, 2 when the store could not be built.
+    A re-run after an interrupted ``add`` records what was cut short and rebuilds.
+    """
+    from dashboard.editing.limits import CLI_LIMITS
+    from dashboard.editing.rebuild import rebuild_folders, taken_article_ids
+    from dashboard.editing.uploads import files_from_paths, save_uploads
+    from dashboard.store.generations import Snapshot
+
+    uploads = Path(args.uploads)
+    folders = rebuild_folders(args.store, args.corpus, uploads)
+    result = save_uploads(files_from_paths(args.paths), uploads, limits=CLI_LIMITS,
+                          taken_ids=taken_article_ids(Snapshot.of(args.store), folders, uploads))
+    for message in result.messages:
+        if message.ok:
+            _say(f"added {message}")
+        else:
+            _warn(str(message))
+    if any(m.ok for m in result.messages):  # saved now, or by an earlier run that was stopped before its rebuild
+        status = _rebuild(args, "the files are saved but the store was not rebuilt")
+        if status:
+            return status
+    return 1 if result.refused else 0
+
+
+def _rebuild(args: argparse.Namespace, failed: str) -> int:
+    """Rebuild the store (cached articles are reused) from its folders and the uploads; 2 if it fails."""
+    from dashboard.editing.rebuild import rebuild, rebuild_folders
+    from dashboard.store.generations import StoreError
+
+    try:
+        report = rebuild(args.store, rebuild_folders(args.store, args.corpus, args.uploads))
+    except StoreError as err:
+        _warn(f"{failed}: {err}")
+        return 2
+    for problem in report.problems:
+        _warn(f"skipped {problem}")
+    print(report.summary(), file=sys.stderr)
+    return 0
+
+
+def cmd_correct(args: argparse.Namespace) -> int:
+    """``correct EVENT_ID (--place NAME | --point LAT,LON | --dates START..END | --not-event | --merge-into ID
+    | --split) [--reason TEXT]``: log one correction, then rebuild so the store shows it."""
+    from dashboard.editing.correction_log import CorrectionError, plain_text
+    from dashboard.editing.corrections import correct_event, find_event, parse_interval, parse_point
+    from dashboard.editing.place_candidates import place_candidates
+    from dashboard.store.generations import Snapshot
+
+    store = Snapshot.of(args.store)
+    if store.generation is None:
+        _warn(f"{args.store}: no events store here; run `python -m dashboard build` first")
+        return 2
+    event_id = plain_text(args.event_id, 200)
+    found = []
+    try:
+        if args.place is not None:
+            event = find_event(store, event_id)
+            if event is None:
+                raise CorrectionError(f"there is no event {event_id!r} in {args.store}")
+            found = place_candidates(plain_text(args.place, 200), (event.get("lat"), event.get("lon")),
+                                     country_code=event.get("country_code") or "")
+            if not found:
+                raise CorrectionError(f"no place called {args.place!r} in the gazetteer; give --point LAT,LON instead")
+            kind, change = "place", found[0].change()
+        elif args.point is not None:
+            kind, change = "point", dict(zip(("lat", "lon"), parse_point(args.point)))
+        elif args.dates is not None:
+            start, end = parse_interval(args.dates)
+            kind, change = "dates", {"start_date": start.isoformat(), "end_date": end.isoformat()}
+        elif args.merge_into is not None:
+            kind, change = "merge", {"into": plain_text(args.merge_into, 200)}
+        elif args.split:
+            kind, change = "split", {}
+        else:
+            kind, change = "not_event", {}
+        record = correct_event(store, event_id, kind, change, args.reason or "")
+    except CorrectionError as err:
+        _warn(str(err))
+        return 2
+    _say(f"logged correction #{record.id}: {record.event_id} {record.describe()}")
+    if found:
+        _say(f"  chosen: {found[0].label()}")
+        for other in found[1:5]:
+            _say(f"  also possible (use --point LAT,LON for one of these): {other.label()} "
+                 f"at {other.lat:.4f},{other.lon:.4f}")
+    return 1 if _rebuild(args, "the correction is logged but the store was not rebuilt") else 0
+
+
+def cmd_corrections(args: argparse.Namespace) -> int:
+    """``corrections [list]``: every correction and its state; ``corrections undo ID``: undo one."""
+    from dashboard.editing.correction_log import CorrectionError, CorrectionLog, corrections_path
+    from dashboard.editing.review import review
+    from dashboard.store.generations import Snapshot
+
+    if args.action == "undo":
+        if not args.id:
+            _warn("corrections undo needs the correction's number, e.g. `corrections undo 3`")
+            return 2
+        number = str(args.id).lstrip("#")
+        if not number.isascii() or not number.isdigit():
+            _warn(f"{args.id!r} is not a correction number")
+            return 2
+        try:
+            record = CorrectionLog(corrections_path(args.store)).undo(int(number), args.reason or "")
+        except CorrectionError as err:
+            _warn(str(err))
+            return 2
+        _say(f"logged #{record.id}: undo of #{record.undoes}")
+        return 1 if _rebuild(args, "the undo is logged but the store was not rebuilt") else 0
+    reviews, problems = review(Snapshot.of(args.store))
+    for problem in problems:
+        _warn(problem)
+    if not reviews:
+        _say(f"no corrections for {args.store}")
+    for item in reviews:
+        _say(item.line())
+    return 1 if problems or any(r.state in ("missing", "failed") for r in reviews) else 0
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m dashboard", description=__doc__,
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -239,9 +371,37 @@ def parser() -> argparse.ArgumentParser:
     x.add_argument("--scale", type=float, default=1.0)
     x.set_defaults(func=cmd_export)
 
-    from dashboard.editing.uploads import add_subcommands
+    def store_and_folders(q):
+        q.add_argument("--store", default=str(DEFAULT_STORE))
+        q.add_argument("--corpus", action="append", metavar="DIR",
+                       help="a corpus folder the store is built from; repeat for several (default: the folders "
+                            "the store was last built from)")
+        q.add_argument("--uploads", default=str(DEFAULT_UPLOADS), help="the uploads corpus folder")
 
-    add_subcommands(sub)  # add PATH..., correct EVENT_ID ..., corrections [list|undo ID]
+    a = sub.add_parser("add", help="add article files, folders or zips to the uploads corpus and rebuild")
+    a.add_argument("paths", nargs="+", metavar="PATH")
+    store_and_folders(a)
+    a.set_defaults(func=cmd_add)
+
+    c = sub.add_parser("correct", help="correct one event (kept across rebuilds)")
+    c.add_argument("event_id", metavar="EVENT_ID")
+    what = c.add_mutually_exclusive_group(required=True)
+    what.add_argument("--place", metavar="NAME", help="another place, looked up in the gazetteer")
+    what.add_argument("--point", metavar="LAT,LON", help="exact coordinates")
+    what.add_argument("--dates", metavar="START..END", help="the date interval, YYYY-MM-DD..YYYY-MM-DD")
+    what.add_argument("--not-event", action="store_true", help="this is not an event: hide it")
+    what.add_argument("--merge-into", metavar="OTHER_ID", help="the same event as OTHER_ID: merge into it")
+    what.add_argument("--split", action="store_true", help="give each source article its own event")
+    c.add_argument("--reason", metavar="TEXT", default="")
+    store_and_folders(c)
+    c.set_defaults(func=cmd_correct)
+
+    k = sub.add_parser("corrections", help="list the corrections, or undo one")
+    k.add_argument("action", nargs="?", choices=["list", "undo"], default="list")
+    k.add_argument("id", nargs="?", metavar="ID", help="the correction's number (for undo)")
+    k.add_argument("--reason", metavar="TEXT", default="")
+    store_and_folders(k)
+    k.set_defaults(func=cmd_corrections)
     return p
 
 

@@ -3,7 +3,6 @@ corpus, re-applied after every rebuild, flagged when the article changed, report
 """
 from __future__ import annotations
 
-import argparse
 import datetime as dt
 import json
 import shutil
@@ -11,11 +10,14 @@ from pathlib import Path
 
 import pytest
 
-from dashboard.editing.corrections import (CorrectionError, CorrectionHook, CorrectionLog, apply_corrections, correct_event,
-                                   corrections_path, event_place_candidates, find_event, interval_precision,
-                                   parse_interval, parse_point, review, split_id)
-from dashboard.store.generations import read_event_rows
-from dashboard.editing.uploads import add_subcommands, rebuild
+from dashboard.cli import main as run_cli
+from dashboard.editing.apply import CorrectionHook, apply_corrections, interval_precision, split_id
+from dashboard.editing.correction_log import Correction, CorrectionError, CorrectionLog, corrections_path
+from dashboard.editing.corrections import correct_event, find_event, parse_interval, parse_point
+from dashboard.editing.place_candidates import event_place_candidates, place_candidates
+from dashboard.editing.rebuild import rebuild
+from dashboard.editing.review import review
+from dashboard.store.generations import Snapshot, read_event_rows
 from tests.helpers import event as make_event
 
 MOSUL_A = """Iraqi forces retake Mosul
@@ -149,8 +151,6 @@ def test_apply_in_log_order_and_report_what_could_not_be_applied():
 
 
 def _record(cid, kind, event_id, change=None):
-    from dashboard.editing.corrections import Correction
-
     return Correction(id=cid, at="2026-01-01T00:00:00+00:00", kind=kind, event_id=event_id, change=change or {})
 
 
@@ -176,21 +176,21 @@ def test_bad_points_and_intervals_are_refused_in_words():
 # ---------------------------------------------------------------------------------------------- on a real store
 def test_pick_another_candidate_place_persists_across_rebuilds(site):
     palmyra = one(site, lambda e: "Palmyra" in e["sentence"])
-    event = find_event(site / "store", palmyra["id"])
+    event = find_event(Snapshot.of(site / "store"), palmyra["id"])
     candidates = event_place_candidates(event)
     assert candidates, "the gazetteer offers other places for the sentence's mentions"
     choice = next(c for c in candidates if c.name == "Palmyra" or "Palmyra" in c.name) \
         if any("Palmyra" in c.name for c in candidates) else candidates[0]
     assert choice.distance_km is not None and choice.distance_km > 1
     assert "km away" in choice.label()
-    record = correct_event(site / "store", palmyra["id"], "place", choice.change(), "the theatre is in Palmyra")
+    record = correct_event(Snapshot.of(site / "store"), palmyra["id"], "place", choice.change(), "the theatre is in Palmyra")
     assert record.articles == {"raqqa": palmyra_hash(site)} and record.before["place"] == palmyra["place"]
     for _ in range(2):  # applied by the next build, and again by every build after it
         rebuild_site(site)
         row = by_id(site)[palmyra["id"]]
         assert (row["place"], round(row["lat"], 3), row["corrected"], row["place_basis"]) == \
             (choice.name, round(choice.lat, 3), True, "corrected")
-    reviews, problems = review(site / "store")
+    reviews, problems = review(Snapshot.of(site / "store"))
     assert not problems and [(r.state, r.article_changed) for r in reviews] == [("applied", ())]
     assert sum(e["corrected"] for e in events(site)) == 1
 
@@ -202,14 +202,12 @@ def palmyra_hash(site):
 
 
 def test_a_typed_place_and_a_point(site):
-    from dashboard.editing.corrections import place_candidates
-
     tikrit = one(site, lambda e: at(e, TIKRIT))
     typed = place_candidates("Samarra, Iraq", (tikrit["lat"], tikrit["lon"]))
     assert typed and typed[0].country_code == "IQ" and typed[0].distance_km < 150
-    correct_event(site / "store", tikrit["id"], "place", typed[0].change())
+    correct_event(Snapshot.of(site / "store"), tikrit["id"], "place", typed[0].change())
     mosul = one(site, lambda e: at(e, MOSUL) and len(e["sources"]) == 2)
-    correct_event(site / "store", mosul["id"], "point", {"lat": 36.34, "lon": 43.13}, "the old city")
+    correct_event(Snapshot.of(site / "store"), mosul["id"], "point", {"lat": 36.34, "lon": 43.13}, "the old city")
     rebuild_site(site)
     rows = by_id(site)
     assert rows[tikrit["id"]]["place"] == typed[0].name and rows[tikrit["id"]]["country_code"] == "IQ"
@@ -220,7 +218,7 @@ def test_a_typed_place_and_a_point(site):
 
 def test_change_the_dates(site):
     palmyra = one(site, lambda e: "Palmyra" in e["sentence"])
-    correct_event(site / "store", palmyra["id"], "dates", {"start_date": "2017-01-18", "end_date": "2017-01-20"})
+    correct_event(Snapshot.of(site / "store"), palmyra["id"], "dates", {"start_date": "2017-01-18", "end_date": "2017-01-20"})
     rebuild_site(site)
     row = by_id(site)[palmyra["id"]]
     assert (row["start_date"], row["end_date"], row["time_precision"], row["time_basis"]) == \
@@ -230,13 +228,13 @@ def test_change_the_dates(site):
 def test_not_an_event_hides_it_and_undo_brings_it_back(site):
     tikrit = one(site, lambda e: at(e, TIKRIT))
     n = len(events(site))
-    record = correct_event(site / "store", tikrit["id"], "not_event", reason="test")
+    record = correct_event(Snapshot.of(site / "store"), tikrit["id"], "not_event", reason="test")
     rebuild_site(site)
     assert tikrit["id"] not in by_id(site) and len(events(site)) == n - 1
     CorrectionLog(corrections_path(site / "store")).undo(record.id)
     rebuild_site(site)
     assert by_id(site)[tikrit["id"]]["corrected"] is False and len(events(site)) == n
-    assert [r.state for r in review(site / "store")[0]] == ["undone"]
+    assert [r.state for r in review(Snapshot.of(site / "store"))[0]] == ["undone"]
 
 
 def test_merge_two_events_into_one(site):
@@ -244,7 +242,7 @@ def test_merge_two_events_into_one(site):
     known = {p["sentence"] for p in json.loads(target["provenance"])}
     other = one(site, lambda e: e["id"] != target["id"] and e["sentence"] not in known)
     n = len(events(site))
-    correct_event(site / "store", other["id"], "merge", {"into": target["id"]})
+    correct_event(Snapshot.of(site / "store"), other["id"], "merge", {"into": target["id"]})
     rebuild_site(site)
     rows = by_id(site)
     assert other["id"] not in rows and len(rows) == n - 1
@@ -253,14 +251,14 @@ def test_merge_two_events_into_one(site):
     sentences = [p["sentence"] for p in json.loads(merged["provenance"])]
     assert other["sentence"] in sentences and len(sentences) == len(json.loads(target["provenance"])) + 1
     with pytest.raises(CorrectionError, match="into itself"):
-        correct_event(site / "store", target["id"], "merge", {"into": target["id"]})
+        correct_event(Snapshot.of(site / "store"), target["id"], "merge", {"into": target["id"]})
     with pytest.raises(CorrectionError, match="no event 'nope'"):
-        correct_event(site / "store", target["id"], "merge", {"into": "nope"})
+        correct_event(Snapshot.of(site / "store"), target["id"], "merge", {"into": "nope"})
 
 
 def test_split_gives_each_source_its_own_event_with_stable_ids(site):
     merged = one(site, lambda e: len(e["sources"]) == 2)
-    correct_event(site / "store", merged["id"], "split", reason="two different days")
+    correct_event(Snapshot.of(site / "store"), merged["id"], "split", reason="two different days")
     rebuild_site(site)
     first_ids = set(by_id(site))
     pieces = [e for e in events(site) if e["id"] in (merged["id"], split_id(merged["id"], merged["sources"][1]))]
@@ -268,28 +266,28 @@ def test_split_gives_each_source_its_own_event_with_stable_ids(site):
     assert all(len(p["sources"]) == 1 and p["corrected"] for p in pieces)
     # a correction of a split-off piece is re-applied too: its id is the same after every rebuild
     piece = split_id(merged["id"], merged["sources"][1])
-    correct_event(site / "store", piece, "dates", {"start_date": "2017-07-10", "end_date": "2017-07-10"})
+    correct_event(Snapshot.of(site / "store"), piece, "dates", {"start_date": "2017-07-10", "end_date": "2017-07-10"})
     rebuild_site(site)
     assert set(by_id(site)) == first_ids and by_id(site)[piece]["start_date"] == dt.date(2017, 7, 10)
     single = one(site, lambda e: len(e["sources"]) == 1 and e["id"] not in (merged["id"], piece))
     with pytest.raises(CorrectionError, match="nothing to split"):
-        correct_event(site / "store", single["id"], "split")
+        correct_event(Snapshot.of(site / "store"), single["id"], "split")
 
 
 def test_a_changed_article_is_flagged_and_a_vanished_event_reported(site):
     mosul = one(site, lambda e: at(e, MOSUL) and len(e["sources"]) == 2)
     tikrit = one(site, lambda e: at(e, TIKRIT))
-    correct_event(site / "store", mosul["id"], "point", {"lat": 36.34, "lon": 43.13})
-    correct_event(site / "store", tikrit["id"], "dates", {"start_date": "2017-07-07", "end_date": "2017-07-08"})
+    correct_event(Snapshot.of(site / "store"), mosul["id"], "point", {"lat": 36.34, "lon": 43.13})
+    correct_event(Snapshot.of(site / "store"), tikrit["id"], "dates", {"start_date": "2017-07-07", "end_date": "2017-07-08"})
     rebuild_site(site)
-    assert [r.state for r in review(site / "store")[0]] == ["applied", "applied"]
+    assert [r.state for r in review(Snapshot.of(site / "store"))[0]] == ["applied", "applied"]
     # mosul_b gains a paragraph (the event's sentence is unchanged); the Tikrit sentence is rewritten
     b = site / "corpus" / "mosul_b.txt"
     b.write_text(b.read_text() + "\nResidents began returning to the city.\n", encoding="utf-8")
     a = site / "corpus" / "mosul_a.txt"
     a.write_text(a.read_text().replace("killing five people", "killing seven people"), encoding="utf-8")
     rebuild_site(site)
-    (moved, dated), problems = review(site / "store")
+    (moved, dated), problems = review(Snapshot.of(site / "store"))
     assert moved.state == "applied" and moved.article_changed == ("mosul_a", "mosul_b")  # both its sources
     assert "article changed since" in moved.line()
     assert dated.state == "missing" and "no longer exists" in dated.detail
@@ -299,29 +297,26 @@ def test_a_changed_article_is_flagged_and_a_vanished_event_reported(site):
 
 def test_a_correction_needs_an_existing_event(site):
     with pytest.raises(CorrectionError, match="no event 'nope'"):
-        correct_event(site / "store", "nope", "not_event")
+        correct_event(Snapshot.of(site / "store"), "nope", "not_event")
     assert not corrections_path(site / "store").exists()
 
 
 def test_hook_writes_the_outcomes_beside_the_store(site):
     tikrit = one(site, lambda e: at(e, TIKRIT))
-    correct_event(site / "store", tikrit["id"], "not_event")
-    assert [r.state for r in review(site / "store")[0]] == ["pending"]
+    correct_event(Snapshot.of(site / "store"), tikrit["id"], "not_event")
+    assert [r.state for r in review(Snapshot.of(site / "store"))[0]] == ["pending"]
     hook = CorrectionHook(site / "store")
     from dashboard.store.build import build_store
 
     build_store(site / "corpus", site / "store", corrections=hook)
     assert hook.outcomes == {1: "applied"}
-    assert [r.state for r in review(site / "store")[0]] == ["applied"]
+    assert [r.state for r in review(Snapshot.of(site / "store"))[0]] == ["applied"]
 
 
 # ---------------------------------------------------------------------------------------------- command line
 def cli(site: Path, *argv: str) -> int:
-    parser = argparse.ArgumentParser()
-    add_subcommands(parser.add_subparsers(dest="command"))
-    args = parser.parse_args([*argv, "--store", str(site / "store"), "--corpus", str(site / "corpus"),
-                              "--uploads", str(site / "uploads")])
-    return args.func(args)
+    return run_cli([*argv, "--store", str(site / "store"), "--corpus", str(site / "corpus"),
+                    "--uploads", str(site / "uploads")])
 
 
 def test_cli_correct_list_and_undo(site, capsys):
@@ -360,26 +355,26 @@ def test_a_build_without_the_corrections_is_noticed(site):
     from dashboard.store.build import build_store
 
     tikrit = one(site, lambda e: at(e, TIKRIT))
-    correct_event(site / "store", tikrit["id"], "dates", {"start_date": "2017-07-01", "end_date": "2017-07-31"})
+    correct_event(Snapshot.of(site / "store"), tikrit["id"], "dates", {"start_date": "2017-07-01", "end_date": "2017-07-31"})
     rebuild_site(site)
-    assert [r.state for r in review(site / "store")[0]] == ["applied"]
+    assert [r.state for r in review(Snapshot.of(site / "store"))[0]] == ["applied"]
     assert build_store(site / "corpus", site / "store").up_to_date  # nothing changed: the store is kept
-    assert [r.state for r in review(site / "store")[0]] == ["applied"]
+    assert [r.state for r in review(Snapshot.of(site / "store"))[0]] == ["applied"]
     raqqa = site / "corpus" / "raqqa.txt"
     raqqa.write_text(raqqa.read_text() + "\nMore later.\n", encoding="utf-8")
     build_store(site / "corpus", site / "store")  # someone rebuilds a changed corpus without the hook
-    (item,), _ = review(site / "store")
+    (item,), _ = review(Snapshot.of(site / "store"))
     assert item.state == "pending" and "rebuilt without the corrections" in item.detail
     rebuild_site(site)
-    assert [r.state for r in review(site / "store")[0]] == ["applied"]
+    assert [r.state for r in review(Snapshot.of(site / "store"))[0]] == ["applied"]
 
 
 def test_a_malformed_place_never_breaks_a_build(site):
     tikrit = one(site, lambda e: at(e, TIKRIT))
     with pytest.raises(CorrectionError, match="not a place"):
-        correct_event(site / "store", tikrit["id"], "place",
+        correct_event(Snapshot.of(site / "store"), tikrit["id"], "place",
                       {"place": "Somewhere", "lat": 34.6, "lon": 43.7, "geonameid": "not a number"})
-    record = correct_event(site / "store", tikrit["id"], "place",
+    record = correct_event(Snapshot.of(site / "store"), tikrit["id"], "place",
                            {"place": "<b>Samarra</b>", "lat": 34.2, "lon": 43.87, "country_code": "iq; drop",
                             "feature": "city<script>", "geonameid": "99347", "place_precision": "galaxy"})
     assert record.change["geonameid"] == 99347 and record.change["country_code"] == ""
@@ -390,7 +385,7 @@ def test_a_malformed_place_never_breaks_a_build(site):
                                  "event_id": tikrit["id"], "change": {"start_date": "2017-08-01",
                                                                       "end_date": "2017-07-01"}}) + "\n")
     rebuild_site(site)
-    states = {r.correction.id: (r.state, r.detail) for r in review(site / "store")[0]}
+    states = {r.correction.id: (r.state, r.detail) for r in review(Snapshot.of(site / "store"))[0]}
     assert states[1] == ("applied", "") and states[2][0] == "failed" and "after the end" in states[2][1]
     assert by_id(site)[tikrit["id"]]["place"] == "<b>Samarra</b>"  # shown as text by the panel
 
@@ -401,10 +396,7 @@ def test_cli_rebuilds_from_the_folders_the_store_was_built_from(site, monkeypatc
     rebuild_site(site)  # the manifest now names this copy's corpus folder
     monkeypatch.chdir(site)  # no data/corpus here: the defaults of `build` would find nothing
     tikrit = one(site, lambda e: at(e, TIKRIT))
-    parser = argparse.ArgumentParser()
-    add_subcommands(parser.add_subparsers(dest="command"))
-    args = parser.parse_args(["correct", tikrit["id"], "--not-event", "--store", "store"])
-    assert args.func(args) == 0
+    assert run_cli(["correct", tikrit["id"], "--not-event", "--store", "store"]) == 0
     assert {a["id"] for a in read_articles(site / "store")} == {"mosul_a", "mosul_b", "raqqa"}
     assert tikrit["id"] not in by_id(site)
 
@@ -448,14 +440,13 @@ def test_the_correction_callback_refuses_hostile_payloads_and_applies_good_ones(
     good = json.dumps({"place": "Samarra", "lat": 34.2, "lon": 43.87, "country_code": "IQ", "feature": "city"})
     reply = press("correct-apply-place", choice=good)
     assert reply["correct-status"]["children"].startswith("Correction #1: place -> Samarra")
-    job = app._upload_runner.wait(reply["correct-job"]["data"]["job"])
-    assert job.state == "done" and by_id(site)[tikrit["id"]]["place"] == "Samarra"
+    job = app._editing.runner.wait(reply["correct-job"]["data"]["job"])
+    assert job.state == "done", job.error
+    assert by_id(site)[tikrit["id"]]["place"] == "Samarra"
     assert CorrectionLog(corrections_path(store)).records()[0].reason == "via the callback"
 
 
 def test_candidates_are_ranked_by_the_named_country_then_the_events_country_then_the_name():
-    from dashboard.editing.corrections import place_candidates
-
     raqqa = (35.95, 39.01)
     in_syria = place_candidates("Palmyra", raqqa, country_code="SY")
     assert in_syria[0].country_code == "SY" and in_syria[0].name == "Palmyra"

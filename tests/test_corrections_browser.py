@@ -9,9 +9,9 @@ import pytest
 from geopy.distance import geodesic
 from selenium.webdriver.common.by import By
 
-from dashboard.editing.corrections import review
-from dashboard.store.generations import read_event_rows
-from dashboard.editing.uploads import rebuild
+from dashboard.editing.rebuild import rebuild
+from dashboard.editing.review import review
+from dashboard.store.generations import Snapshot, read_event_rows
 from tests.test_upload_browser import MOSUL, RAQQA, make_site, markers, start_app, wait_rendered, wait_until
 
 pytestmark = pytest.mark.browser
@@ -101,7 +101,7 @@ def test_a_correction_persists_across_a_rebuild_and_a_restart_and_can_be_undone(
     assert "Undid correction #1" in click_and_wait(dash_duo, "#provenance .correct-undo")
     wait_until(lambda: not badge(dash_duo), "the badge to go")
     wait_until(lambda: geodesic(marker_point(dash_duo, palmyra["id"]), original).km < 1, "the marker back")
-    assert [r.state for r in review(store)[0]] == ["undone"]
+    assert [r.state for r in review(Snapshot.of(store))[0]] == ["undone"]
 
 
 def test_dates_merge_split_and_not_an_event_from_the_panel(dash_duo, tmp_path):
@@ -154,4 +154,4 @@ def test_dates_merge_split_and_not_an_event_from_the_panel(dash_duo, tmp_path):
     assert click_and_wait(dash_duo, "#correct-not-event").startswith("Correction #4: marked as not an event")
     wait_until(lambda: tikrit["id"] not in markers(dash_duo, "timeline"), "the event to leave the timeline")
     assert tikrit["id"] not in markers(dash_duo, "map")
-    assert [r.state for r in review(store)[0]] == ["applied"] * 4
+    assert [r.state for r in review(Snapshot.of(store))[0]] == ["applied"] * 4

@@ -15,8 +15,12 @@ from pathlib import Path
 import pytest
 
 from dashboard.store.corpus import load_corpus
-from dashboard.editing.uploads import (FileMessage, UploadError, UploadLimits, check_metadata, files_from_browser,
-                              files_from_paths, sanitise_name, save_uploads)
+from dashboard.cli import main as run_cli
+from dashboard.editing.jobs import JobRunner
+from dashboard.editing.limits import LIMITS, FileMessage, UploadError, UploadLimits, configured_limits
+from dashboard.editing.metadata import check_metadata
+from dashboard.editing.rebuild import rebuild
+from dashboard.editing.uploads import files_from_browser, files_from_paths, sanitise_name, save_uploads
 
 ARTICLE = ("BEIRUT, June 6, 2017 - Kurdish-led fighters entered Raqqa on Tuesday, a monitoring group said. "
            "The offensive on the city began after months of air strikes.\n").encode()
@@ -270,10 +274,7 @@ def test_paths_folders_and_missing_paths_from_the_command_line(tmp_path):
 
 # ---------------------------------------------------------------------------------------------- the add command
 def test_cli_add_copies_rebuilds_and_exits_1_when_something_was_refused(tmp_path, capsys):
-    import argparse
-
     from dashboard.store.generations import read_articles, read_event_rows
-    from dashboard.editing.uploads import add_subcommands
 
     corpus, uploads, store = tmp_path / "corpus", tmp_path / "uploads", tmp_path / "store"
     corpus.mkdir()
@@ -286,11 +287,8 @@ def test_cli_add_copies_rebuilds_and_exits_1_when_something_was_refused(tmp_path
                                                     "../escape.txt": ARTICLE}))
 
     def add(*paths) -> int:
-        parser = argparse.ArgumentParser()
-        add_subcommands(parser.add_subparsers(dest="command"))
-        args = parser.parse_args(["add", *map(str, paths), "--store", str(store), "--uploads", str(uploads),
-                                  "--corpus", str(corpus)])
-        return args.func(args)
+        return run_cli(["add", *map(str, paths), "--store", str(store), "--uploads", str(uploads),
+                        "--corpus", str(corpus)])
 
     assert add(incoming) == 1
     out, err = capsys.readouterr()
@@ -310,7 +308,6 @@ def test_cli_add_copies_rebuilds_and_exits_1_when_something_was_refused(tmp_path
 
 def test_a_job_whose_rebuild_fails_keeps_the_files_and_says_so(tmp_path):
     from dashboard.store.generations import build_lock
-    from dashboard.editing.uploads import JobRunner
 
     store, uploads = tmp_path / "store", tmp_path / "uploads"
     runner = JobRunner(store, [], uploads, build_wait_s=0.5)
@@ -326,8 +323,6 @@ def test_a_job_whose_rebuild_fails_keeps_the_files_and_says_so(tmp_path):
 def test_the_time_limit_holds_on_the_apps_background_thread(tmp_path):
     import threading
 
-    from dashboard.editing.uploads import rebuild
-
     corpus = tmp_path / "corpus"
     corpus.mkdir()
     (corpus / "slow.txt").write_bytes(ARTICLE * 3000)  # ~0.5 MB: far longer to analyse than the limit
@@ -342,8 +337,6 @@ def test_the_time_limit_holds_on_the_apps_background_thread(tmp_path):
 
 
 def test_the_deployer_sets_the_browser_limits_and_a_typo_is_an_error(monkeypatch):
-    from dashboard.editing.uploads import LIMITS, configured_limits
-
     assert configured_limits() == LIMITS
     monkeypatch.setenv("DASHBOARD_UPLOAD_MAX_FILE_MB", "0.5")
     monkeypatch.setenv("DASHBOARD_UPLOAD_MAX_FILES", "3")

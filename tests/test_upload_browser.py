@@ -16,7 +16,7 @@ from selenium.webdriver.common.by import By
 
 from dashboard.web.app import create_app
 from dashboard.store.generations import read_event_rows
-from dashboard.editing.uploads import rebuild
+from dashboard.editing.rebuild import rebuild
 from tests.conftest import free_port
 from tests.test_app_browser import wait_rendered, wait_until as app_wait_until
 

@@ -27,13 +27,13 @@ from typing import Iterable, Iterator
 
 from dashboard.pipeline.dates import parse_published
 from dashboard.records import Article, PublicationDate
+from dashboard.settings import DEFAULT_CORPUS, DEFAULT_UPLOADS
 
 ARTICLE_SUFFIXES = {".txt": "txt", ".text": "txt", ".md": "md", ".markdown": "md", ".html": "html",
                     ".htm": "html"}
 TABLE_SUFFIXES = {".jsonl": "jsonl", ".csv": "csv"}
 METADATA_NAMES = ("metadata.json", "metadata.csv")
 MAX_ARTICLE_BYTES = 64 * 1024 * 1024  # larger files are refused, not loaded half-way
-METADATA_FIELDS = ("title", "outlet", "url")
 _ID_SAFE = re.compile(r"[^A-Za-z0-9_.-]+")
 
 
@@ -46,6 +46,13 @@ class LoadProblem:
 
     def __str__(self) -> str:
         return f"{self.path}: {self.problem}"
+
+
+def corpus_folders(given: list[str] | None) -> list[str]:
+    """The --corpus folders; by default the seed corpus plus the uploads folder when it exists."""
+    if given:
+        return given
+    return [str(DEFAULT_CORPUS)] + ([str(DEFAULT_UPLOADS)] if DEFAULT_UPLOADS.is_dir() else [])
 
 
 def content_hash(data: bytes | str) -> str:
@@ -84,7 +91,7 @@ def decode_bytes(data: bytes, path: str) -> str:
 def _decode_detected(data: bytes, path: str) -> str:
     if b"\x00" in data[:4096]:
         raise ValueError("the file is binary, not text")
-    from charset_normalizer import from_bytes
+    from charset_normalizer import from_bytes  # loaded only for a file that is not UTF-8 (few are)
 
     best = from_bytes(data[:1_000_000]).best()
     if best is None:

@@ -19,17 +19,18 @@ import os
 import shutil
 import sys
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Iterator
 
 import pyarrow as pa
+import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 
 from dashboard.records import Event, Mention, Provenance
 from dashboard.store.schema import (ARTICLES_FILE, ARTICLES_SCHEMA, CACHE_DIR, EVENTS_DIR, EVENTS_SCHEMA,
                               MANIFEST_FILE)
 
-DEFAULT_STORE = Path("data/store")
 ROWS_PER_PART = 250_000  # rows per Parquet part
 ROW_BATCH = 20_000  # rows converted from dicts at a time
 KEEP_GENERATIONS = 2  # the current one and the one before it
@@ -332,3 +333,49 @@ def iter_rows_jsonable(rows: Iterable[dict]) -> Iterator[dict]:
         if isinstance(out.get("provenance"), str):
             out["provenance"] = json.loads(out["provenance"])
         yield out
+
+
+# --- one generation, found once ------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Snapshot:
+    """The store's current generation, found once: every read of one request or command sees the same
+    generation, even if a build swaps the link meanwhile.
+
+    >>> # snapshot = Snapshot.of("data/store"); snapshot.event_row("5c0e1a..."), snapshot.articles()
+    """
+
+    store: Path
+    generation: Path | None
+
+    @classmethod
+    def of(cls, store: str | Path) -> "Snapshot":
+        return cls(Path(store), current_generation(store))
+
+    def manifest(self) -> dict:
+        try:
+            return json.loads((self.generation / MANIFEST_FILE).read_text(encoding="utf-8"))
+        except (OSError, TypeError, ValueError):
+            return {}
+
+    def articles(self) -> list[dict]:
+        if self.generation is None or not (self.generation / ARTICLES_FILE).exists():
+            return []
+        return pq.read_table(self.generation / ARTICLES_FILE).to_pylist()
+
+    def _events(self) -> ds.Dataset | None:
+        files = sorted((self.generation / EVENTS_DIR).glob("*.parquet")) if self.generation else []
+        return ds.dataset([str(f) for f in files], format="parquet") if files else None
+
+    def event_row(self, event_id: str) -> dict | None:
+        """One event row (provenance still a JSON string), or None."""
+        events = self._events()
+        rows = events.to_table(filter=ds.field("id") == event_id).to_pylist() if events is not None else []
+        return rows[0] if rows else None
+
+    def corrected_flags(self) -> list[tuple[str, bool]] | None:
+        """(event id, corrected) of every event, None when there is no store."""
+        events = self._events()
+        if events is None:
+            return None
+        table = events.to_table(columns=["id", "corrected"])
+        return list(zip(table.column("id").to_pylist(), table.column("corrected").to_pylist()))

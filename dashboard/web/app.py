@@ -22,7 +22,9 @@ from pathlib import Path
 import dash
 from dash import Input, Output, State, ctx, dash_table, dcc, html, no_update
 
+from dashboard.editing.service import EditingService
 from dashboard.views.figures import draw_map, draw_timeline, type_label
+from dashboard.web import corrections_panel, export_panel, upload_panel
 from dashboard.web.provenance import provenance_panel
 from dashboard.views.query import EventStore, country_name
 from dashboard.views.state import EVENT_TYPES, ViewState, area_from_box
@@ -48,8 +50,9 @@ def create_app(store_path: str | Path, *, upload_dir: str | Path | None = None,
     ``DASHBOARD_TILE_URL``), an XYZ raster template, offers online tiles as a second basemap; it is off
     unless configured, and even then only used when the user picks it.
 
-    ``upload_dir`` mounts the "Add articles" and correction panels (``ui_upload``, ``ui_corrections``):
-    uploaded articles are saved there and the store is rebuilt from ``corpus_dir`` plus the uploads, then
+    ``upload_dir`` mounts the "Add articles" and correction panels (``upload_panel``, ``corrections_panel``,
+    both served by one ``editing.service.EditingService``): uploaded articles are saved there and the store
+    is rebuilt from ``corpus_dir`` (default: the folders the store records) plus the uploads, then
     reloaded in place. ``store`` lets tests and benchmarks pass an already loaded ``EventStore``.
     """
     store = store or EventStore(store_path)
@@ -58,24 +61,23 @@ def create_app(store_path: str | Path, *, upload_dir: str | Path | None = None,
         __name__, title="News timeline and map", assets_folder=str(ASSETS_DIR), serve_locally=True,
         update_title=None,
     )
-    from dashboard.web import export_panel as ui_export
-
-    extra_filters, extra_main = [ui_export.layout()], []
+    extra_filters, extra_main = [export_panel.layout()], []
+    editing = None
     if upload_dir:
-        from dashboard.web import corrections_panel as ui_corrections, upload_panel as ui_upload
-
-        extra_filters.append(ui_upload.layout())
-        extra_main.append(ui_corrections.layout())
+        corpora = None if corpus_dir is None else list(corpus_dir) if isinstance(corpus_dir, (list, tuple)) \
+            else [corpus_dir]
+        editing = EditingService(store_path, corpora, upload_dir, on_rebuilt=store.reload)
+        extra_filters.append(upload_panel.layout(editing.limits))
+        extra_main.append(corrections_panel.layout())
     app.layout = _layout(app, store, extra_filters, extra_main, tiles=bool(tile_url))
-    panel = None
-    if upload_dir:
-        panel = ui_corrections.panel_with_controls(store_path)
+    panel = corrections_panel.panel_with_controls(editing, provenance_panel) if editing else None
     register_callbacks(app, store, panel=panel, tile_url=tile_url)
-    ui_export.register_callbacks(app, store)
-    app._event_store = store  # for the upload panel's reload, benchmarks and tests
-    if upload_dir:
-        ui_upload.register_callbacks(app, store_path, corpus_dir, upload_dir, event_store=store)
-        ui_corrections.register_callbacks(app, store_path, corpus_dir, upload_dir, event_store=store)
+    export_panel.register_callbacks(app, store)
+    app._event_store = store  # for benchmarks and tests
+    app._editing = editing  # the panels' service (its runner's jobs), for tests
+    if editing:
+        upload_panel.register_callbacks(app, editing)
+        corrections_panel.register_callbacks(app, editing)
     return app
 
 

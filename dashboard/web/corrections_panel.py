@@ -1,10 +1,11 @@
 """Correcting an event from the provenance panel: another place, dates, merge, split, not an event, undo.
 
-    >>> # children = provenance_panel(event, store.articles) + [panel_controls(event, "data/store")]
-    >>> # app.layout.children.append(ui_corrections.layout())
-    >>> # ui_corrections.register_callbacks(app, "data/store", "data/corpus", "data/uploads")
+    >>> # service = EditingService("data/store", None, "data/uploads", on_rebuilt=event_store.reload)
+    >>> # panel = panel_with_controls(service, provenance_panel)      # the app's provenance panel function
+    >>> # app.layout.children.append(corrections_panel.layout())
+    >>> # corrections_panel.register_callbacks(app, service)
 
-A correction is checked and appended to the store's log (``dashboard.editing.corrections``) at once; the store is
+A correction is checked and appended to the store's log (``editing.service``) at once; the store is
 then rebuilt in the background (articles are cached, so only the events are rewritten) and the view is
 drawn again: the corrected event shows "Corrected" with its corrections and an Undo button for each.
 
@@ -21,14 +22,14 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
-from pathlib import Path
 
 import dash
 from dash import ALL, Input, Output, State, ctx, dcc, html, no_update
 
-from dashboard.editing.corrections import (CorrectionError, CorrectionLog, corrections_for_event, corrections_path,
-                                   correct_event, event_place_candidates, parse_interval, parse_point,
-                                   place_candidates)
+from dashboard.editing.correction_log import CorrectionError
+from dashboard.editing.corrections import parse_interval, parse_point
+from dashboard.editing.service import EditingService
+from dashboard.views.state import ViewState
 
 log = logging.getLogger(__name__)
 POLL_MS = 500
@@ -60,17 +61,17 @@ def place_options(candidates) -> list[dict]:
     return [{"label": c.label(), "value": json.dumps(c.change(), sort_keys=True)} for c in candidates]
 
 
-def panel_controls(event_row: dict | None, store_path: str | Path) -> html.Section | None:
+def panel_controls(event_row: dict | None, service: EditingService) -> html.Section | None:
     """The correction controls for one event (as ``EventStore.event`` returns it), for the provenance panel."""
     if not event_row or not event_row.get("id"):
         return None
     event_id = str(event_row["id"])
     try:
-        candidates = event_place_candidates(event_row)
+        candidates = service.candidates_for(event_row)
     except Exception as err:  # the gazetteer is optional for the other corrections
         log.warning("no place candidates for %s: %s", event_id, err)
         candidates = []
-    active = [r for r in corrections_for_event(store_path, event_id) if r.state != "undone"]
+    active = service.corrections_for_event(event_id)
     n_sources = len(set(event_row.get("sources") or [])) or int(event_row.get("n_sources") or 0)
     header: list = [html.H4("Correct this event")]
     if event_row.get("corrected") or active:
@@ -131,15 +132,11 @@ def panel_controls(event_row: dict | None, store_path: str | Path) -> html.Secti
     ], className="correct-panel", **{"aria-label": "correct this event"})
 
 
-def register_callbacks(app: dash.Dash, store_path: str | Path, corpus_dir: str | Path | list | None,
-                       uploads_dir: str | Path | None = None, *, event_store=None, limits=None) -> None:
+def register_callbacks(app: dash.Dash, service: EditingService) -> None:
     """Wire the panel's controls: look up a typed place, make a correction or undo one, follow the rebuild."""
-    from dashboard.web.upload_panel import app_runner
-
     if getattr(app, "_correction_panel_registered", False):
         return  # registered already (Dash refuses the same outputs twice)
     app._correction_panel_registered = True
-    runner = app_runner(app, store_path, corpus_dir, uploads_dir, event_store, limits)
 
     @app.callback(
         Output("correct-place-choice", "options"), Output("correct-place-choice", "value"),
@@ -148,13 +145,9 @@ def register_callbacks(app: dash.Dash, store_path: str | Path, corpus_dir: str |
         prevent_initial_call=True,
     )
     def look_up_place(_clicks, _submit, text, event_id, options):
-        if not text or not str(text).strip():
+        if not isinstance(text, str) or not text.strip():
             return no_update, no_update
-        from dashboard.editing.corrections import find_event
-
-        event = find_event(store_path, str(event_id or "")) or {}
-        found = place_candidates(str(text), (event.get("lat"), event.get("lon")),
-                                 country_code=event.get("country_code") or "")
+        found = service.look_up(text, event_id)
         if not found:
             return [{"label": f"no place called “{text}” in the gazetteer", "value": "", "disabled": True}], None
         new = place_options(found)
@@ -177,17 +170,14 @@ def register_callbacks(app: dash.Dash, store_path: str | Path, corpus_dir: str |
         event_id, choice, point, start, end, merge_into, reason = args[len(APPLY_BUTTONS) + 1:]
         try:
             if isinstance(trigger, dict):  # an Undo button
-                record = CorrectionLog(corrections_path(store_path)).undo(int(trigger["index"]), reason or "")
+                record, job = service.undo(trigger.get("index"), reason)
                 done = f"Undid correction #{record.undoes}"
             else:
-                record = _correct(store_path, str(event_id or ""), trigger, choice, point, start, end, merge_into,
-                                  reason)
+                kind, change = _correction(trigger, choice, point, start, end, merge_into)
+                record, job = service.correct(event_id, kind, change, reason)
                 done = f"Correction #{record.id}: {record.describe()}"
         except CorrectionError as err:
             return f"Not corrected: {err}", no_update, no_update
-        except (KeyError, TypeError, ValueError):  # a payload no control of this page sends
-            return "Not corrected: the request was not understood.", no_update, no_update
-        job = runner.submit_rebuild()
         return f"{done}. Applying it…", {"job": job.id, "kind": getattr(record, "kind", ""),
                                           "into": getattr(record, "change", {}).get("into")}, False
 
@@ -200,7 +190,8 @@ def register_callbacks(app: dash.Dash, store_path: str | Path, corpus_dir: str |
         prevent_initial_call=True,
     )
     def follow_rebuild(_tick, job_info, status, search):
-        job = runner.job((job_info or {}).get("job"))
+        job_info = job_info if isinstance(job_info, dict) else {}
+        job = service.job(job_info.get("job"))
         if job is None:
             return "The rebuild job is gone (the server restarted?).", True, no_update
         if not job.finished:
@@ -210,60 +201,50 @@ def register_callbacks(app: dash.Dash, store_path: str | Path, corpus_dir: str |
             return f"{text}. Logged, but the rebuild failed: {job.error}", True, no_update
         if job.error:  # rebuilt, but the app could not reload
             return f"{text}. {job.error}", True, no_update
-        new_search = search or ""
-        if job_info.get("kind") == "merge" and job_info.get("into"):
-            from dashboard.views.state import ViewState
-
-            view = ViewState.from_query(search)
+        new_search = search if isinstance(search, str) else ""
+        if job_info.get("kind") == "merge" and isinstance(job_info.get("into"), str):
+            view = ViewState.from_query(new_search)
             new_search = "?" + view.replace(event_id=job_info["into"]).to_query()
-        return [f"{text}. Done.", *unapplied_notice(store_path)], True, new_search
+        return [f"{text}. Done.", *notice(service.unapplied_notice())], True, new_search
 
 
-def unapplied_notice(store_path) -> list:
-    """A line about corrections the last build could not apply (their events are gone), if any."""
-    from dashboard.editing.corrections import unapplied
-
-    lost = unapplied(store_path)
-    if not lost:
-        return []
-    listed = "; ".join(f"#{r.correction.id} {r.correction.describe()} ({r.state})" for r in lost[:5])
-    return [html.Br(), html.Span(f"{len(lost)} correction(s) no longer apply, their events changed: {listed}. "
-                                 f"See `python -m dashboard corrections list`.", className="correct-unapplied")]
+def notice(text: str) -> list:
+    """The service's line about corrections that no longer apply, as the panels show it ([] if none)."""
+    return [html.Br(), html.Span(text, className="correct-unapplied")] if text else []
 
 
-def _correct(store_path, event_id: str, button: str, choice, point, start, end, merge_into, reason):
+def _correction(button: str, choice, point, start, end, merge_into) -> tuple[str, dict]:
+    """The (kind, change) a button asks for, from the controls' values (checked as text first)."""
+    if not all(v is None or isinstance(v, str) for v in (choice, point, start, end, merge_into)):
+        raise CorrectionError("the request was not understood")
     if button == "correct-apply-place":
         if not choice:
             raise CorrectionError("choose a candidate place, or type one and press “Look up”")
         try:
             change = json.loads(choice)
-        except (TypeError, ValueError):
+        except ValueError:
             raise CorrectionError("that place choice is not readable") from None
-        return correct_event(store_path, event_id, "place", change, reason or "")
+        if not isinstance(change, dict):
+            raise CorrectionError("that place choice is not readable")
+        return "place", change
     if button == "correct-apply-point":
-        lat, lon = parse_point(point or "")
-        return correct_event(store_path, event_id, "point", {"lat": lat, "lon": lon}, reason or "")
+        return "point", dict(zip(("lat", "lon"), parse_point(point or "")))
     if button == "correct-apply-dates":
         first, last = parse_interval(f"{start or ''}..{end or ''}")
-        return correct_event(store_path, event_id, "dates",
-                             {"start_date": first.isoformat(), "end_date": last.isoformat()}, reason or "")
+        return "dates", {"start_date": first.isoformat(), "end_date": last.isoformat()}
     if button == "correct-apply-merge":
-        return correct_event(store_path, event_id, "merge", {"into": (merge_into or "").strip()}, reason or "")
-    if button == "correct-split":
-        return correct_event(store_path, event_id, "split", {}, reason or "")
-    if button == "correct-not-event":
-        return correct_event(store_path, event_id, "not_event", {}, reason or "")
-    raise CorrectionError(f"unknown control {button!r}")
+        return "merge", {"into": (merge_into or "").strip()}
+    kinds = {"correct-split": "split", "correct-not-event": "not_event"}
+    if button in kinds:
+        return kinds[button], {}
+    raise CorrectionError("the request was not understood")
 
 
-def panel_with_controls(store_path: str | Path, provenance_panel=None):
+def panel_with_controls(service: EditingService, provenance_panel):
     """``provenance_panel`` with the correction controls appended: a drop-in for the app's panel function."""
-    if provenance_panel is None:
-        from dashboard.web.provenance import provenance_panel
-
     def panel(event, articles=None):
         children = list(provenance_panel(event, articles))
-        controls = panel_controls(event, store_path)
+        controls = panel_controls(event, service)
         return children + ([controls] if controls is not None else [])
 
     return panel

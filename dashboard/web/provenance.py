@@ -5,10 +5,9 @@ inside an article shows up as characters and never runs; links are only made for
 """
 from __future__ import annotations
 
-from urllib.parse import urlparse
-
 from dash import html
 
+from dashboard.core.links import safe_link
 from dashboard.views.figures import date_label, type_label
 from dashboard.views.query import country_name
 
@@ -57,14 +56,6 @@ def highlight(sentence: str, sentence_start: int, mentions: list[dict]) -> list:
     if cursor < len(sentence):
         parts.append(sentence[cursor:])
     return parts
-
-
-def safe_link(url: str | None) -> str | None:
-    """The URL if it is an http(s) link, else None (no javascript: or data: links from articles)."""
-    if not url or not isinstance(url, str):
-        return None
-    parsed = urlparse(url.strip())
-    return url.strip() if parsed.scheme in ("http", "https") and parsed.netloc else None
 
 
 def provenance_panel(event: dict | None, articles: dict[str, dict] | None = None) -> list:

@@ -1,10 +1,10 @@
 """The "Add articles" panel of the app: drop files, give metadata, watch the background job.
 
-    >>> # app = create_app("data/store")
-    >>> # app.layout.children.append(ui_upload.layout())       # the lead mounts it in the side panel
-    >>> # ui_upload.register_callbacks(app, "data/store", "data/corpus", "data/uploads")
+    >>> # service = EditingService("data/store", None, "data/uploads", on_rebuilt=event_store.reload)
+    >>> # app.layout.children.append(upload_panel.layout())
+    >>> # upload_panel.register_callbacks(app, service)
 
-Dropped files are sent to a background job (``upload.JobRunner``): checked and saved into the uploads
+Dropped files are sent to a background job (``editing.jobs.JobRunner``): checked and saved into the uploads
 corpus, then the store is rebuilt incrementally. A progress bar and one message per file follow the job;
 when it is done the app's events are reloaded and the current view is drawn again (the new events appear
 without a restart), with a link to a view of the new articles' events.
@@ -15,21 +15,22 @@ Component ids (all prefixed ``upload-``): ``upload-files`` (the drop zone), ``up
 """
 from __future__ import annotations
 
-from pathlib import Path
 from urllib.parse import urlencode
 
 import dash
 from dash import Input, Output, State, dcc, html, no_update
 
-from dashboard.editing.uploads import (ACCEPTED_SUFFIXES, UploadError, UploadLimits, check_metadata, configured_limits,
-                              files_from_browser, size_text)
+from dashboard.editing.limits import UploadError, UploadLimits, configured_limits, size_text
+from dashboard.editing.metadata import check_metadata
+from dashboard.editing.service import EditingService
+from dashboard.editing.uploads import ACCEPTED_SUFFIXES, files_from_browser
 
 POLL_MS = 500
 
 
 def layout(limits: UploadLimits | None = None) -> html.Fieldset:
     """The panel's components (static: mount them once in the layout). ``limits`` default: the
-    configured ones (``upload.configured_limits``)."""
+    configured ones (``limits.configured_limits``)."""
     limits = limits or configured_limits()
     return html.Fieldset([
         html.Legend("Add articles"),
@@ -66,22 +67,17 @@ def layout(limits: UploadLimits | None = None) -> html.Fieldset:
     ], className="upload-panel")
 
 
-def register_callbacks(app: dash.Dash, store_path: str | Path, corpus_dir: str | Path | list | None,
-                       uploads_dir: str | Path, *, event_store=None, limits: UploadLimits | None = None) -> None:
+def register_callbacks(app: dash.Dash, service: EditingService) -> None:
     """Wire the panel: drop -> background job -> progress -> reloaded events and a redrawn view.
 
-    ``corpus_dir`` is the corpus folder (or the list of folders) the store is built from besides
-    ``uploads_dir`` (None: the folders in the store's manifest); every rebuild reads them all.
-
-    ``event_store`` is the app's ``query.EventStore`` (default ``app._event_store``); it is reloaded
-    after each rebuild. The redraw re-sends the page's ``url.search`` (the app's view state), which runs
-    the app's ``render`` callback again over the reloaded events.
+    The service's rebuild reads the store's folders and the uploads; its ``on_rebuilt`` reloads the
+    app's events. The redraw re-sends the page's ``url.search`` (the app's view state), which runs the
+    app's ``render`` callback again over the reloaded events.
     """
     if getattr(app, "_upload_panel_registered", False):
         return  # registered already (Dash refuses the same outputs twice)
     app._upload_panel_registered = True
-    limits = limits or configured_limits()
-    runner = app_runner(app, store_path, corpus_dir, uploads_dir, event_store, limits)
+    limits = service.limits
 
     @app.callback(
         Output("upload-job", "data"), Output("upload-poll", "disabled"), Output("upload-state", "children"),
@@ -100,7 +96,7 @@ def register_callbacks(app: dash.Dash, store_path: str | Path, corpus_dir: str |
         except UploadError as err:
             return None, True, f"Nothing uploaded: {err}.", [], 0, {"display": "none"}, None
         files = files_from_browser(contents, filenames, limits.max_file_bytes)
-        job = runner.submit_upload(files, metadata)
+        job = service.upload(files, metadata)
         shown = {"width": "100%", "display": "block"}
         return job.id, False, f"Received {len(files)} file(s); checking them…", [], 0, shown, None
 
@@ -115,7 +111,7 @@ def register_callbacks(app: dash.Dash, store_path: str | Path, corpus_dir: str |
         prevent_initial_call=True,
     )
     def follow_upload(_tick, job_id, search):
-        job = runner.job(job_id)
+        job = service.job(job_id)
         if job is None:
             return "The upload job is gone (the server restarted?).", no_update, 0, True, no_update
         items = [html.Li(str(m), className="upload-ok" if m.ok else "upload-refused") for m in job.messages]
@@ -128,9 +124,7 @@ def register_callbacks(app: dash.Dash, store_path: str | Path, corpus_dir: str |
             return f"The upload failed: {job.error}", items, 100, True, no_update
         if job.error:  # rebuilt, but this app could not reload its events
             return f"Done, but {job.error}", items, 100, True, no_update
-        from dashboard.web.corrections_panel import unapplied_notice
-
-        return [*_finished_state(job), *unapplied_notice(store_path)], items, 100, True, search or ""
+        return [*_finished_state(job), *notice(service.unapplied_notice())], items, 100, True, search or ""
 
 
 def _finished_state(job) -> list:
@@ -146,27 +140,6 @@ def _finished_state(job) -> list:
     return parts
 
 
-def app_runner(app, store_path, corpus_dir, uploads_dir, event_store=None, limits: UploadLimits | None = None):
-    """The background job runner of this app's store (one per app: the upload and the corrections panels
-    share it, and the app's events are reloaded once after each rebuild)."""
-    from dashboard.editing.uploads import runner_for
-
-    existing = getattr(app, "_upload_runner", None)
-    if existing is not None:
-        return existing
-    if corpus_dir is None:  # the folders the store was last built from
-        from dashboard.editing.uploads import store_corpora
-
-        corpus_dir = store_corpora(store_path)
-    given = corpus_dir if isinstance(corpus_dir, (list, tuple)) else [corpus_dir]
-    corpora = [c for c in (*given, uploads_dir) if c]
-    target = event_store if event_store is not None else getattr(app, "_event_store", None)
-    runner = runner_for(store_path, corpora, uploads_dir, limits=limits or configured_limits(),
-                        on_rebuilt=(lambda: reload_event_store(target)) if target is not None else None)
-    app._upload_runner = runner
-    return runner
-
-
-def reload_event_store(event_store) -> None:
-    """Swap the store's new generation into the app's EventStore (the object the app's callbacks hold)."""
-    event_store.reload()
+def notice(text: str) -> list:
+    """The service's line about corrections that no longer apply, as the panels show it ([] if none)."""
+    return [html.Br(), html.Span(text, className="correct-unapplied")] if text else []
