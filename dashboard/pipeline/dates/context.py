@@ -182,12 +182,14 @@ class Context:
         right = min(candidates) if candidates else min(len(text), end + 300)
         return left, right
 
-    def tense(self, after_penalty: int = 10) -> str | None:
+    def tense(self, after_penalty: int = 10, before_only: bool = False) -> str | None:
         """past, future, present or None: the tense marker nearest to the mention in its sentence.
 
-        A marker after the mention counts ``after_penalty`` characters farther ("said Friday that ...").
+        A marker after the mention counts ``after_penalty`` characters farther ("said Friday that ...");
+        ``before_only`` looks only before it (the verb a deadline hangs on: "had paid by Jan. 14").
         """
         left, right = self.sentence_bounds()
+        right = self.match_start if before_only else right
         best, best_distance = None, None
         for found in TENSE_MARKERS.finditer(self.text, left, right):
             if self.match_start <= found.start() < self.match_end:
@@ -211,4 +213,4 @@ class Context:
         if not (COMING_CUES.search(self.text, max(0, self.match_start - 30), self.match_start)
                 or COMING_AFTER.match(self.text, self.match_end)):
             return False
-        return self.tense() != "past"
+        return self.tense(before_only=True) != "past"

@@ -51,11 +51,15 @@ TENSE_MARKERS = re.compile(
     rf"|(?P<present>(?:\b(?:has|have)|\b(?:[Hh]e|[Ss]he|[Ii]t|[Tt]here|[Ww]ho|[Tt]hat)['’]s|['’]ve){_S}"
     rf"(?:\w{{1,20}}{_S})?\w{{1,20}}ed\b"
     r"|\b(?:is|are|has|have|remains?|continues?|says|controls?|holds?|does|do)\b)")
-# Words right before a date that make it a deadline or a schedule: it lies ahead unless the clause is past.
+# Words right before a date that make it a deadline or a schedule: it lies ahead unless the clause is
+# past. A schedule is often said in the plain present: "the museum opens Friday", "talks resume on
+# Monday", "the vote closes at midnight Friday".
+_SCHEDULE_VERBS = (r"opens?|closes?|begins?|starts?|ends?|resumes?|meets?|arrives?|leaves?|departs?|returns?"
+                   rf"|travels?|flies|visits?|convenes?|reopens?|takes{_S}effect|goes{_S}on{_S}sale")
 COMING_CUES = re.compile(
     rf"(?:\b(?:[Bb]y|[Uu]ntil|[Tt]ill|[Bb]efore|[Pp]ayable|[Dd]ue(?:{_S}(?:on|by|in))?|[Ss]cheduled{_S}(?:for|on)"
-    rf"|[Dd]eadline(?:{_S}(?:of|on))?|[Ee]xpires?(?:{_S}on)?|[Ss]tarting|[Ee]ffective|[Bb]eginning|[Ff]rom)"
-    rf"(?:{_S}the)?{_S})$")
+    rf"|[Dd]eadline(?:{_S}(?:of|on))?|[Ee]xpires?(?:{_S}on)?|[Ss]tarting|[Ee]ffective|[Bb]eginning|[Ff]rom"
+    rf"|(?:{_SCHEDULE_VERBS})(?:{_S}(?:on|at|by|in|until))?)(?:{_S}the)?{_S}(?:(?:at{_S})?(?:midnight|noon){_S})?)$")
 # A deadline noun just after the date: "before the Aug. 31 deadline".
 COMING_AFTER = re.compile(rf"{_S}(?:deadline|target date|due date|expiry)\b")
 
@@ -99,6 +103,8 @@ NAME_BEFORE = re.compile(rf"(?:['’]s|\b(?!{_FUNCTION_WORDS})[A-Z][a-z]+){_S}$"
 CAPITALISED_BEFORE = re.compile(rf"\b(?!{_FUNCTION_WORDS})[A-Z][\w.]{{0,30}}{_S}$")
 # "spring" and "fall" after these words are verbs: "began to fall apart", "could spring up".
 VERB_BEFORE = re.compile(rf"\b(?:to|will|would|could|can|cannot|may|might|must|should|not|did|does|do|n['’]t){_S}$")
+# "fall" and "spring" before these are nouns: "the fall in prices", "a spring in rents".
+NOUN_AFTER = re.compile(rf"{_S}in{_S}(?!(?:the|a|an|which|that|this)\b)[a-z]{{1,20}}\b")
 # A four-digit number after these words is a number, not a year: "Resolution 1483", "Route 2010".
 NOT_A_YEAR_BEFORE = re.compile(r"\b(?:[Rr]esolution|No\.?|Nos\.?|[Nn]umber|Article|Section|Highway|Route|Flight|"
                                r"[Ee]xt\.?|Suite|Box|Apt\.?|at|At|"

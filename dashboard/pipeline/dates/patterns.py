@@ -22,8 +22,8 @@ import re
 from dataclasses import dataclass, field
 
 from dashboard.pipeline.dates.vocabulary import (
-    APPROX, CENTURY_ORDINAL, DAY, DASH, HOLIDAY, MID_PREFIX, MONTH, MONTH_FULL, NUMBER, OPT_SP, PART,
-    QUARTER_ORDINAL, RELATIVE, SEASON, SP, THE, WEEKDAY, YEAR,
+    APPROX, CENTURY_ORDINAL, CLOCK, DAY, DASH, DECADE_WORD, HOLIDAY, MID_PREFIX, MONTH, MONTH_FULL, NUMBER, OPT_SP,
+    PART, QUARTER_ORDINAL, RELATIVE, SEASON, SP, THE, WEEKDAY, YEAR, YEAR_IN_WORDS,
 )
 # ---- the rule table -----------------------------------------------------------------------------
 
@@ -71,7 +71,7 @@ OFFSET_NOT_AFTER = r"(?:[^\S\n]{1,3}than\b|(?<=after|efore)[^\S\n]{1,3}[A-Za-z0-
 RULES: tuple[Rule, ...] = (
     # ---------------------------------------------------------------- day
     Rule("day_month_year", "day",
-         rf"(?:(?P<weekday>{WEEKDAY}),?{SP})?(?:{THE})?(?P<day>{DAY})(?:{SP}of{SP}|{SP}|{OPT_SP}[/.-]{OPT_SP})"
+         rf"(?:{CLOCK})?(?:(?P<weekday>{WEEKDAY}),?{SP})?(?:{THE})?(?P<day>{DAY})(?:{SP}of{SP}|{SP}|{OPT_SP}[/.-]{OPT_SP})"
          rf"(?P<month>{MONTH})(?:,?{SP}|{OPT_SP}[/.-]{OPT_SP})(?P<year>{YEAR})",
          "calendar_date", (
              E("The bridge over the river reopened on 12 March 1944.", "2009-12-19", "12 March 1944", "1944-03-12"),
@@ -79,8 +79,10 @@ RULES: tuple[Rule, ...] = (
              E("The charter bears the date of the 4th of July, 1776.", None, "the 4th of July, 1776", "1776-07-04"),
          ), triggers=("month",)),
     Rule("month_day_year", "day",
-         rf"(?:(?P<weekday>{WEEKDAY}),?{SP})?(?P<month>{MONTH}){SP}(?P<day>{DAY})(?:,?{SP}|{SP}of{SP})(?P<year>{YEAR})",
+         rf"(?:{CLOCK})?(?:(?P<weekday>{WEEKDAY}),?{SP})?(?P<month>{MONTH}){SP}(?P<day>{DAY})(?:,?{SP}|{SP}of{SP})(?P<year>{YEAR})",
          "calendar_date", (
+             E("The lifeboat was launched at 4:40 a.m. on June 2, 1931, in heavy seas.", None,
+               "4:40 a.m. on June 2, 1931", "1931-06-02"),
              E("FEB. 4, 2018 | City desk", None, "FEB. 4, 2018", "2018-02-04"),
              E("Monday, February 05, 2018 08:03:51 PM (repost)", None, "Monday, February 05, 2018", "2018-02-05"),
              E("The garrison sailed away on March 17, 1776, bound for the north.", "2009-12-19", "March 17, 1776",
@@ -108,8 +110,10 @@ RULES: tuple[Rule, ...] = (
              E("The chess festival ran 3–5 March 2014 in the old town.", None, "3\u20135 March 2014", "2014-03-03..2014-03-05"),
          ), triggers=("month",)),
     Rule("month_day", "day",
-         rf"(?:(?P<weekday>{WEEKDAY}),?{SP})?(?P<month>{MONTH}){SP}(?P<day>{DAY})(?!{OPT_SP}(?:,\d|\d|%))",
+         rf"(?:{CLOCK})?(?:(?P<weekday>{WEEKDAY}),?{SP})?(?P<month>{MONTH}){SP}(?P<day>{DAY})(?!{OPT_SP}(?:,\d|\d|%))",
          "month_day", (
+             E("Nominations close at 5 p.m. EST Nov. 9, the party said.", "2017-11-06", "5 p.m. EST Nov. 9",
+               "2017-11-09"),
              E("A landslide cut the mountain road on Jan. 20 near the pass.", "2018-02-04", "Jan. 20", "2018-01-20"),
              E("The marathon will start on April 7.", "2013-03-22", "April 7", "2013-04-07"),
              E("The union voted on Friday, March 22.", "2013-03-25", "Friday, March 22", "2013-03-22"),
@@ -127,8 +131,11 @@ RULES: tuple[Rule, ...] = (
     Rule("weekday", "day",
          rf"(?:(?:{THE})?(?P<relative>last|this|next|Last|This|Next|past|coming|following|previous|preceding){SP})?"
          rf"(?:(?P<part>early|late|Early|Late){SP})?"
-         rf"(?P<weekday>{WEEKDAY})(?:{SP}(?P<daytime>morning|afternoon|evening|night))?",
+         rf"(?P<weekday>{WEEKDAY})(?:{SP}(?P<daytime>morning|afternoon|evening|night))?"
+         rf"|(?:{CLOCK})(?P<weekday2>{WEEKDAY})",
          "weekday", (
+             E("The online ballot closes at midnight Friday.", "2017-11-06", "midnight Friday", "2017-11-10"),
+             E("The envoy is traveling Thursday to the coast.", "2017-11-08", "Thursday", "2017-11-09"),
              E("The harbour master made the announcement Friday.", "2013-03-22", "Friday", "2013-03-22"),
              E("The club said on Thursday that the coach had resigned.", "2013-03-22", "Thursday", "2013-03-21"),
              E("A water main broke early Monday.", "2018-02-04", "early Monday", "2018-01-29"),
@@ -151,15 +158,18 @@ RULES: tuple[Rule, ...] = (
          ),
          not_after=r"(?:['’]s\b)", triggers=("relative_day",)),
     Rule("present", "day",
-         r"\b(?:(?:right[^\S\n]{1,3})?(?P<now>now|Now)|currently|Currently|nowadays|Nowadays|at[^\S\n]{1,3}present)\b",
+         r"\b(?:(?:right[^\S\n]{1,3})?(?P<now>now|Now)|currently|Currently|nowadays|Nowadays|[Aa]t[^\S\n]{1,3}present"
+         r"|(?P<these>[Tt]hese[^\S\n]{1,3}days))\b",
          "present", (
              E("The cooperative now runs the village bakery.", "2018-02-04", "now", "2018-02-04"),
              E("The stadium currently seats 10,000 fans.", "2022-01-29", "currently", "2022-01-29"),
              E("The choir, founded in 1991, now has 60 singers.", "2022-01-29", "now", "2022-01-29"),
+             E("At present the north road is shut to lorries.", "2017-11-20", "At present", "2017-11-20"),
+             E("These days the market square is quiet after dark.", "2017-11-20", "These days", "2017-11-20"),
          ),
-         not_after=r"(?:[^\S\n]{1,3}(?:that|on|and[^\S\n]{1,3}then|known|called|named)\b|-)", triggers=("present",)),
+         not_after=r"(?:[^\S\n]{1,3}(?:that|on|and[^\S\n]{1,3}then|known|called|named)\b|-)", triggers=("present", "day")),
     Rule("days_ago", "day",
-         rf"(?:{APPROX})?(?P<number>{NUMBER}){SP}(?P<unit>days?){SP}(?P<direction>ago|earlier|later|before|after|from{SP}now|hence)\b",
+         rf"(?:{APPROX})?(?P<number>{NUMBER}){SP}(?P<unit>days?){SP}(?P<direction>ago|earlier|later|before|after|previously|from{SP}now|hence)\b",
          "offset", (
              E("The bridge was closed to lorries three days ago.", "2018-02-04", "three days ago", "2018-02-01"),
              E("The results will be published ten days from now.", "2018-02-04", "ten days from now", "2018-02-14"),
@@ -169,7 +179,7 @@ RULES: tuple[Rule, ...] = (
          not_after=OFFSET_NOT_AFTER, triggers=("day",)),
     Rule("day_relative", "day",
          rf"(?:{THE}|(?P<that>that|That|this|This){SP})(?:(?P<relative>next|following|previous|preceding|same|Next|Following|Same)"
-         rf"{SP})?(?P<unit>day|morning|evening|night)(?:{SP}(?P<direction>before|after))?\b",
+         rf"{SP})?(?P<unit>day|morning|evening|night)(?:{SP}(?P<direction>before|after|following))?\b",
          "day_relative", (
              E("The expedition left port on 8 February 1904. The next day a gale scattered its boats.", None, "The next day",
                "1904-02-09"),
@@ -177,6 +187,8 @@ RULES: tuple[Rule, ...] = (
                "That same day", "1918-11-11"),
              E("The flood peaked on 14 June 1940; the day before, the levee had broken.", None, "the day before",
                "1940-06-13"),
+             E("The pier reopened on 2 May 1950, and the day following the first steamer called.", None,
+               "the day following", "1950-05-03"),
          ),
          not_after=OFFSET_NOT_AFTER, triggers=("day",)),
     # ---------------------------------------------------------------- week
@@ -215,7 +227,7 @@ RULES: tuple[Rule, ...] = (
          ),
          not_after=r"(?:['’]s\b|[^\S\n]{1,3}of\b)", triggers=("week",)),
     Rule("weeks_ago", "week",
-         rf"(?:{APPROX})?(?P<number>{NUMBER}){SP}(?P<unit>weeks?){SP}(?P<direction>ago|earlier|later|before|after|from{SP}now|hence)\b",
+         rf"(?:{APPROX})?(?P<number>{NUMBER}){SP}(?P<unit>weeks?){SP}(?P<direction>ago|earlier|later|before|after|previously|from{SP}now|hence)\b",
          "offset", (
              E("The road works began two weeks ago.", "2018-02-04", "two weeks ago", "2018-01-21..2018-01-27"),
          ),
@@ -232,7 +244,7 @@ RULES: tuple[Rule, ...] = (
          ), triggers=("month",)),
     Rule("month_of_that_year", "month",
          rf"(?:(?P<part>{PART}){SP}|(?P<mid>{MID_PREFIX}))?(?:(?P<day>{DAY}){SP}(?:of{SP})?)?(?P<month>{MONTH_FULL})"
-         rf"(?:{SP}(?P<day2>{DAY}))?{SP}of{SP}(?P<relative>that|the{SP}same|the{SP}following|the{SP}previous|the{SP}next|"
+         rf"(?:{SP}(?P<day2>{DAY}))?(?:{SP}of)?{SP}(?P<relative>that|the{SP}same|the{SP}following|the{SP}previous|the{SP}next|"
          rf"last|this|next){SP}year\b",
          "month_of_year", (
              E("The railway was finished by 1940. In August of that year, the first train ran.", None,
@@ -240,6 +252,8 @@ RULES: tuple[Rule, ...] = (
              E("The lighthouse was automated in 1955. On January 24 of the same year, its keeper retired.", None,
                "January 24 of the same year", "1955-01-24"),
              E("The new terminal is due in April of next year.", "2018-02-04", "April of next year", "2019-04-01..2019-04-30"),
+             E("The town hall was built in 1820. In January this year its roof fell in.", "2017-11-20",
+               "January this year", "2017-01-01..2017-01-31"),
          ), triggers=("month",)),
     Rule("month_relative", "month",
          rf"(?:(?P<part>{PART}){SP}|(?P<mid>{MID_PREFIX}))?(?:{THE})?(?P<relative>{RELATIVE}){SP}month(?!s)\b",
@@ -251,7 +265,7 @@ RULES: tuple[Rule, ...] = (
          ),
          not_after=r"(?:['’]s\b|[^\S\n]{1,3}of\b)", triggers=("month_word",)),
     Rule("months_ago", "month",
-         rf"(?:{APPROX})?(?P<number>{NUMBER}){SP}(?P<unit>months?){SP}(?P<direction>ago|earlier|later|before|after|from{SP}now|hence)\b",
+         rf"(?:{APPROX})?(?P<number>{NUMBER}){SP}(?P<unit>months?){SP}(?P<direction>ago|earlier|later|before|after|previously|from{SP}now|hence)\b",
          "offset", (
              E("About nine months ago, the two bakers split up.", "2014-07", "About nine months ago",
                "2013-10-01..2013-10-31"),
@@ -322,18 +336,28 @@ RULES: tuple[Rule, ...] = (
              E("The choir will reconvene in the autumn.", "2018-02-04", "the autumn", "2018-09-01..2018-11-30"),
              E("The mill stopped in September 1941. During the winter, the village went without bread.", None,
                "the winter", "1941-12-01..1942-02-28"),
+             E("Ferries ran all through the summer in the southern bays.", "2018-02-04", "the summer",
+               "2017-06-01..2017-08-31"),
          ),
-         not_after=r"(?:[^\S\n]{1,3}(?:of|in|from|to|back|out|off|down|up)\b)", triggers=("season",)),
+         not_after=r"(?:[^\S\n]{1,3}(?:of|from|to|back|out|off|down|up)\b)", triggers=("season",)),
     # ---------------------------------------------------------------- quarter and half
     Rule("quarter", "quarter",
          rf"(?:{THE})?(?P<ordinal>{QUARTER_ORDINAL}){SP}quarter(?:{SP}of{SP}(?:(?P<year>{YEAR})|(?:{THE})?"
          rf"(?P<relative>last|this|next|the|that|the{SP}same|the{SP}following|the{SP}previous){SP}year))?"
-         rf"|\b(?P<q>Q[1-4]){SP}(?P<qyear>{YEAR})",
+         rf"|\b(?P<q>Q[1-4]){SP}(?P<qyear>{YEAR})"
+         rf"|(?:{THE})(?P<recent>latest|most{SP}recent|past|previous|current|same|year{DASH}ago|year{DASH}earlier"
+         rf"|comparable){SP}quarter\b",
          "quarter", (
              E("Ferry bookings fell in the first quarter of 2014.", None, "the first quarter of 2014", "2014-01-01..2014-03-31"),
              E("Burglaries rose in the fourth quarter of last year.", "2018-02-04", "the fourth quarter of last year",
                "2017-10-01..2017-12-31"),
              E("Q3 2019 sales figures came out late.", None, "Q3 2019", "2019-07-01..2019-09-30"),
+             E("The brewery said sales rose in the fourth quarter.", "2018-02-04", "the fourth quarter",
+               "2017-10-01..2017-12-31"),
+             E("Margins narrowed in the latest quarter, the bakery chain said.", "2017-11-20", "the latest quarter",
+               "2017-07-01..2017-09-30"),
+             E("Net income rose in the third quarter from $4 million in the year-ago quarter.", "2017-11-20",
+               "the year-ago quarter", "2016-07-01..2016-09-30"),
          ),
          not_after=r"(?:[^\S\n]{1,3}(?:of[^\S\n]{1,3}(?:a|an|the)[^\S\n]{1,3}(?:century|mile|million))|[^\S\n]{1,3}(?:mile|century|final)\b)", triggers=("quarter",)),
     Rule("half", "half",
@@ -391,11 +415,10 @@ RULES: tuple[Rule, ...] = (
          ),
          before=r"(?<![\d.,$])(?:1[0-9]|20)\d\d[-\u2013]$", triggers=("digit",)),
     Rule("the_past_span", "range",
-         rf"(?:{THE})(?P<relative>past|last){SP}(?:(?:(?P<number>{NUMBER}){SP})?(?P<unit>years?)"
-         rf"|(?P<number2>{NUMBER}){SP}(?P<unit2>months))\b",
+         rf"(?:{THE})(?P<relative>past|last){SP}year\b",
          "past_span", (
              E("The shelter took in hundreds of dogs in the last year alone.", "2014-07", "the last year", "2013-07-01..2014-07-31"),
-             E("Over the past 12 months, the bakery has doubled its sales.", "2022-01-29", "the past 12 months",
+             E("Over the past year, the bakery has doubled its sales.", "2022-01-29", "the past year",
                "2021-01-01..2022-01-29"),
          ),
          not_after=r"[^\S\n]{1,3}of\b",
@@ -403,7 +426,8 @@ RULES: tuple[Rule, ...] = (
     Rule("part_of_the_year", "year",
          rf"(?P<part>{PART}|(?:the|The){SP}(?:latter|last|first|early|later){SP}(?:part|months|weeks|days){SP}of"
          rf"|(?:late|early|later|earlier|Late|Early|Later|Earlier){SP}in){SP}(?:(?:the|that){SP})?(?P<unit>year|month|day)\b"
-         rf"(?![-\u2013])|(?P<unit2>month|year)['’]s{SP}(?P<part2>end|beginning|start)\b",
+         rf"(?![-\u2013])|(?P<unit2>month|year)['’]s{SP}(?P<part2>end|beginning|start)\b"
+         rf"|\b(?P<unit3>year|month|Year|Month){DASH}(?P<part3>end)\b",
          "part_of_the_unit", (
              E("The school opened in April 1776. By the end of the year, it had forty pupils.", None,
                "the end of the year", "1776-09-01..1776-12-31"),
@@ -417,6 +441,8 @@ RULES: tuple[Rule, ...] = (
                "the end of the month", "1940-06-21..1940-06-30"),
              E("A pipe burst at the school on Jan. 15, 2018. Later in the day a second one gave way.", None,
                "Later in the day", "2018-01-15"),
+             E("The loan will be repaid by year-end, the treasurer said.", "2017-03-02", "year-end",
+               "2017-09-01..2017-12-31"),
          ), triggers=("year_word", "month_word", "day")),
     Rule("year_relative", "year",
          rf"(?:(?P<part>{PART}){SP}(?:(?:in|this){SP})?|(?P<mid>{MID_PREFIX}))?(?:{THE})?(?P<relative>{RELATIVE})"
@@ -432,15 +458,32 @@ RULES: tuple[Rule, ...] = (
          ),
          not_after=r"(?:[^\S\n]{1,3}(?:of|old)\b|[-\u2013]old)", triggers=("year_word",)),
     Rule("years_ago", "year",
-         rf"(?:{APPROX})?(?P<number>{NUMBER}){SP}(?P<unit>years?){SP}(?P<direction>ago|earlier|later|before|after|from{SP}now|hence)\b",
+         rf"(?:{APPROX})?(?P<number>{NUMBER}){SP}(?P<unit>years?){SP}(?P<direction>ago|earlier|later|before|after|previously|from{SP}now|hence)\b",
          "offset", (
              E("The shop lost its lease nearly three years ago.", "2022-01-29", "nearly three years ago",
                "2019-01-01..2019-12-31"),
              E("The club was founded in 2004. Two years later it had three teams.", None, "Two years later",
                "2006-01-01..2006-12-31"),
+             E("The quay was rebuilt in 2012, where a crane had collapsed six years previously.", None,
+               "six years previously", "2006-01-01..2006-12-31"),
          ),
          not_after=OFFSET_NOT_AFTER, triggers=("year_word",)),
     # ---------------------------------------------------------------- decade and century
+    Rule("year_in_words", "year",
+         rf"(?P<words>{YEAR_IN_WORDS})",
+         "year_in_words", (
+             E("The cannery opened in nineteen ninety-six.", None, "nineteen ninety-six", "1996-01-01..1996-12-31"),
+             E("The statue has stood there since eighteen oh five.", None, "eighteen oh five", "1805-01-01..1805-12-31"),
+             E("The plan dates from two thousand and eight.", None, "two thousand and eight", "2008-01-01..2008-12-31"),
+         ),
+         before=r"\b(?:in|In|of|since|Since|by|By|until|from|From|to|during|During|year|early|late|mid)[^\S\n]{1,3}$",
+         triggers=("year_in_words",)),
+    Rule("decade_in_words", "decade",
+         rf"(?:{THE})(?:(?P<part>early|mid|late|Early|Mid|Late){DASH}?{OPT_SP})?(?P<decade_word>{DECADE_WORD})\b",
+         "decade", (
+             E("The band was famous in the nineties.", "2017-11-06", "the nineties", "1990-01-01..1999-12-31"),
+             E("The mill closed in the late seventies.", "2017-11-06", "the late seventies", "1977-01-01..1979-12-31"),
+         ), triggers=("decade_word",)),
     Rule("decade", "decade",
          rf"(?:{THE})?(?:(?P<part>early|mid|late|Early|Mid|Late){DASH}?{OPT_SP})?(?P<decade>1[0-9]\d0|20\d0|['’]\d0)['’]?s\b",
          "decade", (

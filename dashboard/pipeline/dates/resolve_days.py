@@ -84,7 +84,7 @@ def month_day(groups, ctx, granularity):
 
 
 def weekday(groups, ctx, granularity):
-    target = WEEKDAY_INDEX[groups["weekday"][:3].lower()]
+    target = WEEKDAY_INDEX[(groups.get("weekday") or groups["weekday2"])[:3].lower()]
     relative = {"past": "last", "coming": "next"}.get((groups.get("relative") or "").lower(),
                                                        (groups.get("relative") or "").lower())
     if relative in ("following", "previous", "preceding"):
@@ -117,7 +117,7 @@ def weekday(groups, ctx, granularity):
     elif relative == "this":
         delta = (week_start(pivot) + dt.timedelta(days=(target + 1) % 7) - pivot).days  # in this week
     else:
-        tense = ctx.tense()
+        tense = "future" if ctx.looks_ahead() else ctx.tense()
         if tense == "future":
             delta = ahead
         elif tense == "past":
@@ -206,6 +206,9 @@ def offset(groups, ctx, granularity):
         pivot, anchor = (reference.start_date if sign < 0 else reference.end_date, "text") if reference else (None, "text")
         if reference is not None and unit == "day" and reference.granularity not in ("day", "range"):
             pivot = None  # "two days later" after "in 2004" names no day
+        if reference is None and sign < 0:
+            # "up from $3 million a year earlier" with no date before: the comparison is with the publication's time
+            pivot, anchor = ctx.publication_anchor(unit), "published"
     if pivot is None:
         return Resolution(None, None, unit, anchor)
     start, end = unit_interval(shift_unit(pivot, unit, sign * n), unit)
@@ -220,7 +223,7 @@ def day_relative(groups, ctx, granularity):
     if not word and not direction and not that:
         return None  # "the day" alone is too vague
     shift = {"next": 1, "following": 1, "previous": -1, "preceding": -1, "same": 0, "": 0}[word]
-    shift += {"before": -1, "after": 1, "": 0}[direction]
+    shift += {"before": -1, "after": 1, "following": 1, "": 0}[direction]
     if that == "this" and not word:
         return None  # "this morning" is relative_day's; "this day" is too vague
     reference = ctx.previous()

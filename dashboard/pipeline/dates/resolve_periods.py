@@ -19,12 +19,13 @@ from dashboard.pipeline.dates import holidays, normalise
 from dashboard.pipeline.dates.anchoring import month_of, relative_word, relative_year, year_of, yearless
 from dashboard.pipeline.dates.context import Resolution
 from dashboard.pipeline.dates.cues import (
-    CAPITALISED_BEFORE, HOLIDAY_CONTEXT, MONTH_CONTEXT, NAME_AFTER, NAME_BEFORE, NOT_A_YEAR_BEFORE, VERB_BEFORE,
+    CAPITALISED_BEFORE, HOLIDAY_CONTEXT, MONTH_CONTEXT, NAME_AFTER, NAME_BEFORE, NOT_A_YEAR_BEFORE, NOUN_AFTER,
+    VERB_BEFORE,
 )
 from dashboard.pipeline.dates.periods import (
     month_end, month_interval, part_of_period, part_word, season_interval, season_of, shift_unit, unit_interval,
 )
-from dashboard.pipeline.dates.vocabulary import CENTURY_ORDINALS, ORDINAL_WORDS, SEASON_CONTEXT, holiday_key
+from dashboard.pipeline.dates.vocabulary import CAPITALISED_HOLIDAYS, CENTURY_ORDINALS, DECADE_WORDS, ORDINAL_WORDS, SEASON_CONTEXT, holiday_key
 
 D = dt.date
 _SEASON_CONTEXT = re.compile(SEASON_CONTEXT)
@@ -70,6 +71,8 @@ def season(groups, ctx, granularity):
         return None  # "prices fall", "rebels spring an ambush"
     if written in ("spring", "fall") and VERB_BEFORE.search(ctx.text, max(0, ctx.match_start - 20), ctx.match_start):
         return None  # "began to fall apart", "could spring up"
+    if written in ("spring", "fall") and NOUN_AFTER.match(ctx.text, ctx.match_end):
+        return None  # "the fall in prices", "the spring in his step": nouns
     part = part_word(groups.get("part"))
     year = year_of(groups.get("year"))
     if year:
@@ -95,7 +98,7 @@ def season(groups, ctx, granularity):
 def part_of_the_unit(groups, ctx, granularity):
     """ "the end of the year", "late in the month", "later in the day": of the story's year (month, day),
     else the publication's."""
-    unit = (groups.get("unit") or groups["unit2"]).lower()
+    unit = (groups.get("unit") or groups.get("unit2") or groups["unit3"]).lower()
     reference = ctx.narrative_reference() if unit != "day" else ctx.previous()
     if unit == "day" and (reference is None or reference.granularity not in ("day", "range")):
         reference = None  # "later in the day" after "in 2004": no day to give; fall back to the publication
@@ -105,7 +108,7 @@ def part_of_the_unit(groups, ctx, granularity):
         pivot, anchor = ctx.publication_anchor(unit), "published"
     if pivot is None:
         return Resolution(None, None, unit, anchor)
-    written = (groups.get("part") or groups["part2"]).lower()
+    written = (groups.get("part") or groups.get("part2") or groups["part3"]).lower()
     part = part_word(written) or ("late" if "latter" in written or "last" in written else "early")
     start, end = part_of_period(*unit_interval(pivot, unit), unit, part)
     return Resolution(start, end, unit, anchor)
@@ -125,16 +128,43 @@ def season_of_year(groups, ctx, granularity):
     return Resolution(start, end, "season", anchor)
 
 
+def _quarter_interval(year: int, index: int) -> tuple[dt.date, dt.date]:
+    return D(year, 3 * index - 2, 1), month_end(year, 3 * index)
+
+
 def quarter(groups, ctx, granularity):
+    """ "the first quarter of 2014", "Q3 2019", "the fourth quarter" (the tense picks its year),
+    "the latest quarter" (the one a report is about: the last quarter named, else the last one ended
+    before the publication), "the year-ago quarter" (that quarter a year before)."""
+    recent = (groups.get("recent") or "").lower().replace("\u2013", "-")
+    if recent:
+        return _reporting_quarter(ctx, year_before=recent.startswith(("year", "comparable")) or recent == "same")
     if groups.get("q"):
         index = int(groups["q"][1])
     else:
         word = groups["ordinal"].lower()
         index = 4 if word in ("final", "last") else ORDINAL_WORDS[word]
-    year, anchor = relative_year(groups, ctx)
-    if year is None:
-        return Resolution(None, None, "quarter", anchor)
-    return Resolution(D(year, 3 * index - 2, 1), month_end(year, 3 * index), "quarter", anchor)
+    if groups.get("year") or groups.get("qyear") or groups.get("relative"):
+        year, anchor = relative_year(groups, ctx)
+        if year is None:
+            return Resolution(None, None, "quarter", anchor)
+        return Resolution(*_quarter_interval(year, index), "quarter", anchor)
+    found = yearless(ctx, lambda y: _quarter_interval(y, index), "quarter")
+    return Resolution(found.start_date, found.end_date, "quarter", found.anchor)
+
+
+def _reporting_quarter(ctx, year_before: bool) -> Resolution:
+    named = [m for m in ctx.mentions if m.granularity == "quarter"]
+    if named:
+        start, anchor = named[-1].start_date, "text"
+    else:
+        pivot = ctx.publication_anchor("quarter")
+        if pivot is None:
+            return Resolution(None, None, "quarter", "published")
+        start, anchor = shift_unit(D(pivot.year, (pivot.month - 1) // 3 * 3 + 1, 1), "month", -3), "published"
+    if year_before:
+        start = shift_unit(start, "year", -1)
+    return Resolution(*_quarter_interval(start.year, (start.month - 1) // 3 + 1), "quarter", anchor)
 
 
 def half(groups, ctx, granularity):
@@ -157,6 +187,14 @@ def year(groups, ctx, granularity):
     return Resolution(start, end, "year", "none")
 
 
+def year_in_words(groups, ctx, granularity):
+    """ "nineteen ninety-six", "two thousand and eight": a year said in words."""
+    number = numbers.parse_number(groups["words"], year=True)
+    if number is None or not 1000 <= number <= 2099:
+        return None
+    return Resolution(D(number, 1, 1), D(number, 12, 31), "year", "none")
+
+
 def bc_year(groups, ctx, granularity):
     # Before the Common Era: a real date, but outside what a calendar-day interval can hold.
     return Resolution(None, None, "year", "none")
@@ -172,22 +210,18 @@ def year_range_end(groups, ctx, granularity):
 
 
 def past_span(groups, ctx, granularity):
-    """ "in the past year": the twelve months up to the publication (a range, not a calendar year);
-    "over the past 12 months" likewise, from the first day of the month it reaches back to."""
-    unit = "month" if groups.get("unit2") else "year"
-    number = groups.get("number") or groups.get("number2")
-    n = (numbers.parse_number(number) if number else None) or 1
-    if number and unit == "year" and not groups["unit"].lower().endswith("s"):
-        return None  # "the past two year" is no English
+    """ "in the past year": the twelve months up to the publication (a range, not a calendar year),
+    from the first day of the month it reaches back to. ("The past two months" is a duration.)"""
     pivot = ctx.publication_anchor("month")
     if pivot is None:
         return Resolution(None, None, "range", "published")
-    start = shift_unit(pivot, unit, -n).replace(day=1)
+    start = shift_unit(pivot, "year", -1).replace(day=1)
     return Resolution(start, ctx.published.end_date, "range", "published")
 
 
 def decade(groups, ctx, granularity):
-    text = groups["decade"]
+    """ "the 1990s", "the late '80s" and "the nineties" (the latest such decade up to the publication)."""
+    text = groups.get("decade") or f"'{DECADE_WORDS[groups['decade_word'].lower()]}0"
     if text[0] in "'’":
         reference = ctx.publication_anchor("year") or (ctx.previous().start_date if ctx.previous() else None)
         if reference is None:
@@ -237,7 +271,7 @@ def month_of_year(groups, ctx, granularity):
 
 def holiday(groups, ctx, granularity):
     key = holiday_key(groups["holiday"])
-    if key is None:
+    if key is None or (key in CAPITALISED_HOLIDAYS and not groups["holiday"][0].isupper()):
         return None
     year = year_of(groups.get("year"))
     if year:

@@ -134,6 +134,13 @@ def candidates(text: str, spans: Sequence[tuple[int, int]] | None = None):
         for start, end in rule_windows:
             for match in rule.compiled.finditer(text, start, end):
                 s, e = match.span()
+                if e == end and end < len(text):
+                    # The window may end inside a word, where a lookahead cannot see ("the 3rd Mar|ine"):
+                    # match again with the text beyond in view.
+                    match = rule.compiled.match(text, s, min(len(text), end + TRIGGER_REACH_AFTER))
+                    if match is None:
+                        continue
+                    s, e = match.span()
                 if s == e:
                     continue
                 if before is not None and not before.search(text, max(0, s - 40), s):

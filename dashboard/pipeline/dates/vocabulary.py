@@ -81,6 +81,23 @@ CENTURY_ORDINAL = (r"(?:\d{1,2}(?:st|nd|rd|th)|"
 # The holidays holidays.py can date. Names as written in English news; variants map to one key.
 # The holidays holidays.py can date, as written in English news (matched case-insensitively, any
 # apostrophe), each mapped to the key holidays.py knows it by.
+# A clock time said with a day: "5 p.m. EST Nov. 9", "midnight Friday" (one expression, of that day).
+CLOCK = (r"(?:(?:\d{1,2}(?::\d\d)?[^\S\n]{0,2}(?:[ap]\.m\.|[ap]m\b|[AP]M\b)|midnight|noon|Midnight|Noon)"
+         r"(?:[^\S\n]{1,3}(?:[ECMP][SD]T|GMT|UTC)\b)?,?[^\S\n]{1,3}(?:on[^\S\n]{1,3})?)")
+
+# Years said in words: "nineteen ninety-six", "twenty fourteen", "two thousand and eight".
+_UNIT_WORDS = "one|two|three|four|five|six|seven|eight|nine"
+_TEEN_WORDS = "ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen"
+_TENS_WORDS = "twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety"
+_BELOW_HUNDRED = rf"(?:(?:{_TENS_WORDS})(?:[-\u2010\u2011]|[^\S\n]{{1,3}})(?:{_UNIT_WORDS})|{_TENS_WORDS}|{_TEEN_WORDS})"
+YEAR_IN_WORDS = (rf"(?i:(?:seventeen|eighteen|nineteen|twenty)[^\S\n]{{1,3}}(?:{_BELOW_HUNDRED}(?![-\w])|hundred"
+                 rf"|oh[^\S\n]{{1,3}}(?:{_UNIT_WORDS})\b)"
+                 rf"|two[^\S\n]{{1,3}}thousand(?:(?:[^\S\n]{{1,3}}and)?[^\S\n]{{1,3}}(?:{_UNIT_WORDS}|{_TEEN_WORDS})\b)?)")
+# Decades in words: "the nineties", "the late eighties" (of the century the publication counts back to).
+DECADE_WORDS = {"twenties": 2, "thirties": 3, "forties": 4, "fifties": 5, "sixties": 6, "seventies": 7,
+                "eighties": 8, "nineties": 9}
+DECADE_WORD = "(?:" + "|".join(w for word in DECADE_WORDS for w in (word, word.capitalize())) + ")"
+
 HOLIDAY_NAMES = {
     "Christmas Day": "christmas", "Christmas": "christmas", "Christmas Eve": "christmas_eve",
     "New Year's Day": "new_year", "New Year's Eve": "new_year_eve", "Bastille Day": "bastille_day",
@@ -92,8 +109,13 @@ HOLIDAY_NAMES = {
     "Easter Monday": "easter_monday", "Ramadan": "ramadan", "Eid al-Fitr": "eid_al_fitr",
     "Eid ul-Fitr": "eid_al_fitr", "Eid al-Adha": "eid_al_adha", "Eid ul-Adha": "eid_al_adha",
     "Ashura": "ashura", "Islamic New Year": "islamic_new_year", "Hijri New Year": "islamic_new_year",
-    "Mawlid": "mawlid", "Arbaeen": "arbaeen",
+    "Mawlid": "mawlid", "Arbaeen": "arbaeen", "Election Day": "election_day", "Boxing Day": "boxing_day",
+    "Martin Luther King Day": "martin_luther_king_day", "Martin Luther King Jr. Day": "martin_luther_king_day",
+    "Presidents Day": "presidents_day", "Presidents' Day": "presidents_day", "Columbus Day": "columbus_day",
+    "Palm Sunday": "palm_sunday", "May Day": "may_day",
 }
+# Holidays whose name is also a common phrase: only capitalised are they the holiday ("an election day").
+CAPITALISED_HOLIDAYS = frozenset({"election_day", "may_day"})
 
 
 def holiday_key(written: str) -> str | None:
@@ -125,6 +147,8 @@ TRIGGER_WORDS: dict[str, frozenset[str]] = {
     "half": frozenset(["half"]),
     "century": frozenset(["century"]),
     "holiday": frozenset(re.split(r"[\s'-]+", name.lower().replace("’", "'"))[0] for name in HOLIDAY_NAMES),
+    "year_in_words": frozenset(["seventeen", "eighteen", "nineteen", "twenty", "thousand"]),
+    "decade_word": frozenset(DECADE_WORDS),
 }
 # How far a match can reach before and after its trigger word ("the beginning of the following month").
 TRIGGER_REACH_BEFORE, TRIGGER_REACH_AFTER = 64, 40
