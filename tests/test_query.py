@@ -8,7 +8,8 @@ import pandas as pd
 import pyarrow.parquet as pq
 import pytest
 
-from dashboard.views.query import EventStore, OTHER_LANE, country_name, where
+from dashboard.core.countries import country_name
+from dashboard.views.query import EventStore, OTHER_LANE, where
 from dashboard.views.state import ViewState, point_in_area
 
 

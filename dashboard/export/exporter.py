@@ -30,10 +30,11 @@ from typing import Any
 
 from dash import dcc
 
+from dashboard.core.values import iso_day
 from dashboard.export.formats import EXTENSIONS, FIGURES, FORMATS, IMAGE_FORMATS, MEDIA_TYPES, ExportError, first_line
 from dashboard.export.renderer import ImageRenderer, check_size, shared_renderer
 from dashboard.export.report import REPORT_SIZE, report_figure
-from dashboard.export.tables import events_csv, events_geojson, iso_day
+from dashboard.export.tables import events_csv, events_geojson
 from dashboard.store.schema import EVENTS_DIR
 from dashboard.views import figures
 from dashboard.views.query import EventStore

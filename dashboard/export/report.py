@@ -11,11 +11,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from dashboard.core.countries import country_name
+from dashboard.core.values import iso_day, plain_value
 from dashboard.export.formats import ExportError
-from dashboard.export.tables import Articles, iso_day, plain_value
+from dashboard.export.tables import Articles
 from dashboard.store.schema import ARTICLES_FILE, MANIFEST_FILE
 from dashboard.views.figures import TYPE_STYLE, map_figure, timeline_figure, type_label, type_style
-from dashboard.views.query import EventStore, country_name
+from dashboard.views.query import EventStore
 
 @dataclass(frozen=True)
 class StoreInfo:

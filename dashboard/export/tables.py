@@ -6,13 +6,12 @@
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import io
 import json
-import math
 from collections.abc import Mapping
 from typing import Any
 
+from dashboard.core.values import plain_value
 from dashboard.export.formats import ExportError
 
 # Columns of an export, in order (those the events table has). ``source_titles``/``source_urls`` come
@@ -149,31 +148,6 @@ def _column_values(series: Any, name: str) -> list[Any]:
         return [plain_value(value) or [] for value in series]
     values = series.astype(object).where(series.notna(), None).tolist()
     return [value if value is None or isinstance(value, str) else plain_value(value) for value in values]
-
-
-def iso_day(value: Any) -> str | None:
-    """A date-like cell as "YYYY-MM-DD" (None when missing)."""
-    value = plain_value(value)
-    return str(value)[:10] if value else None
-
-
-def plain_value(value: Any) -> Any:
-    """A cell as a JSON-ready Python value: dates ISO, missing None, arrays lists, numpy scalars unboxed."""
-    if value is None:
-        return None
-    if hasattr(value, "tolist") and not isinstance(value, (str, bytes)):
-        value = value.tolist()  # numpy arrays and scalars
-    if isinstance(value, (list, tuple)):
-        return [plain_value(item) for item in value]
-    if isinstance(value, float) and math.isnan(value):
-        return None
-    if type(value).__name__ in ("NAType", "NaTType"):  # pandas' missing values
-        return None
-    if isinstance(value, dt.datetime):  # pandas Timestamp too
-        return value.date().isoformat() if value.time() == dt.time() else value.isoformat()
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    return value
 
 
 def _source_details(sources: list[str], provenance: Any, articles: Articles) -> tuple[list[str], list[str]]:

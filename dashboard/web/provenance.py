@@ -9,7 +9,7 @@ from dash import html
 
 from dashboard.core.links import safe_link
 from dashboard.views.figures import date_label, type_label
-from dashboard.views.query import country_name
+from dashboard.core.countries import country_name
 
 MAX_SOURCES_SHOWN = 10
 

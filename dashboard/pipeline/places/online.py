@@ -34,6 +34,7 @@ from dataclasses import replace
 
 from geopy.location import Location
 
+from dashboard.core.countries import country_name
 from dashboard.geocoders.offline import make_geocoder
 from dashboard.records import PlaceCandidate, PlaceMention
 
@@ -96,16 +97,6 @@ def article_country(mentions: Sequence[PlaceMention]) -> str | None:
         return None
     (best, n), *rest = counts.most_common(2) + [(None, 0)]
     return best if n > rest[0][1] else None  # a tie is no bias
-
-
-def country_name(code: str | None) -> str | None:
-    if not code:
-        return None
-    from dashboard.geocoders.gazetteer import load_gazetteer
-
-    g = load_gazetteer()
-    entry = g.country_entry.get(code.upper())
-    return g.names[entry] if entry is not None else None
 
 
 def resolve_online(mentions: Sequence[PlaceMention], geocode: Callable[..., Location | None],
