@@ -9,10 +9,11 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 from geopy.distance import great_circle
 from geopy.geocoders.base import Geocoder
+from geopy.exc import GeocoderQueryError, GeocoderRateLimited, GeocoderUnavailable
 from geopy.location import Location
 
-from dashboard.pipeline.places import OfflineGazetteer, load_gazetteer, make_geocoder
-from dashboard.geocoders.offline import GeocodeCache
+from dashboard.geocoders.gazetteer import load_gazetteer
+from dashboard.geocoders.offline import GeocodeCache, OfflineGazetteer, RetryingGeocode, make_geocoder
 
 
 @pytest.fixture(scope="module")
@@ -182,3 +183,37 @@ def test_photon_is_one_setting_away(tmp_path, monkeypatch):
     finally:
         httpd.shutdown()
         httpd.server_close()
+
+
+class FlakyService:
+    """A geocode callable that fails with the given errors, in order, then answers."""
+
+    def __init__(self, *errors):
+        self.errors, self.queries = list(errors), []
+
+    def __call__(self, query, **options):
+        self.queries.append(query)
+        if self.errors:
+            raise self.errors.pop(0)
+        return Location(f"{query}, Iraq", (36.3, 43.1), {})
+
+
+def test_retries_wait_longer_each_time_and_as_long_as_a_429_asks():
+    waits = []
+    service = FlakyService(GeocoderUnavailable("503"), GeocoderUnavailable("503"),
+                           GeocoderRateLimited("429", retry_after=7), GeocoderUnavailable("timeout"))
+    geocode = RetryingGeocode(service, max_retries=4, first_wait_seconds=0.5, sleep=waits.append)
+    assert geocode("Tal Afar").address == "Tal Afar, Iraq"
+    assert waits == [0.5, 1.0, 7.0, 4.0] and service.queries == ["Tal Afar"] * 5
+
+
+def test_the_last_failure_is_raised_and_a_bad_query_is_asked_once():
+    waits = []
+    with pytest.raises(GeocoderUnavailable, match="third"):
+        RetryingGeocode(FlakyService(*(GeocoderUnavailable(n) for n in ("first", "second", "third"))),
+                        max_retries=2, first_wait_seconds=1, sleep=waits.append)("Baiji")
+    assert waits == [1, 2]
+    bad = FlakyService(GeocoderQueryError("400"))
+    with pytest.raises(GeocoderQueryError):
+        RetryingGeocode(bad, max_retries=5, sleep=waits.append)("Baiji")
+    assert bad.queries == ["Baiji"]

@@ -1,17 +1,18 @@
 """The gazetteer as a geopy geocoder, and the switch to Nominatim or Photon.
 
-``OfflineGazetteer`` has geopy's one signature, so swapping in an online service is one setting::
+``OfflineGazetteer`` has geopy's one signature (the query is a place name, optionally followed by a
+qualifier: "Palmyra, New York"), so swapping in an online service is one setting::
 
-    >>> from dashboard.pipeline.places import make_geocoder
     >>> geocode = make_geocoder("offline")
     >>> location = geocode("Kerman, Iran")
     >>> (location.raw["country_code"], round(location.latitude))
     ('IR', 30)
 
 ``make_geocoder("nominatim", domain="nominatim.example.org")`` (or ``"photon"``) returns the same kind of
-callable for a service: wrapped in geopy's ``RateLimiter`` (one request per ``min_delay_seconds``;
-timeouts, 429 and 5xx retried with exponential backoff, honouring ``Retry-After``), with a persistent
-cache on disk (SQLite, one transaction per answer, so a crash never leaves it half-written). A query whose
+callable for a service, made of wrappers that compose (as geopy's own ``RateLimiter`` does): geopy's
+``RateLimiter`` (one request per ``min_delay_seconds``), inside ``RetryingGeocode`` (tenacity: timeouts,
+429 and 5xx retried with exponential backoff, honouring ``Retry-After``), inside ``CachedGeocode`` (a
+persistent cache on disk (SQLite, one transaction per answer, so a crash never leaves it half-written)). A query whose
 every retry failed comes back ``None`` (left unresolved) and is not cached, so the next run asks again.
 """
 from __future__ import annotations
@@ -22,7 +23,9 @@ import os
 import sqlite3
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from geopy.exc import (GeocoderAuthenticationFailure, GeocoderInsufficientPrivileges, GeocoderQueryError,
                        GeocoderQuotaExceeded, GeocoderRateLimited, GeocoderServiceError)
@@ -30,6 +33,7 @@ from geopy.extra.rate_limiter import RateLimiter
 from geopy.geocoders import Nominatim, Photon
 from geopy.geocoders.base import Geocoder
 from geopy.location import Location
+from tenacity import RetryCallState, Retrying, retry_if_exception, stop_after_attempt, wait_exponential
 
 from dashboard.geocoders.gazetteer import Gazetteer, cache_dir, load_gazetteer, name_key, prior
 
@@ -72,15 +76,8 @@ class OfflineGazetteer(Geocoder):
             for part in parts[1:]:
                 qualifiers.extend(e for e in g.lookup(name_key(part))
                                   if g.features[e] in ("country", "admin1"))
-        if not entries:
-            from dashboard.pipeline.places import find_places  # a sentence rather than a name: recognise first
-
-            mentions = find_places(query, gazetteer=g)
-            if not mentions:
-                return None if exactly_one else []
-            entries = g.lookup(name_key(mentions[0].name)) or ()
-            if not entries:
-                return None if exactly_one else []
+        if not entries:  # a name the gazetteer does not know (a sentence is not a query: recognise places first)
+            return None if exactly_one else []
         wanted = {c.upper() for c in ([country_codes] if isinstance(country_codes, str) else country_codes or [])}
         if wanted:
             entries = tuple(e for e in entries if g.country_codes[e] in wanted)
@@ -118,26 +115,41 @@ class OfflineGazetteer(Geocoder):
         return Location(address, (g.lats[entry], g.lons[entry]), raw)
 
 
-class BackoffRateLimiter(RateLimiter):
-    """geopy's RateLimiter, waiting longer after each failure (x2), and as long as a 429 asks."""
+def is_worth_retrying(error: BaseException) -> bool:
+    """Timeouts, 429 and 5xx are asked again; a bad query or key would not get better by asking again."""
+    if isinstance(error, GeocoderRateLimited):  # a 429 is a kind of GeocoderQuotaExceeded, but passes
+        return True
+    return isinstance(error, GeocoderServiceError) and not isinstance(error, NOT_RETRIED)
 
-    def __call__(self, *args, **kwargs):
-        gen = self._retries_gen(args, kwargs)
-        wait = self.error_wait_seconds
-        for _ in gen:
-            self._acquire_request_slot()
-            try:
-                return self.func(*args, **kwargs)
-            except self._retry_exceptions as error:
-                if isinstance(error, NOT_RETRIED):  # a bad query or key will not get better by asking again
-                    gen.close()
-                    return self._handle_exc(args, kwargs)
-                if gen.throw(error):
-                    return self._handle_exc(args, kwargs)
-                retry_after = getattr(error, "retry_after", None) if isinstance(error, GeocoderRateLimited) else None
-                self._sleep(max(wait, float(retry_after or 0)))
-                wait *= 2
-        raise RuntimeError("not reached")  # pragma: no cover
+
+def retry_wait(first_wait_seconds: float) -> Callable[[RetryCallState], float]:
+    """tenacity's exponential wait (``first_wait_seconds``, then x2 each time), or longer if a 429 asks."""
+    exponential = wait_exponential(multiplier=first_wait_seconds, exp_base=2)
+
+    def wait(state: RetryCallState) -> float:
+        error = state.outcome.exception() if state.outcome else None
+        asked = getattr(error, "retry_after", None) if isinstance(error, GeocoderRateLimited) else None
+        return max(exponential(state), float(asked or 0))
+
+    return wait
+
+
+class RetryingGeocode:
+    """``geocode(query)`` asked again on a failure worth retrying (``is_worth_retrying``), at most
+    ``max_retries`` more times; the last failure is raised. It wraps any geocode callable, such as geopy's
+    ``RateLimiter``, which then spaces every attempt::
+
+        RetryingGeocode(RateLimiter(Nominatim(user_agent="me").geocode, min_delay_seconds=1), max_retries=3)
+    """
+
+    def __init__(self, geocode: Callable[..., Any], *, max_retries: int = 3, first_wait_seconds: float = 2.0,
+                 sleep: Callable[[float], None] = time.sleep):
+        self.geocode = geocode
+        self._retrying = Retrying(retry=retry_if_exception(is_worth_retrying), stop=stop_after_attempt(max_retries + 1),
+                                  wait=retry_wait(first_wait_seconds), sleep=sleep, reraise=True)
+
+    def __call__(self, query: str, **options) -> Any:
+        return self._retrying(self.geocode, query, **options)
 
 
 class GeocodeCache:
@@ -177,39 +189,37 @@ class GeocodeCache:
 
 
 class CachedGeocode:
-    """``geocode(query) -> Location | None``: from the cache, else from the (rate-limited) service."""
+    """``geocode(query) -> Location | None``: from the cache, else from ``ask`` (the wrapped service).
 
-    def __init__(self, geocoder: Geocoder, service: str, cache: GeocodeCache | None, limiter):
+    A service error that ``ask`` lets through (every retry failed, or a bad query) is logged and answered
+    ``None`` with ``last_failed`` set; that answer is not cached, so the next run asks again.
+    """
+
+    def __init__(self, geocoder: Geocoder, service: str, cache: GeocodeCache | None = None,
+                 ask: Callable[..., Any] | None = None):
         self.geocoder = geocoder
         self.service = service
         self.cache = cache
-        self._limited = limiter
+        self.ask = ask or geocoder.geocode
+        self.last_failed = False  # whether the last call's service failed (a cache hit did not ask)
 
-    def __call__(self, query: str, **kwargs) -> Location | None:
+    def __call__(self, query: str, **options) -> Location | None:
+        self.last_failed = False
         if self.cache is not None:
             hit, location = self.cache.get(self.service, query)
             if hit:
                 return location
-        location = self._limited(query, **kwargs) if self._limited else self.geocoder.geocode(query, **kwargs)
+        try:
+            location = self.ask(query, **options)
+        except GeocoderServiceError as error:
+            log.warning("%s could not answer %r: %s", self.service, query, error)
+            self.last_failed = True
+            return None
         if isinstance(location, list):
             location = location[0] if location else None
-        if self.cache is not None and not getattr(self._limited, "last_failed", False):
+        if self.cache is not None:
             self.cache.put(self.service, query, location)
         return location
-
-
-class _FailureAwareLimiter(BackoffRateLimiter):
-    """Remembers whether the last call gave up after all retries (so that answer is not cached)."""
-
-    last_failed = False
-
-    def _handle_exc(self, args, kwargs):
-        self.last_failed = True
-        return super()._handle_exc(args, kwargs)
-
-    def __call__(self, *args, **kwargs):
-        self.last_failed = False
-        return super().__call__(*args, **kwargs)
 
 
 def make_geocoder(kind: str | None = None, domain: str | None = None, cache_path: str | Path | None = None, *,
@@ -230,7 +240,7 @@ def make_geocoder(kind: str | None = None, domain: str | None = None, cache_path
     if kind not in KINDS:
         raise ValueError(f"unknown geocoder {kind!r}: use one of {', '.join(KINDS)}")
     if kind == "offline":
-        return CachedGeocode(OfflineGazetteer(gazetteer), "offline", None, None)
+        return CachedGeocode(OfflineGazetteer(gazetteer), "offline")
     options = {"user_agent": user_agent, "timeout": timeout}
     if scheme:
         options["scheme"] = scheme
@@ -238,11 +248,10 @@ def make_geocoder(kind: str | None = None, domain: str | None = None, cache_path
         geocoder = Nominatim(domain=domain or "nominatim.openstreetmap.org", **options)
     else:
         geocoder = Photon(domain=domain or "photon.komoot.io", **options)
-    limiter = _FailureAwareLimiter(
-        geocoder.geocode, min_delay_seconds=min_delay_seconds, max_retries=max_retries,
-        error_wait_seconds=max(error_wait_seconds, min_delay_seconds), swallow_exceptions=True,
-        return_value_on_exception=None)
-    limiter._retry_exceptions = (GeocoderServiceError,)  # timeouts, 429, 5xx (and other service errors)
+    # geopy's RateLimiter only spaces requests (its own retries off); tenacity retries through it
+    spaced = RateLimiter(geocoder.geocode, min_delay_seconds=min_delay_seconds, max_retries=0,
+                         swallow_exceptions=False)
+    ask = RetryingGeocode(spaced, max_retries=max_retries,
+                          first_wait_seconds=max(error_wait_seconds, min_delay_seconds))
     cache = GeocodeCache(cache_path or cache_dir() / "geocode.sqlite")
-    service = f"{kind}:{geocoder.domain}"
-    return CachedGeocode(geocoder, service, cache, limiter)
+    return CachedGeocode(geocoder, f"{kind}:{geocoder.domain}", cache, ask)

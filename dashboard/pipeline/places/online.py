@@ -137,9 +137,6 @@ def resolve_online(mentions: Sequence[PlaceMention], geocode: Callable[..., Loca
 
 
 def _ask(geocode, query: str, failed: list[str]) -> Location | None:
-    limiter = getattr(geocode, "_limited", None)
-    if limiter is not None:
-        limiter.last_failed = False  # a cache hit does not reset it; the flag must be about this query
     # Nominatim names the answer's country only when asked (it does not change which place is found)
     options = {"addressdetails": True} if str(getattr(geocode, "service", "")).startswith("nominatim:") else {}
     try:
@@ -150,7 +147,7 @@ def _ask(geocode, query: str, failed: list[str]) -> Location | None:
         return None
     if isinstance(location, list):
         location = location[0] if location else None
-    if getattr(limiter, "last_failed", False):
+    if getattr(geocode, "last_failed", False):  # CachedGeocode: the service failed on this very query
         failed.append(query)
     if location is not None and not (math.isfinite(location.latitude) and math.isfinite(location.longitude)):
         return None
