@@ -27,7 +27,7 @@ _DAY = dt.timedelta(days=1)
 _FIXED = {  # key -> (month, day)
     "christmas": (12, 25), "christmas_eve": (12, 24), "new_year": (1, 1), "new_year_eve": (12, 31),
     "bastille_day": (7, 14), "us_independence": (7, 4), "halloween": (10, 31), "valentine": (2, 14),
-    "armistice_day": (11, 11), "nowruz": (3, 21), "boxing_day": (12, 26), "may_day": (5, 1),
+    "armistice_day": (11, 11), "nowruz": (3, 21), "boxing_day": (12, 26),
 }
 _EASTER_SHIFT = {"easter": 0, "good_friday": -2, "easter_monday": 1, "palm_sunday": -7}
 # (month, weekday Monday=0, n-th; -1 the last, or a day of the month the weekday comes after)

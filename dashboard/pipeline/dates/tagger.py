@@ -26,7 +26,9 @@ _CLASSES_OF: dict[str, tuple[str, ...]] = {}
 for _name, _words in TRIGGER_WORDS.items():
     for _word in _words:
         _CLASSES_OF[_word] = _CLASSES_OF.get(_word, ()) + (_name,)
-_TRIGGER_PATTERNS = [(word, re.compile(re.escape(word) + r"(?![a-z])")) for word in sorted(_CLASSES_OF)]
+# Trigger words are plain lower-case words: the text's words are looked up in a set, one pass.
+_WORD = re.compile(r"[a-z]+")
+assert all(_WORD.fullmatch(word) for word in _CLASSES_OF), "a trigger word must be letters a-z only"
 _BEFORE_COMMON_ERA = re.compile(r"\bB\.?C\.?")
 _BEFORE = {rule.name: re.compile(rule.before) for rule in RULES if rule.before}
 _NOT_AFTER = {rule.name: re.compile(rule.not_after) for rule in RULES if rule.not_after}
@@ -63,8 +65,8 @@ def _regions(text: str, spans: Sequence[tuple[int, int]] | None) -> list[tuple[i
 def _windows(text: str, regions: list[tuple[int, int]]) -> dict[str, list[tuple[int, int]]]:
     """For each trigger class, the stretches of the regions near one of its words, merged.
 
-    One literal search per trigger word over the lower-cased text is much faster in Python than
-    walking every token.
+    Reading the lower-cased text's words once and looking each up in a set is several times faster
+    in Python than searching for the trigger words one by one or as one alternation.
     """
     lower = text.lower()
     if len(lower) != len(text):  # "İ" lower-cases to two characters; keep offsets aligned
@@ -74,15 +76,16 @@ def _windows(text: str, regions: list[tuple[int, int]]) -> dict[str, list[tuple[
     searched = regions if covered * 2 < len(text) else [(0, len(text))]
     spans_by_class: dict[str, list[tuple[int, int]]] = {name: [] for name in TRIGGER_WORDS}
     spans_by_class["digit"] = [m.span() for s, e in searched for m in _DIGITS.finditer(text, s, e)]
-    for word, pattern in _TRIGGER_PATTERNS:
-        classes = _CLASSES_OF[word]
-        for s, e in searched:
-            for match in pattern.finditer(lower, s, e):
-                start = match.start()
-                if start and lower[start - 1].isalpha():
-                    continue  # inside a longer word
-                for name in classes:
-                    spans_by_class[name].append(match.span())
+    for s, e in searched:
+        for match in _WORD.finditer(lower, s, e):
+            classes = _CLASSES_OF.get(match.group())
+            if classes is None:
+                continue
+            start = match.start()
+            if start and lower[start - 1].isalpha():
+                continue  # inside a longer word ("émay")
+            for name in classes:
+                spans_by_class[name].append(match.span())
     windows = {}
     for name, spans in spans_by_class.items():
         spans.sort()
@@ -128,9 +131,16 @@ def candidates(text: str, spans: Sequence[tuple[int, int]] | None = None):
     link_starts = [s for s, _ in links]
     windows = _windows(text, _regions(text, spans))
     found = []
+    windows_of: dict[tuple[str, ...], list[tuple[int, int]]] = {}  # rules share their triggers
     for order, rule in enumerate(RULES):
+        rule_windows = windows_of.get(rule.triggers)
+        if rule_windows is None:
+            rule_windows = windows_of[rule.triggers] = (
+                windows[rule.triggers[0]] if len(rule.triggers) == 1
+                else _merge(sorted(w for name in rule.triggers for w in windows[name])))
+        if not rule_windows:
+            continue
         before, not_after = _BEFORE.get(rule.name), _NOT_AFTER.get(rule.name)
-        rule_windows = _merge(sorted(w for name in rule.triggers for w in windows[name]))
         for start, end in rule_windows:
             for match in rule.compiled.finditer(text, start, end):
                 s, e = match.span()

@@ -112,10 +112,10 @@ HOLIDAY_NAMES = {
     "Mawlid": "mawlid", "Arbaeen": "arbaeen", "Election Day": "election_day", "Boxing Day": "boxing_day",
     "Martin Luther King Day": "martin_luther_king_day", "Martin Luther King Jr. Day": "martin_luther_king_day",
     "Presidents Day": "presidents_day", "Presidents' Day": "presidents_day", "Columbus Day": "columbus_day",
-    "Palm Sunday": "palm_sunday", "May Day": "may_day",
+    "Palm Sunday": "palm_sunday",
 }
 # Holidays whose name is also a common phrase: only capitalised are they the holiday ("an election day").
-CAPITALISED_HOLIDAYS = frozenset({"election_day", "may_day"})
+CAPITALISED_HOLIDAYS = frozenset({"election_day"})
 
 
 def holiday_key(written: str) -> str | None:
@@ -151,7 +151,7 @@ TRIGGER_WORDS: dict[str, frozenset[str]] = {
     "decade_word": frozenset(DECADE_WORDS),
 }
 # How far a match can reach before and after its trigger word ("the beginning of the following month").
-TRIGGER_REACH_BEFORE, TRIGGER_REACH_AFTER = 64, 40
+TRIGGER_REACH_BEFORE, TRIGGER_REACH_AFTER = 48, 40
 
 
 
