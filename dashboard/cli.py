@@ -146,6 +146,7 @@ EVENT_COLUMNS = ["id", "start_date", "end_date", "time_precision", "place", "lat
 
 
 def cmd_events(args: argparse.Namespace) -> int:
+    from dashboard.export.tables import defuse_formula
     from dashboard.store.generations import StoreError, iter_rows_jsonable, read_event_rows
 
     try:
@@ -157,8 +158,9 @@ def cmd_events(args: argparse.Namespace) -> int:
     if args.format == "csv":
         writer = csv.DictWriter(out, fieldnames=EVENT_COLUMNS, extrasaction="ignore")
         writer.writeheader()
-        for row in iter_rows_jsonable(rows):
-            writer.writerow({**row, "sources": ";".join(row["sources"])})
+        for row in iter_rows_jsonable(rows):  # text a spreadsheet would run as a formula is defused, like export's
+            row = {**row, "sources": ";".join(row["sources"])}
+            writer.writerow({k: defuse_formula(v) if isinstance(v, str) else v for k, v in row.items()})
     else:
         for row in iter_rows_jsonable(rows):
             out.write(json.dumps(row, ensure_ascii=False) + "\n")

@@ -56,6 +56,19 @@ def configured_limits() -> UploadLimits:
     return dataclasses.replace(LIMITS, **changes)
 
 
+CALLBACK_BYTES = 8 * 1_048_576  # a request of any other callback (filters, selections) is far smaller
+
+
+def max_request_bytes(limits: UploadLimits | None) -> int:
+    """The largest request the app reads (larger ones are refused before they are read): the upload
+    form's files, sent as base64 (4/3 of their size), when uploads are on; and room for the rest.
+
+    >>> max_request_bytes(None) // 1_048_576, max_request_bytes(LIMITS) // 1_048_576
+    (8, 274)
+    """
+    return CALLBACK_BYTES + (limits.max_batch_bytes * 4 // 3 if limits else 0)
+
+
 def size_text(n: int) -> str:
     """A size in words.
 

@@ -23,9 +23,9 @@ from dashboard.store.generations import Snapshot, StoreError
 def store_corpora(store: str | Path) -> list[str]:
     """The corpus folders the store was last built from (its manifest), [] when unknown.
 
-    A recorded folder that is gone is looked for where it sits relative to the store's folder (the
-    project was moved or renamed); when it is not there either, it is returned as recorded, so that the
-    rebuild names it.
+    Each folder is looked for first where it sits relative to the folder of the store link (so a moved
+    or copied project rebuilds from its own folders), then at its recorded absolute path; when it is in
+    neither place it is returned as recorded, so that the rebuild names it.
     """
     manifest = Snapshot.of(store).manifest()
     recorded = manifest.get("corpus")
@@ -35,7 +35,7 @@ def store_corpora(store: str | Path) -> list[str]:
     folders = []
     for number, folder in enumerate(recorded):
         moved = Path(store).absolute().parent / relative[number] if relative else None
-        folders.append(str(moved) if not Path(folder).is_dir() and moved is not None and moved.is_dir() else folder)
+        folders.append(str(moved) if moved is not None and moved.is_dir() else folder)
     return folders
 
 

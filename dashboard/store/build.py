@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import gc
 import hashlib
+import os
 import sys
 import time
 from dataclasses import dataclass, field
@@ -161,7 +162,8 @@ def build_store(corpus: str | Path | list[str | Path], store: str | Path, *, pro
         manifest = read_manifest(store)
         if (current_generation(store) is not None and manifest.get("article_keys") == keys
                 and manifest.get("pipeline_version") == PIPELINE_VERSION and not manifest.get("problems")
-                and not report.problems and corrections is None):
+                and not report.problems and corrections is None
+                and manifest.get("corpus") == [str(f.resolve()) for f in folders]):  # the folders it records too
             report.up_to_date, report.reused, report.events = True, len(articles), manifest.get("n_events", 0)
             report.seconds = time.perf_counter() - started
             return report
@@ -211,6 +213,8 @@ def build_store(corpus: str | Path | list[str | Path], store: str | Path, *, pro
             new_manifest = {
                 "built_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
                 "corpus": [str(f.resolve()) for f in folders], "pipeline_version": PIPELINE_VERSION,
+                # the same folders from the folder that holds the store link: found again after a move
+                "corpus_from_store": [os.path.relpath(f.resolve(), store.absolute().parent) for f in folders],
                 "n_events": len(merged), "n_articles": len(articles),
                 "article_keys": {a.id: keys[a.id] for a in articles if a.id not in failed and a.id not in retry},
                 "problems": [str(p) for p in report.problems],

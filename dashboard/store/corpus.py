@@ -254,9 +254,14 @@ def iter_corpus(folder: str | Path) -> Iterator[Article | LoadProblem]:
     metadata = read_metadata(folder, problems)
     yield from problems
     seen: set[str] = set()
-    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+    inside = folder.resolve()
+    for path in sorted(folder.rglob("*")):
+        refusal = _path_refusal(path, folder, inside)
+        if refusal:
+            yield LoadProblem(str(path), refusal)
+            continue
         suffix = path.suffix.lower()
-        if path.name in METADATA_NAMES or path.name.startswith("."):
+        if not path.is_file() or path.name in METADATA_NAMES or path.name.startswith("."):
             continue
         if suffix not in ARTICLE_SUFFIXES and suffix not in TABLE_SUFFIXES:
             if path.name.lower() not in ("readme", "readme.md", "license"):
@@ -274,6 +279,26 @@ def iter_corpus(folder: str | Path) -> Iterator[Article | LoadProblem]:
             if article.id in metadata and meta is None:
                 article = _with_metadata(article, metadata[article.id])
             yield article
+
+
+def _path_refusal(path: Path, folder: Path, corpus: Path) -> str:
+    """Why a corpus entry is not read ('' when it is): a name that is not text, or a symbolic link that
+    leaves the corpus folder (``passwd.txt -> /etc/passwd``) or points at a folder (never followed)."""
+    if _UNDECODED.search(str(path.relative_to(folder))):
+        return "the file name is not valid UTF-8; rename the file to load it"
+    if not path.is_symlink():
+        return ""
+    target = path.resolve()
+    if not target.exists():
+        return "a symbolic link to nothing; skipped"
+    if not target.is_relative_to(corpus):
+        return f"a symbolic link to {target}, outside the corpus folder; not read"
+    if target.is_dir():
+        return "a symbolic link to a folder of the corpus; not followed (its files are read where they are)"
+    return ""
+
+
+_UNDECODED = re.compile("[\udc80-\udcff]")  # the bytes of a file name that were not UTF-8 (surrogateescape)
 
 
 def _with_metadata(article: Article, meta: dict) -> Article:

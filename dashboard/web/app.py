@@ -22,6 +22,7 @@ from pathlib import Path
 import dash
 from dash import Input, Output, State, ctx, dash_table, dcc, html, no_update
 
+from dashboard.editing.limits import max_request_bytes
 from dashboard.editing.service import EditingService
 from dashboard.views.figures import draw_map, draw_timeline, type_label
 from dashboard.web import corrections_panel, export_panel, upload_panel
@@ -74,6 +75,7 @@ def create_app(store_path: str | Path, *, upload_dir: str | Path | None = None,
     panel = corrections_panel.panel_with_controls(editing, provenance_panel) if editing else None
     register_callbacks(app, store, panel=panel, tile_url=tile_url)
     export_panel.register_callbacks(app, store)
+    app.server.config["MAX_CONTENT_LENGTH"] = max_request_bytes(editing.limits if editing else None)
     app._event_store = store  # for benchmarks and tests
     app._editing = editing  # the panels' service (its runner's jobs), for tests
     if editing:
