@@ -23,35 +23,35 @@ def only(text, published="2018-02-04"):
 
 # (sentence, published, mention, start, end, granularity, anchor)
 CASES = [
-    ("Raqqa, the group's self-proclaimed capital, which fell in the fall, was retaken.", "2018-02-04",
+    ("The old pier, which collapsed in the fall, was rebuilt.", "2018-02-04",
      "the fall", "2017-09-01", "2017-11-30", "season", "published"),
-    ("Asked late last month by The New York Times, the command replied.", "2018-02-04",
+    ("Asked late last month by a radio host, the mayor declined to answer.", "2018-02-04",
      "late last month", "2018-01-21", "2018-01-31", "month", "published"),
-    ("Reaper drones carried out a strike on Jan. 20 in Al Shafah, Syria.", "2018-02-04",
+    ("A rockfall closed the coast road on Jan. 20 near the harbour.", "2018-02-04",
      "Jan. 20", "2018-01-20", "2018-01-20", "day", "published"),
-    ("It cited the seizure in April 2021 in Mosul of a sum equivalent to $1.7 million.", "2022-01-29",
+    ("The audit found the error in April 2021 in a ledger worth $1.7 million.", "2022-01-29",
      "April 2021", "2021-04-01", "2021-04-30", "month", "none"),
-    ("Islamic State lost the territory nearly three years ago.", "2022-01-29",
+    ("The club lost its ground nearly three years ago.", "2022-01-29",
      "nearly three years ago", "2019-01-01", "2019-12-31", "year", "published"),
-    ("Security forces have improved their capabilities since 2014, when Iraq's military crumbled.", "2022-01-29",
+    ("The choir has improved its range since 2014, when its old conductor retired.", "2022-01-29",
      "2014", "2014-01-01", "2014-12-31", "year", "none"),
-    ("The homeland security secretary said in remarks in Washington last week.", "2018-02-04",
+    ("The harbour master said in remarks to fishermen last week.", "2018-02-04",
      "last week", "2018-01-28", "2018-02-03", "week", "published"),
-    ("In November, the SDF said it thwarted an Islamic State plot to attack the prison.", "2022-01-29",
+    ("In November, the council said it had found a buyer for the old mill.", "2022-01-29",
      "November", "2021-11-01", "2021-11-30", "month", "published"),
-    ("After a lull in Islamic State activity late last year, the agency predicted attacks.", "2022-01-29",
+    ("After a lull in bookings late last year, the hotel predicted a busy spring.", "2022-01-29",
      "late last year", "2021-09-01", "2021-12-31", "year", "published"),
-    ("Gunmen attacked a checkpoint on Friday night, killing four.", "2018-02-04",
+    ("A gale tore down a barn on Friday night, scattering hay.", "2018-02-04",
      "Friday night", "2018-02-02", "2018-02-02", "day", "published"),
-    ("Mortar fire hit the market early Monday.", "2018-02-07",
+    ("Hail hit the market early Monday.", "2018-02-07",
      "early Monday", "2018-02-05", "2018-02-05", "day", "published"),
-    ("The smuggler said the flow increased over the summer when the offensive began.", "2018-02-04",
+    ("The ferryman said traffic increased over the summer when the bridge closed.", "2018-02-04",
      "the summer", "2017-06-01", "2017-08-31", "season", "published"),
-    ("ISIS swept into Mosul in the summer of 2014.", "2018-02-04",
+    ("Tourists poured into the old town in the summer of 2014.", "2018-02-04",
      "the summer of 2014", "2014-06-01", "2014-08-31", "season", "none"),
-    ("About nine months ago, they had a falling out over tactics.", "2014-07",
+    ("About nine months ago, the partners had a falling out over money.", "2014-07",
      "About nine months ago", "2013-10-01", "2013-10-31", "month", "published"),
-    ("Thousands of fighters emerged from the deserts in 2024, unscathed.", "2025-01",
+    ("Thousands of cranes returned to the marshes in 2024, unharmed.", "2025-01",
      "2024", "2024-01-01", "2024-12-31", "year", "none"),
     ("Protesters marched on Bastille Day.", "2018-02-04",
      "Bastille Day", "2017-07-14", "2017-07-14", "day", "published"),
@@ -102,8 +102,8 @@ def test_sentence(text, published, mention, start, end, granularity, anchor):
 
 
 def test_range_after_an_explicit_year_anchors_on_that_year_not_the_publication():
-    text = ("Al-Baghdadi was captured and held by the U.S. military for ten months in 2004. From February "
-            "through December, he was a prisoner at Camp Bucca.")
+    text = ("The lighthouse keeper was posted to the island for most of 2004. From February "
+            "through December, he lived alone at the lamp.")
     found = [(m.text, m.start_date, m.end_date, m.anchor) for m in mentions(text, "2014-07")]
     assert found == [("2004", D(2004, 1, 1), D(2004, 12, 31), "none"),
                      ("February", D(2004, 2, 1), D(2004, 2, 29), "text"),
@@ -131,17 +131,17 @@ def test_week_starts_on_sunday():
 
 
 @pytest.mark.parametrize("text", [
-    "Some 40,000 fighters poured into the battles over more than three years of Islamic State control.",
+    "Some 4,000 volunteers joined the clean-up over more than three years of work.",
     "The strike was one of the largest in three years.",
-    "It was based on intelligence collected over about a week.",
-    "The attack sparked a week of gunbattles with American troops.",
+    "The survey drew on samples taken over about a week.",
+    "The storm brought a week of floods to the coast.",
     "He was held for ten months before his release.",
     "The fighters had participated in this fight for over two years.",
     "A 20-year-old man was arrested.",
-    "Senior operatives paid bribes of $20,000 to $30,000 for safe passage.",
-    "Others are paying smugglers tens of thousands of dollars.",
+    "Collectors paid $20,000 to $30,000 for a single stamp.",
+    "Others are paying builders tens of thousands of pounds.",
     "They bulldozed structures dating back 2,000 years.",
-    "Many fighters may have escaped into the deserts.",
+    "Many sheep may have strayed into the hills.",
     "We know that the regime has given them leeway.",
     "The militia has consolidated gains and maybe forming a safe haven.",
     "The meeting ended at 01:40 PM.",
@@ -159,17 +159,17 @@ def test_week_starts_on_sunday():
     "Security Council Resolution 1483 lifted the sanctions.",
     "The 3rd Marine Commando Division attacked.",
     "Thousands gathered after Friday prayers.",
-    "Each battalion held its sector for about a week before moving back.",
+    "Each crew kept its shift for about a week before moving on.",
     "Call police at 905-453-2121, ext. 1133.",
-    "The houses at 1146 and 1160 W. Avenue P were vandalised.",
+    "The sheds at 1187 and 1193 N. Avenue K were repainted.",
 ])
 def test_not_dates(text):
     assert [m for m in mentions(text) if m.resolved] == [], mentions(text)
 
 
 def test_dates_inside_links_are_not_tagged():
-    text = ("While President Trump highlighted the liberation [ https://www.nytimes.com/2018/01/30/us/politics/"
-            "fact-check-sotu.html ] in his State of the Union address last week, officials disagree.")
+    text = ("The mayor praised the new tram line [ https://news.example.org/2018/01/30/city/"
+            "tram-line-opens.html ] in her speech to the council last week, residents disagree.")
     found = mentions(text)
     assert [m.text for m in found] == ["last week"]
 
@@ -201,8 +201,8 @@ def test_before_the_common_era_is_found_but_has_no_calendar_interval():
 
 
 def test_every_offset_is_exact_on_seed_like_text():
-    text = ("Monday, February 05, 2018 11:42:28 AM\nFEB. 4, 2018\nWASHINGTON — Officials said last week that "
-            "fighters fled in October, and on Jan. 20 a strike hit Al Shafah; late last month more left.")
+    text = ("Monday, February 05, 2018 07:15:02 PM\nFEB. 4, 2018\nLISBON — Officials said last week that "
+            "the ferries stopped in October, and on Jan. 20 a storm hit the port; late last month more left.")
     found = mentions(text)
     assert len(found) == 6
     assert all(text[m.start:m.end] == m.text for m in found)

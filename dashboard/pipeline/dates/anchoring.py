@@ -81,11 +81,13 @@ def _pick(candidates: list[tuple[dt.date, dt.date]], pivot: dt.date, tense: str 
     return min(candidates, key=distance)
 
 
-def yearless(ctx: Context, make, unit: str, relative: str | None = None) -> Resolution:
+def yearless(ctx: Context, make, unit: str, relative: str | None = None, untensed: str | None = None) -> Resolution:
     """Resolve an expression that names no year: ``make(year)`` gives its interval in a given year.
 
-    ``relative`` is a word like "last", "next", "this", "that" or "following" said with it. Returns
-    a Resolution with the anchor used (rules 1-5 of the module docstring), or an unresolved one.
+    ``relative`` is a word like "last", "next", "this", "that" or "following" said with it;
+    ``untensed`` the direction to take when the clause has no tense ("past" for a quarter: results are
+    reported after it ends). Returns a Resolution with the anchor used (rules 1-5 of the module
+    docstring), or an unresolved one.
     """
     direction, anchor_kind = DIRECTIONS.get((relative or "").lower(), (None, None))
     if anchor_kind is None:
@@ -116,7 +118,7 @@ def yearless(ctx: Context, make, unit: str, relative: str | None = None) -> Reso
     elif direction == 0:
         iv = _pick(candidates, pivot, None)
     else:
-        iv = _pick(candidates, pivot, "future" if ctx.looks_ahead() else ctx.tense())
+        iv = _pick(candidates, pivot, "future" if ctx.looks_ahead() else (ctx.tense() or untensed))
     return Resolution(iv[0], iv[1], "", "published")
 
 

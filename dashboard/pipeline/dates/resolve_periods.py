@@ -149,7 +149,7 @@ def quarter(groups, ctx, granularity):
         if year is None:
             return Resolution(None, None, "quarter", anchor)
         return Resolution(*_quarter_interval(year, index), "quarter", anchor)
-    found = yearless(ctx, lambda y: _quarter_interval(y, index), "quarter")
+    found = yearless(ctx, lambda y: _quarter_interval(y, index), "quarter", untensed="past")
     return Resolution(found.start_date, found.end_date, "quarter", found.anchor)
 
 
