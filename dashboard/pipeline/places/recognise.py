@@ -32,7 +32,8 @@ import re
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-from dashboard.geocoders.gazetteer import Gazetteer, name_key
+from dashboard.geocoders.index import Gazetteer
+from dashboard.geocoders.names import name_key, transliteration_skeleton
 
 # A word: letters/digits, with inner apostrophes (O'Hare, Iraq's); or a dotted abbreviation (U.S., D.C.).
 WORD = re.compile(r"(?:[A-Z]\.){2,}|[^\W_](?:[\w\u0300-\u036f]|['’](?=\w))*")  # (with combining accents)
@@ -434,8 +435,6 @@ class Recogniser:
         if (self._is_given_name(words[0]) and words[0].lower not in PLACE_PREFIXES) or \
                 words[0].lower in PERSON_PARTICLES or words[0].lower in TITLES:
             return "", ()  # "Mustafa Balli", "Abu Omar", "Haji Bakr": people, whatever village shares the name
-        from dashboard.geocoders.gazetteer import transliteration_skeleton
-
         skeleton = transliteration_skeleton(run_text)
         return skeleton, (self.gazetteer.lookup_skeleton(skeleton) if len(skeleton) >= 5 else ())
 

@@ -24,7 +24,7 @@ from dataclasses import replace
 import numpy as np
 from geopy.distance import EARTH_RADIUS as EARTH_RADIUS_KM, great_circle
 
-from dashboard.geocoders.gazetteer import PRECISION_OF_FEATURE, Gazetteer, prior
+from dashboard.geocoders.index import PRECISION_OF_FEATURE, Gazetteer, prior
 from dashboard.pipeline.places.recognise import Match
 from dashboard.records import PlaceCandidate, PlaceMention
 
@@ -36,14 +36,6 @@ AROUND_KM, AROUND_BONUS = 400.0, 0.6
 QUALIFIER_BONUS = 6.0
 NEARBY_CHARS, NEARBY_COUNTRY_BONUS = 150, 1.0  # a country named within about a sentence
 MAX_ALTERNATIVES = 5
-
-
-def _km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    """Great-circle distance: the same formula as geopy's ``great_circle``, without building Point objects
-    (this runs for every candidate against every other place of the article)."""
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    a = math.sin((p2 - p1) / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2
-    return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(a)))
 
 
 def _nearest_km(g: Gazetteer, entries, others) -> dict[int, float]:
@@ -58,8 +50,6 @@ def _nearest_km(g: Gazetteer, entries, others) -> dict[int, float]:
     a = np.sin((lat2 - lat1) / 2) ** 2 + np.cos(lat1) * np.cos(lat2) * np.sin((lon2 - lon1) / 2) ** 2
     km = 2 * EARTH_RADIUS_KM * np.arcsin(np.minimum(1.0, np.sqrt(a)))
     return dict(zip(entries, km.min(axis=1).tolist()))
-
-
 
 
 def _contains(g: Gazetteer, area: int, entry: int) -> bool:

