@@ -13,11 +13,11 @@ import hashlib
 import logging
 import os
 import pickle
-import tempfile
 from dataclasses import fields
 from importlib import metadata
 from pathlib import Path
 
+from dashboard.core.files import atomic_write
 from dashboard.geocoders import builder, index, names, sources
 from dashboard.geocoders.index import PRECISION_OF_FEATURE, Gazetteer, prior
 from dashboard.geocoders.names import name_key
@@ -80,9 +80,7 @@ def load_gazetteer() -> Gazetteer:
 def _write_atomically(path: Path, gazetteer: Gazetteer) -> None:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
-        with os.fdopen(handle, "wb") as out:
+        with atomic_write(path, binary=True) as out:
             pickle.dump(gazetteer, out, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(temporary, path)
     except OSError as error:  # a read-only home still gets a working (unsaved) gazetteer
         log.warning("could not save the gazetteer index to %s: %s", path, error)
