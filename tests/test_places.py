@@ -47,7 +47,7 @@ RESOLVED = [
     ("Deir al-Zour was bombed again overnight.", "Deir al-Zour", 35.34, 40.14, 10, "city"),
     ("US forces are based at al-Tanf, near the Jordanian border.", "al-Tanf", 33.5, 38.63, 20, "base"),
     ("Officials in Baghdad denied the report.", "Baghdad", 33.34, 44.4, 10, "city"),
-    ("The drone strike hit a village outside Kerman, Iran.", "Kerman", 30.28, 57.08, 20, "city"),
+    ("The drone strike hit a village outside Zabol, Iran.", "Zabol", 31.03, 61.49, 20, "city"),
     ("Boko Haram fighters withdrew into the Sambisa Forest.", "Sambisa Forest", 11.2, 13.4, 60, "forest"),
     ("Insurgents attacked Mocímboa da Praia in Cabo Delgado.", "Mocímboa da Praia", -11.35, 40.35, 10, "city"),
     ("The siege of Marawi lasted five months.", "Marawi", 8.0, 124.28, 10, "city"),
@@ -77,8 +77,8 @@ def test_countries_resolve_to_the_country(gazetteer):
 @pytest.mark.parametrize("text,negative", [
     ("The group's leader Abu Bakr al-Baghdadi publicly declared a caliphate.", "al-Baghdadi"),
     ("Its leader, al-Baghdadi, who was once a prisoner, vanished.", "al-Baghdadi"),
-    ("Col. Ryan Dillon said the coalition would continue. Colonel Dillon added that more was needed.", "Dillon"),
-    ("\"We will fight,\" said Dillon, a spokesman.", "Dillon"),
+    ("Col. Dana Whitfield said the coalition would press on. Colonel Whitfield added that more was needed.", "Whitfield"),
+    ("\"We will hold,\" said Whitfield, a spokesman.", "Whitfield"),
     ("According to The New York Times, the fighters fled.", "New York"),
     ("The Syrian Observatory for Human Rights reported 20 dead.", "Syrian"),
     ("Turkey launched Operation Euphrates Shield in 2016.", "Euphrates"),
@@ -86,7 +86,7 @@ def test_countries_resolve_to_the_country(gazetteer):
     ("Chad said he would not return to the city.", "Chad"),
     ("President Obama met President Hollande in the capital.", "Obama"),
     ("President Obama met President Hollande in the capital.", "Hollande"),
-    ("including the Institute for the Study of War, which tracks the group.", "War"),
+    ("including the Centre for the Study of Peace, which tracks the group.", "Peace"),
     ("Analysts such as Evan Kohlmann disagreed, but Kohlmann suggests otherwise.", "Kohlmann"),
     ("The aircraft carrier Theodore Roosevelt arrived in the Gulf.", "Roosevelt"),
     ("It was a nice day, said Hope.", "Hope"),
@@ -98,22 +98,22 @@ def test_not_a_place_here(gazetteer, text, negative):
 
 
 def test_possessive_and_hyphenated_forms(gazetteer):
-    text = "Iraq's government and a UK-based monitor reported attacks near al-Hol and in Aleppo-Hama-Raqqa areas."
+    text = "Iraq's government and a UK-based monitor reported attacks near al-Hol and in Homs-Hama-Idlib areas."
     found = {p.text: p for p in places(text, gazetteer)}
     assert found["Iraq"].country_code == "IQ" and found["Iraq"].end == text.index("'s")
     assert found["UK"].country_code == "GB"
     assert found["al-Hol"].country_code == "SY"
-    assert {"Aleppo", "Hama", "Raqqa"} <= set(found)
+    assert {"Homs", "Hama", "Idlib"} <= set(found)
 
 
 def test_demonyms_that_name_a_place(gazetteer):
-    found = {p.text: p for p in places("Russian defenses arrived, and cells hid in the eastern Syrian deserts "
+    found = {p.text: p for p in places("Russian bunkers were built, and cells hid in the eastern Syrian deserts "
                                         "while European countries debated.", gazetteer)}
     assert found["Russian"].country_code == "RU" and found["Russian"].feature == "country"
     assert found["Syrian"].country_code == "SY"
     assert found["European"].feature == "continent"
     assert not places("The Syrian Democratic Forces took the town.", gazetteer)
-    assert not places("Russian defenses arrived.", gazetteer, demonyms=False)
+    assert not places("Russian bunkers were built.", gazetteer, demonyms=False)
 
 
 def test_palmyra_by_context(gazetteer):
@@ -142,7 +142,7 @@ def test_saint_denis_beside_paris(gazetteer):
 
 
 def test_qualified_names(gazetteer):
-    found = only("The company moved from Dublin, Ga., to Atlanta.", gazetteer, "Dublin")
+    found = only("The company moved from Dublin, Ga., to Savannah.", gazetteer, "Dublin")
     assert found.country_code == "US" and km(found, 32.54, -82.9) < 20
 
 
@@ -174,12 +174,12 @@ def test_random_binary_junk(gazetteer):
 
 
 @pytest.mark.parametrize("text,negative", [
-    ("Mayor Ryan Bingham proposed cuts. Bingham said the city could not wait.", "Bingham"),
-    ("The firm Stevens & Wilkinson sued the city.", "Stevens"),
-    ("Critics of the Bush administration spoke.", "Bush"),
-    ("Defense Secretary Jim Mattis arrived.", "Mattis"),
+    ("Mayor Ellen Ashby proposed cuts. Ashby said the city could not wait.", "Ashby"),
+    ("The firm Harlow & Pryce sued the city.", "Harlow"),
+    ("Critics of the Carter administration spoke.", "Carter"),
+    ("Defense Secretary Ann Holt arrived.", "Holt"),
     ("But I think Hamas will refuse.", "Hamas"),
-    ("Residents of Washington Drive complained.", "Washington"),
+    ("Residents of Denver Lane complained.", "Denver"),
 ])
 def test_more_context_rules(gazetteer, text, negative):
     start = text.index(negative)
@@ -188,19 +188,19 @@ def test_more_context_rules(gazetteer, text, negative):
 
 
 @pytest.mark.parametrize("text,mention,country", [
-    ("The interview was recorded in Paris on March 24.", "Paris", "FR"),
-    ("A spokesman for Oxford Police said the road was closed.", "Oxford", "GB"),
-    ("Governor Andrew Cuomo of New York spoke.", "New York", "US"),
-    ("CHARLESTON, W.Va. -- The legislature met on Monday.", "CHARLESTON", "US"),
-    ("CHARLESTON, W.Va. -- The legislature met on Monday.", "W.Va.", "US"),
-    ("Fighting near Rostov-on-Don continued.", "Rostov-on-Don", "RU"),
+    ("The interview was recorded in Lyon on April 9.", "Lyon", "FR"),
+    ("A spokesman for Leeds Police said the road was closed.", "Leeds", "GB"),
+    ("Governor Mark Dalby of New York spoke.", "New York", "US"),
+    ("WHEELING, W.Va. -- The council met on Friday.", "WHEELING", "US"),
+    ("WHEELING, W.Va. -- The council met on Friday.", "W.Va.", "US"),
+    ("Floods near Stratford-upon-Avon continued.", "Stratford-upon-Avon", "GB"),
 ])
 def test_places_kept_in_context(gazetteer, text, mention, country):
     assert only(text, gazetteer, mention).country_code == country
 
 
 def test_a_megabyte_of_text_and_overlapping_spans(gazetteer):
-    sentence = "Fighters fled Raqqa for Deir ez-Zor while Col. Ryan Dillon said the coalition held Mosul. "
+    sentence = "Fighters fled Raqqa for Deir ez-Zor while Col. Dana Whitfield said the coalition held Mosul. "
     text = sentence * 12000  # about a megabyte
     found = find_places(text, gazetteer=gazetteer)
     assert len(found) == 3 * 12000
@@ -209,18 +209,18 @@ def test_a_megabyte_of_text_and_overlapping_spans(gazetteer):
 
 
 def test_spelling_blind_transliterations(gazetteer):
-    found = only("Turkish-backed fighters in Syria captured Tal Rifaat north of Aleppo.", gazetteer, "Tal Rifaat")
-    assert found.country_code == "SY" and km(found, 36.47, 37.10) < 10
+    found = only("Kurdish fighters in Syria held Tal Tamir west of Hasakah.", gazetteer, "Tal Tamir")
+    assert found.country_code == "SY" and km(found, 36.65, 40.37) < 10
     assert only("Troops entered Deir Hafer, east of Aleppo in Syria.", gazetteer, "Deir Hafer").country_code == "SY"
     # people and English words are never read spelling-blind
-    assert not [p for p in places("Mustafa Balli and Haji Bakr met Ministry officials in Syria.", gazetteer)
+    assert not [p for p in places("Yusuf Darwish and Haji Salem met Ministry officials in Syria.", gazetteer)
                 if p.country_code != "SY" or p.feature != "country"]
     # and a spelling-blind find needs its country named in the article
-    assert not places("Tal Rifaat was quiet.", gazetteer)
+    assert not places("Tal Tamir was quiet.", gazetteer)
 
 
 def test_bare_province_names_mean_their_capital_and_plural_kinds(gazetteer):
-    found = {p.text: p for p in places("Cells move in the Aleppo-Hama-Raqqa triangle and across the Raqqah and "
+    found = {p.text: p for p in places("Cells move in the Homs-Hama-Idlib corridor and across the Raqqah and "
                                         "Deir Ezzor governorates.", gazetteer)}
     assert found["Hama"].feature == "city" and km(found["Hama"], 35.13, 36.75) < 10
     assert found["Deir Ezzor governorates"].feature == "admin1"

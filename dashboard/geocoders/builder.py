@@ -141,7 +141,7 @@ def build_gazetteer() -> Gazetteer:
                             city["population"], f"{code}.{admin1_code}" if admin1_code else "",
                             "geonames:cities500")
         # Alternate names: transliterations matter for places written in another script; for small
-        # places in Latin-script countries they are mostly old or foreign names ("Stevens", "Old Town").
+        # places in Latin-script countries they are mostly old or foreign names ("Harlow", "Old Mill").
         names = {city["name"]}
         if code in ARABIC_SCRIPT_COUNTRIES:
             names.update(_arabic_variants(city["name"]))
@@ -214,7 +214,7 @@ def build_gazetteer() -> Gazetteer:
                 builder.name(entry, f"{word} of {name}")
 
     # Second-level divisions (counties, districts): only their full names ("Kern County") and, in the US,
-    # the bare county name, which local news uses on its own ("Pointe Coupee").
+    # the bare county name, which local news uses on its own ("Fond du Lac").
     for (code, admin1_code, label), members in county_members.items():
         if len(members) < 2 and code != "US":
             continue
@@ -224,8 +224,8 @@ def build_gazetteer() -> Gazetteer:
                             "geonames:admin2")
         builder.name(entry, label)
         core = DIVISION_NAME_NOISE.sub("", label).strip()
-        # The bare name too: "Pointe Coupee" (not "Gulf" or "Cook": one-word US county names are mostly
-        # words or surnames), "Lanao del Sur" (a Philippine province, GeoNames' second level).
+        # The bare name too: "Fond du Lac" (not "Gulf" or "Cook": one-word US county names are mostly
+        # words or surnames), "Zamboanga del Norte" (a Philippine province, GeoNames' second level).
         if core != label and len(core) >= 4 and (code != "US" or " " in core):
             builder.name(entry, core)
 
@@ -287,7 +287,7 @@ def build_gazetteer() -> Gazetteer:
         word_frequency=word_frequency, given_names=sources.given_names(), demonyms=demonyms,
         country_entry=country_entry, admin1_entry=admin1_entry, abbreviations=abbreviations,
         skeletons=_packed(builder, skeletons), families=_packed(builder, builder.families),
-        near_skeletons=_packed(builder, near))
+        near_skeletons=_packed(builder, near), common_words=sources.common_words())
 
 
 def _packed(builder: _Builder, keyed: dict[str, set[int]]) -> dict[str, object]:

@@ -49,6 +49,9 @@ class Gazetteer:
     families: dict[str, object] = field(default_factory=dict)
     # a skeleton with one letter deleted -> entries whose skeleton that is (edit distance one)
     near_skeletons: dict[str, object] = field(default_factory=dict)
+    # English words at least as common as "army" or "village" (wordfreq zipf >= 3.5), lower case: a
+    # capitalised one after a place is read as Title Case, not as the rest of an unknown name
+    common_words: frozenset = frozenset()
     version: str = ""
 
     def lookup(self, key: str) -> tuple[int, ...]:

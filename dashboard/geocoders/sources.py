@@ -71,7 +71,7 @@ COUNTRY_ALIASES = {
     "PH": ["Philippines", "The Philippines"],
 }
 
-# Postal and AP-style abbreviations of the US states ("Dublin, Ga.", "Charleston, W.Va.").
+# Postal and AP-style abbreviations of the US states ("Macon, Ga.", "Wheeling, W.Va.").
 US_STATE_ABBREVIATIONS = {
     "AL": ("Ala.",), "AZ": ("Ariz.",), "AR": ("Ark.",), "CA": ("Calif.", "Cal."),
     "CO": ("Colo.",), "CT": ("Conn.",), "DE": ("Del.",), "DC": ("D.C.",), "FL": ("Fla.",), "GA": ("Ga.",),
@@ -134,6 +134,13 @@ def word_frequencies(keys) -> dict[str, float]:
             if zipf >= 3.0:
                 out[key] = round(zipf, 2)
     return out
+
+
+def common_words(min_zipf: float = 3.5) -> frozenset:
+    """English words at least as frequent as ``min_zipf`` (about 20,000), lower case."""
+    import wordfreq
+
+    return frozenset(w for w in wordfreq.top_n_list("en", 60000) if wordfreq.zipf_frequency(w, "en") >= min_zipf)
 
 
 def country_points() -> dict[str, tuple[float, float]]:

@@ -1,28 +1,28 @@
 """Find place names in text: capitalised spans matched against the gazetteer, minus what is not a place here.
 
-A span of capitalised words ("Deir ez-Zor", "Camp Bucca", "Kerman") is looked up longest-first, with a
+A span of capitalised words ("Deir ez-Zor", "Camp Speicher", "Zabol") is looked up longest-first, with a
 kind-of-place word after it when the gazetteer knows the longer name ("Anbar province", "al-Hol camp").
 Possessives and hyphens are read through ("Iraq's", "UK-based", "al-Hol", "Aleppo-Hama-Raqqa"). What is
 not a place in news is filtered by context, with general rules (no list of benchmark or seed names):
 
-- people: a title before or inside the name ("Col. Ryan Dillon", "Mayor Ryan Bingham", "President
-  Hollande"), a given name before it ("Ryan Dillon"), an Arabic kunya or nisba ("Abu Omar", "al-Baghdadi"
-  is someone from Baghdad), speech verbs ("said Dillon", "Chad said" -- but "Washington said"), and once
-  a person is named, their surname on its own later in the article ("Colonel Dillon", "Obama");
+- people: a title before or inside the name ("Col. Dana Whitfield", "Mayor Ellen Ashby", "President
+  Moreau"), a given name before it ("Dana Whitfield"), an Arabic kunya or nisba ("Abu Karim", "al-Baghdadi"
+  is someone from Baghdad), speech verbs ("said Whitfield", "Chad said" -- but "Washington said"), and once
+  a person is named, their surname on its own later in the article ("Colonel Whitfield", "Whitfield");
 - organisations: a place followed by a media, research or armed-group word ("The New York Times", "Syrian
-  Observatory for Human Rights", "Institute for the Study of War"), companies ("Stevens & Wilkinson"),
-  "the Bush administration", streets ("Washington Drive"), "Islamic State of ...", operation names
-  ("Operation Euphrates Shield"). A town before a local institution stays: "Oxford Police";
-- ordinary words that are also small places ("May", "Hope", "Triangle" in "Aleppo-Hama-Raqqa Triangle"),
+  Observatory for Human Rights", "Centre for Desert Studies"), companies ("Harlow & Pryce"),
+  "the Carter administration", streets ("Denver Lane"), "Islamic State of ...", operation names
+  ("Operation Euphrates Shield"). A town before a local institution is a mention, not a location: "Leeds Police";
+- ordinary words that are also small places ("May", "Hope", "Corridor" in "Homs-Hama-Idlib Corridor"),
   judged by their English word frequency against the place's population, plus directions and generic
-  words ("North", "Central"), contractions ("I've") and unknown all-capital words ("SWAT"; datelines such as
-  "CHARLESTON, W.Va. --" are read);
+  words ("North", "Central"), contractions ("I've") and unknown all-capital words ("NATO"; datelines such as
+  "BOISE, Idaho --" are read);
 - adjectives of nationality count as their country only when they modify a noun or a role ("Russian
-  defenses", "the eastern Syrian deserts", "Russian President Putin"), not in names ("Syrian Democratic
+  bunkers", "the western Iraqi deserts", "Russian President Orlov"), not in names ("Syrian Democratic
   Forces") and not as nouns;
-- US state abbreviations after a town ("Dublin, Ga.") and "D.C." are places and qualify the town;
+- US state abbreviations after a town ("Macon, Ga.") and "D.C." are places and qualify the town;
 - a run the gazetteer does not know by any spelling may be found spelling-blind if it is transliterated
-  from Arabic, Persian or Pashto ("Tal Rifaat" ~ GeoNames "Tall Rif'at"); never for people or English words.
+  from Arabic, Persian or Pashto ("Tal Tamir" ~ GeoNames "Tall Tamr"); never for people or English words.
 
 Everything here is linear in the text: one tokenising regex without nested quantifiers, dictionary look-ups.
 """
@@ -33,91 +33,17 @@ from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from dashboard.geocoders.index import Gazetteer
-from dashboard.geocoders.names import name_key, transliteration_skeleton
+from dashboard.geocoders.names import family_key, name_key, one_edit_variants, transliteration_skeleton
+from dashboard.pipeline.places import roles
+from dashboard.pipeline.places.vocabulary import (
+    CONNECTORS, SPACED_CONNECTORS, ARABIC_ARTICLES, PERSON_PARTICLES, TITLES, SPEECH_VERBS,
+    ORGANISATION_WORDS, FACILITY_WORDS, GENERIC_WORDS, ROLE_WORDS, PLACE_PREFIXES, CONTRACTION_ENDINGS,
+    OPERATION_WORDS, MONTHS_AND_DAYS, PLACE_NOUNS, KIND_WORDS, COMMON_WORD_ZIPF, VERY_COMMON_ZIPF,
+    STRONG_FEATURES)
 
 # A word: letters/digits, with inner apostrophes (O'Hare, Iraq's); or a dotted abbreviation (U.S., D.C.).
 WORD = re.compile(r"(?:[A-Z]\.){2,}|[^\W_](?:[\w\u0300-\u036f]|['’](?=\w))*")  # (with combining accents)
 
-# Lower-case words that may sit inside a place name ("Bay of Islands", "Deir ez-Zor", "Abu al-Duhur").
-CONNECTORS = frozenset(
-    "of de del della di da do dos das du des la le les el al ad ar as ash az an at ez es et y upon on the "
-    "bin ibn sur am".split())
-# Connectors that join a name across a plain space; the others only across a hyphen ("Deir ez-Zor",
-# "Rostov-on-Don"), so that "Paris on March 24" and "Oxford at Home" stay apart.
-SPACED_CONNECTORS = frozenset("of de del della di da do dos das du des la le les el al y upon the bin ibn".split())
-ARABIC_ARTICLES = frozenset("al el ad ar as ash az an at ez es adh ath".split())
-# A name starting with these is a person ("Abu Bakr", "Umm Sayyaf", "Ibn Taymiyyah"), unless it is a known
-# place ("Abu Dhabi", "Abu Ghraib"), which the longest match finds first.
-PERSON_PARTICLES = frozenset("abu umm ibn bin bint ben".split())
-
-# Titles and roles before a name make it a person ("Gen. Paul J. Selva", "Colonel Dillon").
-TITLES = frozenset("""
-mr mrs ms miss dr prof president vice gen general col colonel lt lieutenant capt captain maj major sgt
-sergeant cpl corporal pvt private adm admiral cmdr commander sen senator rep representative gov governor
-secretary minister premier chancellor ambassador sheikh sheik shaykh king queen prince princess pope
-prophet imam mullah emir amir caliph judge justice officer chief director spokesman spokeswoman
-spokesperson ayatollah haji hajji rev reverend father sister brother lord lady sir dame mayor dep deputy
-chairman chairwoman chair speaker councilman councilwoman councillor detective sheriff trooper
-coach pastor rabbi bishop cardinal archbishop saint st attorney professor analyst researcher
-correspondent reporter editor author writer founder leader commander-in-chief marshal ms.
-""".split()) - {"saint", "st"}
-SPEECH_VERBS = frozenset("said says say told tells added adds noted notes wrote writes asked asks "
-                         "explained explains according".split())
-# A place followed by one of these (in the same capitalised run) names an organisation, not the place.
-# (Local institutions named after their town -- "Oxford Police", "Columbus Metropolitan Library", "Georgia
-# Bureau of Investigation" -- keep the place: the town is meant, and news corpora annotate it.)
-ORGANISATION_WORDS = frozenset("""
-times post journal herald tribune observer chronicle gazette telegraph guardian news daily press
-observatory institute institution project foundation forces front party brigade brigades
-battalion regiment division movement group company corp corporation inc ltd llc airlines airways
-fund network media broadcasting radio television tv magazine monitor initiative watch alliance
-coalition organization organisation fc
-""".split())
-# A place followed by one of these names a street or a building ("Washington Drive", "Athens High").
-FACILITY_WORDS = frozenset("""
-street st avenue ave road rd drive dr boulevard blvd lane ln highway hwy parkway pkwy way court ct
-place pl terrace trail circle square plaza bridge tunnel mall stadium arena theater theatre hotel
-""".split())
-# Words that are places somewhere (a village "North", a province "Western", "Central") but, alone, are
-# directions and generic geography.
-GENERIC_WORDS = frozenset("""
-north south east west northeast northwest southeast southwest northern southern eastern western central
-middle upper lower greater inner outer gulf coast river lake mount mountain valley bay island islands city
-county state states park street avenue road downtown uptown midtown old new union capital federal national
-international republic kingdom tri-state interstate metro metropolitan center centre mid
-arab arabs kurd kurds jew jews muslim muslims christian christians sunni sunnis shia shiite shiites alawite
-druze yazidi yazidis bedouin hamas hezbollah taliban
-""".split())
-# Capitalised words after an adjective of nationality that keep it a modifier of a country's role
-# ("Russian President Vladimir Putin", "the Iraqi Foreign Ministry").
-ROLE_WORDS = TITLES | frozenset("foreign prime defense defence interior government embassy state air "
-                                "officials authorities ministry".split())
-# First words of Arabic, Persian and Pashto place names ("Tal Rifaat", "Deir Hafer", "Ras al-Ain").
-PLACE_PREFIXES = frozenset("tal tall tel tell deir dayr dair ras ain ayn bir jabal jebel jisr kafr khan qasr "
-                           "wadi marj qalat qala sheikh shaykh umm".split())
-CONTRACTION_ENDINGS = ("ve", "re", "ll", "d", "m", "t", "s")
-OPERATION_WORDS = frozenset("operation battle siege campaign offensive".split())
-MONTHS_AND_DAYS = frozenset("""
-january february march april may june july august september october november december
-jan feb mar apr jun jul aug sep sept oct nov dec monday tuesday wednesday thursday friday saturday sunday
-""".split())
-# Nouns after an adjective of nationality that make it a place ("the eastern Syrian deserts").
-PLACE_NOUNS = frozenset("""
-border borders frontier desert deserts countryside territory territories city cities town towns village
-villages province provinces region regions coast coastline capital soil side land lands mainland
-countries country state states waters airspace mountains highlands plains heartland interior north south
-east west north-east north-west south-east south-west northeast northwest southeast southwest
-""".split())
-# Lower-case words after a name that say what kind of place it is ("Anbar province", "al-Hol camp").
-KIND_WORDS = frozenset("""
-province governorate state region district county parish oblast prefecture department territory camp
-prison jail base airbase airfield border crossing river valley dam desert deserts mountains mountain lake
-oilfield oil field refinery airport plains plain forest city town village
-""".split())
-COMMON_WORD_ZIPF = 3.6  # "triangle" 3.9, "mosul" 3.3: above this a capitalised word may just be a word
-VERY_COMMON_ZIPF = 4.5  # "hope" 5.4, "police" 5.3
-
-STRONG_FEATURES = frozenset({"country", "continent", "admin1", "region", "sea", "river", "desert"})
 
 
 class Token(NamedTuple):
@@ -141,7 +67,8 @@ class Match:
     entries: tuple[int, ...]
     kind: str = "name"  # name | demonym
     key: str = ""
-    qualifier: "Match | None" = None  # "Iran" in "Kerman, Iran"
+    qualifier: "Match | None" = None  # "Iran" in "Zabol, Iran"
+    role: str = "location"  # what the name does in its sentence (roles.verdict)
     notes: list[str] = field(default_factory=list)
 
 
@@ -186,7 +113,7 @@ def _runs(text: str, tokens: list[Token]) -> list[tuple[int, int]]:
         j = i + 1
         while j < n and _joined(text, tokens[j - 1], tokens[j]):
             if tokens[j].text == "I" or tokens[j].lower in MONTHS_AND_DAYS:
-                break  # "Paris on March 24", "But I": a date or the pronoun is no part of a name
+                break  # "Lyon on April 9", "But I": a date or the pronoun is no part of a name
             if tokens[j].capitalised:
                 j += 1
             elif tokens[j].lower in CONNECTORS and j + 1 < n and tokens[j + 1].capitalised \
@@ -272,7 +199,7 @@ class Recogniser:
         return any(ch in gap for ch in ".!?:\n\"“”‘'—|•") or tokens[i - 1].text.isdigit()
 
     def _title_before(self, text: str, tokens: list[Token], i: int) -> bool:
-        """A title or role word right before token i ("Gen. Selva", "Defense Secretary Jim Mattis")."""
+        """A title or role word right before token i ("Gen. Okafor", "Defense Secretary Ann Holt")."""
         if i == 0:
             return False
         before = tokens[i - 1]
@@ -281,7 +208,7 @@ class Recogniser:
             return False
         if before.lower in TITLES:
             return True
-        # "Paul J. Selva": an initial before the name
+        # "Grace T. Okafor": an initial before the name
         return len(before.text) == 1 and before.text.isupper() and gap.startswith(".")
 
     def _note_people(self, text, tokens, run, surnames) -> None:
@@ -291,7 +218,7 @@ class Recogniser:
         if not words:
             return
         person = self._title_before(text, tokens, i)
-        for t in range(i, j - 1):  # "Mayor Ryan Bingham", "Defense Secretary Jim Mattis"
+        for t in range(i, j - 1):  # "Mayor Ellen Ashby", "Defense Secretary Ann Holt"
             if tokens[t].lower in TITLES and not self._multiword_place_at(text, tokens, t, j):
                 person = True
                 break
@@ -304,7 +231,7 @@ class Recogniser:
         if person and len(words) >= 1:
             end = _after_of(tokens, i, j)
             if end < j:
-                end -= 1  # "Ambassador Ramiz Hasanov of Azerbaijan": the name ends before "of"
+                end -= 1  # "Ambassador Leyla Aliyeva of Azerbaijan": the name ends before "of"
             if end - 1 <= i and tokens[i].lower in TITLES:
                 return  # "President of Azerbaijan": a title and a place, no name
             last = tokens[end - 1]
@@ -327,7 +254,7 @@ class Recogniser:
             after.startswith((",", " —", " -", " (", " –", "—", "–", "-")))) or dated or after.startswith(("—", " —", " ("))
 
     def _qualified(self, text: str, match: Match) -> bool:
-        """Followed by ", <country or state>": "Obama, Japan", "Paris, Texas"."""
+        """Followed by ", <country or state>": "Obama, Japan", "Perth, Ontario"."""
         after = QUALIFIER.match(text, match.end)
         if after is None:
             return False
@@ -357,16 +284,16 @@ class Recogniser:
         if len(named) >= 2 and named[0] == "islamic" and named[1] in ("state", "emirate"):
             return out  # "Islamic State of Iraq and the Levant", "Islamic Emirate of Afghanistan": a group
         titled = self._title_before(text, tokens, i)
-        k = i
+        k = free_from = i
         while k < j:
             token = tokens[k]
             if token.lower in CONNECTORS and not (k + 1 < j and _arabic_article(text, token, tokens[k + 1])):
                 k += 1
                 continue
             if token.lower in TITLES and k + 1 < j and not self._multiword_place_at(text, tokens, k, j):
-                # "Mayor Ryan Bingham": the person runs to the end, or to "of" ("Governor Andrew Cuomo of
+                # "Mayor Ellen Ashby": the person runs to the end, or to "of" ("Governor Mark Dalby of
                 # New York"); "Sheikh Zuweid" is a town
-                k = _after_of(tokens, k, j)
+                k = free_from = _after_of(tokens, k, j)
                 continue
             found = None
             for m in range(min(j, k + self.MAX_WORDS), k, -1):
@@ -398,8 +325,12 @@ class Recogniser:
                         break
             match = Match(token.start, end, "", entries, key=key)
             match.text = text[match.start:match.end]
-            if self._keep(text, tokens, run, k, m, match, surnames, titled):
+            role = roles.verdict(self.gazetteer, text, tokens, run, k, m, free_from, self._lookup,
+                                 self._sentence_initial(text, tokens, i))
+            if role != roles.DROP and self._keep(text, tokens, run, k, m, match, surnames, titled):
+                match.role = role
                 out.append(match)
+                free_from = m
             k = m
         if self.demonyms and not out:
             out.extend(self._demonyms(text, tokens, run))
@@ -408,8 +339,8 @@ class Recogniser:
         return out
 
     def _transliterated(self, text, tokens, run, surnames, titled) -> list[Match]:
-        """A run the gazetteer does not know by any spelling: try it spelling-blind ("Tal Rifaat" for
-        GeoNames' "Tall Rif'at"). Such a match counts as an other name: it weighs less, and a village found
+        """A run the gazetteer does not know by any spelling: try it spelling-blind ("Tal Tamir" for
+        GeoNames' "Tall Tamr"). Such a match counts as an other name: it weighs less, and a village found
         this way is kept only when the article names its country elsewhere (see resolve)."""
         i, j = run
         run_text = text[tokens[i].start:tokens[j - 1].end]
@@ -428,15 +359,32 @@ class Recogniser:
         words = [t for t in run_tokens if t.capitalised]
         if not words or len(words) > 4 or any(t.text.isupper() for t in words):
             return "", ()
-        if any(self.gazetteer.word_frequency.get(name_key(_strip_possessive(t.text)), 0.0) >= 3.0
+        g = self.gazetteer
+        if any((g.word_frequency.get(name_key(_strip_possessive(t.text)), 0.0) >= 3.0 or t.lower in g.common_words)
                and t.lower not in PLACE_PREFIXES for t in words) \
                 or any(t.lower in self.gazetteer.demonyms for t in words):
-            return "", ()  # English words ("Ministry" is not Monastir) and adjectives are no transliterations
+            return "", ()  # English words ("Ministry" is no village) and adjectives are no transliterations
         if (self._is_given_name(words[0]) and words[0].lower not in PLACE_PREFIXES) or \
                 words[0].lower in PERSON_PARTICLES or words[0].lower in TITLES:
-            return "", ()  # "Mustafa Balli", "Abu Omar", "Haji Bakr": people, whatever village shares the name
+            return "", ()  # "Yusuf Darwish", "Abu Karim", "Haji Salem": people, whatever village shares the name
+        # From the tightest key to the loosest: the spelling family ("Nassriya" ~ "Nasiriyah"), the
+        # consonant skeleton, then the skeleton within one edit ("Tal Abyadh" ~ "Tall Abyad").
+        family = family_key(run_text)
+        entries = g.lookup_family(family) if len(family) >= 4 else ()
+        if entries:
+            return "f" + family, entries
         skeleton = transliteration_skeleton(run_text)
-        return skeleton, (self.gazetteer.lookup_skeleton(skeleton) if len(skeleton) >= 5 else ())
+        if len(skeleton) < 5:
+            return "", ()
+        entries = g.lookup_skeleton(skeleton)
+        if entries:
+            return "s" + skeleton, entries
+        near = set(g.lookup_near_skeleton(skeleton))
+        for variant in one_edit_variants(skeleton):
+            near.update(g.lookup_skeleton(variant))
+            near.update(g.lookup_near_skeleton(variant))
+        ranked = sorted(near, key=lambda e: -g.populations[e])[:MAX_NEAR_CANDIDATES]
+        return ("e" + skeleton, tuple(ranked)) if ranked else ("", ())
 
     def _keep(self, text, tokens, run, k, m, match, surnames, titled) -> bool:
         """The context rules: is this gazetteer match a place here?"""
@@ -451,7 +399,7 @@ class Recogniser:
         curated_or_country = any(g.features[e] in ("country", "continent") or g.sources[e].startswith("curated")
                                  for e in entries[:3])
         # Abbreviations and all-capital words: only the known ones (US, UK, UAE; curated like FATA), and
-        # datelines ("CHARLESTON, W.Va. --", "ATLANTA (AP)").
+        # datelines ("BOISE, Idaho --", "DENVER (AP)").
         if words and all(t.text.isupper() for t in words) and len(word.text) > 1:
             if not curated_or_country and not self._dateline(text, tokens, k, m):
                 return False
@@ -465,7 +413,7 @@ class Recogniser:
         if k < _after_of(tokens, i, j) and len(run_words) >= 2 and "spelling-blind" not in match.notes and (
                 self._is_given_name(first) or first.lower in PERSON_PARTICLES) \
                 and not self._multiword_place_at(text, tokens, i, j):
-            # "Ryan Dillon", "Abu Omar", "Chad Johnson", "Paris Hilton" -- but "Jordan Valley",
+            # "Dana Whitfield", "Abu Karim", "Chad Morton", "Paris Lennox" -- but "Jordan River",
             # "Georgia Senate": a country or state before an ordinary word is still the place.
             second = run_words[1]
             place_first = k == i and g.features[entries[0]] in ("country", "admin1", "continent")
@@ -485,14 +433,14 @@ class Recogniser:
             if t.capitalised and (t.lower in ORGANISATION_WORDS or t.lower in FACILITY_WORDS):
                 return False
         if "&" in text[max(0, match.start - 3):match.start] or "&" in text[match.end:match.end + 3]:
-            return False  # "Stevens & Wilkinson"
+            return False  # "Harlow & Pryce"
         if m < len(tokens) and tokens[m].lower == "administration" and _joined(text, tokens[m - 1], tokens[m]):
-            return False  # "the Bush administration"
+            return False  # "the Carter administration"
         if m < len(tokens) and m == j:
             after = tokens[m]
             if after.lower in ORGANISATION_WORDS and after.capitalised:
                 return False
-        # Speech: "said Dillon", "Chad said".
+        # Speech: "said Whitfield", "Chad said".
         before = tokens[k - 1] if k > 0 else None
         after = tokens[m] if m < len(tokens) else None
         spoke = (before is not None and before.lower in SPEECH_VERBS and k == i) or \
@@ -516,10 +464,10 @@ class Recogniser:
             qualified = self._qualified(text, match)  # "Hope, Arkansas", "Obama, Japan": the name is a place
             if zipf >= COMMON_WORD_ZIPF and not (curated_or_country and not word.text.isupper()) and not qualified:
                 # A frequent English word is the place only if the place is big for how frequent the word is
-                # ("Athens" stays, "Triangle" and "Hope" go); inside a longer name it is part of that name.
+                # ("Athens" stays, "Corridor" and "Hope" go); inside a longer name it is part of that name.
                 expected = 10 ** (zipf + 1)
-                # only words before it: "Triangle" in "Aleppo-Hama-Raqqa Triangle" is the head of another
-                # name, while "Oxford" in "Oxford Police" is still Oxford
+                # only words before it: "Corridor" in "Homs-Hama-Idlib Corridor" is the head of another
+                # name, while "Leeds" in "Leeds Police" is still Leeds
                 others = [t for t in tokens[i:k] if t.capitalised
                           and not (t is tokens[i] and self._sentence_initial(text, tokens, i))]
                 if big < expected and (others or self._sentence_initial(text, tokens, k)):
@@ -530,14 +478,14 @@ class Recogniser:
                            default=0)
             if self._is_given_name(word) and not qualified and not (curated_or_country or big_town >= 100_000
                                                   or (g.features[entries[0]] == "admin1" and zipf < 4.0)):
-                return False  # "Hailey", "Mary" (a Turkmen province); but "Victoria", "Georgia"
-            # Nisba or demonym-like adjective of a place ("Ismaili", "Baghdadi"): a small namesake is not it.
+                return False  # "Brenna", "Mary" (a Turkmen province); but "Victoria", "Georgia"
+            # Nisba or demonym-like adjective of a place ("Halabi", "Baghdadi"): a small namesake is not it.
             if lower.endswith("i") and big < 50_000 and len(match.key) > 4 and g.lookup(match.key[:-1]):
                 return False
         return True
 
     def _demonyms(self, text, tokens, run) -> list[Match]:
-        """'Russian defenses', 'the eastern Syrian deserts', 'European countries' -> the country/region."""
+        """'Russian bunkers', 'the western Iraqi deserts', 'European countries' -> the country/region."""
         i, j = run
         g = self.gazetteer
         out = []
@@ -558,18 +506,20 @@ class Recogniser:
                 continue
             following = tokens[nxt]
             if (following.capitalised and following.lower not in ROLE_WORDS) or following.lower in CONNECTORS:
-                continue  # "Syrian Democratic Forces", "Iraqi and ..." (but "Russian President Putin")
+                continue  # "Syrian Democratic Forces", "Iraqi and ..." (but "Russian President Orlov")
+            note = "place-noun" if following.lower in PLACE_NOUNS else "modifier"
             out.append(Match(start, end, text[start:end], (entry,), kind="demonym", key=name_key(text[start:end]),
-                             notes=["place-noun" if following.lower in PLACE_NOUNS else "modifier"]))
+                             notes=[note], role=roles.demonym_role(following.lower, note)))
         return out
 
 
 _ABBREVIATION_PATTERNS: dict[int, re.Pattern] = {}
+MAX_NEAR_CANDIDATES = 25
 QUALIFIER = re.compile(r", ([A-Z][\w.]*(?: [A-Z][\w.]*){0,2})")
 
 
 def _after_of(tokens: list[Token], i: int, j: int) -> int:
-    """Where a name that starts at token i ends: after the run, or at "of" ("Andrew Cuomo of New York")."""
+    """Where a name that starts at token i ends: after the run, or at "of" ("Mark Dalby of New York")."""
     for t in range(i + 1, j):
         if tokens[t].text == "of":
             return t + 1
@@ -582,7 +532,7 @@ def _end_without_possessive(text: str, token: Token) -> int:
 
 
 def _attach_qualifiers(text: str, matches: list[Match], gazetteer: Gazetteer) -> None:
-    """'Kerman, Iran', 'Springfield, Illinois': the second name narrows the first."""
+    """'Zabol, Iran', 'Peoria, Illinois': the second name narrows the first."""
     for a, b in zip(matches, matches[1:]):
         gap = text[a.end:b.start]
         if gap in (", ", ",", " , ") and b.kind == "name":

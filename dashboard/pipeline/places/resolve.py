@@ -3,7 +3,7 @@
 Each candidate gets a score: a prior (population on a log scale, and the kind of place: a country beats a
 village called "Georgia" in Illinois; a capital beats a state of the same name), plus what the article
 says: its countries and provinces (counted over all its mentions), a qualifier right after the name
-("Kerman, Iran", "Paris, Texas"), the article's first place (the dateline), and the distance to the other
+("Zabol, Iran", "Perth, Ontario"), the article's first place (the dateline), and the distance to the other
 places it names (``geopy.distance``). Two passes: the first guesses every mention from its prior, the
 second rescores with the context those guesses give. One sense per article: the same name resolves the
 same way throughout.
@@ -36,6 +36,10 @@ AROUND_KM, AROUND_BONUS = 400.0, 0.6
 QUALIFIER_BONUS = 6.0
 NEARBY_CHARS, NEARBY_COUNTRY_BONUS = 150, 1.0  # a country named within about a sentence
 MAX_ALTERNATIVES = 5
+FOCUS_SHARE = 0.5  # a country with half the weight of the most named one is a focus of the text too
+FOCUS_MIN_WEIGHT = 2.0  # a focus that clear: two or more names, or a country and a province
+SMALL_TOWN = 20_000
+ROLE_EVIDENCE = 0.25  # the weight, as evidence of where, of a name that is not a location here
 
 
 def _nearest_km(g: Gazetteer, entries, others) -> dict[int, float]:
@@ -80,6 +84,8 @@ class Resolver:
             narrowed = [e for e in qualified.entries if any(_contains(g, q, e) for q in qualified.qualifier.entries)]
             if narrowed:
                 choice[qualified.key] = max(narrowed, key=lambda e: self._prior(qualified.key, e))
+        # Names that are no location here ("forces of Armenia", "the US dollar") weigh little as evidence.
+        self.not_located = {key for key, group in groups.items() if all(m.role != "location" for m in group)}
         scores: dict[str, dict[int, float]] = {}
         for _ in range(2):
             countries, admin1s = Counter(), Counter()
@@ -89,6 +95,8 @@ class Resolver:
                 weight = len(group) ** 0.5 * (1.5 if g.features[entry] in ("country", "admin1") else 1.0)
                 if groups[key][0] is matches[0]:
                     weight += 1.0  # the dateline or first place sets the scene
+                if key in self.not_located:
+                    weight *= ROLE_EVIDENCE  # "forces of Armenia" says little about where things are
                 self.weights[key] = weight
                 if g.country_codes[entry]:
                     countries[g.country_codes[entry]] += weight
@@ -100,18 +108,34 @@ class Resolver:
             for key, group in groups.items():
                 scores[key] = self._score(key, group, choice, countries, admin1s, points)
                 choice[key] = max(scores[key], key=scores[key].get)
-        # A village known here only by a variant spelling, in a country the article never otherwise
-        # names ("Markit", a company, is a variant of an Iranian village's name), is dropped.
+        # The countries the text is about: where its located names (those found by their own spelling)
+        # put most of their weight.
+        evidence: Counter = Counter()
+        for key, group in groups.items():
+            if not key.startswith("~") and key not in self.not_located and g.country_codes[choice[key]]:
+                evidence[g.country_codes[choice[key]]] += self.weights[key]
+        top = max(evidence.values(), default=0.0)
+        focus = {code for code, weight in evidence.items() if weight >= FOCUS_SHARE * top}
+        # A village known here only by a variant spelling, in a country the article never otherwise names
+        # (a company called like an Iranian village), is dropped; so is a name found spelling-blind
+        # outside the countries the text is about, and a small town abroad that nothing else in a
+        # text with a clear focus points to (a village the gazetteer lacks, matched to a namesake).
         named = Counter(g.country_codes[choice[m.key]] for m in matches)
         self._rankings: dict[tuple[str, int], tuple[float, tuple[PlaceCandidate, ...]]] = {}
         kept = []
         for match in matches:
             entry = choice[match.key]
+            code = g.country_codes[entry]
             doubtful = entry in self.other_name[match.key] and g.populations[entry] < 15_000 and \
                 g.features[entry] in ("city", "admin2")
-            if match.key.startswith("~"):  # found spelling-blind: only in an article about its country
-                doubtful = True
-            if doubtful and named[g.country_codes[entry]] <= len(groups[match.key]):
+            if match.key.startswith("~") and code not in focus:
+                continue
+            if doubtful and named[code] <= len(groups[match.key]):
+                continue
+            if top >= FOCUS_MIN_WEIGHT and code and not evidence.get(code) and match.role == "location" \
+                    and g.features[entry] in ("city", "admin2") and g.populations[entry] < SMALL_TOWN \
+                    and not g.sources[entry].startswith("curated") \
+                    and not any(g.country_codes[e] in focus for e in match.entries):
                 continue
             kept.append(self._mention(match, entry, scores[match.key]))
         return kept
@@ -121,7 +145,8 @@ class Resolver:
         Mozambique, insurgents hit Palma" places Palma in Mozambique whatever else the article covers."""
         g = self.g
         areas = [(m.start, g.country_codes[choice[m.key]]) for m in matches
-                 if g.features[choice[m.key]] in ("country", "admin1") and g.country_codes[choice[m.key]]]
+                 if g.features[choice[m.key]] in ("country", "admin1") and g.country_codes[choice[m.key]]
+                 and m.role == "location"]
         areas.sort()
         starts = [start for start, _ in areas]
         nearby: dict[str, set[str]] = defaultdict(set)
@@ -147,7 +172,7 @@ class Resolver:
         own_weight = self.weights[key]
         country_total = sum(countries.values()) - own_weight
         qualifier_entries = [q for m in group if m.qualifier is not None for q in m.qualifier.entries]
-        others = [p for k, p in points.items() if k != key]
+        others = [p for k, p in points.items() if k != key and k not in self.not_located]
         # A small town named after its state or country ("Iowa", Louisiana; "Mexico", New York) is rarely
         # the one meant.
         areas = {(g.country_codes[e], g.admin1[e] if g.features[e] == "admin1" else ""): g.populations[e]
@@ -158,7 +183,7 @@ class Resolver:
                 for (code, admin1), population in areas.items():
                     if g.country_codes[entry] == code and g.populations[entry] * 10 < population:
                         namesakes[entry] = 2.0
-        # A province named after its capital ("Raqqa", "Kerman"): the bare name means the city; the province
+        # A province named after its capital ("Raqqa", "Zabol"): the bare name means the city; the province
         # is written "Raqqa province", which is a name of its own.
         city_areas = {g.admin1[e] for e in entries if g.features[e] in ("city", "capital") and g.admin1[e]
                       and g.populations[e] >= 20_000}
@@ -172,7 +197,7 @@ class Resolver:
             code = g.country_codes[entry]
             if code and country_total > 0:
                 evidence = countries[code] - (own_weight if g.country_codes[own] == code else 0)
-                score += COUNTRY_WEIGHT * max(evidence, 0) / country_total
+                score += COUNTRY_WEIGHT * max(evidence, 0) / max(country_total, 1.0)
             if g.admin1[entry] and g.features[entry] != "admin1":
                 evidence = admin1s[g.admin1[entry]] - (own_weight if g.admin1[own] == g.admin1[entry] else 0)
                 if evidence > 0:
@@ -226,4 +251,5 @@ class Resolver:
             text=match.text, start=match.start, end=match.end, name=g.names[entry], lat=g.lats[entry],
             lon=g.lons[entry], country_code=g.country_codes[entry], feature=feature,
             geonameid=g.geonameids[entry] or None, precision=PRECISION_OF_FEATURE.get(feature, "point"),
-            confidence=confidence, alternatives=alternatives, mention_kind=match.kind)
+            confidence=confidence, alternatives=alternatives, mention_kind=match.kind,
+            role=match.role)

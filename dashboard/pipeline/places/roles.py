@@ -1,0 +1,133 @@
+"""What a place name does in its sentence: the rules that read the words around a gazetteer match.
+
+Two questions, both answered from the words next to the match within its capitalised run:
+
+- Is the match the place at all, or only part of a longer name the gazetteer does not hold? Longest
+  name first: a run that goes on past the name with words that are not place words is another name
+  ("Boko" of "Boko Haram", "Stade" of "Stade de France", "Auckland" of "Auckland Park", "Zawiya" of
+  "Jabal al-Zawiya"): ``verdict`` says "drop".
+- If it is a place, is it where something is, or does it stand for something else? ``verdict`` gives the
+  role of ``records.PlaceMention``: "organisation" ("Leeds Police", "forces of Armenia", "US-led"),
+  "title" ("the Texas Governor", "Iraq's Prime Minister"), "currency" ("the US dollar"), "comparison"
+  ("an area the size of Belgium"), or "location".
+
+    >>> from dashboard.pipeline.places import find_places
+    >>> [(p.text, p.role) for p in find_places("Prices rose against the US dollar in Lebanon.")]
+    [('US', 'currency'), ('Lebanon', 'location')]
+"""
+from __future__ import annotations
+
+import re
+
+from dashboard.geocoders.index import Gazetteer
+from dashboard.pipeline.places.vocabulary import (
+    ACTOR_SUFFIXES, ARABIC_ARTICLES, BODY_WORDS, COMPARISON_BEFORE, CONNECTORS, CURRENCY_WORDS, GENERIC_WORDS, INSTITUTION_WORDS,
+    KIND_WORDS, MONTHS_AND_DAYS, PLACE_PREFIXES, ROLE_WORDS, SETTLEMENT_WORDS, TITLE_CASE_WORDS, TITLES)
+
+DROP = "drop"
+# Names that start a new place after this one in one run ("Aleppo-Hama-Raqqa"): big enough to be sure.
+STRONG_NEIGHBOUR = frozenset({"country", "admin1", "capital", "continent", "region", "sea", "river"})
+_COMPARISON = re.compile(r"(?:" + "|".join(re.escape(p) for p in COMPARISON_BEFORE) + r")\s+(?:the\s+)?$",
+                         re.IGNORECASE)
+_BODY_OF = re.compile(r"\b(?:" + "|".join(sorted(BODY_WORDS)) + r")\s+(?:of|from)\s+(?:the\s+)?$", re.IGNORECASE)
+_TITLE_OF = re.compile(r"\b(?:" + "|".join(sorted(TITLES - {"st"})) + r")\s+of\s+(?:the\s+)?$", re.IGNORECASE)
+
+
+def _strong(g: Gazetteer, entries) -> bool:
+    return any(g.features[e] in STRONG_NEIGHBOUR or g.populations[e] >= 100_000 for e in entries[:3])
+
+
+def _common(g: Gazetteer, word) -> bool:
+    lower = word.lower[:-2] if word.lower.endswith(("'s", "’s")) else word.lower
+    return lower in g.common_words or lower in GENERIC_WORDS or lower in MONTHS_AND_DAYS
+
+
+def verdict(g: Gazetteer, text: str, tokens, run, k: int, m: int, free_from: int, lookup,
+            sentence_initial: bool = False) -> str:
+    """DROP, or the role of the match of tokens[k:m] in the run tokens[i:j].
+
+    ``free_from``: the first token of the run not taken by an earlier match or a title, so that only
+    words of the same unknown name count before the match. ``lookup(text)`` -> (key, entries);
+    ``sentence_initial``: the run starts a sentence.
+    """
+    i, j = run
+    last = tokens[m - 1]
+    possessive = last.text.endswith(("'s", "’s"))
+    after = text[last.end:last.end + 12]
+    before = text[max(0, tokens[k].start - 40):tokens[k].start]
+    # Roles read from the words outside the run.
+    if _COMPARISON.search(before):
+        return "comparison"
+    nxt = tokens[m] if m < len(tokens) else None
+    if nxt is not None and nxt.lower in CURRENCY_WORDS and text[last.end:nxt.start] in (" ", "-"):
+        return "currency"
+    if after.startswith(("-", "‑")) and nxt is not None and nxt.lower in ACTOR_SUFFIXES:
+        return "organisation"  # "US-led coalition", "Iran-backed militias"
+    if _BODY_OF.search(before):
+        return "organisation"  # "the military forces of Armenia", "the government of Iraq"
+    if _TITLE_OF.search(before):
+        return "title"  # "the Governor of Kirkuk"
+    if nxt is not None and (possessive or m == j) and text[last.end:nxt.start] == " " and not nxt.capitalised:
+        if nxt.lower in BODY_WORDS:
+            return "organisation"  # "Nigeria's army", "Iraq police"
+        if nxt.lower in TITLES:
+            return "title"  # "Iraq's president"
+    if any(t.capitalised and t.lower in TITLE_CASE_WORDS for t in tokens[i + 1:j]):
+        return "location"  # a headline: where a name ends cannot be read from its capitals
+    # The words of the run before the match: the tail of an unknown longer name is not this place.
+    if k > free_from:
+        previous = next((t for t in reversed(tokens[free_from:k]) if t.capitalised and t.lower not in CONNECTORS),
+                        None)
+        between = {t.lower for t in tokens[free_from:k] if not t.capitalised}
+        if between - ARABIC_ARTICLES or text[tokens[k - 1].end:tokens[k].start] in ("-", "‑", "–") and \
+                tokens[k - 1].capitalised:
+            previous = None  # "University of Zambia", "Obafemi-Owode": the name after "of" or "-" is a place
+        if previous is not None and previous.text.endswith(("'s", "’s")):
+            previous = None  # "Dow's West Virginia plant": a possessive before a name is no part of it
+        if previous is tokens[i] and sentence_initial and not lookup(previous.text)[1]:
+            previous = None  # "Rethinking Egypt-US relations": a capital at a sentence start says nothing
+        if previous is not None and previous.text.isupper() and len(previous.text) > 1:
+            return "organisation"  # "CBC Toronto", "HSBC Malta": a body's branch named for the place
+        if previous is not None and (previous.lower in PLACE_PREFIXES or
+                                     previous.lower in ("new", "old", "fort", "port", "san", "santa", "saint")
+                                     or not _common(g, previous)):
+            return DROP
+    # The words of the run after the match.
+    if m >= j:
+        return "location"
+    following = tokens[m]
+    if following.lower in CONNECTORS and not following.capitalised:
+        # "the Ohio Department of Transportation" is a body of Ohio; "Stade de France" is no Stade
+        _, entries = lookup(text[tokens[k].start:last.end])
+        return "organisation" if _strong(g, entries) else DROP
+    if text[last.end:following.start] in ("-", "‑", "–"):
+        return "location"  # "Mogadishu-Hodan", "Pemba-Metuge": a place and a part of it
+    word = following.lower
+    rest = {t.lower for t in tokens[m:j]} | {t.lower[:-1] for t in tokens[m:j]}
+    if rest & (BODY_WORDS | INSTITUTION_WORDS) or following.text.isupper():
+        return "organisation"  # "Leeds Police", "Kabul University", "the Derna Shura Council", "Kano SEMA"
+    if word in KIND_WORDS or word[:-1] in KIND_WORDS or rest & KIND_WORDS:
+        return "location"  # "Raqqa City", "Mosul Dam", "Sabuwa LGA", "Donetsk Water Station"
+    if rest & TITLES:
+        return "title"  # "the Harris County deputy clerk", "Decatur McLean County Coroner"
+    if word in TITLES or word in ROLE_WORDS:
+        return "title"  # "Texas Governor Greg Abbott", "Iraqi Prime Minister"
+    if word in SETTLEMENT_WORDS:
+        return DROP  # "Auckland Park", "Morton's Ford": another place
+    for end in range(min(j, m + 3), m, -1):
+        _, entries = lookup(text[following.start:tokens[end - 1].end])
+        if entries and (_strong(g, entries) or end - m >= 2):
+            return "location"  # "Aleppo-Hama-Raqqa", "Syria Iraq border", "Decatur McLean County"
+    if possessive or _common(g, following):
+        return "location"  # "Syria's Assad", "Iraq Says It Will ..."
+    return DROP  # "Boko Haram", "Sud-Kivu": a name the gazetteer does not hold
+
+
+def demonym_role(following_lower: str, note: str) -> str:
+    """An adjective of nationality: "Syrian deserts" is a place; "Syrian troops" a nationality; "Iraqi
+    Prime Minister" a title."""
+    if note == "place-noun":
+        return "location"
+    if following_lower in TITLES or following_lower in ROLE_WORDS:
+        return "title"
+    return "nationality"
