@@ -115,6 +115,21 @@ CASES = {
         ("The envoy arrived on Monday.", "2017-11-08", "Monday", "2017-11-06", "published"),
         ("Rain is forecast for Saturday.", "2017-11-08", "Saturday", "2017-11-11", "published"),
     ],
+    "a history: its story carries, plans do not move it, its ago is its teller's": [
+        ("The canal was begun in 1821. Work stopped in 1823 and resumed in 1825. On 3 May 1827 the first "
+         "barge passed, with a second section planned for 1829. On 9 June the locks flooded.", "2009-12-19",
+         "9 June", "1827-06-09", "text"),
+        ("The canal was planned in 1819 and begun in 1821. Work stopped in 1822, again in 1823, and resumed in "
+         "1825. On 3 May 1827 the engineer wrote that the survey had been made two years ago.", "2009-12-19",
+         "two years ago",
+         "1825-01-01..1825-12-31", "text"),
+        ("The canal was begun in 1821. Work stopped in 1823 and resumed in 1825. On 3 September 1827 the "
+         "first barge passed. In February the ice closed it.", "2009-12-19", "February", "1828-02-01..1828-02-29",
+         "text"),
+        ("The canal was begun in 1821. Work stopped in 1823 and resumed in 1825. On 3 May 1827 the first "
+         "barge passed. In March a flood had damaged the locks.", "2009-12-19", "March", "1827-03-01..1827-03-31",
+         "text"),
+    ],
     "unknown publication date: unresolved, never today": [
         ("The ferry sailed two days later.", None, "two days later", None, "text"),
         ("The ferry sails on Friday.", None, "Friday", None, "published"),

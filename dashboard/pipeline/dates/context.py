@@ -22,7 +22,8 @@ import re
 from dataclasses import dataclass
 
 from dashboard.pipeline.dates.cues import (
-    ANY_YEAR, COMING_AFTER, COMING_CUES, LOOK_BACK_RULES, PUBLICATION_RELATIVE, SENTENCE_BREAK, TENSE_MARKERS,
+    ANY_YEAR, COMING_AFTER, COMING_CUES, LOOK_BACK_RULES, PLANNED_BEFORE, PUBLICATION_RELATIVE, SENTENCE_BREAK,
+    TENSE_MARKERS,
 )
 from dashboard.records import DateMention, PublicationDate
 
@@ -142,12 +143,16 @@ class Context:
         return previous
 
     def _is_digression(self, index: int) -> bool:
-        """Whether a bare year interrupts a day-by-day story ("... the diary, printed in 1990, shows that
-        the ship left on 4 May"): the dated story just before it is more than a year away."""
-        year = self.mentions[index].start_date.year
+        """Whether a bare year interrupts a day-by-day story: the dated story just before it is more
+        than a year away ("... the diary, printed in 1990, shows that the ship left on 4 May"), or the
+        year is a plan the story has not reached ("... on 10 March 1975, with a campaign planned for
+        1976. On 11 March ...")."""
+        mention = self.mentions[index]
+        year = mention.start_date.year
+        planned = PLANNED_BEFORE.search(self.text, max(0, mention.start - 50), mention.start)
         for earlier in reversed(self.mentions[max(0, index - 4):index]):
             if earlier.granularity in ("day", "month", "range") and earlier.anchor != "published":
-                return abs(earlier.start_date.year - year) > 1
+                return abs(earlier.start_date.year - year) > 1 or bool(planned and year > earlier.start_date.year)
         return False
 
     @property

@@ -63,6 +63,10 @@ COMING_CUES = re.compile(
 # A deadline noun just after the date: "before the Aug. 31 deadline".
 COMING_AFTER = re.compile(rf"{_S}(?:deadline|target date|due date|expiry)\b")
 
+# A year named as a plan, not as the time the story has reached: "a campaign planned for 1976".
+PLANNED_BEFORE = re.compile(rf"\b(?:planned|planning|plans?|projected|scheduled|expected|intended|due|promised"
+                            rf"|set{_S}for|aimed{_S}at)\b[^.;\n]{{0,30}}$")
+
 # The rules that look back from their anchor: in a history, a look back does not move the story.
 LOOK_BACK_RULES = {"days_ago", "weeks_ago", "months_ago", "years_ago", "year_relative", "month_relative",
                    "week_relative", "day_relative"}

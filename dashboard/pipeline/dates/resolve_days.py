@@ -201,6 +201,10 @@ def offset(groups, ctx, granularity):
     sign = 1 if direction in ("later", "after", "hence") or direction.startswith("from") else -1
     if direction == "ago" or direction == "hence" or direction.startswith("from"):
         pivot, anchor = ctx.publication_anchor(unit), "published"
+        reference = ctx.narrative_reference() if ctx.is_history and not ctx.quoted_in_history() else None
+        if reference is not None and reference is not ERA_BREAK and (unit != "day" or reference.granularity == "day"):
+            # A history's "ago" is its teller's: "he said he had signed it two years ago" (two years before then).
+            pivot, anchor = reference.start_date, "text"
     else:
         reference = ctx.previous()
         pivot, anchor = (reference.start_date if sign < 0 else reference.end_date, "text") if reference else (None, "text")
