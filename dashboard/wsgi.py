@@ -7,15 +7,14 @@ optionally enables article uploads into that folder.
 """
 from __future__ import annotations
 
-import os
-
+from dashboard import settings
 from dashboard.web.app import create_app
 
 
 def make_server(store_path: str | None = None, upload_dir: str | None = None):
     """The Flask server of a dashboard over ``store_path`` (what gunicorn serves)."""
-    store_path = store_path or os.environ.get("DASHBOARD_STORE", "data/store")
-    upload_dir = upload_dir or os.environ.get("DASHBOARD_UPLOAD_DIR") or None
+    store_path = store_path or settings.store_path()
+    upload_dir = upload_dir or settings.upload_dir()
     return create_app(store_path, upload_dir=upload_dir).server
 
 

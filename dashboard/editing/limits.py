@@ -6,8 +6,9 @@
 from __future__ import annotations
 
 import dataclasses
-import os
 from dataclasses import dataclass, field
+
+from dashboard import settings
 
 
 class UploadError(ValueError):
@@ -41,18 +42,12 @@ def configured_limits() -> UploadLimits:
 
     A setting that is not a positive number is an error naming it (a typo never lifts a limit).
     """
-    changes = {}
-    for variable, field_name in LIMIT_SETTINGS.items():
-        raw = os.environ.get(variable, "").strip()
-        if not raw:
-            continue
-        try:
-            value = float(raw)
-            if not value > 0 or value != value:
-                raise ValueError
-        except ValueError:
-            raise UploadError(f"{variable}={raw!r}: expected a positive number") from None
-        changes[field_name] = int(value * 1_048_576) if variable.endswith("_MB") else int(value)
+    try:
+        overrides = settings.upload_limit_overrides()
+    except settings.SettingError as error:
+        raise UploadError(str(error)) from None
+    changes = {LIMIT_SETTINGS[variable]: int(value * 1_048_576) if variable.endswith("_MB") else int(value)
+               for variable, value in overrides.items()}
     return dataclasses.replace(LIMITS, **changes)
 
 

@@ -29,6 +29,7 @@ from typing import Any
 
 from dashboard.core.timelimit import TimeLimitExceeded, finish_within
 from dashboard.export.formats import IMAGE_FORMATS, ExportError, first_line
+from dashboard import settings
 from dashboard.settings import TOPOJSON_DIR
 
 MAX_PIXELS = 12_000  # per side, after scaling: a bound on memory (a 12000 px square PNG is ~400 MB raw)
@@ -57,7 +58,7 @@ def find_browser() -> Path:
 
     Raises ExportError saying what to install when there is none (csv and geojson need no browser).
     """
-    configured = os.environ.get("BROWSER_PATH")
+    configured = settings.browser_path()
     if configured:
         path = Path(configured)
         if path.is_file() and os.access(path, os.X_OK):

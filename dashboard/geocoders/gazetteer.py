@@ -11,30 +11,24 @@ import functools
 import gc
 import hashlib
 import logging
-import os
 import pickle
 from dataclasses import fields
 from importlib import metadata
 from pathlib import Path
 
+from dashboard import settings
 from dashboard.core.files import atomic_write
 from dashboard.geocoders import builder, index, names, sources
 from dashboard.geocoders.index import PRECISION_OF_FEATURE, Gazetteer, prior
 from dashboard.geocoders.names import name_key
 from dashboard.geocoders.sources import DEMONYMS_CSV, SUPPLEMENT_CSV, read_supplement
 
-__all__ = ["Gazetteer", "load_gazetteer", "cache_dir", "prior", "name_key", "PRECISION_OF_FEATURE",
+__all__ = ["Gazetteer", "load_gazetteer", "prior", "name_key", "PRECISION_OF_FEATURE",
            "DEMONYMS_CSV", "SUPPLEMENT_CSV", "read_supplement"]
 
 log = logging.getLogger(__name__)
 
 INDEX_VERSION = "15"
-
-
-def cache_dir() -> Path:
-    base = os.environ.get("NEWS_DASHBOARD_CACHE") or os.path.join(
-        os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache"), "news-dashboard")
-    return Path(base)
 
 
 def _inputs_hash() -> str:
@@ -57,7 +51,7 @@ def load_gazetteer() -> Gazetteer:
     A cache file that cannot be read (truncated, older format) is rebuilt, never trusted.
     """
     version = _inputs_hash()
-    path = cache_dir() / f"gazetteer-{version}.pickle"
+    path = settings.cache_dir() / f"gazetteer-{version}.pickle"
     if path.exists():
         try:
             with open(path, "rb") as handle:

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import sqlite3
 import threading
 import time
@@ -35,11 +34,12 @@ from geopy.geocoders.base import Geocoder
 from geopy.location import Location
 from tenacity import RetryCallState, Retrying, retry_if_exception, stop_after_attempt, wait_exponential
 
-from dashboard.geocoders.gazetteer import Gazetteer, cache_dir, load_gazetteer, name_key, prior
+from dashboard import settings
+from dashboard.geocoders.gazetteer import Gazetteer, load_gazetteer, name_key, prior
 
 log = logging.getLogger(__name__)
 
-KINDS = ("offline", "nominatim", "photon")
+KINDS = settings.GEOCODER_KINDS
 NOT_RETRIED = (GeocoderQueryError, GeocoderAuthenticationFailure, GeocoderInsufficientPrivileges,
                GeocoderQuotaExceeded)
 
@@ -234,9 +234,8 @@ def make_geocoder(kind: str | None = None, domain: str | None = None, cache_path
     nominatim, photon), ``NEWS_DASHBOARD_GEOCODER_DOMAIN`` and ``NEWS_DASHBOARD_GEOCODER_SCHEME``.
     """
     if kind is None:
-        kind = os.environ.get("NEWS_DASHBOARD_GEOCODER", "offline").strip().lower() or "offline"
-        domain = domain or os.environ.get("NEWS_DASHBOARD_GEOCODER_DOMAIN") or None
-        scheme = scheme or os.environ.get("NEWS_DASHBOARD_GEOCODER_SCHEME") or None
+        setting = settings.geocoder_setting()
+        kind, domain, scheme = setting.kind, domain or setting.domain, scheme or setting.scheme
     if kind not in KINDS:
         raise ValueError(f"unknown geocoder {kind!r}: use one of {', '.join(KINDS)}")
     if kind == "offline":
@@ -253,5 +252,5 @@ def make_geocoder(kind: str | None = None, domain: str | None = None, cache_path
                          swallow_exceptions=False)
     ask = RetryingGeocode(spaced, max_retries=max_retries,
                           first_wait_seconds=max(error_wait_seconds, min_delay_seconds))
-    cache = GeocodeCache(cache_path or cache_dir() / "geocode.sqlite")
+    cache = GeocodeCache(cache_path or settings.cache_dir() / "geocode.sqlite")
     return CachedGeocode(geocoder, f"{kind}:{geocoder.domain}", cache, ask)

@@ -23,7 +23,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-import os
 import tempfile
 import threading
 from dataclasses import dataclass
@@ -34,6 +33,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from dashboard import settings
 from dashboard.core.countries import country_names
 from dashboard.core.values import plain_value
 from dashboard.store.schema import ARTICLES_FILE, EVENTS_DIR, EVENTS_SCHEMA
@@ -91,7 +91,7 @@ class EventStore:
     def __init__(self, store_path: str | Path | None = None, *, events: pd.DataFrame | pa.Table | None = None,
                  memory_limit: str | None = None):
         self.path = Path(store_path) if store_path is not None else None
-        memory_limit = memory_limit or os.environ.get("DASHBOARD_QUERY_MEMORY_LIMIT") or None
+        memory_limit = memory_limit or settings.query_memory_limit()
         rows = self._parquet_rows() if events is None else 0
         # Insertion order is kept: the table is stored by date, so "first N by date" streams without a sort.
         config = {"threads": 2, "preserve_insertion_order": True}
@@ -411,7 +411,8 @@ class EventStore:
         cells = self._df(
             f"SELECT CAST(round(lat / {cell}) AS BIGINT) * 100000 + CAST(round(lon / {cell}) AS BIGINT) AS cell, "
             f"place_precision IN {COARSE_PLACES} AS coarse, event_type, count(*) AS count, "
-            f"sum(lat) AS lat_sum, sum(lon) AS lon_sum, sum(n_sources) AS n_sources, "
+            # fsum: compensated sums, so the centroids do not depend on the order threads add rows in
+            f"fsum(lat) AS lat_sum, fsum(lon) AS lon_sum, sum(n_sources) AS n_sources, "
             f"sum(coalesce(fatalities, 0)) AS fatalities "
             f"FROM events WHERE {sql} GROUP BY 1, 2, 3", params)
         unplaced_rows = cells["cell"].isna()
@@ -540,14 +541,18 @@ def _lane_clusters(counts: pd.DataFrame, lanes: list[str], view: ViewState,
 def _grid_clusters(cells: pd.DataFrame, limit: int) -> pd.DataFrame:
     """Grid cells (one row per type) as cluster markers: centroid, count, the commonest type."""
     keys = ["cell", "coarse"]
-    commonest = cells.sort_values("count", ascending=False, kind="stable").drop_duplicates(keys)
+    # DuckDB's groups come in any order: sorted in full, so equal counts always break the same way
+    cells = cells.sort_values(["count", "cell", "coarse", "event_type"], ascending=[False, True, True, True],
+                              kind="stable")
+    commonest = cells.drop_duplicates(keys)
     clusters = cells.groupby(keys, as_index=False).agg(
         count=("count", "sum"), lat_sum=("lat_sum", "sum"), lon_sum=("lon_sum", "sum"),
         n_sources=("n_sources", "sum"), fatalities=("fatalities", "sum"))
     clusters = clusters.merge(commonest[keys + ["event_type"]], on=keys)
     clusters["lat"] = clusters["lat_sum"] / clusters["count"]
     clusters["lon"] = clusters["lon_sum"] / clusters["count"]
-    clusters = clusters.sort_values("count", ascending=False, ignore_index=True).head(limit)
+    clusters = clusters.sort_values(["count", "cell", "coarse"], ascending=[False, True, True], kind="stable",
+                                    ignore_index=True).head(limit)
     return clusters[["lat", "lon", "count", "event_type", "coarse", "n_sources", "fatalities"]]
 
 

@@ -16,7 +16,6 @@ parsing: a hostile URL or a malformed graph event gives the default view, never 
 from __future__ import annotations
 
 import datetime as dt
-import os
 from pathlib import Path
 
 import dash
@@ -31,6 +30,7 @@ from dashboard.core.countries import country_name
 from dashboard.views.query import EventStore
 from dashboard.views.state import EVENT_TYPES, ViewState, area_from_box
 from dashboard.records import GRANULARITIES, PLACE_PRECISIONS
+from dashboard import settings
 from dashboard.settings import ASSETS_DIR
 
 PLAYBACK_WINDOWS = {"1m": ("1 month", 31), "3m": ("3 months", 92), "1y": ("1 year", 366)}
@@ -58,7 +58,7 @@ def create_app(store_path: str | Path, *, upload_dir: str | Path | None = None,
     reloaded in place. ``store`` lets tests and benchmarks pass an already loaded ``EventStore``.
     """
     store = store or EventStore(store_path)
-    tile_url = tile_url or os.environ.get("DASHBOARD_TILE_URL") or None
+    tile_url = tile_url or settings.tile_url()
     app = dash.Dash(
         __name__, title="News timeline and map", assets_folder=str(ASSETS_DIR), serve_locally=True,
         update_title=None,

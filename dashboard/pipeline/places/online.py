@@ -27,20 +27,18 @@ from __future__ import annotations
 
 import logging
 import math
-import os
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 
 from geopy.location import Location
 
+from dashboard import settings
 from dashboard.core.countries import country_name
 from dashboard.geocoders.offline import make_geocoder
 from dashboard.records import PlaceCandidate, PlaceMention
 
 log = logging.getLogger(__name__)
-
-ONLINE_KINDS = ("nominatim", "photon")
 
 # What an online answer's type says about its precision (Nominatim's addresstype/type, Photon's type).
 _PRECISION_OF_TYPE = {
@@ -154,43 +152,23 @@ def _ask(geocode, query: str, failed: list[str]) -> Location | None:
     return location
 
 
-_GEOCODERS: dict[tuple, Callable] = {}
+_GEOCODERS: dict[settings.GeocoderSetting, Callable] = {}
 
 
 def geocoder_setting() -> str:
     """Which resolver the environment selects ("offline", "nominatim:host"): part of the pipeline version,
     so switching geocoders re-analyses the articles instead of reusing results resolved the other way."""
-    kind = os.environ.get("NEWS_DASHBOARD_GEOCODER", "offline").strip().lower() or "offline"
-    if kind == "offline":
-        return kind
-    return f"{kind}:{os.environ.get('NEWS_DASHBOARD_GEOCODER_DOMAIN') or 'default'}"
+    return settings.geocoder_setting().resolver
 
 
 def online_geocoder() -> Callable[..., Location | None] | None:
     """The online geocoder the environment asks for (made once per setting), or None when offline."""
-    kind = os.environ.get("NEWS_DASHBOARD_GEOCODER", "offline").strip().lower() or "offline"
-    if kind == "offline":
+    setting = settings.geocoder_setting()
+    if setting.kind == "offline":
         return None
-    if kind not in ONLINE_KINDS:
-        raise ValueError(f"NEWS_DASHBOARD_GEOCODER={kind!r}: use offline, {' or '.join(ONLINE_KINDS)}")
-    names = ("DOMAIN", "SCHEME", "CACHE", "MIN_DELAY", "RETRIES", "RETRY_WAIT", "TIMEOUT")
-    setting = (kind,) + tuple(os.environ.get(f"NEWS_DASHBOARD_GEOCODER_{n}") or None for n in names)
     if setting not in _GEOCODERS:
-        domain, scheme, cache, delay, retries, wait, timeout = setting[1:]
         _GEOCODERS[setting] = make_geocoder(
-            kind, domain=domain, scheme=scheme, cache_path=cache,
-            min_delay_seconds=_number(delay, 1.0, "MIN_DELAY"), max_retries=int(_number(retries, 3, "RETRIES")),
-            error_wait_seconds=_number(wait, 2.0, "RETRY_WAIT"), timeout=_number(timeout, 10.0, "TIMEOUT"))
+            setting.kind, domain=setting.domain, scheme=setting.scheme, cache_path=setting.cache,
+            min_delay_seconds=setting.min_delay, max_retries=setting.retries,
+            error_wait_seconds=setting.retry_wait, timeout=setting.timeout)
     return _GEOCODERS[setting]
-
-
-def _number(value: str | None, default: float, name: str) -> float:
-    if value is None:
-        return default
-    try:
-        number = float(value)
-    except ValueError:
-        raise ValueError(f"NEWS_DASHBOARD_GEOCODER_{name}={value!r} is not a number") from None
-    if not math.isfinite(number) or number < 0:
-        raise ValueError(f"NEWS_DASHBOARD_GEOCODER_{name}={value!r} must be zero or more")
-    return number
