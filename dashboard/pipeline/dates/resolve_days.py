@@ -197,6 +197,8 @@ def offset(groups, ctx, granularity):
     if n is None or n > 500:
         return None
     unit = groups["unit"].lower().rstrip("s")
+    if unit == "decade":
+        unit, n = "year", 10 * n  # "a decade ago": the year ten years back
     direction = groups["direction"].lower()
     sign = 1 if direction in ("later", "after", "hence") or direction.startswith("from") else -1
     if direction == "ago" or direction == "hence" or direction.startswith("from"):
@@ -231,6 +233,11 @@ def day_relative(groups, ctx, granularity):
     if that == "this" and not word:
         return None  # "this morning" is relative_day's; "this day" is too vague
     reference = ctx.previous()
+    if reference is None and shift < 0:
+        # "against 700 the day before" with no date before it: the day before the publication's
+        pivot = ctx.publication_day
+        day = pivot + dt.timedelta(days=shift) if pivot else None
+        return Resolution(day, day, "day", "published")
     if reference is None or reference.granularity not in ("day", "range"):
         return Resolution(None, None, "day", "text")  # "the next day" after "in 2004" names no day
     day = (reference.end_date if shift > 0 else reference.start_date) + dt.timedelta(days=shift)

@@ -141,7 +141,7 @@ TRIGGER_WORDS: dict[str, frozenset[str]] = {
     "day": frozenset(["day", "days", "morning", "evening", "night"]),
     "week": frozenset(["week", "weeks", "weekend"]),
     "month_word": frozenset(["month", "months"]),
-    "year_word": frozenset(["year", "years"]),
+    "year_word": frozenset(["year", "years", "decade", "decades"]),
     "season": frozenset(["spring", "summer", "fall", "autumn", "winter"]),
     "quarter": frozenset(["quarter", "q"]),
     "half": frozenset(["half"]),
