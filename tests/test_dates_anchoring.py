@@ -71,6 +71,13 @@ CASES = {
          "2017-10-01..2017-12-31", "published"),
         ("Sales fell in the latest quarter.", "2017-11-20", "the latest quarter", "2017-07-01..2017-09-30",
          "published"),
+        ("Sales fell last quarter.", "2017-11-20", "last quarter", "2017-07-01..2017-09-30", "published"),
+        ("Sales fell in the last quarter of 2016.", "2017-11-20", "the last quarter of 2016",
+         "2016-10-01..2016-12-31", "none"),
+        ("Third-quarter profit at the dairy rose.", "2017-11-20", "Third-quarter", "2017-07-01..2017-09-30",
+         "published"),
+        ("Profit beat the year-ago second quarter.", "2017-11-20", "the year-ago second quarter",
+         "2016-04-01..2016-06-30", "published"),
         ("Net income rose from the year-ago quarter.", "2017-11-20", "the year-ago quarter",
          "2016-07-01..2016-09-30", "published"),
         ("Sales in the second quarter beat the year-earlier quarter.", "2017-11-20", "the year-earlier quarter",
@@ -168,6 +175,8 @@ DURATIONS = [
     "Nineteen people came to the meeting.",
     "Twenty twenty-one-year-olds signed up.",
     "An election day was never set for the club.",
+    "The market opens every Monday.",
+    "Each spring the river floods the meadow.",
 ]
 
 

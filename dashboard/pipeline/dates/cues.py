@@ -67,6 +67,9 @@ COMING_AFTER = re.compile(rf"{_S}(?:deadline|target date|due date|expiry)\b")
 PLANNED_BEFORE = re.compile(rf"\b(?:planned|planning|plans?|projected|scheduled|expected|intended|due|promised"
                             rf"|set{_S}for|aimed{_S}at)\b[^.;\n]{{0,30}}$")
 
+# "every Monday", "each spring": a set of days, not a date.
+SET_BEFORE = re.compile(rf"\b(?:[Ee]very|[Ee]ach){_S}$")
+
 # The rules that look back from their anchor: in a history, a look back does not move the story.
 LOOK_BACK_RULES = {"days_ago", "weeks_ago", "months_ago", "years_ago", "year_relative", "month_relative",
                    "week_relative", "day_relative"}

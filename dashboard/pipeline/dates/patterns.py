@@ -343,7 +343,8 @@ RULES: tuple[Rule, ...] = (
          not_after=r"(?:[^\S\n]{1,3}(?:of|from|to|back|out|off|down|up)\b)", triggers=("season",)),
     # ---------------------------------------------------------------- quarter and half
     Rule("quarter", "quarter",
-         rf"(?:{THE})?(?P<ordinal>{QUARTER_ORDINAL}){SP}quarter(?:{SP}of{SP}(?:(?P<year>{YEAR})|(?:{THE})?"
+         rf"(?:{THE})?(?:(?P<ago>year{DASH}(?:ago|earlier)){SP})?(?P<ordinal>{QUARTER_ORDINAL})(?:{SP}|{DASH})quarter"
+         rf"(?:{SP}of{SP}(?:(?P<year>{YEAR})|(?:{THE})?"
          rf"(?P<relative>last|this|next|the|that|the{SP}same|the{SP}following|the{SP}previous){SP}year))?"
          rf"|\b(?P<q>Q[1-4]){SP}(?P<qyear>{YEAR})"
          rf"|(?:{THE})(?P<recent>latest|most{SP}recent|past|previous|current|same|year{DASH}ago|year{DASH}earlier"
@@ -355,6 +356,10 @@ RULES: tuple[Rule, ...] = (
              E("Q3 2019 sales figures came out late.", None, "Q3 2019", "2019-07-01..2019-09-30"),
              E("The brewery said sales rose in the fourth quarter.", "2018-02-04", "the fourth quarter",
                "2017-10-01..2017-12-31"),
+             E("Third-quarter revenue at the ferry line rose 4%.", "2017-11-20", "Third-quarter",
+               "2017-07-01..2017-09-30"),
+             E("The mill earned more than in the year-earlier third quarter.", "2017-11-20",
+               "the year-earlier third quarter", "2016-07-01..2016-09-30"),
              E("Margins narrowed in the latest quarter, the bakery chain said.", "2017-11-20", "the latest quarter",
                "2017-07-01..2017-09-30"),
              E("Net income rose in the third quarter from $4 million in the year-ago quarter.", "2017-11-20",

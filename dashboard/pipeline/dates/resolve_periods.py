@@ -139,17 +139,22 @@ def quarter(groups, ctx, granularity):
     recent = (groups.get("recent") or "").lower().replace("\u2013", "-")
     if recent:
         return _reporting_quarter(ctx, year_before=recent.startswith(("year", "comparable")) or recent == "same")
+    has_year = groups.get("year") or groups.get("qyear") or groups.get("relative")
     if groups.get("q"):
         index = int(groups["q"][1])
     else:
         word = groups["ordinal"].lower()
+        if word == "last" and not has_year:
+            return _reporting_quarter(ctx, year_before=bool(groups.get("ago")))  # "last quarter": the latest one
         index = 4 if word in ("final", "last") else ORDINAL_WORDS[word]
-    if groups.get("year") or groups.get("qyear") or groups.get("relative"):
+    if has_year:
         year, anchor = relative_year(groups, ctx)
         if year is None:
             return Resolution(None, None, "quarter", anchor)
         return Resolution(*_quarter_interval(year, index), "quarter", anchor)
     found = yearless(ctx, lambda y: _quarter_interval(y, index), "quarter", untensed="past")
+    if groups.get("ago") and found.start_date is not None:  # "the year-ago third quarter"
+        return Resolution(*_quarter_interval(found.start_date.year - 1, index), "quarter", found.anchor)
     return Resolution(found.start_date, found.end_date, "quarter", found.anchor)
 
 

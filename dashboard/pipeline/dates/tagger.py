@@ -14,6 +14,7 @@ from collections.abc import Sequence
 
 from dashboard.pipeline.dates import resolvers
 from dashboard.pipeline.dates.context import Context
+from dashboard.pipeline.dates.cues import SET_BEFORE
 from dashboard.pipeline.dates.patterns import RULES
 from dashboard.pipeline.dates.vocabulary import TRIGGER_REACH_AFTER, TRIGGER_REACH_BEFORE, TRIGGER_WORDS
 from dashboard.records import DateMention, PublicationDate
@@ -155,6 +156,8 @@ def candidates(text: str, spans: Sequence[tuple[int, int]] | None = None):
                     continue
                 if before is not None and not before.search(text, max(0, s - 40), s):
                     continue
+                if SET_BEFORE.search(text, max(0, s - 8), s):
+                    continue  # "every summer": a set, not a date
                 if not_after is not None and not_after.match(text, e, min(len(text), e + 40)):
                     continue
                 i = bisect.bisect_right(link_starts, e) - 1

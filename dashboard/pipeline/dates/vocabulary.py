@@ -61,7 +61,7 @@ NUMBER = (r"(?<![\w-])(?:\d{1,3}|"  # a whole word: not the "a" of "Syria days l
 APPROX = (rf"(?<![\w-])(?:(?:about|around|nearly|almost|some|roughly|approximately|more{SP}than|less{SP}than"
           rf"|over|under|just|only|barely|at{SP}least|About|Around|Nearly|Almost|Some|Roughly|Just){SP})")
 ORDINAL_WORDS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "1st": 1, "2nd": 2, "3rd": 3, "4th": 4}
-QUARTER_ORDINAL = r"(?:first|second|third|fourth|final|last|1st|2nd|3rd|4th)"
+QUARTER_ORDINAL = r"(?:first|second|third|fourth|final|last|First|Second|Third|Fourth|Final|Last|1st|2nd|3rd|4th)"
 
 # Words that say "the next/last one": the anchor's direction (see cues.DIRECTIONS).
 RELATIVE = (rf"(?:last|this|next|past|coming|current|previous|following|preceding|same|that"
