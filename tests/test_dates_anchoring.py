@@ -35,6 +35,9 @@ CASES = {
          "The following month", "2011-06-01..2011-06-30", "text"),
         ("The orchestra toured in 2008. That June it played in the hills.", "2017-07-10",
          "That June", "2008-06-01..2008-06-30", "text"),
+        ("She still recalls that January day in 2011 when the river froze.", "2017-07-10",
+         "that January", "2011-01-01..2011-01-31", "text"),
+        ("The ferry sank one March morning of 1990.", "2017-07-10", "March", "1990-03-01..1990-03-31", "text"),
     ],
     "deadlines and schedules look ahead": [
         ("The dividend is payable Dec. 7 to holders of record.", "2017-08-20", "Dec. 7", "2017-12-07", "published"),

@@ -24,7 +24,8 @@ Where things are (read top-down):
 * ``published.py``: the publication date from metadata or from a dateline.
 * ``tagger.py``: runs the rules over the content regions and resolves the kept matches in order.
 
-Not dates, by design: durations ("three years", "a week of gunbattles", "for ten months"), ages
+Not dates, by design: durations ("three years", "a week of floods", "for ten months", "the past two
+months"), sets ("every Monday", "each spring"), ages
 ("20-year-old"), money and counts ("$20,000", "2,000 years"), the modal "may", a clock time alone,
 and anything inside a URL.
 """

@@ -90,12 +90,11 @@ def yearless(ctx: Context, make, unit: str, relative: str | None = None, untense
     docstring), or an unresolved one.
     """
     direction, anchor_kind = DIRECTIONS.get((relative or "").lower(), (None, None))
-    if anchor_kind is None:
-        partner = RANGE_PARTNER_YEAR.match(ctx.text, ctx.match_end, min(len(ctx.text), ctx.match_end + 45))
-        if partner:
-            found = make(int(partner.group("year")))
-            if found:
-                return Resolution(found[0], found[1], "", "text")
+    partner = RANGE_PARTNER_YEAR.match(ctx.text, ctx.match_end, min(len(ctx.text), ctx.match_end + 45))
+    if partner and (anchor_kind is None or partner.group("day_year")):
+        found = make(int(partner.group("year") or partner.group("day_year")))
+        if found:
+            return Resolution(found[0], found[1], "", "text")
     reference = ctx.narrative_reference() if anchor_kind != "published" else None
     if reference is not None and anchor_kind is None and ctx.tense() == "future":
         reference = None  # "due to be published in May": the publication's time, not the story's

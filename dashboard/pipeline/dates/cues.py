@@ -77,11 +77,13 @@ LOOK_BACK_RULES = {"days_ago", "weeks_ago", "months_ago", "years_ago", "year_rel
 PUBLICATION_RELATIVE = re.compile(
     rf"\b(?:yesterday|tomorrow|tonight|(?:last|this|next|past){_S}(?:week|month|year|night|weekend)"
     r"|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|ago)\b")
-# The year that closes a range: "February-March 1794", "from May 15 to August 16, 1988".
+# The year that closes a range: "February-March 1794", "from May 15 to August 16, 1988"; or that
+# follows a day of the month: "that January day in 2011", "one March morning of 1990".
 RANGE_PARTNER_YEAR = re.compile(
     r"[^\S\n]{0,3}(?:[-\u2013\u2014/]|to\b|and\b|or\b|through\b|until\b|till\b)[^.;()\n\d]{0,25}?"
     rf"(?:\d{{1,2}}(?:st|nd|rd|th)?{_S})?(?:[A-Z][a-z]{{2,8}}\.?{_S})?(?:\d{{1,2}}(?:st|nd|rd|th)?,?{_S})?"
-    r"(?P<year>1[0-9]\d\d|20\d\d)(?!\d|,\d)")
+    r"(?P<year>1[0-9]\d\d|20\d\d)(?!\d|,\d)"
+    rf"|{_S}(?:day|morning|afternoon|evening|night){_S}(?:in|of){_S}(?P<day_year>1[0-9]\d\d|20\d\d)(?!\d|,\d)")
 # Any four-digit year (or a year before the Common Era), to tell a history from news.
 ANY_YEAR = re.compile(r"(?<![\d,.$])(1[0-9]\d\d|20\d\d)(?!\d|,\d)|\b\d{1,4}[^\S\n]?(B\.?C\.?)")
 # The end of a sentence: a full stop, question or exclamation mark before a capital or a quote.
