@@ -68,7 +68,7 @@ THEATRE_WEIGHTS = {"SY": 40, "IQ": 36, "LY": 4, "NG": 4, "AF": 4, "EG": 3, "PH":
                    "TR": 2, "YE": 1.5, "SO": 0.7, "MZ": 0.8}
 TYPE_WEIGHTS = {"battle": 22, "airstrike": 20, "bombing": 12, "attack_on_civilians": 10,
                 "capture_or_seizure": 9, "prison_break": 1.5, "arrest": 6, "movement_or_flight": 5,
-                "statement_or_report": 9, "other": 5.5}
+                "statement_or_report": 9, "other": 5.5, "protest": 2}
 TIME_PRECISION_WEIGHTS = {"day": 52, "week": 8, "month": 15, "season": 4, "quarter": 3, "half": 2,
                           "year": 9, "decade": 1, "range": 6}
 PLACE_PRECISION_WEIGHTS = {"point": 8, "city": 58, "admin": 14, "region": 8, "country": 11, "none": 1}
@@ -89,6 +89,7 @@ SENTENCES = {
     "movement_or_flight": "Thousands of families fled {place} {date} toward camps to the south.",
     "statement_or_report": "A monitoring group reported {date} that the situation in {place} had worsened{toll}.",
     "other": "Local officials in {place} described {date} a shortage of water and fuel.",
+    "protest": "Hundreds of residents protested in {place} {date} against the power cuts.",
 }
 ARTICLE_LEAD = "This is a synthetic article written by bench/gen_events.py for tests and benchmarks. "
 

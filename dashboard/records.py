@@ -69,11 +69,16 @@ class Article:
 
 @dataclass(frozen=True, slots=True)
 class Sentence:
-    """A sentence of the kept content: offsets into the original text, and its paragraph number."""
+    """A sentence of the kept content: offsets into the original text, and its paragraph number.
+
+    ``kind`` is "prose", "headline" (the article's first line when it reads as a title) or "furniture"
+    (a caption, menu, player or share label: its mentions are kept, it makes no event).
+    """
 
     start: int
     end: int
     paragraph: int
+    kind: str = "prose"
 
 
 @dataclass(frozen=True, slots=True)

@@ -125,3 +125,47 @@ def test_seed_boilerplate_is_gone():
     assert "We Humbly Ask" not in clean("002_635cea4244515c8b.txt")
     c4 = clean("004_75694c099aa59e4f.txt")
     assert "طباعة" not in c4 and "ad a b" not in c4
+
+
+# --- page furniture: captions, menus, player and share labels, by their shape --------------------------
+from dashboard.pipeline.document import FURNITURE_RULES, furniture_reason  # noqa: E402
+
+
+@pytest.mark.parametrize("name,pattern,example", FURNITURE_RULES)
+def test_every_furniture_rule_reads_its_example(name, pattern, example):
+    assert furniture_reason(example) == name
+
+
+@pytest.mark.parametrize("line,reason", [
+    ("Middle East", "no sentence"),                       # a site menu
+    ("Kirkuk, Iraq", "no sentence"),                      # a map caption
+    ("Posted by the desk editor - Lyon", "credit or byline"),
+    ("Image: smoke over the old town.", "credit or byline"),
+    ("Audio is currently unavailable", "player or share label"),
+    ("Share on social media", "player or share label"),
+    ("Rebels seized the bridge.", None),                  # prose, however short
+    ("Thousands of people fled the valley over the weekend as the army advanced from the north and the west "
+     "without stopping", None),                           # long: prose whatever its shape
+])
+def test_furniture_shapes(line, reason):
+    assert furniture_reason(line) == reason
+
+
+def test_furniture_keeps_its_mentions_and_makes_no_event():
+    from dashboard.pipeline.analysis import analyse
+    from dashboard.store.corpus import article_from_text
+    text = ("Rebels Seize a Bridge Outside Kirkuk\n\nMiddle East\n\nKirkuk, Iraq\n\n"
+            "Audio is currently unavailable\n\nRebels seized a bridge outside Kirkuk on Monday, officials said.\n")
+    analysis = analyse(article_from_text("t", text, meta={"published": "2019-03-06"}))
+    kinds = [s.kind for s in analysis.document.sentences]
+    assert kinds == ["headline", "furniture", "furniture", "furniture", "prose"]
+    assert sum(p.text == "Kirkuk" for p in analysis.places) == 3  # the caption's mention is kept
+    (event,) = analysis.events  # headline and lead tell one occurrence; the caption tells none
+    assert event.place == "Kirkuk" and len(event.provenance) == 2
+
+
+def test_a_caption_repeating_the_lead_is_furniture():
+    lead = "Rebels seized a bridge outside the northern city on Monday after a night of heavy fighting."
+    caption = "Rebels seized a bridge outside the northern city on Monday."
+    doc = make_document(Article(id="t", text=f"{lead}\n\n{caption}\n"))
+    assert [s.kind for s in doc.sentences] == ["prose", "furniture"]

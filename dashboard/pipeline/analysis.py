@@ -11,6 +11,7 @@ from pathlib import Path
 
 from dashboard.pipeline.dates import find_publication_date, tag_dates
 from dashboard.pipeline.document import make_document
+from dashboard.pipeline.arguments import mark_speakers
 from dashboard.pipeline.events import extract_events
 from dashboard.pipeline.places import find_places
 from dashboard.pipeline.places.online import article_country, geocoder_setting, online_geocoder, resolve_online
@@ -20,7 +21,7 @@ def _stages_fingerprint() -> str:
     """A hash of every stage's code and data: any change to how articles are analysed invalidates the
     cached per-article results, so a rebuild can never mix old and new analyses."""
     package = Path(__file__).resolve().parent
-    files = [package / name for name in ("document.py", "events.py", "taxonomy.py", "pipeline.py", "records.py")]
+    files = sorted(package.glob("*.py")) + [package.parent / "records.py"]
     files += sorted((package / "dates").glob("*.py")) + sorted((package / "places").glob("*.py"))
     files += sorted((package.parent / "data" / "gazetteer").glob("*"))
     digest = hashlib.sha256()
@@ -72,6 +73,7 @@ def analyse(article: Article, *, gazetteer=None) -> Analysis:
     geocode = online_geocoder()
     if geocode is not None:  # NEWS_DASHBOARD_GEOCODER=nominatim|photon: recognised offline, resolved online
         places = tuple(resolve_online(places, geocode, country_hint=article_country(places)))
+    places = tuple(mark_speakers(document.clean_text, places))  # "U.S. officials said": listed, never an event's place
 
     def retag(text: str, span: tuple[int, int]) -> list[DateMention]:
         return tag_dates(text, document.published, [span])

@@ -2,8 +2,9 @@
 
 Two events are the same when they are at the same place (same GeoNames id, or the same name within
 25 km) with overlapping dates, and either
-  - their sentences say the same thing (word-trigram Jaccard >= 0.5: a repost, a wire copy, a light
-    edit), or
+  - one of the sentences that tell one says the same thing as one that tells the other (word-trigram
+    Jaccard >= 0.5: a repost, a wire copy, a light edit; an event of ``events.py`` may be told by several
+    sentences of its article, and any of them can be the one another outlet copied), or
   - they come from different articles and agree exactly on a day or a week, a specific place (not a
     whole country) and the event type ("Raqqa was captured on Oct. 17" in two outlets' own words).
     Coarser reports merge only by their wording: several clashes in one town in one month are common.
@@ -56,12 +57,21 @@ def _specific(e: Event) -> bool:
         e.time_precision in ("day", "week")
 
 
-def _same_text(a: Event, b: Event, grams_a: frozenset, grams_b: frozenset) -> bool:
+def _same_text(a: Event, b: Event, grams_a: list[frozenset], grams_b: list[frozenset]) -> bool:
     return _same_place(a, b) and not (a.end_date < b.start_date or b.end_date < a.start_date) \
-        and _jaccard(grams_a, grams_b) >= SAME_TEXT_JACCARD
+        and any(_jaccard(x, y) >= SAME_TEXT_JACCARD for x in grams_a for y in grams_b)
 
 
-def _band_keys(events: list[Event], chunk: int = 20_000) -> np.ndarray:
+def _told_by(e: Event) -> list[str]:
+    """Every sentence that tells the event, its lead sentence first."""
+    sentences = [e.sentence]
+    for p in e.provenance:
+        if p.sentence not in sentences:
+            sentences.append(p.sentence)
+    return sentences
+
+
+def _band_keys(sentences: list[str], chunk: int = 20_000) -> np.ndarray:
     """Locality-sensitive band keys of every sentence's trigram set, shape (n, BANDS).
 
     Each band hashes ``ROWS`` minimum hashes together: two sentences with trigram Jaccard J share a band
@@ -70,9 +80,9 @@ def _band_keys(events: list[Event], chunk: int = 20_000) -> np.ndarray:
     a chunk of sentences at a time so that memory stays flat however many events there are.
     """
     seeds = np.array(_SEEDS[:BANDS * ROWS], dtype=np.uint64)
-    out = np.zeros((len(events), BANDS), dtype=np.uint64)
-    for first in range(0, len(events), chunk):
-        grams = [_trigrams(e.sentence) or frozenset([0]) for e in events[first:first + chunk]]
+    out = np.zeros((len(sentences), BANDS), dtype=np.uint64)
+    for first in range(0, len(sentences), chunk):
+        grams = [_trigrams(s) or frozenset([0]) for s in sentences[first:first + chunk]]
         counts = np.fromiter((len(g) for g in grams), dtype=np.int64, count=len(grams))
         flat = np.fromiter((h for g in grams for h in g), dtype=np.uint64, count=int(counts.sum()))
         starts = np.concatenate(([0], np.cumsum(counts)[:-1]))
@@ -159,22 +169,34 @@ def merge_events(events: list[Event], article_order: list[str] | None = None) ->
             for i in members[1:]:
                 union(members[0], i)
 
-    # Same place and same wording: candidates from LSH bands (one key per place and band), compared greedily.
+    # Same place and same wording: candidates from LSH bands (one key per place and band, over every
+    # sentence that tells an event), compared greedily.
     if n:
         place_ids: dict = {}
-        place_of = np.fromiter((place_ids.setdefault(e.geonameid or e.place, len(place_ids)) for e in events),
-                               dtype=np.uint64, count=n)
-        keys = _band_keys(events)
+        owner: list[int] = []
+        told: list[str] = []
+        for i, e in enumerate(events):
+            for sentence in _told_by(e):
+                owner.append(i)
+                told.append(sentence)
+        owner_of = np.array(owner, dtype=np.int64)
+        place_of = np.fromiter((place_ids.setdefault(events[i].geonameid or events[i].place, len(place_ids))
+                                for i in owner), dtype=np.uint64, count=len(owner))
+        keys = _band_keys(told)
+        del told
         keys ^= (place_of[:, None] + np.uint64(1)) * np.uint64(0x9E3779B97F4A7C15)
         keys ^= np.arange(BANDS, dtype=np.uint64)[None, :] * np.uint64(0xC2B2AE3D27D4EB4F)
-        grams: dict[int, frozenset] = {}
+        grams: dict[int, list[frozenset]] = {}
 
-        def gram(i: int) -> frozenset:
+        def gram(i: int) -> list[frozenset]:
             if i not in grams:
-                grams[i] = _trigrams(events[i].sentence)
+                grams[i] = [_trigrams(s) for s in _told_by(events[i])]
             return grams[i]
 
-        for members in _shared_blocks(keys):
+        for rows in _shared_blocks(keys):
+            members = list(dict.fromkeys(owner_of[rows].tolist()))  # events, in order, once each
+            if len(members) < 2:
+                continue
             # Greedy: each event meets the clusters already found in this block, not every member.
             heads: list[int] = []
             for i in members:

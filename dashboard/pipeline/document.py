@@ -199,10 +199,79 @@ def make_document(article: Article) -> Document:
             line_spans.append((start, end))
             skipped.append(Skipped(start, end, reason))
     clean = apply_blanks(view, line_spans)
-    sentences = tuple(split_sentences(clean))
+    sentences = tuple(mark_furniture(clean, split_sentences(clean)))
     skipped.sort(key=lambda s: (s.start, s.end))
     return Document(article=article, sentences=sentences, skipped=tuple(skipped),
                     published=article.published, clean_text=clean)
+
+
+# --- page furniture: lines that are not prose, recognised by their shape (never by a list of sites) ----
+# Each rule is (name, pattern over the stripped line, example). A line is furniture when it is short and
+# either matches one of these or does not end as a sentence does.
+FURNITURE_RULES: list[tuple[str, str, str]] = [
+    ("credit or byline", r"^(?:issued|posted|published|written|produced|compiled|edited|presented|brought to you)"
+     r"\s+by\b|^(?:photo(?:graph)?s?|pictures?|image|video|credit|source|pc|caption|file photo)\b\s*[:|/-]",
+     "Photo: a market street after the storm."),
+    ("label and value", r"^[A-Z][\w&/.' -]{0,24}:\s+\S", "Filed under: Regional news"),
+    ("player or share label", r"\b(?:media source|currently (?:un)?available|play(?:ing)? (?:video|audio)|click to"
+     r"|tap to|share (?:on|via|this)|follow us|watch (?:live|now)|loading)\b", "No video source is currently available"),
+]
+_FURNITURE = [(name, re.compile(pattern, re.IGNORECASE)) for name, pattern, _ in FURNITURE_RULES]
+FURNITURE_MAX_WORDS = 10  # a longer line is prose, whatever its shape
+HEADLINE_MAX_WORDS = 25
+_ENDS_AS_SENTENCE = re.compile(r"[.!?…][\"'”’)\]]*$")
+_WORDS = re.compile(r"[^\W\d_][\w'’-]*")
+
+
+def furniture_reason(line: str) -> str | None:
+    """Why a short line is page furniture rather than prose, or None.
+
+    >>> furniture_reason("Middle East"), furniture_reason("Photo: the harbour at dusk."), furniture_reason("He fled.")
+    ('no sentence', 'credit or byline', None)
+    """
+    stripped = line.strip()
+    words = _WORDS.findall(stripped)
+    if not words or len(words) > FURNITURE_MAX_WORDS:
+        return None
+    for name, pattern in _FURNITURE:
+        if pattern.search(stripped):
+            return name
+    return None if _ENDS_AS_SENTENCE.search(stripped) else "no sentence"
+
+
+def mark_furniture(clean: str, sentences: list[Sentence]) -> list[Sentence]:
+    """Give each one-line paragraph its kind: the first title-shaped line near the top is the headline;
+    other short lines that do not read as sentences (captions, menus, labels) are furniture; a line that
+    repeats a sentence of the lead in fewer words (a photo caption) is furniture too."""
+    by_paragraph: dict[int, list[Sentence]] = {}
+    for s in sentences:
+        by_paragraph.setdefault(s.paragraph, []).append(s)
+    out, headline_found = [], False
+    lead_words = [set(w.casefold() for w in _WORDS.findall(clean[s.start:s.end])) for s in sentences[:12]]
+    for position, s in enumerate(sentences):
+        line = clean[s.start:s.end]
+        kind = "prose"
+        if len(by_paragraph[s.paragraph]) == 1:
+            reason = furniture_reason(line)
+            words = _WORDS.findall(line)
+            title_shaped = (not _ENDS_AS_SENTENCE.search(line.strip()) and 4 <= len(words) <= HEADLINE_MAX_WORDS
+                            and sum(ch.isdigit() for ch in line) < 4 and reason in (None, "no sentence"))
+            if not headline_found and position < 4 and title_shaped:
+                kind, headline_found = "headline", True
+            elif reason:
+                kind = "furniture"
+            elif _repeats_lead(line, position, lead_words):
+                kind = "furniture"
+        out.append(s if kind == "prose" else Sentence(s.start, s.end, s.paragraph, kind))
+    return out
+
+
+def _repeats_lead(line: str, position: int, lead_words: list[set[str]]) -> bool:
+    words = set(w.casefold() for w in _WORDS.findall(line))
+    if len(words) < 5:
+        return False
+    return any(i != position and len(other) > len(words) and len(words & other) >= 0.85 * len(words)
+               for i, other in enumerate(lead_words))
 
 
 def _paragraphs(clean: str) -> list[tuple[int, int]]:

@@ -1,24 +1,23 @@
-"""Mentions -> events: tie each place to the date the text relates it to, sentence by sentence.
+"""Mentions -> events: one event per occurrence an article reports, at the place where it happened.
 
-Rules, in the order they apply to one sentence of an article:
+1. Occurrences, not sentences. A sentence makes an event only where it reports an occurrence (a trigger
+   of the table in taxonomy.py, outside the frames that make it modal, negated, generic, an opinion or a
+   prediction). A sentence without one keeps its date and place mentions and makes no dot; so do lines of
+   page furniture (captions, menus, labels: ``Sentence.kind`` from document.py).
+2. Arguments (arguments.py): the place is the one the trigger governs; speakers, organisations and the
+   other non-locations are never an event's place. The time is the occurrence's own date (the date of its
+   clause nearest the trigger, ``time_basis`` "stated"), else the narrative's (the paragraph's last date,
+   "narrative"), else the publication date ("published": then the event is drawn as uncertain).
+3. One event per occurrence within an article: tellings of the same occurrence (same kind of event,
+   compatible times, places that contain one another: "a prison in Syria" ... "the prison in Hasakah" ...
+   "the prison break") become one event at the most precise place and the narrowest time, with every
+   sentence in its provenance. A telling that names no place ("The attack sparked a week of gunbattles")
+   joins the occurrence it tells again, or makes no dot.
+4. ``extract_events`` returns the events by prominence: the headline and the lead weigh most, then the
+   number of sentences that tell the event; each event has a confidence in [0, 1] that falls with every
+   inference (attachment, time basis, precision).
 
-1. A sentence that is only a date (a dateline or a timestamp line) makes no event.
-2. A sentence with dates and places: each place takes the date nearest to it in the same clause
-   (clause breaks - ";", dashes, "but", "while" - count as distance), and each date not taken by any
-   place takes its nearest place: "a landslide cut the road on Jan. 20 near Bosra, Syria" gives one event
-   at Bosra and one at Syria, both on 20 January. ``time_basis`` = "stated".
-3. A sentence with places but no date takes the nearest preceding date of its paragraph when the
-   narrative carries one (``time_basis`` = "narrative"), else the publication date ("published"); with
-   the publication date unknown it makes no event (there is nothing honest to put on the timeline).
-4. A demonym ("Syrian", "American") stands for its country only in a sentence that names no place and
-   has a date of its own: "shepherds crossed the Syrian steppe in 2024" is an event in
-   Syria; "American officials say" is not one in the United States.
-5. A sentence with dates but no place takes the article's dateline place ("WASHINGTON —") or else its
-   focus place, the one it names most (``place_basis`` = "dateline" or "focus").
-
-Each event is typed (taxonomy.py), carries stated fatalities, the sentence and its offsets, the mentions
-to highlight, its time and place precision and a confidence in [0, 1] that falls with every inference.
-Its id is a hash of what it says (normalised sentence, place, interval), so it is the same across
+An event's id is a hash of what it says (normalised lead sentence, place, interval): the same across
 rebuilds and across articles that print the same sentence (which is how a repost merges with its source).
 """
 from __future__ import annotations
@@ -28,31 +27,64 @@ import datetime as dt
 import hashlib
 import re
 import unicodedata
-from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+from dashboard.pipeline.arguments import ATTACHMENT_CONFIDENCE, attach, candidate_places, contains, own_forces
+from dashboard.pipeline.taxonomy import Occurrence, find_occurrences, most_specific
+from dashboard.pipeline.fatalities import fatalities
 from dashboard.records import DateMention, Document, Event, Mention, PlaceMention, Provenance, Sentence
-from dashboard.pipeline.taxonomy import classify_event, fatalities
 
-# How far (in characters) a clause break pushes two mentions apart when pairing them.
+# How far (in characters) a clause break pushes a date away from a trigger when choosing the event's date.
 CLAUSE_BREAK_COST = 120
 _CLAUSE_BREAK = re.compile(r";|\s[—–]\s|\s--\s|\b(?:but|while|whereas|although|though|however)\b", re.IGNORECASE)
-_DATELINE = re.compile(r"^\s*([A-Z][A-Z.'’\- ]{1,40}?)(?:,\s*[A-Z][A-Za-z.\- ]{1,30})?\s*(?:—|–|--|\(\w[\w ]*\)\s*[-—–])")
+_DEFINITE = re.compile(r"^\W*(?:The|This|That|These|Those)\s")  # a sentence that starts by pointing back
 _SINCE_WHEN = re.compile(r"^(?:since|from)\s+(?P<inner>.+)$", re.IGNORECASE)
 
-# Confidence factors for each inference a placement makes.
-CONFIDENCE = {"stated": 1.0, "narrative": 0.7, "published": 0.5, "dateline": 0.7, "focus": 0.5}
+TIME_CONFIDENCE = {"stated": 1.0, "narrative": 0.75, "published": 0.45}
 PRECISION_WEIGHT = {"day": 1.0, "week": 0.95, "month": 0.9, "season": 0.8, "quarter": 0.8, "half": 0.75,
                     "year": 0.7, "decade": 0.5, "range": 0.6}
+PLACE_WEIGHT = {"point": 1.0, "city": 1.0, "admin": 0.9, "region": 0.8, "country": 0.7}
+# Kinds of event that one occurrence may be told as: "the attack on the prison" is the prison break.
+VIOLENT = frozenset({"prison_break", "airstrike", "bombing", "attack_on_civilians", "battle"})
+_PLACE_RANK = {"point": 0, "city": 1, "admin": 2, "region": 3, "country": 4}
+_BASIS_RANK = {"stated": 0, "narrative": 1, "published": 2}
 
 
-@dataclass(frozen=True)
-class _Placement:
+@dataclass
+class _Telling:
+    """One sentence telling one occurrence at one place (or at none)."""
+
+    index: int  # sentence number
+    sentence: Sentence
+    occurrences: list[Occurrence]  # absolute offsets
+    place: PlaceMention | None
+    attachment: str
     date: DateMention | None
-    place: PlaceMention
+    interval: tuple[dt.date, dt.date, str]
     time_basis: str
-    place_basis: str
-    date_interval: tuple[dt.date, dt.date, str]  # start, end, precision
+
+    @property
+    def types(self) -> set[str]:
+        return {o.event_type for o in self.occurrences}
+
+
+@dataclass
+class _Occurrence:
+    """Tellings merged into one occurrence of the article."""
+
+    tellings: list[_Telling] = field(default_factory=list)
+
+    @property
+    def located(self) -> list[_Telling]:
+        return [t for t in self.tellings if t.place is not None]
+
+    def best_place(self) -> _Telling:
+        return min(self.located, key=lambda t: (_PLACE_RANK.get(t.place.precision, 9),
+                                                -ATTACHMENT_CONFIDENCE.get(t.attachment, 0.5), t.index))
+
+    def best_time(self) -> _Telling:
+        return min(self.tellings, key=lambda t: (_BASIS_RANK[t.time_basis], (t.interval[1] - t.interval[0]).days,
+                                                 t.index))
 
 
 def _normalise(text: str) -> str:
@@ -77,10 +109,10 @@ def _by_sentence(sentences: tuple[Sentence, ...], mentions) -> dict[int, list]:
     return grouped
 
 
-def _distance(text: str, a, b) -> int:
-    lo, hi = (a, b) if a.start <= b.start else (b, a)
-    gap = text[lo.end:hi.start] if lo.end <= hi.start else ""
-    return max(0, hi.start - lo.end) + CLAUSE_BREAK_COST * len(_CLAUSE_BREAK.findall(gap))
+def _distance(text: str, a_start: int, a_end: int, b) -> int:
+    lo_end, hi_start = (a_end, b.start) if a_start <= b.start else (b.end, a_start)
+    gap = text[lo_end:hi_start] if lo_end <= hi_start else ""
+    return max(0, hi_start - lo_end) + CLAUSE_BREAK_COST * len(_CLAUSE_BREAK.findall(gap))
 
 
 def _date_only(text: str, sentence: Sentence, dates: list[DateMention]) -> bool:
@@ -134,90 +166,155 @@ def join_ranges(text: str, dates: list[DateMention]) -> list[DateMention]:
     return out
 
 
-def _focus_place(doc: Document, places: list[PlaceMention]) -> tuple[PlaceMention | None, str]:
-    """The article's dateline place ("WASHINGTON — ..."), else the place it names most, preferring
-    towns and points over whole countries."""
-    text = doc.clean_text or doc.text
-    for sentence in doc.sentences[:6]:
-        m = _DATELINE.match(text[sentence.start:sentence.end])
-        if m:
-            line_places = [p for p in places if sentence.start <= p.start < sentence.start + m.end()]
-            if line_places:
-                return line_places[0], "dateline"
-    if not places:
-        return None, "focus"
-    counts = Counter((p.name, p.country_code) for p in places)
-    specific = [p for p in places if p.precision in ("point", "city", "admin")]
-    pool = specific or places
-    best = max(pool, key=lambda p: (counts[(p.name, p.country_code)], -p.start))
-    return best, "focus"
-
-
 def extract_events(doc: Document, dates: list[DateMention], places: list[PlaceMention],
                    retag=None) -> list[Event]:
-    """The events of one article (sources = that article). ``retag(text, span)`` re-tags a sub-span
-    with the article's anchors; it is needed only for "since X, when ..." and may be None."""
-    text = doc.text
-    clean = doc.clean_text or text
-    places = [p for p in places if p.resolved]  # a name no geocoder could place has no honest point
+    """The events of one article (sources = that article), most prominent first. ``retag(text, span)``
+    re-tags a sub-span with the article's anchors; it is needed only for "since X, when ..." and may be None."""
+    tellings = _tellings(doc, dates, places, retag)
+    occurrences = _merge_tellings(tellings)
+    events = [(_prominence(doc, o), -o.tellings[0].sentence.start, _make_event(doc, o)) for o in occurrences]
+    events.sort(key=lambda t: (-t[0], -t[1]))
+    return [e for _, _, e in events]
+
+
+def _tellings(doc: Document, dates: list[DateMention], places: list[PlaceMention], retag) -> list[_Telling]:
+    clean = doc.clean_text or doc.text
     resolved = join_ranges(clean, sorted((d for d in dates if d.resolved), key=lambda d: d.start))
     dates_in = _by_sentence(doc.sentences, resolved)
-    places_in = _by_sentence(doc.sentences, places)
-    focus, focus_basis = _focus_place(doc, places)
+    places_in = _by_sentence(doc.sentences, [p for p in places if p.resolved])
     published = doc.published
-    placements_by_sentence: list[tuple[Sentence, list[_Placement]]] = []
+    out: list[_Telling] = []
     last_date: DateMention | None = None
     last_paragraph = -1
     for i, sentence in enumerate(doc.sentences):
         if sentence.paragraph != last_paragraph:
             last_date, last_paragraph = None, sentence.paragraph
-        ds, ps = dates_in.get(i, []), places_in.get(i, [])
-        if focus_basis == "dateline":
-            # "WASHINGTON — ..." says where the report was filed, not where its sentence happened
-            ps = [p for p in ps if p is not focus]
-        named = [p for p in ps if p.mention_kind != "demonym"]
-        # "American officials said ..." is not an event in the United States: a demonym stands for its
-        # country only when the sentence names no place, and only with a date of its own
-        ps = named or (ps if ds else [])
-        placements: list[_Placement] = []
-        if ds and _date_only(clean, sentence, ds) and not ps:
-            last_date = ds[-1]
+        ds = dates_in.get(i, [])
+        if sentence.kind == "furniture" or (ds and _date_only(clean, sentence, ds)):
+            if ds and sentence.kind != "furniture":
+                last_date = ds[-1]
             continue
-        if ds and ps:
-            taken: set[int] = set()
-            for p in ps:
-                d = min(ds, key=lambda d: _distance(clean, d, p))
-                taken.add(id(d))
-                placements.append(_Placement(d, p, "stated", "stated", _event_interval(clean, d, retag)))
-            for d in ds:
-                if id(d) not in taken:
-                    p = min(ps, key=lambda p: _distance(clean, d, p))
-                    placements.append(_Placement(d, p, "stated", "stated", _event_interval(clean, d, retag)))
-        elif ps:
-            if last_date is not None:
-                interval = _event_interval(clean, last_date, retag)
-                placements.extend(_Placement(None, p, "narrative", "stated", interval) for p in ps)
-            elif published.known:
-                interval = (published.start_date, published.end_date, published.precision)
-                placements.extend(_Placement(None, p, "published", "stated", interval) for p in ps)
-        elif ds and focus is not None:
-            for d in ds:
-                placements.append(_Placement(d, focus, "stated", focus_basis, _event_interval(clean, d, retag)))
+        # a sentence that names no place can only tell again an occurrence placed elsewhere: only a definite
+        # noun ("The attack ...") is looked for there, which keeps the trigger table off most sentences
+        body = clean[sentence.start:sentence.end]
+        found = find_occurrences(body) if i in places_in or _DEFINITE.search(body) else ()
+        if found:
+            shift = sentence.start
+            found = [Occurrence(o.event_type, o.start + shift, o.end + shift, o.trigger, o.anaphoric) for o in found]
+            candidates = _with_demonyms(candidate_places(clean, places_in.get(i, []), found), bool(ds)) \
+                or own_forces(clean, places_in.get(i, []))
+            groups: dict[int | None, _Telling] = {}
+            for occurrence in found:
+                chosen, kind = attach(clean, sentence.start, occurrence, candidates)
+                date, interval, basis = _time_of(clean, occurrence, ds, last_date, published, retag)
+                if interval is None:
+                    continue  # no date at all and no publication date: nothing honest to put on the timeline
+                for place in chosen or [None]:
+                    key = id(place) if place is not None else None
+                    if key in groups:
+                        groups[key].occurrences.append(occurrence)
+                    else:
+                        groups[key] = _Telling(i, sentence, [occurrence], place, kind, date, interval, basis)
+            if any(k is not None for k in groups):
+                groups.pop(None, None)  # an unplaced trigger beside placed ones is told by them
+            out.extend(groups.values())
         if ds:
             last_date = ds[-1]
-        if placements:
-            placements_by_sentence.append((sentence, placements))
-    return [_make_event(doc, sentence, pl) for sentence, pls in placements_by_sentence for pl in _unique(pls)]
-
-
-def _unique(placements: list[_Placement]) -> list[_Placement]:
-    seen, out = set(), []
-    for pl in placements:
-        key = (pl.place.name, pl.place.lat, pl.place.lon, pl.date_interval[:2])
-        if key not in seen:
-            seen.add(key)
-            out.append(pl)
     return out
+
+
+def _with_demonyms(places: list[PlaceMention], dated: bool) -> list[PlaceMention]:
+    """A demonym ("Syrian", "American") stands for its country only in a sentence that names no place and
+    has a date of its own: "fighters emerged from the eastern Syrian deserts in 2024" is in Syria;
+    "American officials say" is not in the United States."""
+    named = [p for p in places if p.mention_kind != "demonym"]
+    return named or (places if dated else [])
+
+
+def _time_of(text: str, occurrence: Occurrence, dates: list[DateMention], last_date, published, retag):
+    if dates:
+        d = min(dates, key=lambda d: _distance(text, occurrence.start, occurrence.end, d))
+        return d, _event_interval(text, d, retag), "stated"
+    if last_date is not None:
+        return last_date, _event_interval(text, last_date, retag), "narrative"
+    if published.known:
+        return None, (published.start_date, published.end_date, published.precision), "published"
+    return None, None, ""
+
+
+def _same_kind(a: _Telling, b: _Telling) -> bool:
+    """The same kind of event: the same main type, or "the attack" told again of a bombing or a prison break."""
+    ta, tb = most_specific(a.types), most_specific(b.types)
+    if ta == tb:
+        return True
+    generic = (a, tb) if ta == "battle" else (b, ta) if tb == "battle" else None
+    return generic is not None and generic[1] in VIOLENT and all(o.anaphoric for o in generic[0].occurrences
+                                                                   if o.event_type == "battle")
+
+
+def _times_agree(a: _Telling, b: _Telling) -> bool:
+    if "published" in (a.time_basis, b.time_basis):
+        return True  # a publication-date fallback says only "by then"
+    # one within the other: "in January" and "on Jan. 20" agree, "last month" and "last week" across it do not
+    (a0, a1), (b0, b1) = a.interval[:2], b.interval[:2]
+    return (a0 <= b0 and b1 <= a1) or (b0 <= a0 and a1 <= b1)
+
+
+def _places_agree(a: PlaceMention | None, b: PlaceMention | None) -> bool:
+    if a is None or b is None:
+        return True
+    same = (a.geonameid and a.geonameid == b.geonameid) or (a.name == b.name and a.country_code == b.country_code)
+    return bool(same) or contains(a, b) or contains(b, a)
+
+
+def _joins(group: _Occurrence, t: _Telling) -> bool:
+    return all(_same_kind(m, t) and _times_agree(m, t) and _places_agree(m.place, t.place)
+               for m in group.tellings)
+
+
+def _merge_tellings(tellings: list[_Telling]) -> list[_Occurrence]:
+    """Tellings of one occurrence become one: located ones in text order, then each unplaced one joins the
+    nearest occurrence it agrees with (or is dropped: a dot needs a place)."""
+    groups: list[_Occurrence] = []
+    for t in tellings:
+        if t.place is None:
+            continue
+        for g in groups:
+            if _joins(g, t):
+                g.tellings.append(t)
+                break
+        else:
+            groups.append(_Occurrence([t]))
+    for t in tellings:
+        if t.place is not None:
+            continue
+        near = sorted(groups, key=lambda g: min(abs(m.index - t.index) + (0.5 if m.index > t.index else 0)
+                                                for m in g.tellings))
+        for g in near:
+            # an unplaced telling joins only an occurrence of its own type ("the prison break" of the prison
+            # break), and only one that has a date of its own if it brings one
+            if _joins(g, t) and most_specific(t.types) in {most_specific(m.types) for m in g.tellings} and \
+                    (t.time_basis == "published" or any(m.time_basis != "published" for m in g.tellings)):
+                g.tellings.append(t)
+                break
+    for g in groups:
+        g.tellings.sort(key=lambda m: m.sentence.start)
+    return groups
+
+
+def _sentence_weight(doc: Document, t: _Telling) -> float:
+    """Headline and lead weigh most: an article is about what it says first."""
+    if t.sentence.kind == "headline":
+        return 1.0
+    if t.index <= 1 or t.sentence.paragraph == doc.sentences[0].paragraph:
+        return 0.95
+    return 0.3 + 0.6 / (1.0 + t.index / 6.0)
+
+
+def _prominence(doc: Document, o: _Occurrence) -> float:
+    sentences = {t.index for t in o.tellings}
+    return max(_sentence_weight(doc, t) for t in o.tellings) + 0.04 * (len(sentences) - 1) \
+        + 0.02 * ATTACHMENT_CONFIDENCE.get(o.best_place().attachment, 0.5)
 
 
 def _as_known(published) -> str | None:
@@ -228,34 +325,49 @@ def _as_known(published) -> str | None:
     return {"month": iso[:7], "year": iso[:4]}.get(published.precision, iso)
 
 
-def _make_event(doc: Document, sentence: Sentence, pl: _Placement) -> Event:
+def _provenance(doc: Document, tellings: list[_Telling]) -> tuple[Provenance, ...]:
+    text, article = doc.text, doc.article
+    out = []
+    by_sentence: dict[int, list[_Telling]] = {}
+    for t in tellings:
+        by_sentence.setdefault(t.index, []).append(t)
+    for members in by_sentence.values():
+        sentence = members[0].sentence
+        spans = set()
+        for t in members:
+            if t.place is not None:
+                spans.add(("place", t.place.start, t.place.end))
+            if t.date is not None and sentence.start <= t.date.start and t.date.end <= sentence.end:
+                spans.add(("date", t.date.start, t.date.end))
+            spans.update(("trigger", o.start, o.end) for o in t.occurrences)
+        mentions = tuple(Mention(kind, text[a:b], a, b) for kind, a, b in sorted(spans, key=lambda s: s[1]))
+        out.append(Provenance(article_id=article.id, sentence=text[sentence.start:sentence.end],
+                              start=sentence.start, end=sentence.end, mentions=mentions,
+                              published=_as_known(doc.published), title=article.title, url=article.url))
+    return tuple(out)
+
+
+def _make_event(doc: Document, o: _Occurrence) -> Event:
     text = doc.text
-    sentence_text = text[sentence.start:sentence.end]
-    start, end, precision = pl.date_interval
-    mentions = [Mention("place", text[pl.place.start:pl.place.end], pl.place.start, pl.place.end)]
-    if pl.date is not None and sentence.start <= pl.date.start and pl.date.end <= sentence.end:
-        mentions.append(Mention("date", text[pl.date.start:pl.date.end], pl.date.start, pl.date.end))
-    if pl.place_basis != "stated" and not (sentence.start <= pl.place.start < sentence.end):
-        mentions = [m for m in mentions if m.kind == "date"]
-    mentions.sort(key=lambda m: m.start)
-    article = doc.article
-    provenance = Provenance(
-        article_id=article.id, sentence=sentence_text, start=sentence.start, end=sentence.end,
-        mentions=tuple(mentions),
-        published=_as_known(doc.published),
-        title=article.title, url=article.url,
-    )
-    confidence = (CONFIDENCE[pl.time_basis] * CONFIDENCE[pl.place_basis] * pl.place.confidence
-                  * PRECISION_WEIGHT.get(precision, 0.6))
-    if pl.place.precision == "country":
-        confidence *= 0.85
+    where, when = o.best_place(), o.best_time()
+    lead = max(o.tellings, key=lambda t: (_sentence_weight(doc, t), -t.index))
+    place = where.place
+    start, end, precision = when.interval
+    sentence_text = text[lead.sentence.start:lead.sentence.end]
+    sentences = {t.index for t in o.tellings}
+    confidence = (ATTACHMENT_CONFIDENCE.get(where.attachment, 0.5) * TIME_CONFIDENCE[when.time_basis]
+                  * PRECISION_WEIGHT.get(precision, 0.6) * PLACE_WEIGHT.get(place.precision, 0.7) * place.confidence
+                  * (1.0 + 0.05 * (len(sentences) - 1)))
+    stated = [n for n in (fatalities(text[t.sentence.start:t.sentence.end]) for t in o.tellings) if n is not None]
     return Event(
-        id=event_id(sentence_text, pl.place, start, end),
+        id=event_id(sentence_text, place, start, end),
         start_date=start, end_date=end, time_precision=precision,
-        lat=pl.place.lat, lon=pl.place.lon, place=pl.place.name, place_precision=pl.place.precision,
-        country_code=pl.place.country_code or "", event_type=classify_event(sentence_text),
-        fatalities=fatalities(sentence_text), sentence=sentence_text, start=sentence.start, end=sentence.end,
-        sources=(article.id,), provenance=(provenance,), confidence=round(min(1.0, confidence), 3),
-        time_basis=pl.time_basis, place_basis=pl.place_basis, geonameid=pl.place.geonameid,
-        feature=pl.place.feature,
+        lat=place.lat, lon=place.lon, place=place.name, place_precision=place.precision,
+        country_code=place.country_code or "",
+        event_type=most_specific(ty for t in o.tellings for ty in t.types),
+        fatalities=max(stated) if stated else None,
+        sentence=sentence_text, start=lead.sentence.start, end=lead.sentence.end,
+        sources=(doc.article.id,), provenance=_provenance(doc, o.tellings),
+        confidence=round(min(1.0, confidence), 3), time_basis=when.time_basis, place_basis="stated",
+        geonameid=place.geonameid, feature=place.feature,
     )

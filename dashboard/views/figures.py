@@ -50,6 +50,7 @@ TYPE_STYLE: dict[str, tuple[str, str]] = {
     "arrest": ("#56B4E9", "pentagon"),
     "movement_or_flight": ("#F0E442", "triangle-up"),
     "statement_or_report": ("#999999", "hexagon"),
+    "protest": ("#56B4E9", "x"),
     "other": ("#666666", "cross"),
 }
 FALLBACK_STYLE = ("#444444", "circle")

@@ -1,0 +1,236 @@
+"""Arguments of an occurrence: where it happened, read off the words around its trigger.
+
+Rules over the project's own tokens (no parse; see bench/bench_arguments.py for why):
+
+- Only a place whose ``role`` is "location" can be where something happened. Recognition sets the roles
+  it sees (organisations, people, currencies, comparisons, nationalities, titles); this module adds
+  "speaker": a country or capital that speaks or acts as its government ("U.S. officials said",
+  "Washington warned", "the U.S.-led coalition", "forces of Ruritania", "Paris has insisted").
+- The place of an occurrence is the one its trigger governs: a locative ("in", "at", "near", "outside",
+  "the town of"), "X, where ..." / "X, which fell", or the subject or object next to the trigger ("the
+  town fell", "stormed Ruritania's prison"), in the trigger's own clause before any other.
+- Places listed together ("in X and Y") are each a place of the occurrence; a place that only qualifies
+  another ("X near Y", "X, Syria") or contains it ("the prison in Hasakah, Syria") is not a second dot.
+
+>>> sentence = "Gunmen attacked a checkpoint near Rivertown on Monday, officials in Capital said."
+>>> sentence.index("Rivertown"), sentence.index("Capital")
+(34, 68)
+"""
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import replace
+
+from dashboard.pipeline.taxonomy import Occurrence, find_occurrences
+from dashboard.records import PlaceMention
+
+# A government or its people acting or speaking, after the place: "U.S. officials", "Iraq's army",
+# "the U.S.-led coalition", "Washington warned", "the U.S. is limited in what it can do".
+_ACTOR_AFTER = re.compile(
+    r"^(?:['’]s)?\s*(?:-|\s)?(?:led|backed|based|funded|trained|allied|sponsored|supported|made)\b"
+    r"|^(?:['’]s)?\s+(?:(?:senior|top|former|local|federal|state|chief|foreign|own|new|interim|central|special"
+    r"|military|defen[cs]e|intelligence|security|counter-?terrorism|naval|air|armed|government|top)\s+){0,3}"
+    r"(?:officials?|military|forces|troops|army|navy|air force|government|administration|authorities|regime"
+    r"|intelligence|diplomats?|embassy|ministry|ministers?|envoys?|spokes(?:man|woman|person)|president|leaders?"
+    r"|commanders?|lawmakers|senators?|congress|parliament|cabinet|coalition|soldiers|officers|agents|police"
+    r"|aircraft|warplanes|jets|drones|special|homeland|department|state department|counterparts?|allies"
+    r"|partners?|policy|strategy|citizens|nationals|interests|diplomacy|sanctions|support|aid|assistance"
+    r"|analysts?|experts?|operatives?|personnel|service members|contractors|prosecutors|courts?|judges?)\b", re.IGNORECASE)
+_SPEAKS_AFTER = re.compile(
+    r"^\s*,?\s*(?:(?:has|have|had|also|again|now|then|later|quickly|publicly)\s+)*(?:said|says|warned|warns|announced"
+    r"|accused|accuses|denied|denies|claimed|claims|urged|urges|insisted|insists|demanded|condemned|condemns"
+    r"|rejected|threatened|responded|stated|declared|believes|fears|wants|sought|seeks|asked|called|told"
+    r"|argued|argues|hopes|pledged|promised|vowed|blamed|blames|welcomed|confirmed|agreed|decided|supports)\b"
+    r"|^\s+(?:is|was|are|were|has|have|had|will|would|may|might|must|should|could|can|cannot|remains)\b", re.IGNORECASE)
+_ACTOR_BEFORE = re.compile(
+    r"\b(?:forces|troops|army|military|government|authorities|ministry|embassy|president|parliament|police"
+    r"|officials|leaders?|envoys?|ambassadors?|diplomats|regime|king|prime minister|people)\s+of\s+(?:the\s+)?$"
+    r"|\b(?:according to|said|told)\s+(?:the\s+)?$", re.IGNORECASE)
+_STANCE_BEFORE = re.compile(r"\b(?:anti|pro)[- ]$", re.IGNORECASE)
+# "Iraq's army crumbled": a country whose own forces are the subject stands for where it happened, when
+# the sentence names no other place (never "U.S. forces", which fight abroad as often as at home).
+_OWN_FORCES_AFTER = re.compile(r"^['’]s\s+(?:\w+\s+)?(?:army|military|forces|police|troops|security forces|soldiers)\b",
+                               re.IGNORECASE)
+
+# A locative governing the place: "in", "near", "the outskirts of", "the village of", "north of".
+_PLACE_NOUN = (r"(?:city|town|village|province|district|region|area|areas|outskirts|suburbs?|neighbou?rhoods?|border"
+               r"|desert|deserts|countryside|part|parts|centre|center|heart|streets|capital|governorate|county"
+               r"|municipality|state|camp|prison|base|valley|mountains|hills|coast|south|north|east|west|west bank"
+               r"|(?:north|south)(?:east|west)|vicinity|environs|locality|department|commune|region|zone|sub-?district)")
+_LOCATIVE = re.compile(
+    r"\b(?:in|at|near|nearby|outside|inside|around|across|throughout|into|onto|on|off|toward|towards|to|from"
+    r"|between|within|along|through|over|of|against|targeting|targeted|hit|struck|stormed|attacked|shelled"
+    r"|bombed|seized|captured|retook|overran|entered|besieged|raided|fled|left|reached|(?:north|south|east|west"
+    r"|northeast|northwest|southeast|southwest)(?:ern)?(?: of)?)\s+(?:the\s+|a\s+|an\s+)?"
+    r"(?:(?:[\w-]+\s+){0,3}" + _PLACE_NOUN + r"\s+of\s+(?:the\s+)?)?"
+    r"(?:(?:northern|southern|eastern|western|central|north|south|east|west|north-?eastern|north-?western"
+    r"|south-?eastern|south-?western|rural|greater|occupied|besieged|embattled|upper|lower)\s+)*$", re.IGNORECASE)
+_QUALIFIER_BEFORE = re.compile(r"(?:,\s*|\s+(?:near|outside|north of|south of|east of|west of|in)\s+)$", re.IGNORECASE)
+_RELATIVE_AFTER = re.compile(r"^\s*,?\s*(?:where|which|whose|when)\b|^(?:,\s*[A-Z][\w.]*)?\s+(?:[\w’']+\s+){0,3}?"
+                             r"(?:the|a|an)\s+(?:\w+\s+)?(?:city|town|village|place|site|area|country|region|prison"
+                             r"|camp|base)\s+(?:where|in which)\b")
+_CLAUSE_BREAK = re.compile(r";|\s[—–]\s|\s--\s|\b(?:but|while|whereas|although|though|however|because|after"
+                           r"|before|since|as|that)\b|[\"“”]", re.IGNORECASE)
+_LIST_JOIN = re.compile(r"^\s*(?:,\s*(?:and\s+|or\s+)?|\s(?:and|or)\s+)(?:the\s+)?$", re.IGNORECASE)
+
+# How a place is tied to its trigger, and how much an event at it can be trusted (events.py confidence).
+ATTACHMENT_CONFIDENCE = {"locative": 1.0, "relative": 0.95, "adjacent": 0.9, "clause": 0.75, "sentence": 0.6}
+OUTLIER_KM = 150.0  # farther than this from every other place of its sentence, a place is suspect
+CONTAINS_KM = {"country": math.inf, "admin": 250.0, "region": 350.0}  # how far a containing area reaches
+
+
+def mark_speakers(text: str, places: list[PlaceMention] | tuple[PlaceMention, ...]) -> list[PlaceMention]:
+    """Places that speak or act as a government get ``role`` "speaker"; the others are returned as they are.
+
+    Only countries, capitals and other seats of government are read this way: "Baghdad police said"
+    makes Baghdad a speaker, "a Baghdad market was bombed" keeps it a location.
+    """
+    out = []
+    for p in places:
+        if p.role == "location" and _speaks_or_acts(text, p):
+            p = replace(p, role="speaker")
+        out.append(p)
+    return out
+
+
+def _speaks_or_acts(text: str, p: PlaceMention) -> bool:
+    after = text[p.end:p.end + 80]
+    before = text[max(0, p.start - 40):p.start]
+    if _ACTOR_AFTER.match(after) or _ACTOR_BEFORE.search(before):
+        return True
+    if _SPEAKS_AFTER.match(after):
+        # "Raqqa was retaken" is where it happened; "the U.S. is limited in what it can do" is an actor
+        passive = find_occurrences(after[:40])
+        return not (passive and passive[0].start < 20) and p.precision in ("country", "city", "admin")
+    return False
+
+
+def own_forces(text: str, places: list[PlaceMention]) -> list[PlaceMention]:
+    """Countries named as the owners of the forces in a sentence ("Iraq's military"), as locations."""
+    return [replace(p, role="location") for p in places
+            if p.precision == "country" and p.mention_kind == "name" and _OWN_FORCES_AFTER.match(text[p.end:p.end + 40])]
+
+
+def candidate_places(text: str, places: list[PlaceMention], triggers=()) -> list[PlaceMention]:
+    """The places of a sentence that can be where something happened (``triggers``: its occurrences)."""
+    out = []
+    trigger_starts = {o.start for o in triggers}
+    for p in places:
+        if p.role != "location" or not p.resolved:
+            continue
+        if p.precision == "country" and any(p.end < t <= p.end + 2 for t in trigger_starts):
+            continue  # "a U.S. airstrike", "a Turkish offensive": the country right before the trigger did it
+        if _STANCE_BEFORE.search(text[max(0, p.start - 5):p.start]):
+            continue  # "anti-Ruritania slogans" are not in Ruritania
+        out.append(p)
+    return out
+
+
+def contains(outer: PlaceMention, inner: PlaceMention) -> bool:
+    """True when ``outer`` is an area that holds ``inner``: a country its towns, a province or a valley the
+    towns near its centre. Same names are not containment."""
+    reach = CONTAINS_KM.get(outer.precision)
+    if reach is None or outer.precision == inner.precision and outer.precision != "admin":
+        return False
+    if (outer.geonameid and outer.geonameid == inner.geonameid) or (outer.name == inner.name):
+        return False
+    if _PRECISION_RANK[inner.precision] >= _PRECISION_RANK[outer.precision]:
+        return False
+    if outer.precision == "country":
+        return bool(outer.country_code) and outer.country_code == inner.country_code
+    same_country = not outer.country_code or not inner.country_code or outer.country_code == inner.country_code
+    return same_country and _km(outer, inner) <= reach
+
+
+_PRECISION_RANK = {"point": 0, "city": 1, "admin": 2, "region": 3, "country": 4}
+
+
+def _km(a: PlaceMention, b: PlaceMention) -> float:
+    p1, p2 = math.radians(a.lat), math.radians(b.lat)
+    dl = math.radians(b.lon - a.lon)
+    h = math.sin((p2 - p1) / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * 6371.0 * math.asin(min(1.0, math.sqrt(h)))
+
+
+def _breaks_between(text: str, a: int, b: int) -> int:
+    lo, hi = min(a, b), max(a, b)
+    return len(_CLAUSE_BREAK.findall(text, lo, hi)) if hi > lo else 0
+
+
+def _tie(text: str, occurrence: Occurrence, p: PlaceMention, sentence_start: int) -> tuple[str, float]:
+    """How ``p`` is tied to the occurrence's trigger (offsets absolute), and a score: higher is closer."""
+    t_start, t_end = occurrence.start, occurrence.end
+    before = text[max(sentence_start, p.start - 48):p.start]
+    breaks = _breaks_between(text, t_end if p.start >= t_end else p.end, p.start if p.start >= t_end else t_start)
+    gap = p.start - t_end if p.start >= t_end else t_start - p.end
+    if t_start <= p.start < t_end:  # inside the trigger phrase: "stormed the Hasakah prison"
+        kind, score = "adjacent", 4.0
+    elif _LOCATIVE.search(before):
+        kind, score = "locative", 3.0
+    elif p.end <= t_start and _RELATIVE_AFTER.match(text[p.end:p.end + 60]):
+        kind, score = "relative", 2.8
+    elif gap <= 25:
+        kind, score = "adjacent", 2.2
+    elif breaks == 0:
+        kind, score = "clause", 1.2
+    else:
+        kind, score = "sentence", 0.5
+    if _QUALIFIER_BEFORE.search(before) and kind == "locative" and _place_right_before(text, p, before):
+        score -= 1.5  # "Camp Bucca near Basra", "Al Shafah, Syria": Basra and Syria only say where the first is
+    score -= 1.0 * breaks + max(0, gap) / 120.0
+    if p.start >= t_end:
+        score += 0.3  # locatives mostly follow their trigger ("attacked X", "fled to X")
+    return kind, score
+
+
+def _outlier(p: PlaceMention, places: list[PlaceMention]) -> bool:
+    """A place far from every other place the sentence names, when those agree with one another, was
+    most likely resolved to the wrong namesake ("in Fresnillo, Zacatecas, ... in Colonia Del Valle" with the
+    neighbourhood put in another state): it is not chosen while a coherent place is there."""
+    others = [o for o in places if o.precision != "country" and o.name != p.name]
+    if p.precision == "country" or any(_km(p, o) <= OUTLIER_KM for o in others):
+        return False
+    return any(_km(a, b) <= OUTLIER_KM for i, a in enumerate(others) for b in others[i + 1:])
+
+
+def _place_right_before(text: str, p: PlaceMention, before: str) -> bool:
+    """True when the words right before ``p`` are another name and a qualifier: "Camp Bucca near |Basra"."""
+    head = re.sub(r"(?:,\s*|\s+(?:near|outside|north of|south of|east of|west of|in)\s+)$", "", before)
+    return bool(re.search(r"[A-Z][\w.'’-]*\)?$", head))
+
+
+def attach(text: str, sentence_start: int, occurrence: Occurrence,
+           places: list[PlaceMention]) -> tuple[list[PlaceMention], str]:
+    """The places where one occurrence happened (most specific first) and how they are tied to it.
+
+    One place, and the places listed with it ("in X and Y"); a place that contains another candidate of
+    the same clause gives way to it ("in Syria, in the town of X" -> X).
+    """
+    if not places:
+        return [], ""
+    scored = sorted(((_tie(text, occurrence, p, sentence_start), i, p) for i, p in enumerate(places)),
+                    key=lambda t: (-t[0][1], t[1]))
+    coherent = [t for t in scored if not _outlier(t[2], places)]
+    (kind, score), _, best = (coherent or scored)[0]
+    if occurrence.anaphoric and (kind == "sentence" or _breaks_between(text, occurrence.end, best.start) > 0):
+        return [], ""  # "The prison break was a warning ... in Iraq": told again, placed where first told
+    # the most specific place the best one contains, in the same clause
+    inner = [p for p in places if contains(best, p) and _breaks_between(text, best.start, p.start) == 0]
+    if inner:
+        best = min(inner, key=lambda p: (_PRECISION_RANK[p.precision], abs(p.start - best.start)))
+    chosen = [best]
+    ordered = sorted(places, key=lambda p: p.start)
+    i = ordered.index(best)
+    for step in (1, -1):  # "in X, Y and Z": each is a place of the occurrence
+        j = i
+        while 0 <= j + step < len(ordered):
+            a, b = (ordered[j], ordered[j + step]) if step == 1 else (ordered[j + step], ordered[j])
+            nxt = ordered[j + step]
+            if not _LIST_JOIN.match(text[a.end:b.start]) or contains(nxt, best) or contains(best, nxt) \
+                    or any(contains(c, nxt) or contains(nxt, c) for c in chosen) \
+                    or nxt.precision != best.precision:  # "Kaimur, Bihar": the province qualifies the town
+                break
+            chosen.append(nxt)
+            j += step
+    return chosen, kind
