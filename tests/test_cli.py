@@ -118,7 +118,7 @@ def test_known_event_fall_of_raqqa_has_both_sources(built):
     assert len(falls) == 1, falls  # the repost (001) and the original (003) are one dot
     fall = falls[0]
     assert sorted(fall["sources"]) == ["001_da67e8c3a399fa6d", "003_47e041bf37adf57a"]
-    # "which fell in the fall" and the repost's caption "in Raqqa in October after retaking the city"
+    # the sentence "which fell in the fall" and the repost's photo caption (the city retaken in October)
     # tell one occurrence: the narrowest time the texts support
     assert fall["time_precision"] in ("season", "month")
 

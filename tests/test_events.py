@@ -91,9 +91,8 @@ def test_places_recognition_gives_another_role_never_become_event_places(text, w
 
 
 def test_the_most_specific_place_not_its_country_or_valley():
-    got = events("Drones carried out a strike on Jan. 20 in Al Shafah, Syria, in the Euphrates River Valley.",
-                 "2018-02-04")
-    assert got == [("Al Shafah", "2018-01-20", "2018-01-20", "stated")]
+    got = events("Drones struck a house on March 2 in Hajin, Syria, in the Euphrates River Valley.", "2019-03-06")
+    assert got == [("Hajin", "2019-03-02", "2019-03-02", "stated")]
 
 
 def test_places_listed_together_are_each_a_place_of_the_occurrence():
@@ -128,14 +127,13 @@ def test_no_publication_date_and_no_date_makes_no_event():
 
 
 def test_since_when_dates_the_when_clause_itself():
-    got = events("Security forces have improved since 2014, when Iraq's military crumbled before the militants.",
-                 "2022-01-29")
-    assert got == [("Iraq", "2014-01-01", "2014-12-31", "stated")]
+    got = events("Markets have recovered since 2015, when Iraq's army crumbled in the north.", "2022-01-29")
+    assert got == [("Iraq", "2015-01-01", "2015-12-31", "stated")]
 
 
 def test_from_through_is_one_span_for_the_event():
-    text = "From February through December, he was a prisoner at Camp Bucca near Basra."
-    assert events(text, "2004-12-31") == [("Camp Bucca", "2004-02-01", "2004-12-31", "stated")]
+    text = "From February 2004 through November 2004, the reporter was a prisoner at Camp Bucca near Basra."
+    assert events(text, "2004-12-31") == [("Camp Bucca", "2004-02-01", "2004-11-30", "stated")]
 
 
 def test_and_without_between_does_not_join():
@@ -177,9 +175,9 @@ def test_the_lead_comes_first():
 
 
 def test_event_carries_type_fatalities_provenance_and_offsets():
-    text = "Intro line here.\nTwo suicide bombers killed three dozen people in Baghdad last month."
+    text = "Intro line here.\nTwo car bombs killed four dozen people in Baghdad last month."
     (event,) = run(text, "2018-02-04").events
-    assert event.event_type == "bombing" and event.fatalities == 36
+    assert event.event_type == "bombing" and event.fatalities == 48
     assert text[event.start:event.end] == event.sentence
     (prov,) = event.provenance
     assert {m.kind: m.text for m in prov.mentions if m.kind != "trigger"} == {"place": "Baghdad", "date": "last month"}

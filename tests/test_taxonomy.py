@@ -91,7 +91,7 @@ def test_every_fatality_rule_reads_its_example(pattern, example):
 
 @pytest.mark.parametrize("sentence,expected", [
     ("The strike killed about 150 fighters, the army said.", 150),
-    ("Two suicide bombers killed three dozen people in the market.", 36),
+    ("Two bombers killed three dozen people in the market.", 36),
     ("At least 30 civilians were killed.", 30),
     ("The death toll rose to 1,200 on Sunday.", 1200),
     ("Others are paying smugglers tens of thousands of dollars.", None),

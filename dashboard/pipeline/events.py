@@ -225,8 +225,8 @@ def _tellings(doc: Document, dates: list[DateMention], places: list[PlaceMention
 
 def _with_demonyms(places: list[PlaceMention], dated: bool) -> list[PlaceMention]:
     """A demonym ("Syrian", "American") stands for its country only in a sentence that names no place and
-    has a date of its own: "fighters emerged from the eastern Syrian deserts in 2024" is in Syria;
-    "American officials say" is not in the United States."""
+    has a date of its own: "herders crossed the Syrian steppe in 2023" is in Syria; "American officials
+    say" is not in the United States."""
     named = [p for p in places if p.mention_kind != "demonym"]
     return named or (places if dated else [])
 
