@@ -1,6 +1,9 @@
 # The two commands of the README:
 #   make run    set up .venv, install, build the events from data/corpus, serve on http://127.0.0.1:8050
-#   make test   set up .venv with the test extras, install Debian's chromium + chromedriver if missing, run every test
+#   make test   set up .venv with the test extras, install Debian's chromium + chromedriver if missing, check the
+#               layering (import-linter contracts in pyproject.toml), run every test and every docstring example
+# and, when the dashboard's look changed:
+#   make screenshots   redraw the README's docs/screenshots/*.png from the seed store (no test run writes them)
 SHELL  := /bin/bash
 PYTHON ?= python3
 VENV   := .venv
@@ -9,7 +12,7 @@ PORT   ?= 8050
 STORE  ?= data/store
 CORPUS ?=        # empty: the CLI's default, data/corpus plus data/uploads when present
 
-.PHONY: run test build serve setup setup-test browser bench clean
+.PHONY: run test build serve setup setup-test browser bench clean screenshots
 
 run: setup build serve
 
@@ -43,7 +46,12 @@ serve: setup
 # DuckDB's bindings report "leaked" objects at interpreter exit (harmless: the process is ending); they
 # are filtered so that pytest's summary stays the last line. pytest's own exit status is kept.
 test: setup-test browser
+	$(VENV)/bin/lint-imports --no-cache
 	set -o pipefail; $(PY) -m pytest -q 2>&1 | grep --line-buffered -vE '^(nanobind: | - leaked | - \.\.\. skipped remainder|See https://nanobind)'
+
+screenshots: setup-test browser
+	DASHBOARD_SCREENSHOTS=docs/screenshots $(PY) -m pytest -q -m browser tests/test_app_browser.py \
+	  -k "loads_with_points_on_both_graphs_offline or click_opens_provenance"
 
 bench: setup-test
 	$(PY) bench/run.py

@@ -3,9 +3,11 @@
     DASHBOARD_STORE=data/store gunicorn -w 2 -b 127.0.0.1:8050 dashboard.wsgi:server
 
 The store directory comes from ``DASHBOARD_STORE`` (default ``data/store``); ``DASHBOARD_UPLOAD_DIR``
-optionally enables article uploads into that folder.
+optionally enables article uploads into that folder (see ``dashboard.settings``).
 """
 from __future__ import annotations
+
+from functools import lru_cache
 
 from dashboard import settings
 from dashboard.web.app import create_app
@@ -18,4 +20,13 @@ def make_server(store_path: str | None = None, upload_dir: str | None = None):
     return create_app(store_path, upload_dir=upload_dir).server
 
 
-server = make_server()
+@lru_cache(maxsize=1)
+def _configured_server():
+    return make_server()
+
+
+def __getattr__(name: str):
+    # ``server`` is made when gunicorn asks for it, so importing this module (tools, doctests) needs no store
+    if name == "server":
+        return _configured_server()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

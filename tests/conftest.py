@@ -1,7 +1,8 @@
 """Shared fixtures: real stores (the seed build, synthetic ones) and headless Chromium for the app tests.
 
-Browser tests run under dash[testing]'s ``dash_duo`` with Debian's /usr/bin/chromium and chromedriver.
-They are skipped only outside CI when Chromium is missing; with ``CI=true`` a missing browser fails.
+Browser tests (marked ``browser``) run under dash[testing]'s ``dash_duo`` with Debian's /usr/bin/chromium
+and chromedriver; image-export tests (marked ``chromium``) draw with kaleido in the same Chromium. Both are
+skipped only outside CI when Chromium is missing; with ``CI=true`` a missing browser fails them loudly.
 """
 from __future__ import annotations
 
@@ -14,6 +15,8 @@ from pathlib import Path
 
 import pyarrow as pa
 import pytest
+
+from dashboard.store.build import build_store
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "bench"))
@@ -38,14 +41,21 @@ def pytest_setup_options():
     return options
 
 
-@pytest.fixture(autouse=True)
-def _browser_available(request):
-    """Browser tests need Chromium: skipped without it locally, failed without it in CI."""
-    if "browser" not in request.keywords or (CHROMIUM and CHROMEDRIVER):
+def pytest_runtest_setup(item):
+    """Browser and image-export tests need Chromium: skipped without it locally, failed without it in CI.
+    (A hook, not a fixture: it runs before the module-wide fixtures that would start the browser.)"""
+    if "browser" in item.keywords:
+        missing = [name for name, path in (("chromium", CHROMIUM), ("chromedriver", CHROMEDRIVER)) if not path]
+    elif "chromium" in item.keywords:
+        missing = [] if (CHROMIUM or os.environ.get("BROWSER_PATH")) else ["chromium"]
+    else:
+        return
+    if not missing:
         return
     if IN_CI:
-        pytest.fail("CI=true but Chromium/chromedriver is missing: the browser tests must run in CI")
-    pytest.skip("Chromium or chromedriver not installed (outside CI)")
+        pytest.fail(f"CI=true but {' and '.join(missing)} is missing: these tests must run in CI "
+                    "(make browser installs Debian's chromium and chromium-driver)")
+    pytest.skip(f"{' and '.join(missing)} not installed (outside CI)")
 
 
 def free_port() -> int:
@@ -65,14 +75,7 @@ def synthetic_store(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="session")
 def seed_store(tmp_path_factory) -> Path:
-    """The real seed store built from data/corpus by the pipeline (synthetic until the build lands)."""
-    try:
-        from dashboard.store.build import build_store
-    except ImportError:
-        from gen_events import generate_events, write_store
-
-        events, articles = generate_events(400, seed=5)
-        return write_store(tmp_path_factory.mktemp("seed-synthetic") / "store", events, articles)
+    """The real seed store, built from data/corpus by the pipeline."""
     store = tmp_path_factory.mktemp("seed") / "store"
     build_store(ROOT / "data" / "corpus", store)
     return store

@@ -104,7 +104,7 @@ def transliteration_skeleton(text: str) -> str:
     """A spelling-blind key for names transliterated from Arabic (and Pashto, Persian): articles, vowels
     and doubled letters dropped, so that news spellings meet GeoNames' ones.
 
-    >>> transliteration_skeleton("Tal Tamir") == transliteration_skeleton("Tall Rif'at")
+    >>> transliteration_skeleton("Tal Tamir") == transliteration_skeleton("Tall Tamr")
     True
     >>> transliteration_skeleton("Deir el-Zour") == transliteration_skeleton("Dayr az Zawr")
     True

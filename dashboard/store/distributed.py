@@ -114,8 +114,11 @@ def _portable(outcome: dict | Exception) -> dict | Exception:
 def batches(articles: list[Article], n_workers: int, *, batch_characters: int = BATCH_CHARACTERS) -> list[list[Article]]:
     """Consecutive batches of about ``batch_characters`` of text, at least ``BATCHES_PER_WORKER`` per worker.
 
-    >>> [len(b) for b in batches([Article(id=str(i), text="x" * 10) for i in range(10)], 1, batch_characters=30)]
-    [3, 3, 3, 1]
+    >>> ten = [Article(id=str(i), text="x" * 10) for i in range(10)]
+    >>> [len(b) for b in batches(ten, 1, batch_characters=30)]  # one worker: 4 batches or more, of 25 characters
+    [2, 2, 2, 2, 2]
+    >>> [len(b) for b in batches(ten * 4, 1, batch_characters=30)]  # now 30 characters bind
+    [3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 1]
     """
     if not articles:
         return []

@@ -28,15 +28,11 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard.core.countries import country_name
+from dashboard.pipeline.taxonomy import EVENT_TYPE_LABELS
 from dashboard.views.query import (
     COARSE_PLACES, NO_COUNTRY_LANE, OTHER_LANE, EventStore, MapData, TimelineData,
 )
 from dashboard.views.state import ViewState
-
-try:
-    from dashboard.pipeline.taxonomy import EVENT_TYPE_LABELS
-except ImportError:  # pragma: no cover
-    EVENT_TYPE_LABELS = {}
 
 # Okabe-Ito palette, one colour and one marker symbol per event type (symbols keep types apart for
 # readers who cannot tell two colours apart, and in greyscale prints).

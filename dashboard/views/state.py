@@ -25,15 +25,8 @@ import re
 from dataclasses import dataclass
 from urllib.parse import parse_qsl, urlencode
 
+from dashboard.pipeline.taxonomy import EVENT_TYPES
 from dashboard.records import GRANULARITIES, PLACE_PRECISIONS
-
-try:  # the lead's taxonomy module owns the names; this fallback keeps the view usable before it lands
-    from dashboard.pipeline.taxonomy import EVENT_TYPES  # type: ignore[attr-defined]
-except ImportError:  # pragma: no cover - depends on build order
-    EVENT_TYPES = (
-        "battle", "airstrike", "bombing", "attack_on_civilians", "capture_or_seizure", "prison_break",
-        "arrest", "movement_or_flight", "statement_or_report", "other",
-    )
 
 DEFAULT_FROM = dt.date(2014, 1, 1)
 DEFAULT_TO = dt.date(2025, 12, 31)
