@@ -310,6 +310,8 @@ class Recogniser:
                 k += 1
                 continue
             m, key, entries = found
+            if m == k + 1 == j and token.lower in self.gazetteer.demonyms and self.demonyms:
+                break  # "Somali soldiers": an adjective of nationality before a noun, not a region's name
             end = _end_without_possessive(text, tokens[m - 1])
             # "Anbar province", "al-Hol camp", "Tanf border crossing": a kind-of-place word after the name.
             for extra in (2, 1):
@@ -532,9 +534,17 @@ def _end_without_possessive(text: str, token: Token) -> int:
 
 
 def _attach_qualifiers(text: str, matches: list[Match], gazetteer: Gazetteer) -> None:
-    """'Zabol, Iran', 'Peoria, Illinois': the second name narrows the first."""
+    """'Zabol, Iran', 'Peoria, Illinois', 'Kisii village (Rafi, Niger State)', 'the Hodan neighbourhood of
+    Mogadishu': the second name narrows the first (see resolve)."""
     for a, b in zip(matches, matches[1:]):
-        gap = text[a.end:b.start]
-        if gap in (", ", ",", " , ") and b.kind == "name":
-            if any(gazetteer.features[e] in ("country", "admin1") for e in b.entries):
-                a.qualifier = b
+        if b.kind == "name" and b.role == "location" and b.start - a.end <= 60 and not (
+                b.text.isupper() and len(b.text) <= 3 and b.text not in gazetteer.abbreviations) \
+                and QUALIFIER_GAP.match(text, a.end, b.start) and "\n" not in text[a.end:b.start]:
+            a.qualifier = b
+
+
+# What may stand between a name and the name that qualifies it: a comma, an opening bracket (with an
+# unknown district and a comma inside), "of"/"in" after a kind of place ("village of", "district in").
+_KIND = r"\s+(?:" + "|".join(sorted(KIND_WORDS - {"border", "crossing", "river"})) + r")"
+QUALIFIER_GAP = re.compile(
+    r"(?:" + _KIND + r")?(?:\s*,\s*|\s*\((?:[^(),]{1,30},\s*)?)$|" + _KIND + r"\s+(?:of|in)\s+(?:the\s+)?$")

@@ -34,10 +34,11 @@ ADMIN1_WEIGHT = 1.5
 NEAR_KM, NEAR_BONUS = 150.0, 1.5
 AROUND_KM, AROUND_BONUS = 400.0, 0.6
 QUALIFIER_BONUS = 6.0
+QUALIFIER_TOWN_KM = 100.0  # "Wentworth, Durban": a town qualified by a town lies this near it
 NEARBY_CHARS, NEARBY_COUNTRY_BONUS = 150, 1.0  # a country named within about a sentence
 MAX_ALTERNATIVES = 5
 FOCUS_SHARE = 0.5  # a country with half the weight of the most named one is a focus of the text too
-FOCUS_MIN_WEIGHT = 2.0  # a focus that clear: two or more names, or a country and a province
+FOCUS_MIN_WEIGHT = 1.0  # a focus that clear: one located name at least
 SMALL_TOWN = 20_000
 ROLE_EVIDENCE = 0.25  # the weight, as evidence of where, of a name that is not a location here
 
@@ -57,12 +58,20 @@ def _nearest_km(g: Gazetteer, entries, others) -> dict[int, float]:
 
 
 def _contains(g: Gazetteer, area: int, entry: int) -> bool:
-    """Whether entry lies in the country or first-level division ``area``."""
+    """Whether entry lies in the country or first-level division ``area``, or near the town ``area``."""
     if g.features[area] == "country":
         return g.country_codes[entry] == g.country_codes[area]
     if g.features[area] == "admin1":
         return bool(g.admin1[entry]) and g.admin1[entry] == g.admin1[area]
-    return False
+    if g.features[area] == "continent" or entry == area:
+        return False
+    return g.country_codes[entry] == g.country_codes[area] and great_circle(
+        (g.lats[entry], g.lons[entry]), (g.lats[area], g.lons[area])).km <= QUALIFIER_TOWN_KM
+
+
+def _areas(g: Gazetteer, qualifier: Match, chosen: int) -> list[int]:
+    """What a qualifier may mean: each country or province it names, and the place chosen for it."""
+    return [e for e in qualifier.entries if g.features[e] in ("country", "admin1")] + [chosen]
 
 
 class Resolver:
@@ -81,9 +90,15 @@ class Resolver:
                                  else set(group[0].entries)) for key, group in groups.items()}
         choice = {key: self._by_prior(key, group[0].entries) for key, group in groups.items()}
         for qualified in (m for m in matches if m.qualifier is not None):
-            narrowed = [e for e in qualified.entries if any(_contains(g, q, e) for q in qualified.qualifier.entries)]
+            areas = _areas(g, qualified.qualifier, choice[qualified.qualifier.key])
+            narrowed = [e for e in qualified.entries if any(_contains(g, q, e) for q in areas)] or \
+                [e for e in qualified.entries if g.country_codes[e] == g.country_codes[areas[-1]]]
             if narrowed:
                 choice[qualified.key] = max(narrowed, key=lambda e: self._prior(qualified.key, e))
+        self.qualified_by: dict[str, set[str]] = defaultdict(set)
+        for match in matches:
+            if match.qualifier is not None and match.qualifier.key != match.key:
+                self.qualified_by[match.qualifier.key].add(match.key)
         # Names that are no location here ("forces of Armenia", "the US dollar") weigh little as evidence.
         self.not_located = {key for key, group in groups.items() if all(m.role != "location" for m in group)}
         scores: dict[str, dict[int, float]] = {}
@@ -112,7 +127,7 @@ class Resolver:
         # put most of their weight.
         evidence: Counter = Counter()
         for key, group in groups.items():
-            if not key.startswith("~") and key not in self.not_located and g.country_codes[choice[key]]:
+            if not key.startswith("~") and g.country_codes[choice[key]]:
                 evidence[g.country_codes[choice[key]]] += self.weights[key]
         top = max(evidence.values(), default=0.0)
         focus = {code for code, weight in evidence.items() if weight >= FOCUS_SHARE * top}
@@ -132,13 +147,35 @@ class Resolver:
                 continue
             if doubtful and named[code] <= len(groups[match.key]):
                 continue
-            if top >= FOCUS_MIN_WEIGHT and code and not evidence.get(code) and match.role == "location" \
-                    and g.features[entry] in ("city", "admin2") and g.populations[entry] < SMALL_TOWN \
-                    and not g.sources[entry].startswith("curated") \
-                    and not any(g.country_codes[e] in focus for e in match.entries):
+            if match.qualifier is not None and self._contradicted(match, entry, choice):
+                continue
+            own = 0.0 if match.key.startswith("~") else self.weights[match.key]
+            if code and evidence.get(code, 0) - own <= 0 and match.role == "location" \
+                    and g.features[entry] in ("city", "admin2") \
+                    and (g.populations[entry] < SMALL_TOWN or entry in self.other_name[match.key]) \
+                    and not g.sources[entry].startswith("curated") and self._abroad(match, evidence, code, own):
                 continue
             kept.append(self._mention(match, entry, scores[match.key]))
         return kept
+
+    def _abroad(self, match: Match, evidence: Counter, code: str, own: float) -> bool:
+        """Whether the rest of the text has a clear focus elsewhere that none of the name's places lies in."""
+        rest = evidence.copy()
+        rest[code] -= own
+        top = max(rest.values(), default=0.0)
+        focus = {c for c, weight in rest.items() if weight >= FOCUS_SHARE * top and weight > 0}
+        return top >= FOCUS_MIN_WEIGHT and not any(self.g.country_codes[e] in focus for e in match.entries)
+
+    def _contradicted(self, match: Match, entry: int, choice: dict[str, int]) -> bool:
+        """'Daman district, Kandahar' where no Daman lies in Kandahar's country: the gazetteer lacks this
+        place, and its namesake abroad is not it."""
+        g = self.g
+        qualifier = match.qualifier
+        if qualifier.key == match.key or g.features[entry] in ("country", "admin1", "continent") \
+                or g.populations[entry] >= SMALL_TOWN:
+            return False  # a well-known place outweighs a qualifier the gazetteer may not know
+        codes = {g.country_codes[e] for e in _areas(g, qualifier, choice[qualifier.key])}
+        return not any(g.country_codes[e] in codes for e in match.entries)
 
     def _countries_nearby(self, matches: list[Match], choice: dict[str, int]) -> dict[str, set[str]]:
         """Countries (and provinces' countries) named within a sentence's reach of each name: "In
@@ -170,9 +207,17 @@ class Resolver:
         own = choice[key]
         # The evidence without this name's own vote.
         own_weight = self.weights[key]
+        # A qualifier ("Donetsk" in "Sosnovskoye, Donetsk") is the better-known place: the names it
+        # qualifies are no evidence for it, or a village's namesake abroad would drag it along.
+        qualified = self.qualified_by.get(key, set())
+        if qualified:
+            countries = countries.copy()
+            for other in qualified:
+                countries[g.country_codes[choice[other]]] -= self.weights[other]
         country_total = sum(countries.values()) - own_weight
-        qualifier_entries = [q for m in group if m.qualifier is not None for q in m.qualifier.entries]
-        others = [p for k, p in points.items() if k != key and k not in self.not_located]
+        qualifier_entries = [q for m in group if m.qualifier is not None
+                             for q in _areas(g, m.qualifier, choice[m.qualifier.key])]
+        others = [p for k, p in points.items() if k != key and k not in self.not_located and k not in qualified]
         # A small town named after its state or country ("Iowa", Louisiana; "Mexico", New York) is rarely
         # the one meant.
         areas = {(g.country_codes[e], g.admin1[e] if g.features[e] == "admin1" else ""): g.populations[e]
@@ -204,6 +249,8 @@ class Resolver:
                     score += ADMIN1_WEIGHT
             if qualifier_entries and any(_contains(g, q, entry) for q in qualifier_entries):
                 score += QUALIFIER_BONUS
+            elif qualifier_entries and any(g.country_codes[q] == code for q in qualifier_entries):
+                score += QUALIFIER_BONUS / 2  # "Kamianka, Donetsk": in the qualifier's country at least
             if code and code in self.nearby.get(key, ()) and g.features[entry] not in ("country", "continent"):
                 score += NEARBY_COUNTRY_BONUS
             if others and g.features[entry] not in ("country", "continent"):

@@ -97,7 +97,10 @@ def verdict(g: Gazetteer, text: str, tokens, run, k: int, m: int, free_from: int
         return "location"
     following = tokens[m]
     if following.lower in CONNECTORS and not following.capitalised:
-        # "the Ohio Department of Transportation" is a body of Ohio; "Stade de France" is no Stade
+        # "the Ohio Department of Transportation" is a body of Ohio; "Stade de France" is no Stade; "the
+        # Somali Region of Ethiopia" is a region
+        if last.lower in KIND_WORDS and last.lower not in INSTITUTION_WORDS:
+            return "location"
         _, entries = lookup(text[tokens[k].start:last.end])
         return "organisation" if _strong(g, entries) else DROP
     if text[last.end:following.start] in ("-", "‑", "–"):

@@ -99,7 +99,7 @@ afghani afghanis kwacha rand cedi dirham dirhams birr leone leones real reais wo
 """.split())
 # Words before a place that make it a yardstick ("an area the size of Belgium", "twice as big as Wales").
 COMPARISON_BEFORE = ("the size of", "size of", "larger than", "bigger than", "smaller than", "as large as",
-                     "as big as", "as small as", "the area of", "the population of", "times the size of")
+                     "as big as", "as small as", "times the size of")
 # Bodies of a state: "forces of Armenia", "the army of Mali", "Nigeria's police" are actors, not places.
 BODY_WORDS = frozenset("""
 forces force army armies military troops soldiers police government governments regime ministry
