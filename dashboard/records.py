@@ -19,10 +19,6 @@ from dataclasses import dataclass, field
 # Granularity of a date mention, as the extract contract names it.
 GRANULARITIES = ("day", "week", "month", "season", "quarter", "half", "year", "decade", "range")
 
-# How a date was anchored: "published" = relative to the publication date, "text" = relative to the
-# previous date in the narrative, "none" = absolute (needs no anchor) or unresolved.
-ANCHORS = ("published", "text", "none")
-
 # What a resolved place is precise to, coarsest last (ACLED-style geo precision).
 PLACE_PRECISIONS = ("point", "city", "admin", "region", "country")
 

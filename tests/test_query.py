@@ -9,7 +9,9 @@ import pyarrow.parquet as pq
 import pytest
 
 from dashboard.core.countries import country_name
-from dashboard.views.query import EventStore, OTHER_LANE, where
+from dashboard.views.aggregates import OTHER_LANE
+from dashboard.views.filters import where
+from dashboard.views.query import EventStore
 from dashboard.views.state import ViewState, point_in_area
 
 

@@ -21,7 +21,6 @@ height=..., scale=...)``, whose result is a ``dcc.Download``'s data; ``store`` i
 """
 from __future__ import annotations
 
-import os
 import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -30,6 +29,7 @@ from typing import Any
 
 from dash import dcc
 
+from dashboard.core.files import atomic_write
 from dashboard.core.values import iso_day
 from dashboard.export.formats import EXTENSIONS, FIGURES, FORMATS, IMAGE_FORMATS, MEDIA_TYPES, ExportError, first_line
 from dashboard.export.renderer import ImageRenderer, check_size, shared_renderer
@@ -245,13 +245,11 @@ def _check_out_path(out: Path, fmt: str) -> None:
 
 
 def _write_whole(out: Path, payload: bytes) -> None:
-    """Write to a temporary file beside ``out`` and rename, so a failure never leaves half a file."""
-    temporary = out.with_name(f".{out.name}.{os.getpid()}.part")
+    """The file whole or not at all (core.files.atomic_write): a failure never leaves half a file."""
     try:
-        temporary.write_bytes(payload)
-        os.replace(temporary, out)
+        with atomic_write(out, binary=True) as written:
+            written.write(payload)
     except OSError as error:
-        temporary.unlink(missing_ok=True)
         raise ExportError(f"cannot write {out}: {error.strerror or error}") from None
 
 

@@ -27,6 +27,7 @@ import pyarrow as pa
 import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 
+from dashboard.core.files import fsync_folder
 from dashboard.records import Event, Mention, Provenance
 from dashboard.store.schema import (ARTICLES_FILE, ARTICLES_SCHEMA, CACHE_DIR, EVENTS_DIR, EVENTS_SCHEMA,
                               MANIFEST_FILE)
@@ -128,13 +129,6 @@ def current_generation(store: str | Path) -> Path | None:
     if store.is_dir() and (store / EVENTS_DIR).is_dir():
         return store
     return None
-
-
-def events_glob(store: str | Path) -> str:
-    gen = current_generation(store)
-    if gen is None:
-        raise StoreError(f"{store}: no events store here; run `python -m dashboard build` first")
-    return str(gen / EVENTS_DIR / "*.parquet")
 
 
 def read_manifest(store: str | Path) -> dict:
@@ -287,19 +281,10 @@ class GenerationWriter:
             link_tmp.unlink()
         os.symlink(os.path.relpath(final, self.store.parent), link_tmp)
         os.replace(link_tmp, self.store)  # atomic: readers see the old store or the new one
-        _fsync_dir(self.store.parent)
+        fsync_folder(self.store.parent)
 
     def abort(self) -> None:
         shutil.rmtree(self.tmp, ignore_errors=True)
-
-
-def _fsync_dir(path: Path) -> None:
-    with contextlib.suppress(OSError):
-        fd = os.open(path, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
 
 
 def _fsync_tree(root: Path) -> None:
@@ -307,7 +292,7 @@ def _fsync_tree(root: Path) -> None:
         with open(path, "rb+") as handle:
             os.fsync(handle.fileno())
     for path in [root, *[p for p in root.rglob("*") if p.is_dir()]]:
-        _fsync_dir(path)
+        fsync_folder(path)
 
 
 def _remove_abandoned(gens: Path) -> None:

@@ -29,9 +29,8 @@ import plotly.graph_objects as go
 
 from dashboard.core.countries import country_name
 from dashboard.pipeline.taxonomy import EVENT_TYPE_LABELS
-from dashboard.views.query import (
-    COARSE_PLACES, NO_COUNTRY_LANE, OTHER_LANE, EventStore, MapData, TimelineData,
-)
+from dashboard.views.aggregates import COARSE_PLACES, NO_COUNTRY_LANE, OTHER_LANE, MapData, TimelineData
+from dashboard.views.query import EventStore
 from dashboard.views.state import ViewState
 
 # Okabe-Ito palette, one colour and one marker symbol per event type (symbols keep types apart for

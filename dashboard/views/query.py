@@ -1,13 +1,8 @@
 """DuckDB over the store's Parquet: filtering, facets and the aggregations the views draw.
 
-One ``EventStore`` per store. Every query is built from a ``ViewState`` by one function (``where``), so
-the map, the timeline, the facets, the table and the exporter agree on what "matching" means:
-
-* the date window and the brush keep events whose interval overlaps them (an event known only to
-  "March 2017" matches a window starting 2017-03-20);
-* the text search keeps events whose sentence, place or country name contains every word (case-folded);
-* list filters (country, type, source, precisions) keep events matching any listed value;
-* the map area keeps events whose coordinates fall inside the polygon (a box is a 4-corner polygon).
+One ``EventStore`` per store. Every query is built from a ``ViewState`` by one function
+(``dashboard.views.filters.where``), so the map, the timeline, the facets, the table and the exporter
+agree on what "matching" means.
 
 Crossfilter: each view ignores its own selection (``ignore=("brush",)`` for the timeline,
 ``ignore=("area",)`` for the map; a facet ignores its own filter).
@@ -25,7 +20,6 @@ import hashlib
 import json
 import tempfile
 import threading
-from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
@@ -37,7 +31,10 @@ from dashboard import settings
 from dashboard.core.countries import country_names
 from dashboard.core.values import plain_value
 from dashboard.store.schema import ARTICLES_FILE, EVENTS_DIR, EVENTS_SCHEMA
-from dashboard.views.state import EVENT_TYPES, ViewState
+from dashboard.views.aggregates import (COARSE_PLACES, MapData, TimelineData, cluster_cell_degrees, grid_clusters,
+                                        lane_clusters, lanes_of)
+from dashboard.views.filters import conditions, where
+from dashboard.views.state import ViewState
 
 # Beyond this many events a view is aggregated (see module docstring); keeps responses well under 2 MB.
 POINT_LIMIT = 1500
@@ -51,34 +48,8 @@ SOURCE_FACET_LIMIT = 200
 SOURCE_FACET_ROWS = 50_000
 CATEGORY_COLUMNS = ("country_code", "event_type", "time_precision", "place_precision")
 TEXT_CACHE = 32  # text searches whose matching rows are kept (see EventStore._text_matches)
-MAX_LANES = 12  # country lanes beyond this are folded into "other countries"
-OTHER_LANE = "other countries"
-NO_COUNTRY_LANE = "no country"
 
 BIN_SQL = {"week": "week", "month": "month", "year": "year"}
-COARSE_PLACES = ("region", "country")  # drawn hollow on the map
-
-
-@dataclass(frozen=True)
-class TimelineData:
-    """What the timeline draws: a histogram, and either events (``events``) or (lane, bin) counts."""
-
-    histogram: pd.DataFrame   # bin_start, precise (bool), count
-    events: pd.DataFrame | None  # one row per event (when there are at most POINT_LIMIT)
-    clusters: pd.DataFrame | None  # lane, bin_start, count, precise, event_type ("" in country lanes)
-    lanes: list[str]          # lane keys, top to bottom
-    total: int
-    cluster_bin: str = ""     # the period of one cluster marker (the view's bin, or coarser)
-
-
-@dataclass(frozen=True)
-class MapData:
-    """What the map draws: events (at most POINT_LIMIT) or grid-cell clusters, plus the total."""
-
-    events: pd.DataFrame | None
-    clusters: pd.DataFrame | None  # lat, lon, count, event_type (commonest), coarse, n_sources, fatalities
-    total: int
-    unplaced: int  # matching events with no coordinates (shown on the timeline only)
 
 
 class EventStore:
@@ -316,7 +287,7 @@ class EventStore:
         # rows at most) under the other conditions, and each facet sums the combinations its sibling
         # filters allow. The source filter (a list column) is a FILTER on the counts.
         common_sql, common_params = self._where(view, tuple(own.values()))
-        source = _conditions(view, categories=self._categories).get("sources")
+        source = conditions(view, categories=self._categories).get("sources")
         counted = f"count(*) FILTER (WHERE {source[0]})" if source else "count(*)"
         cube = self._df(
             f"SELECT {', '.join(f'{c} AS {f}' for f, c in columns.items())}, {counted} AS n, "
@@ -389,14 +360,14 @@ class EventStore:
         total = int(counts["count"].sum()) if not counts.empty else 0
         by_lane = counts.groupby("lane")["count"].sum().sort_values(ascending=False, kind="stable")
         ordered = sorted(by_lane.items(), key=lambda item: (-item[1], item[0]))
-        lanes, lane_sql = _lanes(view.lanes, [lane for lane, _ in ordered])
+        lanes, lane_sql = lanes_of(view.lanes, [lane for lane, _ in ordered])
         if total <= point_limit:
             events = self._df(
                 f"SELECT id, start_date, end_date, mid_date, time_precision, place, place_precision, country, "
                 f"country_code, event_type, fatalities, n_sources, sentence, {lane_sql} AS lane "
                 f"FROM events WHERE {sql} ORDER BY start_date, id", params)
             return TimelineData(histogram, events, None, lanes, total)
-        clusters, unit = _lane_clusters(counts, lanes, view, point_limit)
+        clusters, unit = lane_clusters(counts, lanes, view, point_limit)
         return TimelineData(histogram, None, clusters, lanes, total, unit)
 
     def map_data(self, view: ViewState, *, point_limit: int = POINT_LIMIT) -> MapData:
@@ -426,144 +397,7 @@ class EventStore:
                 f"FROM events WHERE ({sql}) AND lat IS NOT NULL AND lon IS NOT NULL "
                 f"ORDER BY n_sources DESC, start_date, id", params)
             return MapData(events, None, total, unplaced)
-        return MapData(None, _grid_clusters(cells, 4 * point_limit), total, unplaced)
-
-
-# ---------------------------------------------------------------------- SQL building
-def where(view: ViewState, ignore: tuple[str, ...] = (), *, text_table: str | None = None,
-          categories: dict[str, frozenset[str]] | None = None) -> tuple[str, list]:
-    """The SQL condition (with ``?`` parameters) for a view, leaving out the selections in ``ignore``.
-
-    ``text_table`` names a table of the ``rowid`` of rows matching the view's text (a cache of the
-    slowest condition, see ``EventStore._text_matches``). ``categories`` are the values present in
-    each ENUM column: a filter value outside them cannot match (and must not be cast to the ENUM).
-
-    >>> where(ViewState.from_query("from=2017-01-01&to=2017-12-31&type=airstrike"))[1]
-    [datetime.date(2017, 1, 1), datetime.date(2017, 12, 31), 'airstrike']
-    """
-    clauses, params = [], []
-    for name, (clause, values) in _conditions(view, text_table, categories).items():
-        if name not in ignore:
-            clauses.append(clause)
-            params += values
-    return " AND ".join(clauses), params
-
-
-def _conditions(view: ViewState, text_table: str | None = None,
-                categories: dict[str, frozenset[str]] | None = None) -> dict[str, tuple[str, list]]:
-    """Each active condition of a view by name (window, brush, text, the list filters, area)."""
-    conditions: dict[str, tuple[str, list]] = {"window": ("end_date >= ? AND start_date <= ?",
-                                                          [view.date_from, view.date_to])}
-    if view.brush:
-        conditions["brush"] = ("end_date >= ? AND start_date <= ?", [view.brush[0], view.brush[1]])
-    if view.text:
-        if text_table:
-            conditions["text"] = (f"rowid IN (SELECT rid FROM {text_table})", [])
-        else:
-            words = view.text.lower().split()
-            conditions["text"] = (" AND ".join("contains(search_text, ?)" for _ in words), words)
-    for name, column in (("countries", "country_code"), ("event_types", "event_type"),
-                         ("time_precisions", "time_precision"), ("place_precisions", "place_precision")):
-        values = getattr(view, name)
-        if values and categories is not None and column in categories:
-            values = [v for v in values if v in categories[column]]
-            if not values:
-                conditions[name] = ("FALSE", [])
-                continue
-        if values:
-            conditions[name] = (f"{column} IN ({', '.join('?' for _ in values)})", list(values))
-    if view.sources:
-        conditions["sources"] = ("list_has_any(sources, ?::VARCHAR[])", [list(view.sources)])
-    if view.area:
-        conditions["area"] = (_area_sql(view.area), [])
-    return conditions
-
-
-def _area_sql(area: tuple[tuple[float, float], ...]) -> str:
-    """Point-in-polygon by ray casting, as plain SQL (coordinates are validated floats, inlined)."""
-    lons = [p[0] for p in area]
-    lats = [p[1] for p in area]
-    bbox = (f"lon BETWEEN {min(lons)!r} AND {max(lons)!r} AND lat BETWEEN {min(lats)!r} AND {max(lats)!r}")
-    crossings = []
-    for i, (x1, y1) in enumerate(area):
-        x2, y2 = area[(i + 1) % len(area)]
-        if y1 == y2:
-            continue  # a horizontal edge is never crossed by a horizontal ray
-        crossings.append(f"CASE WHEN ((lat < {y1!r}) <> (lat < {y2!r})) AND "
-                         f"lon < {x1!r} + (lat - {y1!r}) * {(x2 - x1) / (y2 - y1)!r} THEN 1 ELSE 0 END")
-    if not crossings:
-        return "FALSE"
-    return f"({bbox} AND ({' + '.join(crossings)}) % 2 = 1)"
-
-
-def _lanes(kind: str, keys_by_count: list[str]) -> tuple[list[str], str]:
-    """Lane keys top to bottom and the SQL expression giving each event its lane."""
-    if kind == "type":
-        present = set(keys_by_count)
-        lanes = [t for t in EVENT_TYPES if t in present] + sorted(present - set(EVENT_TYPES))
-        return lanes, "event_type"
-    kept = keys_by_count[:MAX_LANES]
-    lanes = list(kept)
-    folded = len(keys_by_count) > MAX_LANES
-    if folded:
-        lanes.append(OTHER_LANE)
-    quoted = ", ".join("'" + k.replace("'", "''") + "'" for k in kept) or "''"
-    expr = (f"CASE WHEN coalesce(country_code, '') IN ({quoted}) THEN coalesce(country_code, '') "
-            f"ELSE '{OTHER_LANE}' END")
-    return lanes, expr
-
-
-def _lane_clusters(counts: pd.DataFrame, lanes: list[str], view: ViewState,
-                   point_limit: int) -> tuple[pd.DataFrame, str]:
-    """One marker per (lane, period): the view's bin, or a coarser one if that would be too many markers."""
-    counts = counts.copy()
-    counts["lane"] = counts["lane"].where(counts["lane"].isin(lanes), OTHER_LANE)
-    days = (view.date_to - view.date_from).days + 1
-    unit = view.bin
-    for unit in ("week", "month", "year")[("week", "month", "year").index(view.bin):]:
-        periods = days / {"week": 7, "month": 30.4, "year": 365.25}[unit]
-        if periods * max(len(lanes), 1) <= point_limit:
-            break
-    starts = pd.to_datetime(counts["bin_start"])
-    if unit == "month" and view.bin == "week":
-        starts = starts.dt.to_period("M").dt.start_time
-    elif unit == "year":
-        starts = starts.dt.to_period("Y").dt.start_time
-    counts["bin_start"] = starts.dt.date
-    counts["precise_count"] = counts["count"].where(counts["precise"], 0)
-    clusters = counts.groupby(["lane", "bin_start"], as_index=False).agg(
-        count=("count", "sum"), precise=("precise_count", "sum"))
-    # A marker has a type colour only in type lanes; a country lane's marker mixes types (neutral colour).
-    clusters["event_type"] = clusters["lane"] if view.lanes == "type" else ""
-    return clusters.sort_values(["lane", "bin_start"], ignore_index=True), unit
-
-
-def _grid_clusters(cells: pd.DataFrame, limit: int) -> pd.DataFrame:
-    """Grid cells (one row per type) as cluster markers: centroid, count, the commonest type."""
-    keys = ["cell", "coarse"]
-    # DuckDB's groups come in any order: sorted in full, so equal counts always break the same way
-    cells = cells.sort_values(["count", "cell", "coarse", "event_type"], ascending=[False, True, True, True],
-                              kind="stable")
-    commonest = cells.drop_duplicates(keys)
-    clusters = cells.groupby(keys, as_index=False).agg(
-        count=("count", "sum"), lat_sum=("lat_sum", "sum"), lon_sum=("lon_sum", "sum"),
-        n_sources=("n_sources", "sum"), fatalities=("fatalities", "sum"))
-    clusters = clusters.merge(commonest[keys + ["event_type"]], on=keys)
-    clusters["lat"] = clusters["lat_sum"] / clusters["count"]
-    clusters["lon"] = clusters["lon_sum"] / clusters["count"]
-    clusters = clusters.sort_values(["count", "cell", "coarse"], ascending=[False, True, True], kind="stable",
-                                    ignore_index=True).head(limit)
-    return clusters[["lat", "lon", "count", "event_type", "coarse", "n_sources", "fatalities"]]
-
-
-def cluster_cell_degrees(view: ViewState) -> float:
-    """Grid cell size for map clusters: about 1/32 of the world's width at this zoom (2.8 degrees on the
-    opening view of Syria and Iraq), finer as the map zooms in."""
-    scale = view.viewport.scale if view.viewport else DEFAULT_MAP_SCALE
-    return round(max(0.02, 360.0 / (scale * 32.0)), 4)
-
-
-DEFAULT_MAP_SCALE = 4.0  # the map opens on Syria and Iraq
+        return MapData(None, grid_clusters(cells, 4 * point_limit), total, unplaced)
 
 
 def _duck_type(arrow_type: pa.DataType) -> str:
