@@ -193,3 +193,16 @@ def test_ids_are_stable_and_content_based():
 def test_provenance_keeps_the_publication_date_at_its_precision():
     (event,) = run("Fighters seized a village near Raqqa in October 2013.", "2014-07").events
     assert event.provenance[0].published == "2014-07"
+
+
+def test_a_telling_without_a_place_is_where_its_paragraph_is():
+    got = events("On Monday, police raided a house in Kirkuk. Two men were arrested.")
+    assert {place for place, *_ in got} == {"Kirkuk"}
+    (arrest,) = [e for e in run("On Monday, police raided a house in Kirkuk. Two men were arrested.").events
+                 if e.event_type == "arrest"]
+    assert arrest.confidence < 0.6  # the place is the narrative's, not stated: less sure
+
+
+def test_a_telling_without_a_place_does_not_cross_paragraphs():
+    assert events("On Monday, police raided a house in Kirkuk.\n\nTwo men were arrested.") == \
+        [("Kirkuk", "2019-03-04", "2019-03-04", "stated")]

@@ -75,7 +75,13 @@ _CLAUSE_BREAK = re.compile(r";|\s[—–]\s|\s--\s|\b(?:but|while|whereas|althou
 _LIST_JOIN = re.compile(r"^\s*(?:,\s*(?:and\s+|or\s+)?|\s(?:and|or)\s+)(?:the\s+)?$", re.IGNORECASE)
 
 # How a place is tied to its trigger, and how much an event at it can be trusted (events.py confidence).
-ATTACHMENT_CONFIDENCE = {"locative": 1.0, "relative": 0.95, "adjacent": 0.9, "clause": 0.75, "sentence": 0.6}
+ATTACHMENT_CONFIDENCE = {"locative": 1.0, "relative": 0.95, "adjacent": 0.9, "clause": 0.75, "sentence": 0.6,
+                         "narrative": 0.5}
+# "On 3 May, in Townsville, Province, gunmen attacked a bar in Harbour district": the sentence opens on
+# the town it happened in; a quarter named later that resolves far from it is a namesake, not the place.
+_SCENE_OPENING = re.compile(r"^\W*(?:(?:on|around|as reported on|reported on|between|by|in the (?:night|morning|evening)"
+                            r" of)\b[^,;]{0,40},\s*)?(?:in|at)\s+(?:the\s+)?$", re.IGNORECASE)
+SCENE_KM = 50.0
 OUTLIER_KM = 150.0  # farther than this from every other place of its sentence, a place is suspect
 CONTAINS_KM = {"country": math.inf, "admin": 250.0, "region": 350.0}  # how far a containing area reaches
 
@@ -119,7 +125,7 @@ def candidate_places(text: str, places: list[PlaceMention], triggers=()) -> list
     for p in places:
         if p.role != "location" or not p.resolved:
             continue
-        if p.precision == "country" and any(p.end < t <= p.end + 2 for t in trigger_starts):
+        if p.precision == "country" and text[p.end:p.end + 1] in (" ", "-") and p.end + 1 in trigger_starts:
             continue  # "a U.S. airstrike", "a Turkish offensive": the country right before the trigger did it
         if _STANCE_BEFORE.search(text[max(0, p.start - 5):p.start]):
             continue  # "anti-Ruritania slogans" are not in Ruritania
@@ -213,6 +219,11 @@ def attach(text: str, sentence_start: int, occurrence: Occurrence,
                     key=lambda t: (-t[0][1], t[1]))
     coherent = [t for t in scored if not _outlier(t[2], places)]
     (kind, score), _, best = (coherent or scored)[0]
+    opening = min(places, key=lambda p: p.start)
+    if best is not opening and opening.end <= occurrence.start and best.precision in ("city", "point") \
+            and opening.precision in ("city", "point") and _km(best, opening) > SCENE_KM \
+            and _SCENE_OPENING.match(text[sentence_start:opening.start]):
+        best, kind = opening, "locative"
     if occurrence.anaphoric and (kind == "sentence" or _breaks_between(text, occurrence.end, best.start) > 0):
         return [], ""  # "The prison break was a warning ... in Iraq": told again, placed where first told
     # the most specific place the best one contains, in the same clause

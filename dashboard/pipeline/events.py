@@ -62,6 +62,7 @@ class _Telling:
     date: DateMention | None
     interval: tuple[dt.date, dt.date, str]
     time_basis: str
+    narrative_place: PlaceMention | None = None  # where the paragraph is, for a telling that names no place
 
     @property
     def types(self) -> set[str]:
@@ -185,19 +186,20 @@ def _tellings(doc: Document, dates: list[DateMention], places: list[PlaceMention
     published = doc.published
     out: list[_Telling] = []
     last_date: DateMention | None = None
+    last_place: PlaceMention | None = None
     last_paragraph = -1
     for i, sentence in enumerate(doc.sentences):
         if sentence.paragraph != last_paragraph:
-            last_date, last_paragraph = None, sentence.paragraph
+            last_date, last_place, last_paragraph = None, None, sentence.paragraph
         ds = dates_in.get(i, [])
         if sentence.kind == "furniture" or (ds and _date_only(clean, sentence, ds)):
             if ds and sentence.kind != "furniture":
                 last_date = ds[-1]
             continue
-        # a sentence that names no place can only tell again an occurrence placed elsewhere: only a definite
-        # noun ("The attack ...") is looked for there, which keeps the trigger table off most sentences
+        # a sentence that names no place tells an occurrence placed elsewhere ("The attack ...") or where its
+        # paragraph is ("A man was arrested."): others are not read, which keeps the table off many sentences
         body = clean[sentence.start:sentence.end]
-        found = find_occurrences(body) if i in places_in or _DEFINITE.search(body) else ()
+        found = find_occurrences(body) if i in places_in or last_place is not None or _DEFINITE.search(body) else ()
         if found:
             shift = sentence.start
             found = [Occurrence(o.event_type, o.start + shift, o.end + shift, o.trigger, o.anaphoric) for o in found]
@@ -214,13 +216,23 @@ def _tellings(doc: Document, dates: list[DateMention], places: list[PlaceMention
                     if key in groups:
                         groups[key].occurrences.append(occurrence)
                     else:
-                        groups[key] = _Telling(i, sentence, [occurrence], place, kind, date, interval, basis)
+                        groups[key] = _Telling(i, sentence, [occurrence], place, kind, date, interval, basis,
+                                               None if place is not None else last_place)
             if any(k is not None for k in groups):
                 groups.pop(None, None)  # an unplaced trigger beside placed ones is told by them
             out.extend(groups.values())
+        scene = _scene(clean, places_in.get(i, [])) if i in places_in else None
+        if scene is not None:
+            last_place = scene
         if ds:
             last_date = ds[-1]
     return out
+
+
+def _scene(text: str, places: list[PlaceMention]) -> PlaceMention | None:
+    """Where a sentence is: its most specific place that can be an event's place, the first of those."""
+    candidates = [p for p in candidate_places(text, places) if p.mention_kind != "demonym"]
+    return min(candidates, key=lambda p: (_PLACE_RANK.get(p.precision, 9), p.start)) if candidates else None
 
 
 def _with_demonyms(places: list[PlaceMention], dated: bool) -> list[PlaceMention]:
@@ -297,6 +309,10 @@ def _merge_tellings(tellings: list[_Telling]) -> list[_Occurrence]:
                     (t.time_basis == "published" or any(m.time_basis != "published" for m in g.tellings)):
                 g.tellings.append(t)
                 break
+        else:
+            if t.narrative_place is not None:  # told where the paragraph already is: "A man was arrested."
+                t.place, t.attachment = t.narrative_place, "narrative"
+                groups.append(_Occurrence([t]))
     for g in groups:
         g.tellings.sort(key=lambda m: m.sentence.start)
     return groups

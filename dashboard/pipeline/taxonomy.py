@@ -72,7 +72,7 @@ TRIGGERS: tuple[Trigger, ...] = (
     Trigger("bombing",
             r"\bsuicide (?:bomb(?:er|ers|ing|ings)?|attack(?:er|ers|s)?|vests?)\b|\bcar[- ]bombs?\b|\bbombings?\b"
             r"|\b(?:roadside|truck|improvised|landmine|mine)\s+(?:bombs?|explosives?|devices?)\b|\bieds?\b"
-            r"|\bexplosions?\b|\bblasts?\b|\bdetonated\b|\bexploded\b|\b(?:was|were)?\s*bombed\b|\bgrenades?\b|\blandmines?\b"
+            r"|\bexplosions?\b|\bblasts?\b|\bdetonated\b|\bexploded\b|\b(?:was|were)?\s*bombed\b|\bbombs?\b|\bgrenades?\b|\blandmines?\b"
             r"|\bdefused\b|\b(?:bombs?|explosives?|devices?|mines?)\s+(?:\w+\s+){0,2}(?:discovered|found|planted)\b",
             ("A car bomb went off outside the police station.",
              "The blast tore through a crowded bus terminal.",
@@ -83,7 +83,7 @@ TRIGGERS: tuple[Trigger, ...] = (
             r"|farmers|children|women)\b|\battacks? on civilians\b|\bassassinat(?:ed|ion)\b|\bmurdered\b"
             r"|\bburn(?:ed|t) (?:down\s+)?(?:\w+\s+){0,2}(?:houses|homes|villages?)\b|\btortured\b|\blooted\b"
             r"|\bbeat(?:en)? up\b|\braped\b|\blynched\b|\bst(?:ole|olen)\b|\brobb(?:ed|ery|eries)\b|\bbeat(?:en|ing)?\b|\bstabbed\b|\bhacked\b|\btonsured\b"
-            r"|\bdrive-by\b|\b(?:set|sets)\s+(?:\w+\s+){0,3}(?:on )?fire\b|\btorched\b|\bdestroyed\b|\bdemolished\b"
+            r"|\bdrive-by\b|\bgunned down\b|\bset alight\b|\bkidnaps?\b|\babducts?\b|\bexecutes?\b|\bbeheads?\b|\b(?:set|sets)\s+(?:\w+\s+){0,3}(?:on )?fire\b|\btorched\b|\bdestroyed\b|\bdemolished\b"
             r"|\bvandali[sz]ed\b|\bbulldoz(?:ed|ing)\b|\bburn(?:ed|t)\b|\b(?:bod(?:y|ies)|corpses?)\b(?:\s+[\w,]+){0,10}?\s+(?:was|were)"
             r"\s+(?:\w+\s+)?found\b|\bfound dead\b",
             ("Militants abducted four aid workers on the road to the border.",
@@ -105,14 +105,14 @@ TRIGGERS: tuple[Trigger, ...] = (
             r"|\brockets? (?:attack|fire)|\b(?:search|security|military|clearance|clearing|counter-?terrorism"
             r"|counter-?insurgency|sweep|combing) operations?\b|\battack(?:ed|s|ing)?\b|\braid(?:ed|s)?\b|\bfir(?:ed|ing)\b|\bopened fire\w*"
             r"|\bcarried out (?:an? )?(?:[\w-]+\s+){0,3}(?:operations?|raids?|attacks?)\b|\bexchanged fire\b|\bopened fire\b|\bcrumbled\b|\brouted\b"
-            r"|\bkill(?:ed|ing)\b|\b(?:wounded|injured|died|shot)\b|\bshoot-?outs?\b|\bshootings?\b|\bgun ?fire\b|\bgun ?shots\b"
+            r"|\bkill(?:ed|ing|s)?\b|\b(?:wounded|injured|died|shot|shots|shoots?)\b|\bbursts? of (?:gun)?fire\b|\bshoot-?outs?\b|\bshootings?\b|\bgun ?fire\b|\bgun ?shots\b"
             r"|\bartillery\b|\bprojectiles\b|\btargeted\b|\bdislodg\w+|\brepel(?:led|s)?\b|\brepulsed\b|\bskirmish\w*"
             r"|\bhostilities\b|\bcombat\b",
             ("Troops and militants clashed for hours on the edge of the town.",
              "Three soldiers were killed when their post came under fire.",
              "The army's offensive on the northern hills entered its second week.")),
     Trigger("protest",
-            r"\bprotest(?:ed|ers|s|ing)?\b|\bdemonstrat(?:ed|ions?|ors)\b|\brall(?:y|ied|ies)\b|\bmarch(?:ed|es)\b"
+            r"\bprotest(?:ed|ers|s|ing)?\b|\bdemonstrat(?:ed|es|e|ions?|ors)\b|\brall(?:y|ied|ies)\b|\bmarch(?:ed|es)?\b"
             r"|\briot(?:s|ed|ing|ers)?\b|\b(?:went|go|goes|are|were) on strike\b|\bsit-ins?\b|\bstrikes? over\b"
             r"|\bblock(?:ed|ing|ade)\s+(?:[\w-]+\s+){0,4}(?:roads?|highways?|streets?|avenues?|sectors?|bridges?|circulation|traffic"
             r"|access|entrances?|railway|tracks)\b|\bgather(?:ed|ing)\b|\bassembled\b|\bprocessions?\b|\bhuman chain\b"
