@@ -29,6 +29,7 @@ DROP = "drop"
 STRONG_NEIGHBOUR = frozenset({"country", "admin1", "capital", "continent", "region", "sea", "river"})
 _COMPARISON = re.compile(r"(?:" + "|".join(re.escape(p) for p in COMPARISON_BEFORE) + r")\s+(?:the\s+)?$",
                          re.IGNORECASE)
+_LAST_WORDS_BEFORE = frozenset(p.split()[-1] for p in COMPARISON_BEFORE) | {"the"}
 _BODY_OF = re.compile(r"\b(?:" + "|".join(sorted(BODY_WORDS)) + r")\s+(?:of|from)\s+(?:the\s+)?$", re.IGNORECASE)
 _TITLE_OF = re.compile(r"\b(?:" + "|".join(sorted(TITLES - {"st"})) + r")\s+of\s+(?:the\s+)?$", re.IGNORECASE)
 
@@ -55,17 +56,18 @@ def verdict(g: Gazetteer, text: str, tokens, run, k: int, m: int, free_from: int
     possessive = last.text.endswith(("'s", "’s"))
     after = text[last.end:last.end + 12]
     before = text[max(0, tokens[k].start - 40):tokens[k].start]
-    # Roles read from the words outside the run.
-    if _COMPARISON.search(before):
+    # Roles read from the words outside the run (the patterns only where their last word is there).
+    ending = before.rstrip().rsplit(None, 1)[-1].lower() if before.strip() else ""
+    if ending in _LAST_WORDS_BEFORE and _COMPARISON.search(before):
         return "comparison"
     nxt = tokens[m] if m < len(tokens) else None
     if nxt is not None and nxt.lower in CURRENCY_WORDS and text[last.end:nxt.start] in (" ", "-"):
         return "currency"
     if after.startswith(("-", "‑")) and nxt is not None and nxt.lower in ACTOR_SUFFIXES:
         return "organisation"  # "US-led coalition", "Iran-backed militias"
-    if _BODY_OF.search(before):
+    if ending in ("of", "from", "the") and _BODY_OF.search(before):
         return "organisation"  # "the military forces of Armenia", "the government of Iraq"
-    if _TITLE_OF.search(before):
+    if ending in ("of", "the") and _TITLE_OF.search(before):
         return "title"  # "the Governor of Kirkuk"
     if nxt is not None and (possessive or m == j) and text[last.end:nxt.start] == " " and not nxt.capitalised:
         if nxt.lower in BODY_WORDS:
