@@ -100,8 +100,9 @@ class Resolver:
             if narrowed:
                 choice[qualified.key] = max(narrowed, key=lambda e: self._prior(qualified.key, e))
         self.qualified_by: dict[str, set[str]] = defaultdict(set)
-        for match in matches:
-            if match.qualifier is not None and match.qualifier.key != match.key:
+        for match in matches:  # only small places: "Ludhiana (Punjab)" still says which Punjab
+            if match.qualifier is not None and match.qualifier.key != match.key \
+                    and max(g.populations[e] for e in match.entries) < SMALL_TOWN:
                 self.qualified_by[match.qualifier.key].add(match.key)
         # Names that are no location here ("forces of Armenia", "the US dollar") weigh little as evidence.
         self.not_located = {key for key, group in groups.items() if all(m.role != "location" for m in group)}
@@ -211,8 +212,8 @@ class Resolver:
         own = choice[key]
         # The evidence without this name's own vote.
         own_weight = self.weights[key]
-        # A qualifier ("Donetsk" in "Sosnovskoye, Donetsk") is the better-known place: the names it
-        # qualifies are no evidence for it, or a village's namesake abroad would drag it along.
+        # A qualifier ("Donetsk" in "Sosnovskoye, Donetsk") is the better-known place: the small places
+        # it qualifies are no evidence for it, or a village's namesake abroad would drag it along.
         qualified = self.qualified_by.get(key, set())
         if qualified:
             countries = countries.copy()
