@@ -18,6 +18,9 @@ from dataclasses import dataclass, field
 
 # Granularity of a date mention, as the extract contract names it.
 GRANULARITIES = ("day", "week", "month", "season", "quarter", "half", "year", "decade", "range")
+# What an event's time is known to: a granularity, or "published" when the text gives no time for it and
+# the event is dated by its article's publication (it happened by then; drawn and counted as uncertain).
+TIME_PRECISIONS = GRANULARITIES + ("published",)
 
 # What a resolved place is precise to, coarsest last (ACLED-style geo precision).
 PLACE_PRECISIONS = ("point", "city", "admin", "region", "country")
@@ -219,7 +222,7 @@ class Event:
     id: str
     start_date: dt.date
     end_date: dt.date
-    time_precision: str  # a granularity
+    time_precision: str  # one of TIME_PRECISIONS
     lat: float
     lon: float
     place: str

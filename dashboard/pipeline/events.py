@@ -42,7 +42,7 @@ _SINCE_WHEN = re.compile(r"^(?:since|from)\s+(?P<inner>.+)$", re.IGNORECASE)
 
 TIME_CONFIDENCE = {"stated": 1.0, "narrative": 0.75, "published": 0.45}
 PRECISION_WEIGHT = {"day": 1.0, "week": 0.95, "month": 0.9, "season": 0.8, "quarter": 0.8, "half": 0.75,
-                    "year": 0.7, "decade": 0.5, "range": 0.6}
+                    "year": 0.7, "decade": 0.5, "range": 0.6, "published": 1.0}
 PLACE_WEIGHT = {"point": 1.0, "city": 1.0, "admin": 0.9, "region": 0.8, "country": 0.7}
 # Kinds of event that one occurrence may be told as: "the attack on the prison" is the prison break.
 VIOLENT = frozenset({"prison_break", "airstrike", "bombing", "attack_on_civilians", "battle"})
@@ -369,6 +369,8 @@ def _make_event(doc: Document, o: _Occurrence) -> Event:
     lead = max(o.tellings, key=lambda t: (_sentence_weight(doc, t), -t.index))
     place = where.place
     start, end, precision = when.interval
+    if when.time_basis == "published":
+        precision = "published"  # never "known to the day": the text says only that it happened by then
     sentence_text = text[lead.sentence.start:lead.sentence.end]
     sentences = {t.index for t in o.tellings}
     confidence = (ATTACHMENT_CONFIDENCE.get(where.attachment, 0.5) * TIME_CONFIDENCE[when.time_basis]

@@ -81,8 +81,12 @@ def date_label(start: dt.date, end: dt.date, precision: str) -> str:
     'March 2017'
     >>> date_label(dt.date(2017, 6, 1), dt.date(2017, 8, 31), "season")
     '1 Jun 2017 – 31 Aug 2017 (season)'
+    >>> date_label(dt.date(2018, 2, 4), dt.date(2018, 2, 4), "published")
+    'by 4 Feb 2018 (publication date; the text gives no time)'
     """
     start, end = _as_date(start), _as_date(end)
+    if precision == "published":  # an uncertain date: the event happened by the article's publication
+        return f"by {date_label(start, end, 'day' if start == end else 'range')} (publication date; the text gives no time)"
     if precision == "day" or start == end:
         return f"{start.day} {start:%b %Y}"
     if precision == "month":
@@ -109,7 +113,7 @@ def draw_timeline(data: TimelineData, view: ViewState, selected: dict | None = N
     period = {"week": 7 * 86_400_000, "month": "M1", "year": "M12"}[view.bin]
     hist = data.histogram
     for precise, name, colour in ((True, "known to the day", "#555555"),
-                                  (False, "known to the week or coarser", "#BBBBBB")):
+                                  (False, "known to the week or coarser, or only by publication", "#BBBBBB")):
         part = hist[hist["precise"] == precise] if not hist.empty else hist
         traces.append(dict(type="bar",
             x=_dates(part["bin_start"]) if not part.empty else [], y=part["count"].tolist() if not part.empty else [],

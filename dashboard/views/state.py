@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from urllib.parse import parse_qsl, urlencode
 
 from dashboard.pipeline.taxonomy import EVENT_TYPES
-from dashboard.records import GRANULARITIES, PLACE_PRECISIONS
+from dashboard.records import PLACE_PRECISIONS, TIME_PRECISIONS
 
 DEFAULT_FROM = dt.date(2014, 1, 1)
 DEFAULT_TO = dt.date(2025, 12, 31)
@@ -113,7 +113,7 @@ class ViewState:
         changes["countries"] = _parse_list(params.get("country"), lambda v: v.upper(), _ISO2.match)
         changes["event_types"] = _parse_list(params.get("type"), str.lower, lambda v: v in EVENT_TYPES)
         changes["sources"] = _parse_list(params.get("source"), str, _SOURCE_ID.match)
-        changes["time_precisions"] = _parse_list(params.get("tprec"), str.lower, lambda v: v in GRANULARITIES)
+        changes["time_precisions"] = _parse_list(params.get("tprec"), str.lower, lambda v: v in TIME_PRECISIONS)
         changes["place_precisions"] = _parse_list(params.get("pprec"), str.lower,
                                                   lambda v: v in PLACE_PRECISIONS)
         changes["brush"] = _parse_brush(params.get("brush"))

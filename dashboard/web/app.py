@@ -29,7 +29,7 @@ from dashboard.web.provenance import provenance_panel
 from dashboard.core.countries import country_name
 from dashboard.views.query import EventStore
 from dashboard.views.state import EVENT_TYPES, ViewState, area_from_box
-from dashboard.records import GRANULARITIES, PLACE_PRECISIONS
+from dashboard.records import PLACE_PRECISIONS, TIME_PRECISIONS
 from dashboard import settings
 from dashboard.settings import ASSETS_DIR
 
@@ -39,6 +39,8 @@ PLAY_TICK_MS = 1500
 MAX_LASSO_POINTS = 60
 
 # Controls that mirror a part of the view; order matters (outputs of update_view follow it).
+# A publication-date fallback is no precision of the text: the facet says so ("uncertain").
+TIME_PRECISION_LABELS = {"published": "publication date only (uncertain)"}
 CONTROLS = ("search", "date-from", "date-to", "country", "type", "source", "tprec", "pprec", "lanes", "bin", "size",
             "basemap")
 
@@ -123,7 +125,7 @@ def _layout(app: dash.Dash, store: EventStore, extra_filters: list = (), extra_m
                 html.Label("Source article", htmlFor="source"),
                 dcc.Dropdown(id="source", multi=True, placeholder="any source", options=initial["source"]),
                 html.Fieldset([html.Legend("Time known to the"),
-                               dcc.Checklist(id="tprec", options=check(GRANULARITIES), inline=True)]),
+                               dcc.Checklist(id="tprec", options=check(TIME_PRECISIONS), inline=True)]),
                 html.Fieldset([html.Legend("Place known to the"),
                                dcc.Checklist(id="pprec", options=check(PLACE_PRECISIONS), inline=True)]),
                 html.Fieldset([html.Legend("Timeline lanes"),
@@ -528,7 +530,8 @@ def _facet_options(store: EventStore, view: ViewState, facets: dict | None = Non
     source_options = [{"label": f"{(store.articles.get(s) or {}).get('title') or s} ({source_counts.get(s, 0):,})",
                        "value": s} for s in sources]
     tprec_counts = dict(facets["time_precision"])
-    tprec_options = [{"label": f"{g} ({tprec_counts.get(g, 0):,})", "value": g} for g in GRANULARITIES]
+    tprec_options = [{"label": f"{TIME_PRECISION_LABELS.get(g, g)} ({tprec_counts.get(g, 0):,})", "value": g}
+                     for g in TIME_PRECISIONS]
     pprec_counts = dict(facets["place_precision"])
     pprec_options = [{"label": f"{p} ({pprec_counts.get(p, 0):,})", "value": p} for p in PLACE_PRECISIONS]
     return country_options, type_options, source_options, tprec_options, pprec_options

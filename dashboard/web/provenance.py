@@ -69,7 +69,8 @@ def provenance_panel(event: dict | None, articles: dict[str, dict] | None = None
     place = event.get("place") or "place unknown"
     country = country_name(event.get("country_code")) if event.get("country_code") else ""
     facts = [
-        ("Date", f"{when} (known to the {event.get('time_precision')}; from the {event.get('time_basis')} date)"),
+        ("Date", when if event.get("time_precision") == "published" else
+                 f"{when} (known to the {event.get('time_precision')}; from the {event.get('time_basis')} date)"),
         ("Place", f"{place}{', ' + country if country and country != place else ''} "
                   f"(known to the {event.get('place_precision')}; {event.get('place_basis')})"),
         ("Type", type_label(event.get("event_type") or "other")),
