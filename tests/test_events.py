@@ -206,3 +206,12 @@ def test_a_telling_without_a_place_is_where_its_paragraph_is():
 def test_a_telling_without_a_place_does_not_cross_paragraphs():
     assert events("On Monday, police raided a house in Kirkuk.\n\nTwo men were arrested.") == \
         [("Kirkuk", "2019-03-04", "2019-03-04", "stated")]
+
+
+def test_a_town_wins_over_the_country_the_sentence_also_names():
+    assert [e[0] for e in events("On Monday, in Tikrit, teachers protested over wages paid late in Iraq.")] == ["Tikrit"]
+
+
+def test_a_town_named_by_its_hospital_is_where_it_happened():
+    got = events("On Monday, nurses demonstrated outside the Tikrit Teaching Hospital, Salah ad Din.")
+    assert [e[0] for e in got] == ["Tikrit"]

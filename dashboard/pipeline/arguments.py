@@ -112,6 +112,18 @@ def _speaks_or_acts(text: str, p: PlaceMention) -> bool:
     return False
 
 
+# "outside the Uitenhage Provincial Hospital", "Bungudu LGA": a place named by its town is in that town.
+_FACILITY_AFTER = re.compile(r"^\s+(?:[A-Z][\w.'’-]*\s+){0,3}(?:Hospital|University|College|School|Prison|Jail|Airport"
+                             r"|Stadium|Market|Camp|Base|Mosque|Church|Cathedral|Station|Port|Hotel|Mall|Bazaar|Square"
+                             r"|Bridge|Barracks|LGA|Local Government Area|District|Municipality|Township|County)\b")
+
+
+def named_facilities(text: str, places: list[PlaceMention]) -> list[PlaceMention]:
+    """Towns named in the name of a facility or an area of theirs, as locations (when nothing else is)."""
+    return [replace(p, role="location") for p in places if p.role in ("organisation", "title")
+            and p.precision in ("city", "point") and p.resolved and _FACILITY_AFTER.match(text[p.end:p.end + 60])]
+
+
 def own_forces(text: str, places: list[PlaceMention]) -> list[PlaceMention]:
     """Countries named as the owners of the forces in a sentence ("Iraq's military"), as locations."""
     return [replace(p, role="location") for p in places
@@ -150,6 +162,7 @@ def contains(outer: PlaceMention, inner: PlaceMention) -> bool:
 
 
 _PRECISION_RANK = {"point": 0, "city": 1, "admin": 2, "region": 3, "country": 4}
+_BREADTH_COST = {"admin": 0.2, "region": 0.3, "country": 0.4}
 
 
 def _km(a: PlaceMention, b: PlaceMention) -> float:
@@ -187,6 +200,7 @@ def _tie(text: str, occurrence: Occurrence, p: PlaceMention, sentence_start: int
     score -= 1.0 * breaks + max(0, gap) / 120.0
     if p.start >= t_end:
         score += 0.3  # locatives mostly follow their trigger ("attacked X", "fled to X")
+    score -= _BREADTH_COST.get(p.precision, 0.0)  # "in Townsville ... in Ruritania": the town is where
     return kind, score
 
 
@@ -194,8 +208,9 @@ def _outlier(p: PlaceMention, places: list[PlaceMention]) -> bool:
     """A place far from every other place the sentence names, when those agree with one another, was
     most likely resolved to the wrong namesake ("in Fresnillo, Zacatecas, ... in Colonia Del Valle" with the
     neighbourhood put in another state): it is not chosen while a coherent place is there."""
-    others = [o for o in places if o.precision != "country" and o.name != p.name]
-    if p.precision == "country" or any(_km(p, o) <= OUTLIER_KM for o in others):
+    # towns and points only, each name once: an area's centre says little about where its towns are
+    others = list({o.name: o for o in places if o.precision in ("city", "point") and o.name != p.name}.values())
+    if p.precision not in ("city", "point") or any(_km(p, o) <= OUTLIER_KM for o in others):
         return False
     return any(_km(a, b) <= OUTLIER_KM for i, a in enumerate(others) for b in others[i + 1:])
 
@@ -227,9 +242,9 @@ def attach(text: str, sentence_start: int, occurrence: Occurrence,
     if occurrence.anaphoric and (kind == "sentence" or _breaks_between(text, occurrence.end, best.start) > 0):
         return [], ""  # "The prison break was a warning ... in Iraq": told again, placed where first told
     # the most specific place the best one contains, in the same clause
-    inner = [p for p in places if contains(best, p) and _breaks_between(text, best.start, p.start) == 0]
+    inner = [(s, p) for (_, s), _, p in scored if contains(best, p) and _breaks_between(text, best.start, p.start) == 0]
     if inner:
-        best = min(inner, key=lambda p: (_PRECISION_RANK[p.precision], abs(p.start - best.start)))
+        best = max(inner, key=lambda t: (-_PRECISION_RANK[t[1].precision], t[0]))[1]
     chosen = [best]
     ordered = sorted(places, key=lambda p: p.start)
     i = ordered.index(best)

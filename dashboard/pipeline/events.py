@@ -29,7 +29,9 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-from dashboard.pipeline.arguments import ATTACHMENT_CONFIDENCE, attach, candidate_places, contains, own_forces
+from dashboard.pipeline.arguments import (
+    ATTACHMENT_CONFIDENCE, attach, candidate_places, contains, named_facilities, own_forces,
+)
 from dashboard.pipeline.taxonomy import Occurrence, find_occurrences, most_specific
 from dashboard.pipeline.fatalities import fatalities
 from dashboard.records import DateMention, Document, Event, Mention, PlaceMention, Provenance, Sentence
@@ -205,6 +207,9 @@ def _tellings(doc: Document, dates: list[DateMention], places: list[PlaceMention
             found = [Occurrence(o.event_type, o.start + shift, o.end + shift, o.trigger, o.anaphoric) for o in found]
             candidates = _with_demonyms(candidate_places(clean, places_in.get(i, []), found), bool(ds)) \
                 or own_forces(clean, places_in.get(i, []))
+            # a town named in a facility's name ("the Uitenhage Provincial Hospital") is more specific than
+            # the province the sentence also names: it goes first among the candidates
+            candidates = named_facilities(clean, places_in.get(i, [])) + candidates
             groups: dict[int | None, _Telling] = {}
             for occurrence in found:
                 chosen, kind = attach(clean, sentence.start, occurrence, candidates)
