@@ -1,6 +1,8 @@
 """The temporal tagger on small real sentences: exact intervals, granularity and anchor; negatives that
 must produce nothing; offsets, content spans, links, unknown publication dates and hostile input."""
 import datetime as dt
+import doctest
+import importlib
 import random
 
 import pytest
@@ -238,8 +240,6 @@ def test_a_bare_year_mentioned_in_passing_does_not_re_anchor_the_story():
 
 @pytest.mark.parametrize("module", ["anchoring", "context", "cues", "holidays", "normalise", "periods", "published", "resolvers", "resolve_days", "resolve_periods", "tagger", "vocabulary"])
 def test_docstring_examples(module):
-    import doctest
-    import importlib
     result = doctest.testmod(importlib.import_module(f"dashboard.pipeline.dates.{module}"))
     assert result.attempted and not result.failed
 

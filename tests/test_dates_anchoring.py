@@ -49,6 +49,11 @@ CASES = {
         ("Talks resume on Monday.", "2017-08-23", "Monday", "2017-08-28", "published"),
         ("The tax return is due in April.", "2017-08-20", "April", "2018-04-01..2018-04-30", "published"),
     ],
+    "a future seen from the past still looks ahead": [
+        ("The co-op said it would pay farmers by Dec. 7.", "2017-08-20", "Dec. 7", "2017-12-07", "published"),
+        ("The mayor said the pool was to reopen before Sept. 4.", "2017-08-20", "Sept. 4", "2017-09-04",
+         "published"),
+    ],
     "a past clause keeps a deadline in the past": [
         ("The rent had been paid by Jan. 14.", "2017-08-20", "Jan. 14", "2017-01-14", "published"),
         ("The museum opened on Friday, visitors said.", "2017-08-23", "Friday", "2017-08-18", "published"),

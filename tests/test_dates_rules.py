@@ -5,6 +5,7 @@ interval it must resolve to. A rule cannot change without its examples noticing;
 an example fails ``test_every_rule_has_examples``.
 """
 import datetime as dt
+import re
 
 import pytest
 
@@ -47,7 +48,6 @@ def test_rule_example(rule, example):
 
 def test_patterns_have_only_bounded_repetition():
     """No "+" or "*" in any rule: each match attempt is bounded, so a pass is linear in the text."""
-    import re
     for rule in RULES:
         unescaped = re.sub(r"\\.", "", rule.pattern)
         assert "+" not in unescaped and not re.search(r"(?<!\()\*", unescaped), rule.name

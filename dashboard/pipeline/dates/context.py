@@ -22,8 +22,8 @@ import re
 from dataclasses import dataclass
 
 from dashboard.pipeline.dates.cues import (
-    ANY_YEAR, COMING_AFTER, COMING_CUES, LOOK_BACK_RULES, PLANNED_BEFORE, PUBLICATION_RELATIVE, SENTENCE_BREAK,
-    TENSE_MARKERS,
+    ANY_YEAR, COMING_AFTER, COMING_CUES, FUTURE_IN_PAST, LOOK_BACK_RULES, PLANNED_BEFORE, PUBLICATION_RELATIVE,
+    SENTENCE_BREAK, TENSE_MARKERS,
 )
 from dashboard.records import DateMention, PublicationDate
 
@@ -218,4 +218,6 @@ class Context:
         if not (COMING_CUES.search(self.text, max(0, self.match_start - 30), self.match_start)
                 or COMING_AFTER.match(self.text, self.match_end)):
             return False
+        if FUTURE_IN_PAST.search(self.text, max(0, self.match_start - 80), self.match_start):
+            return True
         return self.tense(before_only=True) != "past"

@@ -46,7 +46,7 @@ TENSE_MARKERS = re.compile(
     r"won|lost|met|made|gave|sent|became|ran|struck|rose|grew|fled|broke|drove|sought|brought|bought|caught|"
     r"thought|stood|spoke|wrote|rode|chose|arose|overran|withdrew|drew|threw|blew|flew|knew|shot|spent|built|"
     r"felt|kept|swept|paid|laid|sold|found|hung|sank|overcame|forgave|shook|undertook|woke|stole|wore|tore|"
-    r"swore|got|sat|hid|heard|understood|withstood|ate|quit|shut|"
+    r"swore|got|sat|hid|heard|understood|withstood|ate|"
     r"[a-z]{2,20}ed)\b)"
     rf"|(?P<present>(?:\b(?:has|have)|\b(?:[Hh]e|[Ss]he|[Ii]t|[Tt]here|[Ww]ho|[Tt]hat)['’]s|['’]ve){_S}"
     rf"(?:\w{{1,20}}{_S})?\w{{1,20}}ed\b"
@@ -60,6 +60,8 @@ COMING_CUES = re.compile(
     rf"(?:\b(?:[Bb]y|[Uu]ntil|[Tt]ill|[Bb]efore|[Pp]ayable|[Dd]ue(?:{_S}(?:on|by|in))?|[Ss]cheduled{_S}(?:for|on)"
     rf"|[Dd]eadline(?:{_S}(?:of|on))?|[Ee]xpires?(?:{_S}on)?|[Ss]tarting|[Ee]ffective|[Bb]eginning|[Ff]rom"
     rf"|(?:{_SCHEDULE_VERBS})(?:{_S}(?:on|at|by|in|until))?)(?:{_S}the)?{_S}(?:(?:at{_S})?(?:midnight|noon){_S})?)$")
+# A future seen from the past: "the firm said it would pay by Dec. 7" still looks ahead of the report.
+FUTURE_IN_PAST = re.compile(rf"\b(?:would|was{_S}to|were{_S}to|was{_S}due{_S}to|were{_S}due{_S}to)\b[^.;\n]{{0,60}}$")
 # A deadline noun just after the date: "before the Aug. 31 deadline".
 COMING_AFTER = re.compile(rf"{_S}(?:deadline|target date|due date|expiry)\b")
 
