@@ -5,6 +5,11 @@
      "places": [{"text", "start", "end", "name", "lat", "lon", "country_code", "feature", "geonameid"}],
      "events": [{"start_date", "end_date", "lat", "lon", "place", "sentence", "start", "end", ...}]}
 
+``events`` are ordered by prominence: the first is the occurrence the text is about (the dot a one-line
+notice would show). An event dated only by the publication has ``time_precision`` "published" and
+``time_basis`` "published"; ``confidence`` in [0, 1] says how sure the placement is, ``provenance`` lists
+every sentence that tells it.
+
 Offsets index the text exactly as given. Dates that need an anchor the article does not have (no
 publication date known) are listed with null start_date/end_date rather than guessed from today.
 """
@@ -32,7 +37,7 @@ def place_json(p: PlaceMention) -> dict:
     out = {"text": p.text, "start": p.start, "end": p.end, "name": p.name, "lat": round(p.lat, 5),
            "lon": round(p.lon, 5), "country_code": p.country_code, "feature": p.feature,
            "geonameid": p.geonameid, "precision": p.precision, "confidence": round(p.confidence, 3),
-           "mention": p.mention_kind}
+           "mention": p.mention_kind, "role": p.role}  # only a "location" can be an event's place
     if p.resolver != "offline":
         out["resolver"] = p.resolver
     return out
@@ -44,7 +49,9 @@ def event_json(e: Event) -> dict:
             "place_precision": e.place_precision, "country_code": e.country_code, "event_type": e.event_type,
             "fatalities": e.fatalities, "sentence": e.sentence, "start": e.start, "end": e.end,
             "sources": list(e.sources), "confidence": e.confidence, "time_basis": e.time_basis,
-            "place_basis": e.place_basis}
+            "place_basis": e.place_basis,
+            "provenance": [{"sentence": p.sentence, "start": p.start, "end": p.end,
+                            "triggers": [m.text for m in p.mentions if m.kind == "trigger"]} for p in e.provenance]}
 
 
 def analysis_json(doc_id: str, analysis: Analysis) -> dict:

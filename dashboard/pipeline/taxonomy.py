@@ -63,7 +63,7 @@ TRIGGERS: tuple[Trigger, ...] = (
              "Dozens of inmates rioted and took over two cell blocks.",
              "The raid freed more than 300 detainees from the jail.")),
     Trigger("airstrike",
-            r"\bair ?strikes?\b|\bair raids?\b|\bdrone strikes?\b|\baerial (?:bombardment|attack)s?\b"
+            r"\bair ?strikes?\b|\bair raids?\b|\bdrone strikes?\b|\baerial (?:bombardment|attack|assault|strike|raid)s?\b"
             r"|\b(?:warplanes?|jets?|drones?|aircraft|helicopters?|bombers)\s+(?:\w+\s+){0,12}?"
             r"(?:struck|bombed|hit|pounded|targeted|strafed|carried out (?:a |an )?(?:\w+\s+)?strikes?)\b",
             ("An airstrike hit a convoy on the coastal road.",
