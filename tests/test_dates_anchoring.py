@@ -101,6 +101,10 @@ CASES = {
         ("At present the road is shut.", "2017-11-20", "At present", "2017-11-20", "published"),
         ("These days the square is quiet.", "2017-11-20", "These days", "2017-11-20", "published"),
         ("The ferry now runs twice a day.", "2017-11", "now", "2017-11-01..2017-11-30", "published"),
+        ("Visitors reached 90,000 last year, up from 40,000 a decade ago and 120,000 now.", "2017-11-20",
+         "now", "2017-11-20", "published"),
+        ("While he ran the depot, its manager - now the mayor - had his office searched.", "2017-11-20",
+         "now", "2017-11-20", "published"),
     ],
     "a day with a clock time is one expression": [
         ("Entries close at 5 p.m. EST Nov. 9.", "2017-11-06", "5 p.m. EST Nov. 9", "2017-11-09", "published"),
@@ -185,6 +189,7 @@ DURATIONS = [
     "An election day was never set for the club.",
     "The market opens every Monday.",
     "Each spring the river floods the meadow.",
+    "After a long siege the garrison was now exhausted.",
 ]
 
 

@@ -97,6 +97,8 @@ THE_NEXT = re.compile(rf"\b[Tt]he{_S}next\b")
 NOW_AS_NAME_BEFORE = re.compile(rf"(?:\(|\b(?:what|which|who|where){_S}(?:is|are|was|were){_S}"
                                 rf"|\b(?:until|till|by|from|up{_S}to){_S})$")
 NOW_AS_NAME_AFTER = re.compile(rf"{_S}(?:[A-Z]|on\b|part\b)")
+# "now" said with a past verb at its side is the story's moment: "the army was now exhausted".
+NOW_IN_THE_PAST = re.compile(rf"\b(?:was|were|had|did|became|seemed|felt)(?:{_S}(?:not|also|all|finally|only))?{_S}(?:right{_S})?$")
 
 # A bare month is a date after these words ("in October", "by early May"), not as a name or a verb.
 MONTH_CONTEXT = re.compile(r"(?:\b(?:in|In|on|On|by|By|since|Since|until|Until|till|through|during|During|from|"

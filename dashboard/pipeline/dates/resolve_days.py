@@ -18,7 +18,9 @@ from dashboard.core import numbers
 from dashboard.pipeline.dates import normalise
 from dashboard.pipeline.dates.anchoring import month_of, relative_word, safe, year_of, yearless
 from dashboard.pipeline.dates.context import ERA_BREAK, Resolution
-from dashboard.pipeline.dates.cues import DIRECTIONS, NOW_AS_NAME_AFTER, NOW_AS_NAME_BEFORE, WEEKDAY_INDEX
+from dashboard.pipeline.dates.cues import (
+    DIRECTIONS, NOW_AS_NAME_AFTER, NOW_AS_NAME_BEFORE, NOW_IN_THE_PAST, WEEKDAY_INDEX,
+)
 from dashboard.pipeline.dates.periods import (
     ONE_DAY, month_interval, part_of_period, part_word, shift_unit, unit_interval, week_start,
 )
@@ -173,12 +175,15 @@ def relative_day(groups, ctx, granularity):
 
 
 def present(groups, ctx, granularity):
-    # A "now" in a past-tense sentence is the narrative's moment ("the army was now exhausted"), not
-    # the publication's; it names no date we can give.
+    # A "now" of a past verb is the narrative's moment ("the army was now exhausted"), not the
+    # publication's; it names no date we can give. In a history any past-tense sentence says so; in
+    # news only the verb at its side does ("up from 90 million now", said in a past sentence, is today).
+    if NOW_IN_THE_PAST.search(ctx.text, max(0, ctx.match_start - 30), ctx.match_start):
+        return None
     sentence_start = ctx.sentence_bounds()[0]
     opening = not ctx.text[sentence_start:ctx.match_start].strip(" \t\"'“‘")
-    # "now holds" binds to the verb right after it; "Now, Lockheed Martin ... is confident" is the present.
-    if ctx.tense(after_penalty=0) == "past" and not opening:
+    # "now holds" binds to the verb right after it; "Now, the firm ... is confident" is the present.
+    if ctx.is_history and ctx.tense(after_penalty=0) == "past" and not opening:
         return None
     if NOW_AS_NAME_BEFORE.search(ctx.text, max(0, ctx.match_start - 20), ctx.match_start) \
             or NOW_AS_NAME_AFTER.match(ctx.text, ctx.match_end):
