@@ -53,6 +53,13 @@ CASES = {
         ("The co-op said it would pay farmers by Dec. 7.", "2017-08-20", "Dec. 7", "2017-12-07", "published"),
         ("The mayor said the pool was to reopen before Sept. 4.", "2017-08-20", "Sept. 4", "2017-09-04",
          "published"),
+        ("The council has hired two firms to run the ferries through June.", "2017-03-20", "June",
+         "2017-06-01..2017-06-30", "published"),
+    ],
+    "since looks back, and so does a present perfect": [
+        ("Since the flood of the valley in March, the farms have recovered.", "2019-11-10", "March",
+         "2019-03-01..2019-03-31", "published"),
+        ("The bakery has reopened on Monday.", "2019-11-13", "Monday", "2019-11-11", "published"),
     ],
     "a past clause keeps a deadline in the past": [
         ("The rent had been paid by Jan. 14.", "2017-08-20", "Jan. 14", "2017-01-14", "published"),

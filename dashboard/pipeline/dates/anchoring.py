@@ -117,7 +117,7 @@ def yearless(ctx: Context, make, unit: str, relative: str | None = None, untense
     elif direction == 0:
         iv = _pick(candidates, pivot, None)
     else:
-        iv = _pick(candidates, pivot, "future" if ctx.looks_ahead() else (ctx.tense() or untensed))
+        iv = _pick(candidates, pivot, ctx.direction() or untensed)
     return Resolution(iv[0], iv[1], "", "published")
 
 

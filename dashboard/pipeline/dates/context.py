@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 from dashboard.pipeline.dates.cues import (
     ANY_YEAR, COMING_AFTER, COMING_CUES, FUTURE_IN_PAST, LOOK_BACK_RULES, PLANNED_BEFORE, PUBLICATION_RELATIVE,
-    SENTENCE_BREAK, TENSE_MARKERS,
+    SENTENCE_BREAK, SINCE_BEFORE, TENSE_MARKERS,
 )
 from dashboard.records import DateMention, PublicationDate
 
@@ -188,7 +188,7 @@ class Context:
         return left, right
 
     def tense(self, after_penalty: int = 10, before_only: bool = False) -> str | None:
-        """past, future, present or None: the tense marker nearest to the mention in its sentence.
+        """past, perfect, future, present or None: the tense marker nearest to the mention in its sentence.
 
         A marker after the mention counts ``after_penalty`` characters farther ("said Friday that ...");
         ``before_only`` looks only before it (the verb a deadline hangs on: "had paid by Jan. 14").
@@ -212,6 +212,17 @@ class Context:
             self._span_starts = [s for s, _ in self.spans]
         return self._span_starts
 
+    def direction(self) -> str | None:
+        """Which way an unanchored date of this clause lies from the publication: "past", "future" or None
+        (the nearest). A deadline or schedule looks ahead; "since", a past or a present perfect verb
+        look back; a future or modal verb looks ahead."""
+        if self.looks_ahead():
+            return "future"
+        if SINCE_BEFORE.search(self.text, max(0, self.match_start - 140), self.match_start):
+            return "past"
+        tense = self.tense()
+        return "past" if tense in ("past", "perfect") else "future" if tense == "future" else None
+
     def looks_ahead(self) -> bool:
         """Whether the match is a deadline or a schedule ("by Jan. 14", "payable Dec. 7", "before the
         Aug. 31 deadline") in a clause that is not past: such a date is the coming one."""
@@ -220,4 +231,4 @@ class Context:
             return False
         if FUTURE_IN_PAST.search(self.text, max(0, self.match_start - 80), self.match_start):
             return True
-        return self.tense(before_only=True) != "past"
+        return self.tense(before_only=True) not in ("past", "perfect")

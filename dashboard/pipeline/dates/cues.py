@@ -36,7 +36,8 @@ SEASON_START_MONTH = {"spring": 3, "summer": 6, "fall": 9, "autumn": 9, "winter"
 WEEKDAY_INDEX = {name: i for i, name in enumerate(("mon", "tue", "wed", "thu", "fri", "sat", "sun"))}
 
 # Tense markers; the nearest to the mention in its clause wins ("said Friday that it will ..." is past
-# for Friday). Past perfect ("had attacked") and the plain past both look back.
+# for Friday). Past perfect ("had attacked"), the plain past and the present perfect ("has attacked")
+# look back.
 TENSE_MARKERS = re.compile(
     rf"(?P<future>\b(?:(?:going|due|expected|set|scheduled|planning|plans?|intends?|hopes?|aims?){_S}to"
     rf"(?:{_S}be)?(?:{_S}[a-z]{{1,20}}ed)?|(?:will|won['’]t|shall)(?:{_S}(?:not|also|then|now|soon))?"
@@ -48,20 +49,23 @@ TENSE_MARKERS = re.compile(
     r"felt|kept|swept|paid|laid|sold|found|hung|sank|overcame|forgave|shook|undertook|woke|stole|wore|tore|"
     r"swore|got|sat|hid|heard|understood|withstood|ate|"
     r"[a-z]{2,20}ed)\b)"
-    rf"|(?P<present>(?:\b(?:has|have)|\b(?:[Hh]e|[Ss]he|[Ii]t|[Tt]here|[Ww]ho|[Tt]hat)['’]s|['’]ve){_S}"
-    rf"(?:\w{{1,20}}{_S})?\w{{1,20}}ed\b"
-    r"|\b(?:is|are|has|have|remains?|continues?|says|controls?|holds?|does|do)\b)")
+    rf"|(?P<perfect>(?:\b(?:has|have)|\b(?:[Hh]e|[Ss]he|[Ii]t|[Tt]here|[Ww]ho|[Tt]hat)['’]s|['’]ve){_S}"
+    rf"(?:\w{{1,20}}{_S})?\w{{1,20}}ed\b)"
+    r"|(?P<present>\b(?:is|are|has|have|remains?|continues?|says|controls?|holds?|does|do)\b)")
+# "since" before a date looks back: "since the fall of the town in March" is the March before.
+SINCE_BEFORE = re.compile(rf"\b[Ss]ince\b(?:{_S}[\w'’-]{{1,20}}){{0,6}}{_S}$")
 # Words right before a date that make it a deadline or a schedule: it lies ahead unless the clause is
 # past. A schedule is often said in the plain present: "the museum opens Friday", "talks resume on
 # Monday", "the vote closes at midnight Friday".
 _SCHEDULE_VERBS = (r"opens?|closes?|begins?|starts?|ends?|resumes?|meets?|arrives?|leaves?|departs?|returns?"
                    rf"|travels?|flies|visits?|convenes?|reopens?|takes{_S}effect|goes{_S}on{_S}sale")
 COMING_CUES = re.compile(
-    rf"(?:\b(?:[Bb]y|[Uu]ntil|[Tt]ill|[Bb]efore|[Pp]ayable|[Dd]ue(?:{_S}(?:on|by|in))?|[Ss]cheduled{_S}(?:for|on)"
+    rf"(?:\b(?:[Bb]y|[Uu]ntil|[Tt]ill|[Tt]hrough|[Bb]efore|[Pp]ayable|[Dd]ue(?:{_S}(?:on|by|in))?|[Ss]cheduled{_S}(?:for|on)"
     rf"|[Dd]eadline(?:{_S}(?:of|on))?|[Ee]xpires?(?:{_S}on)?|[Ss]tarting|[Ee]ffective|[Bb]eginning|[Ff]rom"
     rf"|(?:{_SCHEDULE_VERBS})(?:{_S}(?:on|at|by|in|until))?)(?:{_S}the)?{_S}(?:(?:at{_S})?(?:midnight|noon){_S})?)$")
 # A future seen from the past: "the firm said it would pay by Dec. 7" still looks ahead of the report.
-FUTURE_IN_PAST = re.compile(rf"\b(?:would|was{_S}to|were{_S}to|was{_S}due{_S}to|were{_S}due{_S}to)\b[^.;\n]{{0,60}}$")
+FUTURE_IN_PAST = re.compile(rf"\b(?:would|was{_S}to|were{_S}to|was{_S}due{_S}to|were{_S}due{_S}to)\b[^.;\n]{{0,60}}$"
+                            rf"|\bto{_S}[a-z]{{2,20}}(?:{_S}[a-z]{{2,20}}){{0,2}}{_S}(?:through|until|till|by|before){_S}(?:the{_S})?$")
 # A deadline noun just after the date: "before the Aug. 31 deadline".
 COMING_AFTER = re.compile(rf"{_S}(?:deadline|target date|due date|expiry)\b")
 

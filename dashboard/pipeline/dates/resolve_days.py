@@ -119,7 +119,7 @@ def weekday(groups, ctx, granularity):
     elif relative == "this":
         delta = (week_start(pivot) + dt.timedelta(days=(target + 1) % 7) - pivot).days  # in this week
     else:
-        tense = "future" if ctx.looks_ahead() else ctx.tense()
+        tense = ctx.direction()
         if tense == "future":
             delta = ahead
         elif tense == "past":
