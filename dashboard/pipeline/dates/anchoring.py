@@ -23,9 +23,12 @@ choice is made in one place, by these rules, in this order:
    * a relative word: "last May" (the May before the publication), "next May", "this May";
    * a deadline or a schedule, unless its clause is past: "payable Dec. 7", "by Jan. 14", "before
      the Aug. 31 deadline", "due on Friday", "scheduled for May 3" look ahead;
-   * the clause's tense, the marker nearest to the date: past (also past perfect: "In January,
-     gunmen had attacked" said in November is the January before) looks back; future or a modal
-     ("will meet Thursday", "is expected to open in June") looks ahead;
+   * a future seen from the past looks ahead too: "the firm said it would pay by Dec. 7";
+   * "since" looks back: "since the flood in March";
+   * the clause's tense, the marker nearest to the date: past, past perfect ("In January, gunmen
+     had attacked" said in November is the January before) and present perfect ("has reopened on
+     Monday") look back; future or a modal ("will meet Thursday", "is expected to open in June")
+     looks ahead;
    * no marker: the nearest occurrence, a tie going to the past.
 5. **unresolved**: an anchor that is not known (no publication date; a publication date known only
    to the month for "yesterday"; a narrative before the Common Era). The value is never today's.
