@@ -305,3 +305,19 @@ def test_a_request_over_the_limit_is_refused_before_it_is_read(app):
     response = app.server.test_client().post("/_dash-update-component", data=body,
                                              headers={"Content-Type": "application/json"})
     assert response.status_code == 413
+
+
+# ---------------------------------------------------------------------------------------------- 3: the app's rebuild
+def test_the_apps_rebuild_reads_the_folders_the_store_records_now(site, tmp_path):
+    from dashboard.editing.service import EditingService
+
+    service = EditingService(site / "store", None, site / "uploads")  # as `serve` makes it, at start-up
+    more = tmp_path / "more"
+    more.mkdir()
+    (more / "market.txt").write_text(SIEGE.replace("Kobani", "Manbij").replace("drove", "chased"), encoding="utf-8")
+    assert run_cli(["build", "--corpus", str(site / "corpus"), "--corpus", str(more), "--store",
+                    str(site / "store")]) == 0  # the command line adds a folder while the app runs
+    job = service.runner.wait(service.upload([("bridge-2.txt", BRIDGE.replace("iron", "rail").encode())], {}).id)
+    assert job.state == "done", job.error
+    assert {a["id"] for a in read_articles(site / "store")} == {"dam", "bridge", "siege", "market", "bridge-2"}
+    assert job.events_after >= job.events_before
