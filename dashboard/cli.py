@@ -416,3 +416,7 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 0
+    except OSError as err:  # a folder that is read-only or full, a file that vanished: one line naming it
+        where = f"{err.filename}: " if err.filename else ""
+        _warn(f"{where}{err.strerror or err}")
+        return 2

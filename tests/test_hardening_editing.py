@@ -321,3 +321,13 @@ def test_the_apps_rebuild_reads_the_folders_the_store_records_now(site, tmp_path
     assert job.state == "done", job.error
     assert {a["id"] for a in read_articles(site / "store")} == {"dam", "bridge", "siege", "market", "bridge-2"}
     assert job.events_after >= job.events_before
+
+
+# ---------------------------------------------------------------------------------------------- 9: the file system says no
+def test_a_folder_the_store_cannot_write_is_one_line_naming_it(tmp_path, capsys):
+    (tmp_path / "corpus").mkdir()
+    (tmp_path / "corpus" / "dam.txt").write_text(DAM, encoding="utf-8")
+    (tmp_path / "store.generations").write_text("not a folder")  # as unwritable as a read-only folder, even for root
+    assert run_cli(["build", "--corpus", str(tmp_path / "corpus"), "--store", str(tmp_path / "store")]) == 2
+    (line,) = messages(capsys.readouterr().err)
+    assert line.startswith(f"dashboard: {tmp_path / 'store.generations'}: ")
