@@ -17,17 +17,17 @@ from tests.faults import steps
 
 pytestmark = pytest.mark.slow
 
-FERRY = """Ferry service resumes
+FERRY = """Mortar fire at the port
 
-BASRA, May 14, 2019 - A ferry service across the Shatt al-Arab resumed in Basra on 13 May 2019, port officials said.
+BASRA, May 14, 2019 - Mortar rounds hit a port warehouse in Basra on 13 May 2019, killing one guard, port officials said.
 """
 CHECKPOINT = """Checkpoint attacked
 
 KIRKUK, August 9, 2016 - Gunmen attacked a police checkpoint south of Kirkuk on 8 August 2016, killing two officers, police said.
 """
-MARKET = """Market reopens
+MARKET = """Market bombed
 
-FALLUJAH, July 2, 2016 - Traders reopened the main market of Fallujah on 1 July 2016, a week after the battle for the city ended, residents said.
+FALLUJAH, July 2, 2016 - A suicide bomber struck the main market of Fallujah on 1 July 2016, killing six people, residents said.
 """
 PAGE = ('<!doctype html><html><head><title>Sinjar road reopened</title>'
         '<meta property="article:published_time" content="2015-11-15T08:00:00Z"></head><body>'

@@ -20,13 +20,13 @@ TABQA, March 3, 2017 - Fighters of the Syrian Democratic Forces repelled an atta
 
 Later that week, an air strike hit a market in Deir ez-Zor on 5 March 2017, killing four people, medics said.
 """
-BRIDGE = """Bridge reopened
+BRIDGE = """Bomb near the bridge
 
-MOSUL, April 20, 2018 - Engineers reopened the old iron bridge in Mosul on 19 April 2018, the governor said.
+MOSUL, April 20, 2018 - A roadside bomb exploded near the old iron bridge in Mosul on 19 April 2018, wounding three people, police said.
 """
-SIEGE = """Siege lifted
+SIEGE = """Kobani shelled
 
-KOBANI, January 27, 2015 - Kurdish fighters drove Islamic State militants out of Kobani on 26 January 2015, a monitoring group said.
+KOBANI, January 27, 2015 - Islamic State militants shelled the town of Kobani on 26 January 2015, killing two civilians, a monitoring group said.
 """
 PAGE = ('<!doctype html><html><head><title>Ramadi retaken</title>'
         '<meta property="article:published_time" content="2015-12-28T10:00:00Z"></head><body>'
@@ -314,7 +314,7 @@ def test_the_apps_rebuild_reads_the_folders_the_store_records_now(site, tmp_path
     service = EditingService(site / "store", None, site / "uploads")  # as `serve` makes it, at start-up
     more = tmp_path / "more"
     more.mkdir()
-    (more / "market.txt").write_text(SIEGE.replace("Kobani", "Manbij").replace("drove", "chased"), encoding="utf-8")
+    (more / "market.txt").write_text(SIEGE.replace("Kobani", "Manbij").replace("shelled", "attacked"), encoding="utf-8")
     assert run_cli(["build", "--corpus", str(site / "corpus"), "--corpus", str(more), "--store",
                     str(site / "store")]) == 0  # the command line adds a folder while the app runs
     job = service.runner.wait(service.upload([("bridge-2.txt", BRIDGE.replace("iron", "rail").encode())], {}).id)
