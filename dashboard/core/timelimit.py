@@ -8,7 +8,9 @@ or a C library call; killing a process does, from any thread (the app's backgrou
 
 The child starts from a fork server (a clean, single-threaded process that has imported ``preload``), so
 a fresh child costs a fork, not a new interpreter; ``warm_up`` runs once in each new child, outside the
-limit of any call (loading the gazetteer belongs to no article).
+limit of any call (loading the gazetteer belongs to no article). As in any program that starts processes
+this way, a script that calls it keeps its top level under ``if __name__ == "__main__":`` (the child
+imports the main module; ``python -m dashboard`` and ``python -m pytest`` need nothing).
 
 >>> limit = TimeLimit()
 >>> limit.call(10, sum, [1, 2, 3])
