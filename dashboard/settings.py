@@ -21,7 +21,7 @@ a ``SettingError`` naming the variable, never a silent default.
 >>> geocoder_setting("nominatim")
 Traceback (most recent call last):
 ...
-dashboard.settings.SettingError: NEWS_DASHBOARD_GEOCODER_RETRIES='many' is not a number
+dashboard.settings.SettingError: NEWS_DASHBOARD_GEOCODER_RETRIES='many': expected a number of zero or more
 >>> del os.environ["NEWS_DASHBOARD_GEOCODER_RETRIES"]
 >>> geocoder_setting("photon").retries
 3
@@ -63,9 +63,10 @@ def number(name: str, default: float, *, positive: bool = False) -> float:
     try:
         value = float(raw)
     except ValueError:
-        raise SettingError(f"{name}={raw!r} is not a number") from None
+        value = math.nan
     if not math.isfinite(value) or value < 0 or (positive and value == 0):
-        raise SettingError(f"{name}={raw!r}: expected a {'positive number' if positive else 'number of zero or more'}")
+        expected = "a positive number" if positive else "a number of zero or more"
+        raise SettingError(f"{name}={raw!r}: expected {expected}")
     return value
 
 
