@@ -248,7 +248,7 @@ def cmd_correct(args: argparse.Namespace) -> int:
     | --split) [--reason TEXT]``: log one correction, then rebuild so the store shows it."""
     from dashboard.editing.correction_log import CorrectionError, plain_text
     from dashboard.editing.corrections import correct_event, find_event, parse_interval, parse_point
-    from dashboard.editing.place_candidates import place_candidates
+    from dashboard.editing.place_candidates import candidate_change, candidate_label, place_candidates
     from dashboard.store.generations import Snapshot
 
     store = Snapshot.of(args.store)
@@ -266,7 +266,7 @@ def cmd_correct(args: argparse.Namespace) -> int:
                                      country_code=event.get("country_code") or "")
             if not found:
                 raise CorrectionError(f"no place called {args.place!r} in the gazetteer; give --point LAT,LON instead")
-            kind, change = "place", found[0].change()
+            kind, change = "place", candidate_change(found[0])
         elif args.point is not None:
             kind, change = "point", dict(zip(("lat", "lon"), parse_point(args.point)))
         elif args.dates is not None:
@@ -284,9 +284,9 @@ def cmd_correct(args: argparse.Namespace) -> int:
         return 2
     _say(f"logged correction #{record.id}: {record.event_id} {record.describe()}")
     if found:
-        _say(f"  chosen: {found[0].label()}")
+        _say(f"  chosen: {candidate_label(found[0])}")
         for other in found[1:5]:
-            _say(f"  also possible (use --point LAT,LON for one of these): {other.label()} "
+            _say(f"  also possible (use --point LAT,LON for one of these): {candidate_label(other)} "
                  f"at {other.lat:.4f},{other.lon:.4f}")
     return 1 if _rebuild(args, "the correction is logged but the store was not rebuilt") else 0
 

@@ -14,7 +14,8 @@ from dashboard.cli import main as run_cli
 from dashboard.editing.apply import CorrectionHook, apply_corrections, interval_precision, split_id
 from dashboard.editing.correction_log import Correction, CorrectionError, CorrectionLog, corrections_path
 from dashboard.editing.corrections import correct_event, find_event, parse_interval, parse_point
-from dashboard.editing.place_candidates import event_place_candidates, place_candidates
+from dashboard.editing.place_candidates import (candidate_change, candidate_label, event_place_candidates,
+                                                place_candidates)
 from dashboard.editing.rebuild import rebuild
 from dashboard.editing.review import review
 from dashboard.store.generations import Snapshot, read_event_rows
@@ -182,8 +183,8 @@ def test_pick_another_candidate_place_persists_across_rebuilds(site):
     choice = next(c for c in candidates if c.name == "Palmyra" or "Palmyra" in c.name) \
         if any("Palmyra" in c.name for c in candidates) else candidates[0]
     assert choice.distance_km is not None and choice.distance_km > 1
-    assert "km away" in choice.label()
-    record = correct_event(Snapshot.of(site / "store"), palmyra["id"], "place", choice.change(), "the theatre is in Palmyra")
+    assert "km away" in candidate_label(choice)
+    record = correct_event(Snapshot.of(site / "store"), palmyra["id"], "place", candidate_change(choice), "the theatre is in Palmyra")
     assert record.articles == {"raqqa": palmyra_hash(site)} and record.before["place"] == palmyra["place"]
     for _ in range(2):  # applied by the next build, and again by every build after it
         rebuild_site(site)
@@ -205,7 +206,7 @@ def test_a_typed_place_and_a_point(site):
     tikrit = one(site, lambda e: at(e, TIKRIT))
     typed = place_candidates("Samarra, Iraq", (tikrit["lat"], tikrit["lon"]))
     assert typed and typed[0].country_code == "IQ" and typed[0].distance_km < 150
-    correct_event(Snapshot.of(site / "store"), tikrit["id"], "place", typed[0].change())
+    correct_event(Snapshot.of(site / "store"), tikrit["id"], "place", candidate_change(typed[0]))
     mosul = one(site, lambda e: at(e, MOSUL) and len(e["sources"]) == 2)
     correct_event(Snapshot.of(site / "store"), mosul["id"], "point", {"lat": 36.34, "lon": 43.13}, "the old city")
     rebuild_site(site)

@@ -1,46 +1,35 @@
 """Gazetteer candidates for a place correction: the places a typed name may mean, ranked, with their
 distance from the event's current point.
 
->>> [c.label() for c in place_candidates("Palmyra", (35.95, 39.01), country_code="SY")][:1]  # doctest: +ELLIPSIS
-['Palmyra, SY (...) · ... km away']
+>>> found = place_candidates("Palmyra", (35.95, 39.01), country_code="SY")
+>>> candidate_label(found[0])  # doctest: +ELLIPSIS
+'Palmyra, SY (...) · ... km away'
 """
 from __future__ import annotations
 
 import functools
 import math
-from dataclasses import dataclass
 
 from geopy.distance import geodesic
 
 from dashboard.geocoders.gazetteer import PRECISION_OF_FEATURE
 from dashboard.geocoders.offline import OfflineGazetteer
+from dashboard.records import PlaceCandidate
 
 
-@dataclass(frozen=True)
-class RankedPlace:
-    """A gazetteer candidate for a correction, with its distance from the event's current point."""
+def candidate_change(candidate: PlaceCandidate) -> dict:
+    """The change of a place correction that picks this candidate (``correction_log.place_change`` checks it)."""
+    return {"place": candidate.name, "lat": candidate.lat, "lon": candidate.lon,
+            "country_code": candidate.country_code, "feature": candidate.feature, "geonameid": candidate.geonameid,
+            "place_precision": PRECISION_OF_FEATURE.get(candidate.feature, "point")}
 
-    name: str
-    lat: float
-    lon: float
-    country_code: str
-    feature: str
-    geonameid: int | None
-    population: int
-    distance_km: float | None
 
-    @property
-    def place_precision(self) -> str:
-        return PRECISION_OF_FEATURE.get(self.feature, "point")
-
-    def change(self) -> dict:
-        return {"place": self.name, "lat": self.lat, "lon": self.lon, "country_code": self.country_code,
-                "feature": self.feature, "geonameid": self.geonameid, "place_precision": self.place_precision}
-
-    def label(self) -> str:
-        where = f"{self.name}, {self.country_code}" if self.country_code else self.name
-        far = "" if self.distance_km is None else f" · {self.distance_km:,.0f} km away"
-        return f"{where} ({self.feature}{', pop. ' + format(self.population, ',') if self.population else ''}){far}"
+def candidate_label(candidate: PlaceCandidate) -> str:
+    """A candidate in words: 'Palmyra, SY (city, pop. 51,323) · 245 km away'."""
+    c = candidate
+    where = f"{c.name}, {c.country_code}" if c.country_code else c.name
+    far = "" if c.distance_km is None else f" · {c.distance_km:,.0f} km away"
+    return f"{where} ({c.feature}{', pop. ' + format(c.population, ',') if c.population else ''}){far}"
 
 
 @functools.lru_cache(maxsize=1)
@@ -49,7 +38,7 @@ def _geocoder() -> OfflineGazetteer:
 
 
 def place_candidates(query: str, near: tuple[float, float] | None = None, limit: int = 10, *,
-                     country_code: str = "") -> list[RankedPlace]:
+                     country_code: str = "") -> list[PlaceCandidate]:
     """The places a typed name may mean, from the offline geocoder (``OfflineGazetteer.geocode`` with
     ``exactly_one=False``, so an online geopy geocoder could stand in), each with its distance from
     ``near`` (the event's current point).
@@ -78,13 +67,14 @@ def place_candidates(query: str, near: tuple[float, float] | None = None, limit:
         distance = None
         if near is not None and all(v is not None and math.isfinite(v) for v in near):
             distance = geodesic(near, (lat, lon)).km
-        ranked.append(RankedPlace(str(raw.get("name") or location.address), lat, lon,
-                                  str(raw.get("country_code") or ""), str(raw.get("feature") or ""),
-                                  raw.get("geonameid"), int(raw.get("population") or 0), distance))
+        ranked.append(PlaceCandidate(str(raw.get("name") or location.address), lat, lon,
+                                     str(raw.get("country_code") or ""), str(raw.get("feature") or ""),
+                                     raw.get("geonameid"), int(raw.get("population") or 0),
+                                     source=str(raw.get("source") or ""), distance_km=distance))
     return ranked
 
 
-def event_place_candidates(event: dict, limit: int = 10) -> list[RankedPlace]:
+def event_place_candidates(event: dict, limit: int = 10) -> list[PlaceCandidate]:
     """Other places an event's place could be: the gazetteer candidates of each place mention of its
     source sentences and of its place name, those in the event's country first, with their distances
     from the current point; the current place itself is left out."""
@@ -92,7 +82,7 @@ def event_place_candidates(event: dict, limit: int = 10) -> list[RankedPlace]:
     country = str(event.get("country_code") or "")
     names = [m.get("text") for p in event.get("provenance") or [] for m in p.get("mentions") or []
              if m.get("kind") == "place"] + [event.get("place")]
-    out: list[RankedPlace] = []
+    out: list[PlaceCandidate] = []
     seen = set()
     for name in dict.fromkeys(n for n in names if n):
         for cand in place_candidates(name, near, limit, country_code=country):

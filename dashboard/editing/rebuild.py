@@ -77,8 +77,8 @@ def rebuild(store: str | Path, corpora: list[str | Path], *,
 
     ``on_progress(done, total)`` is called as new articles are analysed (cached ones are not counted).
     Each article is analysed under the build's time limit, which holds in any thread (the app runs this
-    on a background thread). When another build holds the store's lock, waits for it (up to ``wait_s``) instead of failing. A folder that is gone stops the
-    rebuild with its name.
+    on a background thread). When another build holds the store's lock, waits for it (up to ``wait_s``)
+    instead of failing. A folder that is gone stops the rebuild with its name.
     """
     limit = ARTICLE_TIME_LIMIT_S if time_limit_s is None else time_limit_s
     folders: dict[Path, Path] = {}  # each folder once, however it is spelled

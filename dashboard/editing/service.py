@@ -19,8 +19,9 @@ from dashboard.editing.correction_log import MAX_REASON_CHARS, Correction, Corre
 from dashboard.editing.corrections import correct_event, find_event
 from dashboard.editing.jobs import Job, runner_for
 from dashboard.editing.limits import UploadLimits, configured_limits
-from dashboard.editing.place_candidates import RankedPlace, event_place_candidates, place_candidates
+from dashboard.editing.place_candidates import event_place_candidates, place_candidates
 from dashboard.editing.review import Review, corrections_for_event, unapplied
+from dashboard.records import PlaceCandidate
 from dashboard.store.generations import Snapshot
 
 
@@ -72,10 +73,10 @@ class EditingService:
                 f"See `python -m dashboard corrections list`.")
 
     # ------------------------------------------------------------------------------------------ places
-    def candidates_for(self, event_row: dict) -> list[RankedPlace]:
+    def candidates_for(self, event_row: dict) -> list[PlaceCandidate]:
         return event_place_candidates(event_row)
 
-    def look_up(self, text, event_id) -> list[RankedPlace]:
+    def look_up(self, text, event_id) -> list[PlaceCandidate]:
         """The places a typed name may mean, ranked for the event (its country first, its distance)."""
         event = find_event(self.snapshot(), event_id) if isinstance(event_id, str) else None
         event = event or {}

@@ -28,6 +28,7 @@ from dash import ALL, Input, Output, State, ctx, dcc, html, no_update
 
 from dashboard.editing.correction_log import CorrectionError
 from dashboard.editing.corrections import parse_interval, parse_point
+from dashboard.editing.place_candidates import candidate_change, candidate_label
 from dashboard.editing.service import EditingService
 from dashboard.views.state import ViewState
 
@@ -58,7 +59,7 @@ def _day(value) -> str | None:
 
 
 def place_options(candidates) -> list[dict]:
-    return [{"label": c.label(), "value": json.dumps(c.change(), sort_keys=True)} for c in candidates]
+    return [{"label": candidate_label(c), "value": json.dumps(candidate_change(c), sort_keys=True)} for c in candidates]
 
 
 def panel_controls(event_row: dict | None, service: EditingService) -> html.Section | None:
