@@ -343,7 +343,7 @@ def test_the_deployer_sets_the_browser_limits_and_a_typo_is_an_error(monkeypatch
     limits = configured_limits()
     assert (limits.max_file_bytes, limits.max_files, limits.max_zip_entries) == (524288, 3, LIMITS.max_zip_entries)
     monkeypatch.setenv("DASHBOARD_UPLOAD_MAX_FILES", "lots")
-    with pytest.raises(UploadError, match="DASHBOARD_UPLOAD_MAX_FILES='lots' is not a number"):
+    with pytest.raises(UploadError, match="DASHBOARD_UPLOAD_MAX_FILES='lots': expected a positive number"):
         configured_limits()
 
 
