@@ -215,3 +215,8 @@ def test_a_town_wins_over_the_country_the_sentence_also_names():
 def test_a_town_named_by_its_hospital_is_where_it_happened():
     got = events("On Monday, nurses demonstrated outside the Tikrit Teaching Hospital, Salah ad Din.")
     assert [e[0] for e in got] == ["Tikrit"]
+
+
+def test_a_dateline_date_is_when_the_report_was_filed_not_the_occurrence():
+    assert events("KIRKUK, March 5, 2019 - Gunmen stormed a police station in Kirkuk on March 3.") == \
+        [("Kirkuk", "2019-03-03", "2019-03-03", "stated")]

@@ -198,7 +198,7 @@ def _tellings(doc: Document, dates: list[DateMention], places: list[PlaceMention
     for i, sentence in enumerate(doc.sentences):
         if sentence.paragraph != last_paragraph:
             last_date, last_place, last_paragraph = None, None, sentence.paragraph
-        ds = dates_in.get(i, [])
+        ds = [d for d in dates_in.get(i, []) if not _dateline_date(clean, sentence, d)]
         if sentence.kind == "furniture" or (ds and _date_only(clean, sentence, ds)):
             if ds and sentence.kind != "furniture":
                 last_date = ds[-1]
@@ -251,6 +251,16 @@ def _with_demonyms(places: list[PlaceMention], dated: bool) -> list[PlaceMention
     say" is not in the United States."""
     named = [p for p in places if p.mention_kind != "demonym"]
     return named or (places if dated else [])
+
+
+# "BAGHDAD, July 10, 2017 - Iraqi forces recaptured ...": a date in the dateline says when the report was
+# filed, not when its occurrence happened.
+_DATELINE_DATE_AFTER = re.compile(r"^\s*(?:[-—–]{1,2}|\(\w+\)\s*[-—–])\s")
+DATELINE_REACH = 60  # characters from the start of the sentence a dateline's date can end by
+
+
+def _dateline_date(text: str, sentence: Sentence, d: DateMention) -> bool:
+    return d.end - sentence.start <= DATELINE_REACH and bool(_DATELINE_DATE_AFTER.match(text[d.end:d.end + 8]))
 
 
 def _time_of(text: str, occurrence: Occurrence, dates: list[DateMention], last_date, published, retag):
