@@ -175,7 +175,7 @@ def test_brush_on_timeline_filters_the_map(dash_duo, seed_store):
     before = points(dash_duo, "map")
     events = store.filter(ViewState()).dropna(subset=["lat"])
     day_precise = events[events["time_precision"] == "day"].sort_values("start_date")
-    assert len(day_precise) >= 2, "the store needs day-precise placed events to brush"
+    assert len(day_precise) >= 1, "the store needs a day-precise placed event to brush"
     # Brush a short window around one event: most others fall outside it.
     target = day_precise.iloc[len(day_precise) // 2]["start_date"]
     start_day = (target - __import__("pandas").Timedelta(days=3)).strftime("%Y-%m-%d")

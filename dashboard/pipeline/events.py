@@ -194,11 +194,13 @@ def _tellings(doc: Document, dates: list[DateMention], places: list[PlaceMention
     out: list[_Telling] = []
     last_date: DateMention | None = None
     last_place: PlaceMention | None = None
+    filed: DateMention | None = None  # the dateline's date: the report's, so its occurrences happened by then
     last_paragraph = -1
     for i, sentence in enumerate(doc.sentences):
         if sentence.paragraph != last_paragraph:
             last_date, last_place, last_paragraph = None, None, sentence.paragraph
         ds = [d for d in dates_in.get(i, []) if not _dateline_date(clean, sentence, d)]
+        filed = next((d for d in dates_in.get(i, []) if _dateline_date(clean, sentence, d)), filed)
         if sentence.kind == "furniture" or (ds and _date_only(clean, sentence, ds)):
             if ds and sentence.kind != "furniture":
                 last_date = ds[-1]
@@ -216,9 +218,10 @@ def _tellings(doc: Document, dates: list[DateMention], places: list[PlaceMention
             # the province the sentence also names: it goes first among the candidates
             candidates = named_facilities(clean, places_in.get(i, [])) + candidates
             groups: dict[int | None, _Telling] = {}
+            own_scene = _scene(clean, places_in.get(i, []))  # for "the battle" told first in a clause of its own
             for occurrence in found:
                 chosen, kind = attach(clean, sentence.start, occurrence, candidates)
-                date, interval, basis = _time_of(clean, occurrence, ds, last_date, published, retag)
+                date, interval, basis = _time_of(clean, occurrence, ds, last_date, published, retag, filed)
                 if interval is None:
                     continue  # no date at all and no publication date: nothing honest to put on the timeline
                 for place in chosen or [None]:
@@ -227,7 +230,7 @@ def _tellings(doc: Document, dates: list[DateMention], places: list[PlaceMention
                         groups[key].occurrences.append(occurrence)
                     else:
                         groups[key] = _Telling(i, sentence, [occurrence], place, kind, date, interval, basis,
-                                               None if place is not None else last_place)
+                                               None if place is not None else last_place or own_scene)
             if any(k is not None for k in groups):
                 groups.pop(None, None)  # an unplaced trigger beside placed ones is told by them
             out.extend(groups.values())
@@ -241,7 +244,10 @@ def _tellings(doc: Document, dates: list[DateMention], places: list[PlaceMention
 
 def _scene(text: str, places: list[PlaceMention]) -> PlaceMention | None:
     """Where a sentence is: its most specific place that can be an event's place, the first of those."""
-    candidates = [p for p in candidate_places(text, places) if p.mention_kind != "demonym"]
+    # a dateline's place ("BEIRUT, June 6 -") is where the report was filed, not where the story is
+    candidates = [p for p in candidate_places(text, places) if p.mention_kind != "demonym"
+                  and not (p.text.isupper() and len(p.text) > 3 and _DATELINE_DATE_AFTER.match(text[p.end:p.end + 4])
+                           or p.text.isupper() and len(p.text) > 3 and text[p.end:p.end + 1] == ",")]
     return min(candidates, key=lambda p: (_PLACE_RANK.get(p.precision, 9), p.start)) if candidates else None
 
 
@@ -263,7 +269,8 @@ def _dateline_date(text: str, sentence: Sentence, d: DateMention) -> bool:
     return d.end - sentence.start <= DATELINE_REACH and bool(_DATELINE_DATE_AFTER.match(text[d.end:d.end + 8]))
 
 
-def _time_of(text: str, occurrence: Occurrence, dates: list[DateMention], last_date, published, retag):
+def _time_of(text: str, occurrence: Occurrence, dates: list[DateMention], last_date, published, retag,
+             filed: DateMention | None = None):
     if dates:
         d = min(dates, key=lambda d: _distance(text, occurrence.start, occurrence.end, d))
         return d, _event_interval(text, d, retag), "stated"
@@ -271,6 +278,8 @@ def _time_of(text: str, occurrence: Occurrence, dates: list[DateMention], last_d
         return last_date, _event_interval(text, last_date, retag), "narrative"
     if published.known:
         return None, (published.start_date, published.end_date, published.precision), "published"
+    if filed is not None:  # no publication date known, but the dateline says when the report was filed
+        return None, (filed.start_date, filed.end_date, filed.granularity), "published"
     return None, None, ""
 
 

@@ -94,7 +94,8 @@ TRIGGERS: tuple[Trigger, ...] = (
             r"|seiz(?:e|es)|captures|retakes?|recaptures|liberates|overruns|takes? (?:control|over)"
             r"|conquered|confiscated|seizure|capture of|took (?:control|over)|seiz(?:e|ed|ing) control"
             r"|fell (?:to|in|into|on|last|this|after)|(?:which|city|town|and) fell|was taken|were taken"
-            r"|gained control|overpowered|occupied|stormed|driven (?:out )?(?:from|out of)|expelled|ousted|pushed out)\b",
+            r"|gained control|overpowered|occupied|stormed|driven (?:out )?(?:from|out of)|expelled|ousted|pushed out"
+            r"|(?:drove|pushed|forced)\s+(?:[\w'’-]+\s+){0,4}(?:out of|from))\b",
             ("Rebel fighters overran an army checkpoint south of the capital.",
              "The port town fell to the insurgents after two days.",
              "Customs officers confiscated a shipment of rifles at the crossing.")),

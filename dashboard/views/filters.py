@@ -54,6 +54,8 @@ def conditions(view: ViewState, text_table: str | None = None,
                 continue
         if values:
             conditions[name] = (f"{column} IN ({', '.join('?' for _ in values)})", list(values))
+    if view.min_confidence:
+        conditions["min_confidence"] = ("confidence >= ?", [view.min_confidence])
     if view.sources:
         conditions["sources"] = ("list_has_any(sources, ?::VARCHAR[])", [list(view.sources)])
     if view.area:

@@ -77,6 +77,7 @@ class ViewState:
     sources: tuple[str, ...] = ()
     time_precisions: tuple[str, ...] = ()
     place_precisions: tuple[str, ...] = ()
+    min_confidence: float = 0.0  # events at least this sure (see pipeline/events.py); 0 keeps every one
     brush: tuple[dt.date, dt.date] | None = None
     area: tuple[tuple[float, float], ...] | None = None
     viewport: MapViewport | None = None
@@ -116,6 +117,7 @@ class ViewState:
         changes["time_precisions"] = _parse_list(params.get("tprec"), str.lower, lambda v: v in TIME_PRECISIONS)
         changes["place_precisions"] = _parse_list(params.get("pprec"), str.lower,
                                                   lambda v: v in PLACE_PRECISIONS)
+        changes["min_confidence"] = _parse_confidence(params.get("conf"))
         changes["brush"] = _parse_brush(params.get("brush"))
         changes["area"] = _parse_area(params.get("area"))
         changes["viewport"] = _parse_viewport(params.get("map"))
@@ -142,6 +144,8 @@ class ViewState:
                             ("tprec", self.time_precisions), ("pprec", self.place_precisions)):
             if values:
                 pairs.append((key, ",".join(values)))
+        if self.min_confidence:
+            pairs.append(("conf", f"{self.min_confidence:g}"))
         if self.brush:
             pairs.append(("brush", f"{self.brush[0].isoformat()}..{self.brush[1].isoformat()}"))
         if self.area:
@@ -175,6 +179,8 @@ class ViewState:
                 changes[name] = None
             elif name == "text":
                 changes["text"] = ""
+            elif name == "min_confidence":
+                changes["min_confidence"] = 0.0
             elif name in ("countries", "event_types", "sources", "time_precisions", "place_precisions"):
                 changes[name] = ()
             else:
@@ -290,3 +296,12 @@ def point_in_area(lon: float, lat: float, area: tuple[tuple[float, float], ...])
             if lon < x_cross:
                 inside = not inside
     return inside
+
+
+def _parse_confidence(value: str | None) -> float:
+    """ "0.5" -> 0.5; anything that is not a number in [0, 1] -> 0.0 (every event)."""
+    try:
+        number = float(value) if value else 0.0
+    except ValueError:
+        return 0.0
+    return round(number, 2) if 0.0 < number <= 1.0 else 0.0

@@ -41,8 +41,10 @@ MAX_LASSO_POINTS = 60
 # Controls that mirror a part of the view; order matters (outputs of update_view follow it).
 # A publication-date fallback is no precision of the text: the facet says so ("uncertain").
 TIME_PRECISION_LABELS = {"published": "publication date only (uncertain)"}
-CONTROLS = ("search", "date-from", "date-to", "country", "type", "source", "tprec", "pprec", "lanes", "bin", "size",
-            "basemap")
+CONTROLS = ("search", "date-from", "date-to", "country", "type", "source", "tprec", "pprec", "conf", "lanes", "bin",
+            "size", "basemap")
+CONFIDENCE_CHOICES = [{"label": "any", "value": "0"}, {"label": "≥ 0.3", "value": "0.3"},
+                      {"label": "≥ 0.5", "value": "0.5"}, {"label": "≥ 0.7", "value": "0.7"}]
 
 
 def create_app(store_path: str | Path, *, upload_dir: str | Path | None = None,
@@ -128,6 +130,8 @@ def _layout(app: dash.Dash, store: EventStore, extra_filters: list = (), extra_m
                                dcc.Checklist(id="tprec", options=check(TIME_PRECISIONS), inline=True)]),
                 html.Fieldset([html.Legend("Place known to the"),
                                dcc.Checklist(id="pprec", options=check(PLACE_PRECISIONS), inline=True)]),
+                html.Fieldset([html.Legend("Confidence"),
+                               dcc.RadioItems(id="conf", options=CONFIDENCE_CHOICES, inline=True)]),
                 html.Fieldset([html.Legend("Timeline lanes"),
                                dcc.RadioItems(id="lanes", options=check(["type", "country"]), inline=True)]),
                 html.Fieldset([html.Legend("Histogram per"),
@@ -282,7 +286,7 @@ def controls_from_view(view: ViewState) -> list:
     """Control values for a view, in CONTROLS order."""
     return [view.text, view.date_from.isoformat(), view.date_to.isoformat(), list(view.countries),
             list(view.event_types), list(view.sources), list(view.time_precisions), list(view.place_precisions),
-            view.lanes, view.bin, view.size, view.basemap]
+            f"{view.min_confidence:g}", view.lanes, view.bin, view.size, view.basemap]
 
 
 def apply_action(view: ViewState, trigger: str, values: dict, payloads: dict, store: EventStore) -> ViewState:
@@ -336,7 +340,8 @@ def apply_action(view: ViewState, trigger: str, values: dict, payloads: dict, st
 _CONTROL_PARAMS = {  # control id -> (query-string key, ViewState field)
     "search": ("q", "text"), "date-from": ("from", "date_from"), "date-to": ("to", "date_to"),
     "country": ("country", "countries"), "type": ("type", "event_types"), "source": ("source", "sources"),
-    "tprec": ("tprec", "time_precisions"), "pprec": ("pprec", "place_precisions"), "lanes": ("lanes", "lanes"),
+    "tprec": ("tprec", "time_precisions"), "pprec": ("pprec", "place_precisions"), "conf": ("conf", "min_confidence"),
+    "lanes": ("lanes", "lanes"),
     "bin": ("bin", "bin"), "size": ("size", "size"), "basemap": ("basemap", "basemap"),
 }
 
