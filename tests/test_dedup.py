@@ -2,7 +2,7 @@
 from dashboard.pipeline.dedup import _jaccard, _trigrams, merge_events
 from tests.helpers import event, place
 
-RAQQA_FELL = "Islamic State fighters in Raqqa, the group's self-proclaimed capital, which fell in the fall."
+RAQQA_FELL = "Militants dug in around Raqqa, their main stronghold in the north, until it was retaken in the fall."
 
 
 def test_identical_sentence_in_two_articles_is_one_event_with_two_sources():

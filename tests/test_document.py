@@ -35,7 +35,7 @@ def test_prose_is_not_boilerplate(line):
 
 
 def test_clean_text_has_the_same_length_and_offsets():
-    text = "IE 11 is not supported. For an optimal experience visit our site on another browser.\n\nRaqqa fell."
+    text = "IE 11 is not supported. Upgrade your browser to see this page as it was meant.\n\nRaqqa fell."
     doc = doc_of(text)
     assert len(doc.clean_text) == len(text)
     (s,) = doc.sentences
@@ -54,15 +54,15 @@ def test_repeated_block_keeps_first_occurrence_only():
 
 
 def test_links_are_blanked_but_prose_around_them_kept():
-    text = "Trump spoke [ https://www.nytimes.com/2018/01/30/us/politics/fact-check-sotu.html ] last week."
+    text = "Trump spoke [ https://www.example.org/2019/03/12/world/convoy-report-update.html ] last week."
     doc = doc_of(text)
-    assert "2018" not in doc.clean_text
+    assert "2019" not in doc.clean_text
     (s,) = doc.sentences
     assert doc.text[s.start:s.end] == text
 
 
 def test_bare_link_line_is_skipped():
-    text = "Raqqa fell.\nhttps://www.nytimes.com/2018/02/04/world/middleeast/isis-syria-al-qaeda.html [with comments]\n"
+    text = "Raqqa fell.\nhttps://news.example.net/2020/06/21/region/river-towns-after-the-siege.html [with comments]\n"
     assert sentences_of(text) == ["Raqqa fell."]
 
 

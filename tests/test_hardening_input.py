@@ -67,8 +67,8 @@ def test_a_50_mb_article_is_skipped_by_the_time_limit_not_a_hang(tmp_path):
     corpus = tmp_path / "corpus"
     corpus.mkdir()
     (corpus / "good.txt").write_text(GOOD["mosul.txt"][0], encoding="utf-8")
-    paragraph = ("Fighters moved between Raqqa and Deir ez-Zor in 2017, officials said, as the offensive "
-                 "against the group continued along the Euphrates River Valley toward the border with Iraq.\n")
+    paragraph = ("Convoys crossed between Raqqa and Deir ez-Zor in 2017, officials said, while the campaign "
+                 "against the militants pressed on down the river, town by town, toward the eastern frontier.\n")
     (corpus / "huge.txt").write_text(paragraph * (50_000_000 // len(paragraph)), encoding="utf-8")
     proc = subprocess.run([sys.executable, "-m", "dashboard", "build", "--corpus", str(corpus), "--store",
                            str(tmp_path / "store"), "--time-limit", "5"], capture_output=True, text=True,

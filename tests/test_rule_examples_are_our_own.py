@@ -4,7 +4,7 @@ The date, place and event rules carry example sentences from which their tests a
 texts under ``../shared/`` (the seed articles and the public benchmarks) are development sets whose
 licences forbid copying, and an example copied from them would also make the scores on them a measure
 of memory. This test reads every sentence-like string literal of ``dashboard/`` (the rule tables'
-examples, docstrings, messages) and of the date tests, and fails when one occurs in a text under ``../shared/``, whole (for
+examples, docstrings, messages), of the tests and of ``bench/``, and fails when one occurs in a text under ``../shared/``, whole (for
 a short one) or by a long run of words in common, after normalising case, punctuation and spaces.
 
 It is skipped when ``../shared/`` is not beside the clone (the project passes its tests without it);
@@ -34,15 +34,15 @@ def words(text: str) -> list[str]:
     return _WORD.findall(text.lower())
 
 
-# The date tests are generated from sentences too: they are held to the same rule.
-OWN_TESTS = ("test_dates*.py", "test_rule_examples_are_our_own.py")
+# The tests and the benchmarks' generators are written in sentences too: they are held to the same rule.
+OWN_SCRIPTS = ("tests", "bench")
 
 
 def package_sentences() -> list[tuple[str, str]]:
-    """(where, text) of every string literal of the package (and the date tests) that reads as prose."""
+    """(where, text) of every string literal of the package, the tests and bench/ that reads as prose."""
     found = []
     paths = sorted((ROOT / "dashboard").rglob("*.py"))
-    paths += sorted(path for pattern in OWN_TESTS for path in (ROOT / "tests").glob(pattern))
+    paths += sorted(path for folder in OWN_SCRIPTS for path in (ROOT / folder).rglob("*.py"))
     for path in paths:
         tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
         for node in ast.walk(tree):
@@ -118,6 +118,8 @@ def test_the_package_holds_sentences_to_check():
     assert len(sentences) > 200
     assert any("pipeline/dates/patterns.py" in where for where, _ in sentences)
     assert any("pipeline/taxonomy.py" in where for where, _ in sentences)
+    assert any(where.startswith("tests/test_events.py") for where, _ in sentences)
+    assert any(where.startswith("bench/") for where, _ in sentences)
 
 
 @pytest.mark.skipif(not (SHARED / "seeds").is_dir() or not (SHARED / "benchmarks").is_dir(),
