@@ -4,8 +4,9 @@ The date, place and event rules carry example sentences from which their tests a
 texts under ``../shared/`` (the seed articles and the public benchmarks) are development sets whose
 licences forbid copying, and an example copied from them would also make the scores on them a measure
 of memory. This test reads every sentence-like string literal of ``dashboard/`` (the rule tables'
-examples, docstrings, messages), of the tests and of ``bench/``, and fails when one occurs in a text under ``../shared/``, whole (for
-a short one) or by a long run of words in common, after normalising case, punctuation and spaces.
+examples, docstrings, messages), every string of its ``.toml`` rule tables, and the literals of the
+tests and of ``bench/``, and fails when one occurs in a text under ``../shared/``, whole (for a short
+one) or by a long run of words in common, after normalising case, punctuation and spaces.
 
 It is skipped when ``../shared/`` is not beside the clone (the project passes its tests without it);
 in CI it is there and the test runs.
@@ -16,6 +17,7 @@ import ast
 import json
 import pathlib
 import re
+import tomllib
 
 import pytest
 
@@ -51,7 +53,22 @@ def package_sentences() -> list[tuple[str, str]]:
                 if _REGEX_HINT.search(text) or len(words(text)) < SHORTEST_SENTENCE:
                     continue
                 found.append((f"{path.relative_to(ROOT)}:{node.lineno}", text))
+    for path in sorted((ROOT / "dashboard").rglob("*.toml")):  # rule tables kept as data
+        table = tomllib.loads(path.read_text(encoding="utf-8"))
+        found += [(f"{path.relative_to(ROOT)}:{where}", text) for where, text in table_strings(table, "")
+                  if not _REGEX_HINT.search(text) and len(words(text)) >= SHORTEST_SENTENCE]
     return found
+
+
+def table_strings(value, where: str) -> list[tuple[str, str]]:
+    """(key path, text) of every string in a parsed table: ("rule[3].examples[0].sentence", "...")."""
+    if isinstance(value, str):
+        return [(where, value)]
+    if isinstance(value, dict):
+        return [found for key, item in value.items() for found in table_strings(item, f"{where}.{key}".lstrip("."))]
+    if isinstance(value, list):
+        return [found for i, item in enumerate(value) for found in table_strings(item, f"{where}[{i}]")]
+    return []
 
 
 def shared_texts() -> list[tuple[str, str]]:
@@ -116,7 +133,7 @@ def test_a_copied_sentence_is_found_whole_or_by_a_long_run_of_words():
 def test_the_package_holds_sentences_to_check():
     sentences = package_sentences()
     assert len(sentences) > 200
-    assert any("pipeline/dates/patterns.py" in where for where, _ in sentences)
+    assert sum("pipeline/dates/rules.toml" in where for where, _ in sentences) > 100
     assert any("pipeline/taxonomy.py" in where for where, _ in sentences)
     assert any(where.startswith("tests/test_events.py") for where, _ in sentences)
     assert any(where.startswith("bench/") for where, _ in sentences)
