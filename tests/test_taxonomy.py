@@ -63,7 +63,7 @@ def test_sentence_types(sentence, event_type):
 
 
 def test_self_proclaimed_is_no_proclamation():
-    assert find_occurrences("The group's self-proclaimed capital lies on the river.") == ()
+    assert find_occurrences("The movement's self-proclaimed province lies in the hills.") == ()
 
 
 def test_a_frame_blocks_only_its_own_clause():
@@ -90,13 +90,13 @@ def test_every_fatality_rule_reads_its_example(pattern, example):
 
 
 @pytest.mark.parametrize("sentence,expected", [
-    ("The strike killed about 150 fighters, the army said.", 150),
-    ("Two bombers killed three dozen people in the market.", 36),
+    ("The raid killed about 140 fighters, the police said.", 140),
+    ("Two car bombs killed two dozen people at the bus depot.", 24),
     ("At least 30 civilians were killed.", 30),
     ("The death toll rose to 1,200 on Sunday.", 1200),
-    ("Others are paying smugglers tens of thousands of dollars.", None),
+    ("Some families paid the guides thousands of dinars to cross.", None),
     ("Some 200 militants attacked a prison.", None),
-    ("He was captured and held for ten months in 2004.", None),
+    ("She was seized and held for eight months in 2011.", None),
 ])
 def test_fatalities(sentence, expected):
     assert fatalities(sentence) == expected

@@ -16,7 +16,7 @@ _QUALIFIER = r"(?:about|around|approximately|at least|more than|over|nearly|almo
 FATALITY_RULES: list[tuple[str, str]] = [
     (rf"\b(?:killed|killing|kill|killing off|massacred|executed|left)\s+(?:{_QUALIFIER})?(?P<n>{_NUMBER})\s+"
      rf"(?:\w+\s+){{0,2}}{_VICTIMS}(?:\s+dead)?\b",
-     "Armed Reaper drones struck the gathering, killing about 150 fighters."),
+     "Drones hit the camp at dusk, killing about 60 fighters."),
     (rf"\b(?:{_QUALIFIER})?(?P<n>{_NUMBER})\s+(?:\w+\s+){{0,2}}{_VICTIMS}\s+(?:were|have been|had been|are|was)\s+"
      rf"(?:\w+\s+)?(?:killed|dead|executed|slain)\b",
      "At least 30 people were killed in the blast."),

@@ -68,7 +68,7 @@ TRIGGERS: tuple[Trigger, ...] = (
             r"(?:struck|bombed|hit|pounded|targeted|strafed|carried out (?:a |an )?(?:\w+\s+)?strikes?)\b",
             ("An airstrike hit a convoy on the coastal road.",
              "Government warplanes bombed the market in the early afternoon.",
-             "Two armed drones and a fighter jet carried out a strike on a hideout.")),
+             "Three jets carried out strikes on a hideout in the hills.")),
     Trigger("bombing",
             r"\bsuicide (?:bomb(?:er|ers|ing|ings)?|attack(?:er|ers|s)?|vests?)\b|\bcar[- ]bombs?\b|\bbombings?\b"
             r"|\b(?:roadside|truck|improvised|landmine|mine)\s+(?:bombs?|explosives?|devices?)\b|\bieds?\b"
@@ -129,7 +129,7 @@ TRIGGERS: tuple[Trigger, ...] = (
             r"|\bheld (?:captive|prisoner|hostage)\b|\bapprehended\b|\bsummoned\b|\b(?:was|were) (?:a )?prisoners? (?:at|in)\b"
             r"|\b(?:captured and )?held (?:at|in|by)\b",
             ("Police arrested two men carrying explosives near the stadium.",
-             "He was a prisoner at a desert camp for most of that year.",
+             "She was a prisoner in a mountain fort for two winters.",
              "The journalist was detained at the airport on arrival.")),
     Trigger("movement_or_flight",
             r"\bfle(?:e|es|eing|d)\b|\bescap(?:ed|ing)\b|\bsmuggl(?:ed|ing)\b|\b(?:withdr[ae]w\w*|retreat(?:ed|ing))\b"
@@ -222,7 +222,7 @@ NOT_OCCURRENCES: tuple[tuple[str, str, str, tuple[str, ...]], ...] = (
      r"|order(?:s|ed)?(?:\s+\w+)?\s+to|want(?:s|ed)? to|pushing to)" + _GAP,
      ("The militia has threatened to storm the airport.",
       "Commanders are preparing for an offensive on the valley.",
-      "The group has called for attacks on foreign embassies.")),
+      "The cell's leader called for raids on the border posts.")),
     ("negation", "before",
      r"\b(?:not|never|no|n't|without|failed to|fail to|den(?:y|ies|ied)|neither|nor|no longer|yet to|nobody|none)" + _GAP,
      ("No one was killed in the town over the weekend.",
@@ -241,7 +241,7 @@ NOT_OCCURRENCES: tuple[tuple[str, str, str, tuple[str, ...]], ...] = (
       "Attacks on patrols remain a daily risk for the soldiers.")),
     ("modal after a noun", "after",
      r"^(?:\s+[\w’'-]{1,25}){0,5}?\s+(?-i:could|would|might|may|will|can)\s+(?:be|have|\w+)\b",
-     ("A safe haven from which raids on the capital could be launched worries the allies.",)),
+     ("A hideout where raids on the capital could be planned worries the allies.",)),
     ("generic or habitual", "before",
      r"\b(?:often|usually|routinely|regularly|frequently|typically|sometimes|rarely|every (?:day|week|year)|any"
      r"|kind of|type of|types of|such|threats? (?:to|against)|way to|how to|what)" + _GAP,
