@@ -33,7 +33,7 @@ ERBIL, July 11, 2017 - Iraqi forces recaptured the old city of Mosul on 9 July 2
 """
 RAQQA = """Offensive on Raqqa begins
 
-BEIRUT, June 7, 2017 - Kurdish-led fighters of the Syrian Democratic Forces entered Raqqa on 6 June 2017, the US-led coalition said.
+BEIRUT, June 7, 2017 - Kurdish-led units of the SDF entered Raqqa on 6 June 2017, a coalition spokesman said.
 
 In Palmyra, Islamic State militants destroyed the Roman theatre in January 2017, satellite images showed.
 """

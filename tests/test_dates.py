@@ -27,7 +27,7 @@ def only(text, published="2018-02-04"):
 CASES = [
     ("The old pier, which collapsed in the fall, was rebuilt.", "2018-02-04",
      "the fall", "2017-09-01", "2017-11-30", "season", "published"),
-    ("Asked late last month by a radio host, the mayor declined to answer.", "2018-02-04",
+    ("Questioned late last month by a radio host, the mayor said nothing.", "2018-02-04",
      "late last month", "2018-01-21", "2018-01-31", "month", "published"),
     ("A rockfall closed the coast road on Jan. 20 near the harbour.", "2018-02-04",
      "Jan. 20", "2018-01-20", "2018-01-20", "day", "published"),
@@ -47,7 +47,7 @@ CASES = [
      "Friday night", "2018-02-02", "2018-02-02", "day", "published"),
     ("Hail hit the market early Monday.", "2018-02-07",
      "early Monday", "2018-02-05", "2018-02-05", "day", "published"),
-    ("The ferryman said traffic increased over the summer when the bridge closed.", "2018-02-04",
+    ("The ferryman said trade picked up over the summer when the bridge closed.", "2018-02-04",
      "the summer", "2017-06-01", "2017-08-31", "season", "published"),
     ("Tourists poured into the old town in the summer of 2014.", "2018-02-04",
      "the summer of 2014", "2014-06-01", "2014-08-31", "season", "none"),
@@ -104,12 +104,12 @@ def test_sentence(text, published, mention, start, end, granularity, anchor):
 
 
 def test_range_after_an_explicit_year_anchors_on_that_year_not_the_publication():
-    text = ("The lighthouse keeper was posted to the island for most of 2004. From February "
-            "through December, he lived alone at the lamp.")
+    text = ("The keeper was posted to the island for most of 2008. From February "
+            "through November, she kept the lamp alone.")
     found = [(m.text, m.start_date, m.end_date, m.anchor) for m in mentions(text, "2014-07")]
-    assert found == [("2004", D(2004, 1, 1), D(2004, 12, 31), "none"),
-                     ("February", D(2004, 2, 1), D(2004, 2, 29), "text"),
-                     ("December", D(2004, 12, 1), D(2004, 12, 31), "text")]
+    assert found == [("2008", D(2008, 1, 1), D(2008, 12, 31), "none"),
+                     ("February", D(2008, 2, 1), D(2008, 2, 29), "text"),
+                     ("November", D(2008, 11, 1), D(2008, 11, 30), "text")]
 
 
 def test_narrative_offsets_count_from_the_previous_date():
@@ -140,15 +140,15 @@ def test_week_starts_on_sunday():
     "He was held for ten months before his release.",
     "The fighters had participated in this fight for over two years.",
     "A 20-year-old man was arrested.",
-    "Collectors paid $20,000 to $30,000 for a single stamp.",
-    "Others are paying builders tens of thousands of pounds.",
-    "They bulldozed structures dating back 2,000 years.",
+    "Collectors paid $15,000 to $25,000 for a single stamp.",
+    "Many owners paid the builders tens of thousands of pounds.",
+    "They razed walls dating back 1,800 years.",
     "Many sheep may have strayed into the hills.",
     "We know that the regime has given them leeway.",
-    "The militia has consolidated gains and maybe forming a safe haven.",
+    "The militia has held its ground and maybe building a refuge.",
     "The meeting ended at 01:40 PM.",
     "The group was 1500 strong and 2000 men joined later.",
-    "Ahmad Ramadan, the head of the center, said the group was still present.",
+    "Samir Ramadan, the director of the clinic, said the militia was still active.",
     "The Arab Spring swept the region.",
     "Athletes gathered for the Winter Olympics.",
     "Oil prices fall when supply rises, and rebels spring ambushes.",

@@ -70,7 +70,7 @@ def test_bare_link_line_is_skipped():
     ("Gen. Paul J. Selva told reporters last week. He left.",
      ["Gen. Paul J. Selva told reporters last week.", "He left."]),
     ("The U.S. military said so. Mr. Iho agreed.", ["The U.S. military said so.", "Mr. Iho agreed."]),
-    ("It happened on Jan. 20 in Al Shafah. Then they fled.", ["It happened on Jan. 20 in Al Shafah.", "Then they fled."]),
+    ("It happened on Feb. 3 in Al Bab. Then they fled.", ["It happened on Feb. 3 in Al Bab.", "Then they fled."]),
     ("“ISIS fighters are fleeing,” she said. “They return home.”",
      ["“ISIS fighters are fleeing,” she said.", "“They return home.”"]),
     ("Is it over? No. It is not!", ["Is it over?", "No.", "It is not!"]),
