@@ -11,8 +11,8 @@ choice is made in one place, by these rules, in this order:
 3. **text** for a bare yearless date ("in June", "on March 3", "at Easter") when the text is
    narrating a time of its own:
    * in news, only when the date's paragraph so far dates one other year and nothing of the
-     publication's time ("The bridge was shut for most of 2004. From February through December,
-     ferries carried the traffic." is February-December 2004), and only forward: in a July 2017
+     publication's time ("The bridge was shut for most of 2009. Between March and October,
+     ferries carried the traffic." is March-October 2009), and only forward: in a July 2017
      article, "... declared the caliphate in July 2014. Across the border, the assault began on June
      6" is 2017-06-06, a step back from July 2014 being no continuation;
    * in a history (most years far from the publication, few "last week"s), the story's latest date,
@@ -43,8 +43,8 @@ choice is made in one place, by these rules, in this order:
     [('Jan. 14', '2018-01-14', 'published')]
     >>> dates("In January, gunmen had attacked the depot.", "2017-11-20")
     [('January', '2017-01-01', 'published')]
-    >>> dates("The mill closed in 2004. From February through December, it stood empty.")
-    [('2004', '2004-01-01', 'none'), ('February', '2004-02-01', 'text'), ('December', '2004-12-01', 'text')]
+    >>> dates("The mill closed in 2009. From March until October, it stood empty.")
+    [('2009', '2009-01-01', 'none'), ('March', '2009-03-01', 'text'), ('October', '2009-10-01', 'text')]
     >>> dates("The ferry sailed two days later.", None)
     [('two days later', 'None', 'text')]
 """
