@@ -23,6 +23,7 @@ def _stages_fingerprint() -> str:
     package = Path(__file__).resolve().parent
     files = sorted(package.glob("*.py")) + [package.parent / "records.py"]
     files += sorted((package / "dates").glob("*.py")) + sorted((package / "places").glob("*.py"))
+    files += sorted((package / "dates").glob("*.toml"))  # the date rule table is data beside the code
     files += sorted((package.parent / "data" / "gazetteer").glob("*"))
     digest = hashlib.sha256()
     for path in files:
