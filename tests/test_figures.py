@@ -28,7 +28,8 @@ def store(synthetic_store) -> EventStore:
 
 
 def marker_traces(figure: go.Figure) -> list:
-    return [t for t in figure.data if t.customdata is not None and "markers" in (getattr(t, "mode", "") or "")]
+    return [t for t in figure.data if t.customdata is not None and "markers" in (getattr(t, "mode", "") or "")
+            and t.name != "events at one place"]
 
 
 def drawn_ids(figure: go.Figure) -> list[str]:
@@ -36,8 +37,11 @@ def drawn_ids(figure: go.Figure) -> list[str]:
 
 
 def test_docstring_examples():
-    assert doctest.testmod(figures_module).failed == 0
-    assert doctest.testmod(provenance_module).failed == 0
+    from dashboard.views import map_layers
+    from dashboard.web import actions, playback
+
+    for module in (figures_module, provenance_module, map_layers, actions, playback):
+        assert doctest.testmod(module, optionflags=doctest.ELLIPSIS).failed == 0, module.__name__
 
 
 def test_every_type_has_a_colour_blind_safe_colour_and_its_own_symbol():
@@ -249,3 +253,66 @@ def test_online_tiles_only_when_configured_and_chosen(store):
     assert {t["type"] for t in online["data"]} == {"scattermap"}
     assert online["layout"]["map"]["style"]["sources"]["tiles"]["tiles"] == [tiles]
     assert drawn_ids(go.Figure(online)) == drawn_ids(map_figure(store, chosen))
+
+
+# ---------------------------------------------------------------------- the map's layers and the summary band
+from dashboard.views import map_layers  # noqa: E402
+from dashboard.views.summary import summary_data, summary_figures  # noqa: E402
+
+
+def test_the_opening_view_fits_the_dense_events_not_the_far_ones():
+    # forty events between Aleppo and Baghdad, eight in the United States
+    lons = [36.2 + 8.2 * i / 39 for i in range(40)] + [-77.0, -87.6, -95.4, -118.2] * 2
+    lats = [36.2 - 2.9 * i / 39 for i in range(40)] + [38.9, 41.9, 29.8, 34.1] * 2
+    lon, lat, scale = map_layers.fit_viewport(lons, lats)
+    west, south, east, north = map_layers.visible_box(lon, lat, scale)
+    assert west <= 36.2 and east >= 44.4 and south <= 33.3 and north >= 36.2  # the dense part is all in view
+    assert west > -20 and scale >= 8  # the far events do not shrink it to the whole world
+    assert map_layers.outside(lons, lats, (west, south, east, north)) == 8
+
+
+def test_an_area_is_fitted_whole():
+    area = ((38.0, 35.0), (41.0, 35.0), (41.0, 37.0), (38.0, 37.0))
+    west, south, east, north = map_layers.visible_box(*map_layers.fit_viewport([], [], area=area))
+    assert west <= 38 and east >= 41 and south <= 35 and north >= 37 and east - west < 12
+
+
+def test_events_at_one_place_are_spread_with_their_count():
+    lons, lats, stacks = map_layers.spread([43.13] * 5 + [44.0], [36.34] * 5 + [33.0], scale=20)
+    assert stacks == [(43.13, 36.34, 5)]
+    assert len({(round(x, 6), round(y, 6)) for x, y in zip(lons[:5], lats[:5])}) == 5
+    assert (lons[5], lats[5]) == (44.0, 33.0)  # alone: not moved
+    step = map_layers.degrees_per_px(20) * map_layers.SPREAD_PX
+    assert all(abs(x - 43.13) < 6 * step and abs(y - 36.34) < 6 * step for x, y in zip(lons[:5], lats[:5]))
+    closer = map_layers.spread([43.13] * 5, [36.34] * 5, scale=40)[0]
+    assert abs(closer - 43.13).max() < abs(lons[:5] - 43.13).max()  # the same size on screen when zoomed in
+
+
+def test_place_labels_are_the_largest_places_in_view_and_follow_the_zoom():
+    wide = map_layers.place_labels(map_layers.visible_box(40, 34, 2))[2]
+    close = map_layers.place_labels(map_layers.visible_box(38.2, 36.2, 40))[2]
+    assert "Baghdad" in wide or "Cairo" in wide or "Istanbul" in wide
+    assert "Aleppo" in close and set(close) - set(wide)
+    assert map_layers.place_labels((0.0, 0.0, 0.01, 0.01)) == ([], [], [])  # the open sea
+
+
+def test_an_empty_map_keeps_its_basemap(store):
+    figure = draw_map(store.map_data(ViewState(text="zzqx-nothing")), ViewState(text="zzqx-nothing"))
+    assert any(t["type"] == "scattergeo" for t in figure["data"]) and figure["layout"]["geo"]["showland"]
+    assert figure["layout"]["annotations"][0]["text"] == EMPTY_MESSAGE
+
+
+@pytest.mark.parametrize("query", ["", "country=IQ", "type=airstrike&bin=year", "brush=2016-01-01..2016-06-30",
+                                   "area=38,35;41,35;41,37;38,37", "q=zzqx-nothing"])
+def test_summary_band_counts_exactly_the_events_in_view(store, query):
+    view = ViewState.from_query(query)
+    deaths, by_type, by_country = summary_figures(summary_data(store, view), view)
+    events = store.filter(view)
+    assert sum(by_type["data"][0]["x"]) == len(events)
+    assert sum(deaths["data"][0]["y"]) == int(events["fatalities"].fillna(0).sum())
+    counts = events["country_code"].fillna("").value_counts()
+    shown = dict(zip(by_country["data"][0]["customdata"], by_country["data"][0]["x"]))
+    assert all(counts[code] == n for code, n in shown.items())
+    assert f"{len(events):,}" in by_type["layout"]["title"]["text"]
+    for figure in (deaths, by_type, by_country):
+        go.Figure(figure)  # valid plotly

@@ -21,6 +21,7 @@ import datetime as dt
 import html
 import json
 import math
+import textwrap
 from functools import lru_cache
 
 import numpy as np
@@ -29,6 +30,7 @@ import plotly.graph_objects as go
 
 from dashboard.core.countries import country_name
 from dashboard.pipeline.taxonomy import EVENT_TYPE_LABELS
+from dashboard.views import map_layers
 from dashboard.views.aggregates import COARSE_PLACES, NO_COUNTRY_LANE, OTHER_LANE, MapData, TimelineData
 from dashboard.views.query import EventStore
 from dashboard.views.state import ViewState
@@ -56,6 +58,7 @@ DEFAULT_MAP_CENTER = (40.0, 34.0)  # lon, lat: Syria and Iraq
 DEFAULT_MAP_SCALE = 4.0
 EMPTY_MESSAGE = "No events match these filters"
 HOVER_SENTENCE_CHARS = 160
+HOVER_LINE_CHARS = 60  # hover labels wrap, so that they fit beside a point in a narrow graph
 
 
 def type_label(event_type: str) -> str:
@@ -149,19 +152,20 @@ def draw_timeline(data: TimelineData, view: ViewState, selected: dict | None = N
         annotations.append(dict(
             text=f"{data.total:,} events: one marker per {data.cluster_bin or view.bin} and lane; "
                  "filter or zoom in to see events",
-            xref="paper", yref="paper", x=0, y=-0.12, xanchor="left", showarrow=False,
-            font=dict(size=11, color="#555555")))
+            xref="paper", yref="paper", x=1, y=1, xanchor="right", yanchor="bottom", showarrow=False,
+            font=dict(size=11, color="#555555"), bgcolor="rgba(255,255,255,0.85)"))
     layout = dict(
-        font=FONT, template=_template(), margin=dict(l=150, r=16, t=8, b=40), height=400,
+        font=FONT, template=_template(), margin=dict(l=140, r=12, t=18, b=22), autosize=True,
         barmode="stack", bargap=0.05, dragmode="select", selectdirection="h", hovermode="closest",
         clickmode="event", showlegend=False, uirevision=f"timeline:{view.date_from}:{view.date_to}:{view.lanes}",
         xaxis=dict(type="date", range=[view.date_from.isoformat(), x_end.isoformat()], showgrid=True,
                    rangeslider=dict(visible=False)),
-        yaxis=dict(domain=[0, 0.72], range=[n_lanes - 0.5, -0.5], tickmode="array",
+        hoverlabel=dict(align="left", font=dict(size=12)),
+        yaxis=dict(domain=[0, 0.74], range=[n_lanes - 0.5, -0.5], tickmode="array", tickfont=dict(size=11),
                    tickvals=list(range(len(data.lanes))),
                    ticktext=[lane_label(view.lanes, lane) for lane in data.lanes], showgrid=False,
                    zeroline=False, fixedrange=True),
-        yaxis2=dict(domain=[0.78, 1], title=dict(text=f"per {view.bin}", font=dict(size=11)),
+        yaxis2=dict(domain=[0.8, 1], title=dict(text=f"per {view.bin}", font=dict(size=10)), tickfont=dict(size=9),
                     fixedrange=True, rangemode="tozero"),
         shapes=shapes, annotations=annotations,
     )
@@ -245,6 +249,8 @@ def _on_tiles(figure: dict, tile_url: str) -> dict:
     """
     traces = []
     for trace in figure["data"]:
+        if trace.get("name") == "places":  # text needs a glyph server on MapLibre
+            continue
         trace = dict(trace, type="scattermap")
         marker = dict(trace.get("marker") or {})
         symbol = marker.pop("symbol", "circle")
@@ -272,45 +278,75 @@ def _on_tiles(figure: dict, tile_url: str) -> dict:
 
 
 def _draw_geo_map(data: MapData, view: ViewState, selected: dict | None = None) -> dict:
-    traces: list[dict] = []
+    lon, lat, scale = map_viewport(data, view)
+    box = map_layers.visible_box(lon, lat, scale)
+    # The labels come first (under the events); the trace is there even with no label or no event, so
+    # that plotly always draws the basemap (a figure without a geo trace has no map at all).
+    label_lons, label_lats, label_names = map_layers.place_labels(box)
+    traces: list[dict] = [dict(type="scattergeo", lon=label_lons, lat=label_lats, text=label_names,
+                               mode="text", name="places", textfont=dict(size=10, color="#6b6b6b"),
+                               textposition="middle center", hoverinfo="skip", showlegend=False)]
+    hidden = 0
     if data.events is not None and not data.events.empty:
-        traces += _map_event_traces(data.events, view)
+        traces += _map_event_traces(data.events, view, scale)
+        hidden = map_layers.outside(data.events["lon"], data.events["lat"], box)
     elif data.clusters is not None and not data.clusters.empty:
         traces += _map_cluster_traces(data.clusters)
+        hidden = map_layers.outside(data.clusters["lon"], data.clusters["lat"], box, data.clusters["count"])
     if view.area:
         ring = list(view.area) + [view.area[0]]
-        traces.append(dict(type="scattergeo", 
+        traces.append(dict(type="scattergeo",
             lon=[p[0] for p in ring], lat=[p[1] for p in ring], mode="lines", name="selected area",
             line=dict(width=2, color="#0072B2", dash="dash"), hoverinfo="skip", showlegend=False))
     if selected and selected.get("lat") is not None and selected.get("lon") is not None:
-        traces.append(dict(type="scattergeo", 
+        traces.append(dict(type="scattergeo",
             lon=[selected["lon"]], lat=[selected["lat"]], mode="markers", name="selected",
             marker=dict(size=24, color="rgba(0,0,0,0)", line=dict(width=3, color=SELECTED_COLOUR)),
             hoverinfo="skip", showlegend=False))
-    lon, lat = DEFAULT_MAP_CENTER
-    scale = DEFAULT_MAP_SCALE
-    if view.viewport:
-        lon, lat, scale = view.viewport.lon, view.viewport.lat, view.viewport.scale
     annotations = []
+    note = dict(xref="paper", yref="paper", showarrow=False, font=dict(size=11),
+                bgcolor="rgba(255,255,255,0.85)", borderpad=3)
     if data.total == 0:
-        annotations.append(dict(text=EMPTY_MESSAGE, xref="paper", yref="paper", x=0.5, y=0.5, showarrow=False,
-                                font=dict(size=16, color="#555555"), bgcolor="rgba(255,255,255,0.8)"))
+        annotations.append(dict(note, text=EMPTY_MESSAGE, x=0.5, y=0.5, font=dict(size=16, color="#555555")))
     elif data.clusters is not None:
-        annotations.append(dict(text=f"{data.total - data.unplaced:,} placed events, grouped by area",
-                                xref="paper", yref="paper", x=0.01, y=0.01, xanchor="left", yanchor="bottom",
-                                showarrow=False, font=dict(size=11), bgcolor="rgba(255,255,255,0.8)"))
+        annotations.append(dict(note, text=f"{data.total - data.unplaced:,} placed events, grouped by area",
+                                x=0.01, y=0.01, xanchor="left", yanchor="bottom"))
+    if hidden:
+        annotations.append(dict(note, text=f"{hidden:,} more outside this view: zoom out or “Fit map”",
+                                x=0.99, y=0.01, xanchor="right", yanchor="bottom"))
+    if view.brush:  # the playback or brushed window the dots belong to
+        annotations.append(dict(note, text=f"<b>{date_label(view.brush[0], view.brush[0], 'day')} – "
+                                           f"{date_label(view.brush[1], view.brush[1], 'day')}</b>",
+                                x=0.01, y=0.99, xanchor="left", yanchor="top", font=dict(size=13)))
     layout = dict(
-        font=FONT, template=_template(), margin=dict(l=0, r=0, t=0, b=0), height=420, showlegend=False,
-        dragmode="pan", clickmode="event", hovermode="closest", uirevision="map", annotations=annotations,
+        font=FONT, template=_template(), margin=dict(l=0, r=0, t=0, b=0), autosize=True, showlegend=False,
+        dragmode="pan", clickmode="event", hovermode="closest", annotations=annotations,
+        hoverlabel=dict(align="left", font=dict(size=12)),
+        # A new fit (other filters, "Fit map") moves the map; the user's own pan and zoom are kept otherwise.
+        uirevision=f"map:{lon}:{lat}:{scale}" if not view.viewport else "map",
         geo=dict(
             scope="world", resolution=50, projection=dict(type="natural earth", scale=scale),
-            center=dict(lon=lon, lat=lat), showcountries=True, countrycolor="#9a9a9a", countrywidth=0.6,
+            center=dict(lon=lon, lat=lat), showcountries=True, countrycolor="#8c8c8c", countrywidth=0.8,
             showland=True, landcolor="#f4f1ea", showocean=True, oceancolor="#e6eff5", showlakes=True,
             lakecolor="#e6eff5", showcoastlines=True, coastlinecolor="#9a9a9a", coastlinewidth=0.6,
-            showframe=False, bgcolor="rgba(0,0,0,0)",
+            showrivers=True, rivercolor="#c9dcea", riverwidth=0.8, showsubunits=True, subunitcolor="#b5b5b5",
+            subunitwidth=0.5, showframe=False, bgcolor="rgba(0,0,0,0)", **map_layers.frame(lon),
         ),
     )
     return {"data": traces, "layout": layout}
+
+
+def map_viewport(data: MapData, view: ViewState) -> tuple[float, float, float]:
+    """The map's (lon, lat, scale): the user's own (in the URL), else fitted to the area or the events."""
+    if view.viewport:
+        return view.viewport.lon, view.viewport.lat, view.viewport.scale
+    if view.area:
+        return map_layers.fit_viewport([], [], area=view.area)
+    if data.events is not None and not data.events.empty:
+        return map_layers.fit_viewport(data.events["lon"], data.events["lat"])
+    if data.clusters is not None and not data.clusters.empty:
+        return map_layers.fit_viewport(data.clusters["lon"], data.clusters["lat"], data.clusters["count"])
+    return DEFAULT_MAP_CENTER[0], DEFAULT_MAP_CENTER[1], DEFAULT_MAP_SCALE
 
 
 def marker_sizes(events: pd.DataFrame, size_by: str) -> np.ndarray:
@@ -322,8 +358,11 @@ def marker_sizes(events: pd.DataFrame, size_by: str) -> np.ndarray:
     return (4 + 4 * sources).clip(8, 28)
 
 
-def _map_event_traces(events: pd.DataFrame, view: ViewState) -> list:
+def _map_event_traces(events: pd.DataFrame, view: ViewState, scale: float) -> list:
     traces = []
+    # Events at one point are spread around it (a constant size on screen), with their count at the centre.
+    lons, lats, stacks = map_layers.spread(events["lon"], events["lat"], scale)
+    events = events.assign(lon=lons, lat=lats)
     coarse = events["place_precision"].isin(COARSE_PLACES)
     sizes = pd.Series(marker_sizes(events, view.size), index=events.index)
     hover = _hover_text(events)
@@ -349,6 +388,15 @@ def _map_event_traces(events: pd.DataFrame, view: ViewState) -> list:
                                       color=colour if is_coarse else _outline(colour))),
                 customdata=part["id"].tolist(), hovertext=hover.loc[part.index].tolist(),
                 hovertemplate="%{hovertext}<extra></extra>"))
+    if stacks:
+        traces.append(dict(type="scattergeo",
+            lon=[s[0] for s in stacks], lat=[s[1] for s in stacks], mode="markers+text", name="events at one place",
+            text=[f"{s[2]:,}" for s in stacks], textfont=dict(size=10, color="#111111"),
+            marker=dict(size=[14 + 2 * len(str(s[2])) for s in stacks], color="rgba(255,255,255,0.92)",
+                        line=dict(width=1, color="#333333")),
+            customdata=[f"zoom:{s[0]},{s[1]}" for s in stacks],
+            hovertext=[f"{s[2]:,} events at this place (spread around it)<br>click to zoom in" for s in stacks],
+            hovertemplate="%{hovertext}<extra></extra>"))
     return traces
 
 
@@ -414,8 +462,9 @@ def _hover_text(events: pd.DataFrame) -> pd.Series:
         if len(sentence) > HOVER_SENTENCE_CHARS:
             sentence = sentence[:HOVER_SENTENCE_CHARS].rsplit(" ", 1)[0] + " …"
         where = ", ".join(p for p in (str(place or ""), str(country or "")) if p and p != "None") or "place unknown"
+        lines = "<br>".join(html.escape(line) for line in textwrap.wrap(sentence, HOVER_LINE_CHARS))
         rows.append(f"<b>{html.escape(date_label(start, end, precision))}</b> · {html.escape(where)}<br>"
-                    f"{html.escape(type_label(event_type))}<br><i>{html.escape(sentence)}</i>")
+                    f"{html.escape(type_label(event_type))}<br><i>{lines}</i>")
     return pd.Series(rows, index=events.index, dtype=object)
 
 
