@@ -61,6 +61,9 @@ VIEWS = [
 ]
 
 
+CALLBACKS = ("figures", "panels", "summary", "table")  # the render callbacks of a new URL
+
+
 def percentile(values: list[float], q: float) -> float:
     ordered = sorted(values)
     index = min(len(ordered) - 1, max(0, round(q / 100 * (len(ordered) - 1))))
@@ -89,24 +92,34 @@ def serve(app) -> tuple[str, object]:
 
 def render_requests(app) -> dict[str, dict]:
     """The request bodies the browser sends for the callbacks that redraw a view when the URL changes:
-    ``figures`` (timeline + map) and ``panels`` (facet counts, table, provenance, summary)."""
+    ``figures`` (timeline + map), ``panels`` (facet counts, table, slider, provenance, summary line) and
+    ``summary`` (the summary band's three charts)."""
     client = app.server.test_client()
     bodies = {}
     for dependency in client.get("/_dash-dependencies").get_json():
-        if dependency["inputs"] != [{"id": "url", "property": "search"}]:
-            continue
-        name = "figures" if "timeline.figure" in dependency["output"] else "panels"
-        outputs = [dict(zip(("id", "property"), item.rsplit(".", 1)))
-                   for item in dependency["output"].strip(".").split("...")]
-        bodies[name] = {"output": dependency["output"], "outputs": outputs, "changedPropIds": ["url.search"],
-                        "state": []}
-    assert set(bodies) == {"figures", "panels"}, bodies.keys()
+        output = dependency["output"]
+        if dependency["inputs"] == [{"id": "table-key", "property": "data"}]:
+            name = "table"  # the rows, redrawn when the URL changes what they are
+        elif dependency["inputs"] != [{"id": "url", "property": "search"}] or "table-key" in output:
+            continue  # (the table's key is a cheap step before "table")
+        else:
+            name = ("figures" if "timeline.figure" in output else
+                    "summary" if "summary-deaths.figure" in output else "panels")
+        outputs = [dict(zip(("id", "property"), item.rsplit(".", 1))) for item in output.strip(".").split("...")]
+        bodies[name] = {"output": output, "outputs": outputs if "..." in output else outputs[0],
+                        "changedPropIds": [f"{dependency['inputs'][0]['id']}.{dependency['inputs'][0]['property']}"],
+                        "state": dependency["state"]}
+    assert set(bodies) == set(CALLBACKS), bodies.keys()
     return bodies
 
 
 def http_render(base_url: str, body: dict, query: str) -> tuple[float, int]:
     """One callback request as the browser makes it; (seconds until the whole body arrived, bytes)."""
-    payload = dict(body, inputs=[{"id": "url", "property": "search", "value": "?" + query}])
+    url = {"id": "url", "property": "search", "value": "?" + query}
+    if body["changedPropIds"] == ["url.search"]:
+        payload = dict(body, inputs=[url], state=[dict(s, value=None) for s in body["state"]])
+    else:  # the table's rows: a new key, the URL as their state
+        payload = dict(body, inputs=[{"id": "table-key", "property": "data", "value": query}], state=[url])
     request = urllib.request.Request(base_url + "/_dash-update-component", data=json.dumps(payload).encode(),
                                      headers={"Content-Type": "application/json"}, method="POST")
     started = time.perf_counter()
@@ -120,10 +133,9 @@ def http_render(base_url: str, body: dict, query: str) -> tuple[float, int]:
 
 
 def http_both(base_url: str, bodies: dict, query: str) -> tuple[float, int]:
-    """Both callbacks one after the other (the browser sends them in parallel: this is the worst case)."""
-    first = http_render(base_url, bodies["figures"], query)
-    second = http_render(base_url, bodies["panels"], query)
-    return first[0] + second[0], first[1] + second[1]
+    """Every render callback one after the other (the browser sends them in parallel: the worst case)."""
+    timings = [http_render(base_url, bodies[name], query) for name in CALLBACKS]
+    return sum(t[0] for t in timings), sum(t[1] for t in timings)
 
 
 # ---------------------------------------------------------------------- naive
@@ -203,11 +215,11 @@ def main(argv: list[str] | None = None) -> int:
     for name, query in VIEWS:
         query = query.format(event=sample_event)
         matching = store.count(ViewState.from_query(query))
-        figures = measure(lambda q: http_render(base_url, bodies["figures"], q), query, args.repeats)
-        panels = measure(lambda q: http_render(base_url, bodies["panels"], q), query, args.repeats)
-        http = measure(lambda q: http_both(base_url, bodies, q), query, args.repeats)
-        results.append({"view": name, "query": query, "matching": matching, "figures": figures, "panels": panels,
-                        "http": http})
+        row = {"view": name, "query": query, "matching": matching}
+        for callback in CALLBACKS:
+            row[callback] = measure(lambda q: http_render(base_url, bodies[callback], q), query, args.repeats)
+        row["http"] = measure(lambda q: http_both(base_url, bodies, q), query, args.repeats)
+        results.append(row)
     server.shutdown()
     started = time.perf_counter()
     frame = naive_load(args.store)
@@ -219,18 +231,19 @@ def main(argv: list[str] | None = None) -> int:
     del frame
     print(f"naive: pandas load of the whole store {load_naive:.1f} s (once), then per request: filter + every "
           "matching event as a point on both figures", flush=True)
-    print("ms = server time over HTTP (request to last byte); figures/panels = each render callback; "
-          "both = the two in sequence", flush=True)
-    print(f"{'view':16} {'matching':>9} | {'figures p95':>11} {'panels p95':>10} | {'both p50':>8} {'p95':>6} "
+    print("ms = server time over HTTP (request to last byte); figures/panels/summary/table = each render callback; "
+          "all = the four in sequence", flush=True)
+    print(f"{'view':16} {'matching':>9} | {'figures p95':>11} {'panels p95':>10} {'summary p95':>11} {'table p95':>9} | {'all p50':>8} {'p95':>6} "
           f"{'KB':>6} | {'naive p50':>9} {'p95':>7} {'KB':>7} | {'time x':>6} {'size x':>6}", flush=True)
     for row in results:
         figures, panels, http, naive = row["figures"], row["panels"], row["http"], row["naive"]
-        print(f"{row['view']:16} {row['matching']:>9,} | {figures['p95_ms']:11.0f} {panels['p95_ms']:10.0f} | "
+        print(f"{row['view']:16} {row['matching']:>9,} | {figures['p95_ms']:11.0f} {panels['p95_ms']:10.0f} "
+              f"{row['summary']['p95_ms']:11.0f} {row['table']['p95_ms']:9.0f} | "
               f"{http['p50_ms']:8.0f} {http['p95_ms']:6.0f} {http['max_bytes'] / 1e3:6.0f} | "
               f"{naive['p50_ms']:9.0f} {naive['p95_ms']:7.0f} {naive['max_bytes'] / 1e3:7.0f} | "
               f"{row['time_ratio_p95']:6.1f} {row['size_ratio']:6.1f}", flush=True)
     all_http = [t for r in results for t in r["http"]["times_ms"]]
-    per_callback = [t for r in results for key in ("figures", "panels") for t in r[key]["times_ms"]]
+    per_callback = [t for r in results for key in CALLBACKS for t in r[key]["times_ms"]]
     all_naive = [t for r in results for t in r["naive"]["times_ms"]]
     summary = {
         "store": str(args.store), "events": store.total, "repeats": args.repeats,

@@ -265,7 +265,7 @@ def test_url_restores_the_view(dash_duo, seed_store):
     dash_duo.driver.refresh()
     wait_rendered(dash_duo)
     assert dash_duo.driver.execute_script("return document.querySelector('#bin input[value=month]').checked")
-    assert dash_duo.find_element("#search").get_attribute("value") == word
+    wait_until(lambda: dash_duo.find_element("#search").get_attribute("value") == word, "the search from the URL")
 
 
 @browser

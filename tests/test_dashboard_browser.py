@@ -114,6 +114,22 @@ def test_place_labels_follow_the_zoom(dash_duo, seed_store):
 
 
 @browser
+def test_the_map_has_a_scale_that_follows_the_zoom(dash_duo, seed_store):
+    def scale_bar():
+        bar = wait_until(lambda: dash_duo.find_element(".map-scale"), "the scale bar")
+        return int(bar.text.replace(",", "").split()[0]), bar.text.split()[1], bar.rect["width"]
+
+    open_page(dash_duo, seed_store, "map=40,34,3")
+    wide = scale_bar()
+    dash_duo.driver.get(dash_duo.server_url + "/?map=40,34,30")
+    wait_rendered(dash_duo)
+    close = scale_bar()
+    assert wide[1] == close[1] == "km" and 20 <= wide[2] <= 125 and 20 <= close[2] <= 125
+    assert close[0] < wide[0] / 4, (wide, close)  # ten times the zoom: about a tenth of the distance
+    no_severe_logs(dash_duo)
+
+
+@browser
 def test_events_at_one_place_show_a_count_and_spread_and_zoom_on_click(dash_duo, seed_store):
     store = open_page(dash_duo, seed_store)
     placed = store.filter(ViewState()).dropna(subset=["lat", "lon"])

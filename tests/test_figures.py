@@ -169,7 +169,9 @@ def test_a_frame_of_events_draws_like_the_store(store):
     view = ViewState.from_query("q=mosul&from=2015-01-01&to=2016-12-31")
     events = store.filter(view)
     assert timeline_figure(events, view).to_json() == timeline_figure(store, view).to_json()
-    assert map_figure(events, view).to_json() == map_figure(store, view).to_json()
+    # The same dots; where the map opens is the window's frame, which a frame of events has less of.
+    dots = lambda fig: [t for t in json.loads(fig.to_json())["data"] if t.get("name") != "places"]  # noqa: E731
+    assert dots(map_figure(events, view)) == dots(map_figure(store, view))
     with pytest.raises(TypeError):
         timeline_figure([1, 2, 3], view)  # type: ignore[arg-type]
 

@@ -209,13 +209,21 @@ def _timeline_cluster_traces(clusters: pd.DataFrame, unit: str, view: ViewState,
     biggest = float(np.clip(800 / periods * 2.5, 6, 22))
     sizes = (biggest * np.sqrt(counts / max(counts.max(initial=1.0), 1.0))).clip(4, biggest)
     colours = [type_style(t)[0] for t in clusters["event_type"]]
-    ends = [_bin_end(_as_date(d), unit) for d in clusters["bin_start"]]
-    middles = [(_as_date(s) + (e - _as_date(s)) / 2).isoformat() for s, e in zip(clusters["bin_start"], ends)]
-    hover = [f"{n:,} events ({p:,} known to the day)<br>{lane_label(view.lanes, lane)}<br>"
-             f"{_bin_label(_as_date(s), unit)}<br>click to select this {unit}"
-             for n, p, lane, s in zip(clusters["count"], clusters["precise"], clusters["lane"], clusters["bin_start"])]
-    custom = [f"bin:{_as_date(s).isoformat()}..{e.isoformat()}" for s, e in zip(clusters["bin_start"], ends)]
-    return [dict(type="scatter", 
+    # A few hundred periods and a dozen lanes, thousands of markers: each period and lane is worked out once.
+    periods_of = {}
+    for value in clusters["bin_start"].unique():
+        start = _as_date(value)
+        end = _bin_end(start, unit)
+        periods_of[value] = ((start + (end - start) / 2).isoformat(), _bin_label(start, unit),
+                             f"bin:{start.isoformat()}..{end.isoformat()}")
+    lanes_of = {lane: lane_label(view.lanes, lane) for lane in clusters["lane"].unique()}
+    periods = [periods_of[value] for value in clusters["bin_start"]]
+    middles = [p[0] for p in periods]
+    hover = [f"{n:,} events ({k:,} known to the day)<br>{lanes_of[lane]}<br>{p[1]}<br>click to select this {unit}"
+             for n, k, lane, p in zip(clusters["count"].tolist(), clusters["precise"].tolist(),
+                                      clusters["lane"].tolist(), periods)]
+    custom = [p[2] for p in periods]
+    return [dict(type="scatter",
         x=middles, y=clusters["lane"].map(lane_index).tolist(), mode="markers", name="events per bin",
         marker=dict(size=sizes.tolist(), color=colours, opacity=0.75, line=dict(width=0.5, color="#333333")),
         customdata=custom, hovertext=hover, hovertemplate="%{hovertext}<extra></extra>")]
@@ -230,12 +238,18 @@ def map_figure(source: EventStore | pd.DataFrame, view: ViewState, *, tile_url: 
     is always the offline one.
     """
     store = _as_store(source)
-    return as_figure(draw_map(store.map_data(view), view, selected=store.event(view.event_id), tile_url=tile_url))
+    return as_figure(draw_map(store.map_data(view), view, selected=store.event(view.event_id), tile_url=tile_url,
+                              frame=window_frame(store, view)))
 
 
-def draw_map(data: MapData, view: ViewState, selected: dict | None = None, *, tile_url: str | None = None) -> dict:
-    """The map as a plotly figure dict from already-queried data (what the app's callback sends)."""
-    figure = _draw_geo_map(data, view, selected)
+def draw_map(data: MapData, view: ViewState, selected: dict | None = None, *, tile_url: str | None = None,
+             frame: tuple[float, float, float] | None = None) -> dict:
+    """The map as a plotly figure dict from already-queried data (what the app's callback sends).
+
+    ``frame`` (lon, lat, scale) is where the map opens when the view has no viewport of its own (see
+    ``window_frame``); without it the map is fitted to ``data``.
+    """
+    figure = _draw_geo_map(data, view, selected, frame)
     if tile_url and view.basemap == "tiles":
         return _on_tiles(figure, tile_url)
     return figure
@@ -277,8 +291,8 @@ def _on_tiles(figure: dict, tile_url: str) -> dict:
     return {"data": traces, "layout": layout}
 
 
-def _draw_geo_map(data: MapData, view: ViewState, selected: dict | None = None) -> dict:
-    lon, lat, scale = map_viewport(data, view)
+def _draw_geo_map(data: MapData, view: ViewState, selected: dict | None = None, frame=None) -> dict:
+    lon, lat, scale = map_viewport(data, view, frame)
     box = map_layers.visible_box(lon, lat, scale)
     # The labels come first (under the events); the trace is there even with no label or no event, so
     # that plotly always draws the basemap (a figure without a geo trace has no map at all).
@@ -336,17 +350,35 @@ def _draw_geo_map(data: MapData, view: ViewState, selected: dict | None = None) 
     return {"data": traces, "layout": layout}
 
 
-def map_viewport(data: MapData, view: ViewState) -> tuple[float, float, float]:
-    """The map's (lon, lat, scale): the user's own (in the URL), else fitted to the area or the events."""
+def map_viewport(data: MapData, view: ViewState, frame=None) -> tuple[float, float, float]:
+    """The map's (lon, lat, scale): the user's own (in the URL), else the area, the frame or the events fitted."""
     if view.viewport:
         return view.viewport.lon, view.viewport.lat, view.viewport.scale
     if view.area:
         return map_layers.fit_viewport([], [], area=view.area)
+    if frame:
+        return frame
     if data.events is not None and not data.events.empty:
         return map_layers.fit_viewport(data.events["lon"], data.events["lat"])
     if data.clusters is not None and not data.clusters.empty:
         return map_layers.fit_viewport(data.clusters["lon"], data.clusters["lat"], data.clusters["count"])
     return DEFAULT_MAP_CENTER[0], DEFAULT_MAP_CENTER[1], DEFAULT_MAP_SCALE
+
+
+def window_frame(store: EventStore, view: ViewState) -> tuple[float, float, float] | None:
+    """Where the map opens for a date window: fitted to every event of the window, whatever the other
+    filters and the brush, so that filtering or playing through the window does not move the map (and
+    plotly redraws only the dots, not the basemap). "Fit map" fits to the filtered events instead."""
+    return _window_frame(store, store.total, view.date_from, view.date_to)
+
+
+@lru_cache(maxsize=64)
+def _window_frame(store: EventStore, _total: int, date_from: dt.date, date_to: dt.date):
+    window = ViewState(date_from=date_from, date_to=date_to)
+    data = store.map_data(window)
+    if data.total - data.unplaced == 0:
+        return None
+    return map_viewport(data, window)
 
 
 def marker_sizes(events: pd.DataFrame, size_by: str) -> np.ndarray:

@@ -96,5 +96,6 @@ def events_by_country(data: SummaryData) -> dict:
         marker=dict(color="#56708a"), text=[f"{n:,}" for n in top], textposition="outside", cliponaxis=False,
         hovertemplate="%{y}: %{x:,} events<br>click to filter<extra></extra>",
     )], "layout": _layout(title, xaxis=dict(visible=False, fixedrange=True),
-                          yaxis=dict(fixedrange=True, automargin=True, tickfont=dict(size=11)), bargap=0.25,
+                          yaxis=dict(fixedrange=True, automargin=True, tickfont=dict(size=11)),
+                          bargap=0.25 if len(top) > 4 else 0.7,  # a few bars stay bars, not blocks
                           margin=dict(l=8, r=40, t=30, b=8))}

@@ -12,7 +12,7 @@ from urllib.parse import urlencode
 
 from dash import ctx
 
-from dashboard.views.figures import DEFAULT_MAP_CENTER, DEFAULT_MAP_SCALE
+from dashboard.views.figures import DEFAULT_MAP_CENTER, DEFAULT_MAP_SCALE, map_viewport
 from dashboard.views.map_layers import MAX_SCALE
 from dashboard.views.query import EventStore
 from dashboard.views.state import ViewState, area_from_box
@@ -32,8 +32,10 @@ def apply_action(view: ViewState, trigger: str, values: dict, payloads: dict, st
             return view.cleared()
         if trigger == "clear-selection":
             return view.without("brush", "area")
-        if trigger == "fit-map":
-            return view.without("viewport")
+        if trigger == "fit-map":  # to the events shown now (or the selected area)
+            unframed = view.without("viewport")
+            lon, lat, scale = map_viewport(store.map_data(unframed), unframed)
+            return _checked(view.replace(viewport=ViewState.from_query(f"map={lon},{lat},{scale}").viewport))
         if trigger == "full-range":
             extent = store.date_extent()
             return view.replace(date_from=extent[0], date_to=extent[1]) if extent else view

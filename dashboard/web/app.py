@@ -29,7 +29,7 @@ from dashboard.editing.limits import max_request_bytes
 from dashboard.editing.service import EditingService
 from dashboard.settings import ASSETS_DIR
 from dashboard.views import map_layers
-from dashboard.views.figures import draw_map, draw_timeline, type_label
+from dashboard.views.figures import draw_map, draw_timeline, type_label, window_frame
 from dashboard.views.query import EventStore
 from dashboard.views.state import EVENT_TYPES, ViewState
 from dashboard.views.summary import summary_data, summary_figures
@@ -40,7 +40,7 @@ from dashboard.web.actions import (  # noqa: F401 - the payload parsers are part
 )
 from dashboard.web.layout import CONTROLS, TIME_PRECISION_LABELS, page
 from dashboard.web.provenance import provenance_panel
-from dashboard.web.table import table_rows
+from dashboard.web import table
 
 
 def create_app(store_path: str | Path, *, upload_dir: str | Path | None = None,
@@ -172,8 +172,7 @@ def register_callbacks(app: dash.Dash, store: EventStore, *, panel=None, tile_ur
     @app.callback(
         Output("country", "options"), Output("type", "options"), Output("source", "options"),
         Output("tprec", "options"), Output("pprec", "options"),
-        Output("table", "rowData"), Output("table", "selectedRows"), Output("table", "scrollTo"),
-        Output("table-note", "children"),
+        Output("table", "selectedRows"), Output("table", "scrollTo"),
         Output("play-slider", "max"), Output("play-slider", "marks"), Output("play-slider", "value"),
         Output("play-readout", "children"),
         Output("provenance", "children"), Output("summary", "children"),
@@ -182,6 +181,16 @@ def register_callbacks(app: dash.Dash, store: EventStore, *, panel=None, tile_ur
     )
     def render_side(search):
         return render_panels(store, ViewState.from_query(search), panel=panel)
+
+    @app.callback(Output("table-key", "data"), Input("url", "search"), State("table-key", "data"))
+    def table_key(search, current):
+        key = table.rows_key(store, ViewState.from_query(search))
+        return key if key != current else no_update  # unchanged rows are not sent again
+
+    @app.callback(Output("table", "rowData"), Output("table-note", "children"), Input("table-key", "data"),
+                  State("url", "search"))
+    def render_table(_key, search):
+        return table.table_rows(store, ViewState.from_query(search))
 
     @app.callback(Output("summary-deaths", "figure"), Output("summary-types", "figure"),
                   Output("summary-countries", "figure"), Input("url", "search"))
@@ -220,7 +229,7 @@ def render_figures(store: EventStore, view: ViewState, *, tile_url: str | None =
     """The ``render`` callback: the timeline and the map (figure dicts, as the exporter's figures)."""
     selected = store.event(view.event_id)
     return (draw_timeline(store.timeline_data(view), view, selected),
-            draw_map(store.map_data(view), view, selected, tile_url=tile_url))
+            draw_map(store.map_data(view), view, selected, tile_url=tile_url, frame=window_frame(store, view)))
 
 
 def render_panels(store: EventStore, view: ViewState, *, panel=None) -> tuple:
@@ -229,7 +238,7 @@ def render_panels(store: EventStore, view: ViewState, *, panel=None) -> tuple:
     facets = store.facets(view)
     matching = store.count(view)
     options = _facet_options(store, view, facets)
-    rows, chosen, scroll, note = table_rows(store, view, selected)
+    chosen, scroll = table.selection(view)
     summary = [html.Strong(f"{matching:,}"), f" of {store.total:,} events",
                f" · {view.date_from} to {view.date_to}"]
     if view.brush:
@@ -242,7 +251,7 @@ def render_panels(store: EventStore, view: ViewState, *, panel=None) -> tuple:
         message_class = "message message-empty"
     else:
         message, message_class = "", "message"
-    return (*options, rows, chosen, scroll, note, *playback.slider(view),
+    return (*options, chosen, scroll, *playback.slider(view),
             (panel or provenance_panel)(selected, store.articles), summary, message, message_class)
 
 

@@ -1,15 +1,18 @@
 """The event table (AG Grid): every column sortable and filterable, rows virtualised, the selected event
 highlighted and scrolled to, whatever selected it (the map, the timeline, the URL or the table itself).
 
-    >>> rows, selected, scroll = table_rows(store, view)      # doctest: +SKIP
+    >>> key = rows_key(store, view)              # doctest: +SKIP
+    >>> rows, note = table_rows(store, view)     # doctest: +SKIP
 
 The grid is one Tab stop; inside it the arrow keys move between cells and Space selects the row's event
-(AG Grid's keyboard model), so events are reachable without a mouse.
+(AG Grid's keyboard model), so events are reachable without a mouse. The rows are sent again only when
+they change (``rows_key``): selecting an event (a click in the table itself) redraws the highlight, not
+the grid, so the keyboard focus stays where it was.
 """
 from __future__ import annotations
 
 import dash_ag_grid as dag
-from dash import html
+from dash import dcc, html
 
 from dashboard.views.figures import type_label
 from dashboard.views.query import EventStore
@@ -35,6 +38,7 @@ def grid() -> html.Section:
     return html.Section([
         html.H2("Events", className="band-title"),
         html.P(id="table-note", className="hint table-note"),
+        dcc.Store(id="table-key"),
         dag.AgGrid(
             id="table", columnDefs=COLUMNS, rowData=[], getRowId="params.data.id",
             defaultColDef={"sortable": True, "filter": "agTextColumnFilter", "resizable": True,
@@ -49,20 +53,33 @@ def grid() -> html.Section:
     ], className="table-band", **{"aria-label": "event table"})
 
 
-def table_rows(store: EventStore, view: ViewState, selected: dict | None = None) -> tuple[list, list, dict, str]:
-    """The grid's rows, its selected rows, where to scroll and the note above it."""
-    frame = store.table(view, limit=TABLE_ROWS)
-    rows = [_row(row) for row in frame.to_dict("records")]
-    matching = None
-    if len(rows) >= TABLE_ROWS:
-        matching = store.count(view)
-    if selected and selected.get("id") and not any(r["id"] == selected["id"] for r in rows):
-        rows.insert(0, _row(dict(selected, country=selected.get("country") or selected.get("country_code"))))
-    chosen = [{"id": selected["id"]}] if selected and selected.get("id") else []
-    scroll = {"rowId": selected["id"], "rowPosition": "middle"} if chosen else {"rowIndex": 0}
+def rows_key(store: EventStore, view: ViewState) -> str:
+    """What the rows depend on: the view without its selected event, unless that event is not among them
+    (then it is added on top, and the rows change with it)."""
+    key = view.without("event").to_query()
+    if view.event_id and view.event_id not in set(store.table(view, limit=TABLE_ROWS)["id"]):
+        key += "|" + view.event_id
+    return key
+
+
+def table_rows(store: EventStore, view: ViewState) -> tuple[list, str]:
+    """The grid's rows (the selected event on top when the view's rows lack it) and the note above it."""
+    rows = [_row(row) for row in store.table(view, limit=TABLE_ROWS).to_dict("records")]
+    matching = store.count(view) if len(rows) >= TABLE_ROWS else None
+    if view.event_id and not any(r["id"] == view.event_id for r in rows):
+        selected = store.event(view.event_id)
+        if selected:
+            rows.insert(0, _row(dict(selected, country=selected.get("country") or selected.get("country_code"))))
     note = (f"the first {TABLE_ROWS:,} of {matching:,} events by date: filter, brush or sort within them"
             if matching and matching > TABLE_ROWS else "")
-    return rows, chosen, scroll, note
+    return rows, note
+
+
+def selection(view: ViewState) -> tuple[list, dict]:
+    """The grid's selected rows and where it scrolls: the view's event, or the top."""
+    if view.event_id:
+        return [{"id": view.event_id}], {"rowId": view.event_id, "rowPosition": "middle"}
+    return [], {"rowIndex": 0}
 
 
 def _row(row: dict) -> dict:
