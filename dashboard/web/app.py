@@ -109,12 +109,12 @@ def register_callbacks(app: dash.Dash, store: EventStore, *, panel=None, tile_ur
         Input("url", "search"), *[Input(c, "value") for c in CONTROLS],
         *[Input(component, prop) for component, prop in GRAPH_INPUTS], *[Input(b, "n_clicks") for b in BUTTONS],
         State("play-window", "value"), State("country", "options"), State("source", "options"),
-        prevent_initial_call="initial_duplicate",
+        State("player", "disabled"), prevent_initial_call="initial_duplicate",
     )
     def update_view(search, *args):
         values = dict(zip(CONTROLS, args[:len(CONTROLS)]))
         graph_values = args[len(CONTROLS):len(CONTROLS) + len(GRAPH_INPUTS)]
-        play_window, country_options, source_options = args[-3:]
+        play_window, country_options, source_options, player_disabled = args[-4:]
         trigger = ctx.triggered_id
         view = ViewState.from_query(search)
         keep = [no_update] * len(CONTROLS)
@@ -126,7 +126,9 @@ def register_callbacks(app: dash.Dash, store: EventStore, *, panel=None, tile_ur
                              "map_relayout", "map_click", "table_selected", "summary-types", "summary-countries",
                              "play_slider"), graph_values))
         if trigger == "play-slider":
-            brush = playback.brush_from_slider(view, payloads["play_slider"], play_window)
+            # While playing, the slider only echoes windows the timer already moved past: not a user's drag.
+            playing = player_disabled is False
+            brush = None if playing else playback.brush_from_slider(view, payloads["play_slider"], play_window)
             new_view = view.replace(brush=brush) if brush else view
         else:
             new_view = apply_action(view, trigger, values, payloads, store)
