@@ -495,7 +495,8 @@ QUERY = "from=2015-01-01&to=2017-12-31&country=SY,IQ&type=battle,airstrike,bombi
 
 
 def trace_ids(fig) -> set[str]:
-    return {item for trace in fig.data if trace.customdata is not None for item in trace.customdata}
+    return {item for trace in fig.data if trace.customdata is not None for item in trace.customdata
+            if not str(item).startswith("zoom:")}  # the count of events at one place is no event
 
 
 def test_csv_and_geojson_hold_exactly_the_events_of_the_url(store, stored_events, tmp_path):
@@ -679,7 +680,9 @@ def test_an_export_shows_what_the_app_shows_for_the_same_link(store, tmp_path):
     matching = on_screen["summary"]["children"][0]["props"]["children"]  # "<b>N</b> of M events"
     result = run_export(store, "csv", tmp_path / "events.csv", view_query=QUERY)
     assert f"{result.n_events:,}" == matching
-    table_ids = [row["id"] for row in on_screen["table"]["data"]]
+    from dashboard.web.table import table_rows  # the table's rows come with its own callback (rows_key)
+
+    table_ids = [row["id"] for row in table_rows(event_store, view)[0]]
     exported_ids = list(pd.read_csv(result.path, encoding="utf-8-sig", dtype=str)["id"])
     assert exported_ids[:len(table_ids)] == table_ids  # same events, same order as the app's table
 
