@@ -39,33 +39,9 @@ def apply_action(view: ViewState, trigger: str, values: dict, payloads: dict, st
         if trigger == "full-range":
             extent = store.date_extent()
             return view.replace(date_from=extent[0], date_to=extent[1]) if extent else view
-        if trigger == "timeline":
-            triggered = ctx.triggered[0]["prop_id"].split(".")[-1] if ctx.triggered else ""
-            if triggered == "selectedData":
-                # A new figure resets plotly's selection to None: only a drawn selection changes the
-                # brush; "Clear selection" or a double-click (below) removes it.
-                brush = brush_from_selection(payloads["timeline_selected"])
-                return view.replace(brush=brush) if brush else view
-            if triggered == "relayoutData":
-                relayout = payloads["timeline_relayout"]
-                if isinstance(relayout, dict) and relayout.get("xaxis.autorange"):
-                    # double-click: back to the default window, brush dropped
-                    return view.without("brush").replace(date_from=ViewState().date_from,
-                                                         date_to=ViewState().date_to)
-                window = window_from_relayout(relayout)
-                return view.replace(date_from=window[0], date_to=window[1]) if window else view
-            if triggered == "clickData":
-                return _apply_click(view, payloads["timeline_click"])
-        if trigger == "map":
-            triggered = ctx.triggered[0]["prop_id"].split(".")[-1] if ctx.triggered else ""
-            if triggered == "selectedData":
-                area = area_from_selection(payloads["map_selected"])
-                return view.replace(area=area) if area else view
-            if triggered == "relayoutData":
-                viewport = viewport_from_relayout(payloads["map_relayout"], view)
-                return view.replace(viewport=viewport) if viewport else view
-            if triggered == "clickData":
-                return _apply_click(view, payloads["map_click"])
+        if trigger in ("timeline", "map"):
+            prop = ctx.triggered[0]["prop_id"].split(".")[-1] if ctx.triggered else ""
+            return _apply_graph_event(view, trigger, prop, payloads)
         if trigger == "table":
             rows = payloads["table_selected"]
             chosen = rows[0].get("id") if isinstance(rows, list) and rows and isinstance(rows[0], dict) else None
@@ -81,6 +57,31 @@ def apply_action(view: ViewState, trigger: str, values: dict, payloads: dict, st
                 return _checked(view.replace(**{field: tuple(sorted(chosen))}))
     except (KeyError, TypeError, ValueError, IndexError, AttributeError):
         return view
+    return view
+
+
+def _apply_graph_event(view: ViewState, graph: str, prop: str, payloads: dict) -> ViewState:
+    """A selection, a zoom or pan, or a click on the timeline or the map, as the next view."""
+    if prop == "clickData":
+        return _apply_click(view, payloads[f"{graph}_click"])
+    if prop == "selectedData":
+        # A new figure resets plotly's selection to None: only a drawn selection changes the brush or
+        # the area; "Clear selection" or a double-click (below) removes it.
+        if graph == "timeline":
+            brush = brush_from_selection(payloads["timeline_selected"])
+            return view.replace(brush=brush) if brush else view
+        area = area_from_selection(payloads["map_selected"])
+        return view.replace(area=area) if area else view
+    if prop == "relayoutData":
+        relayout = payloads[f"{graph}_relayout"]
+        if graph == "map":
+            viewport = viewport_from_relayout(relayout, view)
+            return view.replace(viewport=viewport) if viewport else view
+        if isinstance(relayout, dict) and relayout.get("xaxis.autorange"):
+            # double-click: back to the default window, brush dropped
+            return view.without("brush").replace(date_from=ViewState().date_from, date_to=ViewState().date_to)
+        window = window_from_relayout(relayout)
+        return view.replace(date_from=window[0], date_to=window[1]) if window else view
     return view
 
 
