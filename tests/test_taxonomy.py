@@ -106,3 +106,15 @@ def test_fatalities(sentence, expected):
                                          ("1,000", 1000), ("dozens", None), ("twenty-one", 21)])
 def test_parse_number(words, value):
     assert parse_number(words) == value
+
+
+@pytest.mark.parametrize("sentence", [
+    "Aid convoys have been held up since the fighting resumed in March.",
+    "The talks broke down in May, and the two sides have not met since.",
+])
+def test_a_month_name_is_no_trigger(sentence):
+    assert "protest" not in {o.event_type for o in find_occurrences(sentence)}
+
+
+def test_a_lower_case_march_is_still_a_protest():
+    assert [o.event_type for o in find_occurrences("Thousands of nurses marched on the ministry.")] == ["protest"]

@@ -397,7 +397,7 @@ def _provenance(doc: Document, tellings: list[_Telling]) -> tuple[Provenance, ..
             if t.date is not None and sentence.start <= t.date.start and t.date.end <= sentence.end:
                 spans.add(("date", t.date.start, t.date.end))
             spans.update(("trigger", o.start, o.end) for o in t.occurrences)
-        mentions = tuple(Mention(kind, text[a:b], a, b) for kind, a, b in sorted(spans, key=lambda s: s[1]))
+        mentions = tuple(Mention(kind, text[a:b], a, b) for kind, a, b in sorted(spans, key=lambda s: (s[1], s[2], s[0])))  # a total order: set order varies by process
         out.append(Provenance(article_id=article.id, sentence=text[sentence.start:sentence.end],
                               start=sentence.start, end=sentence.end, mentions=mentions,
                               published=_as_known(doc.published), title=article.title, url=article.url))

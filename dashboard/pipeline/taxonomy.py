@@ -31,6 +31,7 @@ from dataclasses import dataclass
 
 from dashboard.pipeline.fatalities import FATALITY_RULES, fatalities  # noqa: F401 (re-exported)
 from dashboard.core.numbers import parse_number  # noqa: F401 (re-exported)
+from dashboard.pipeline.dates.vocabulary import MONTH_NUMBER
 
 EVENT_TYPES = ("prison_break", "airstrike", "bombing", "attack_on_civilians", "capture_or_seizure", "battle",
                "protest", "arrest", "movement_or_flight", "statement_or_report", "other")
@@ -310,11 +311,20 @@ def find_occurrences(sentence: str) -> tuple[Occurrence, ...]:
     for found_at in pattern.finditer(text):
         trigger, m = next((t, m) for t, row in (_ROWS if same_length else _ROWS_ANY_CASE)
                           if (m := row.match(text, found_at.start())))
-        if blocking_frame(sentence, m.start(), m.end()):
+        if blocking_frame(sentence, m.start(), m.end()) or _is_month_name(sentence[m.start():m.end()]):
             continue
         anaphoric = bool(_ANAPHOR.search(sentence[max(0, m.start() - 30):m.start()]))
         found.append(Occurrence(trigger.event_type, m.start(), m.end(), sentence[m.start():m.end()], anaphoric))
     return tuple(found)
+
+
+def _is_month_name(written: str) -> bool:
+    """A trigger spelled as a month with its capital is the month: "began in March" is no march.
+
+    >>> _is_month_name("March"), _is_month_name("march"), _is_month_name("Marched")
+    (True, False, False)
+    """
+    return written[:1].isupper() and written.lower() in MONTH_NUMBER
 
 
 def most_specific(types) -> str:
