@@ -125,10 +125,24 @@ def cmd_build(args: argparse.Namespace) -> int:
     except StoreError as err:
         _warn(str(err))
         return 2
+    for damage in report.damaged:
+        _warn(f"{damage}; rebuilt from the per-article cache")
     for problem in report.problems:
         _warn(f"skipped {problem}")
     print(report.summary(), file=sys.stderr)
     return 1 if report.problems else 0
+
+
+def _store_damage(store: str) -> str:
+    """'' when the store reads (or there is none yet); else one line naming its damaged file."""
+    from dashboard.store.generations import StoreError, check_store, current_generation
+
+    try:
+        if current_generation(store) is not None:
+            check_store(store)
+    except StoreError as err:
+        return str(err)
+    return ""
 
 
 def _corrections_hook(store: str):
@@ -147,10 +161,10 @@ EVENT_COLUMNS = ["id", "start_date", "end_date", "time_precision", "place", "lat
 
 def cmd_events(args: argparse.Namespace) -> int:
     from dashboard.export.tables import defuse_formula
-    from dashboard.store.generations import StoreError, iter_rows_jsonable, read_event_rows
+    from dashboard.store.generations import StoreError, check_store, iter_rows_jsonable, read_event_rows
 
     try:
-        rows = read_event_rows(args.store)
+        rows = read_event_rows(check_store(args.store))
     except StoreError as err:
         _warn(str(err))
         return 2
@@ -169,10 +183,12 @@ def cmd_events(args: argparse.Namespace) -> int:
 
 # --- serve / export ------------------------------------------------------------------------------------
 def cmd_serve(args: argparse.Namespace) -> int:
-    from dashboard.store.generations import current_generation
+    from dashboard.store.generations import StoreError, check_store
 
-    if current_generation(args.store) is None:
-        _warn(f"{args.store}: no events store here; run `python -m dashboard build --store {args.store}` first")
+    try:
+        check_store(args.store)
+    except StoreError as err:
+        _warn(str(err))
         return 2
     from dashboard.web.app import create_app
 
@@ -211,6 +227,10 @@ def cmd_add(args: argparse.Namespace) -> int:
     from dashboard.editing.uploads import files_from_paths, save_uploads
     from dashboard.store.generations import Snapshot
 
+    damage = _store_damage(args.store)
+    if damage:  # nothing is saved into a store that does not read
+        _warn(damage)
+        return 2
     uploads = Path(args.uploads)
     folders = rebuild_folders(args.store, args.corpus, uploads)
     result = save_uploads(files_from_paths(args.paths), uploads, limits=CLI_LIMITS,
@@ -254,6 +274,10 @@ def cmd_correct(args: argparse.Namespace) -> int:
     store = Snapshot.of(args.store)
     if store.generation is None:
         _warn(f"{args.store}: no events store here; run `python -m dashboard build` first")
+        return 2
+    damage = _store_damage(args.store)
+    if damage:
+        _warn(damage)
         return 2
     event_id = plain_text(args.event_id, 200)
     found = []

@@ -95,7 +95,7 @@ def test_kill_9_during_a_write_leaves_the_previous_store_whole(tmp_path):
     time.sleep(0.3)
     proc.send_signal(signal.SIGKILL)
     proc.wait()
-    assert read_manifest(store) == {"n_events": 1}
+    assert read_manifest(store)["n_events"] == 1  # the old manifest (with its files' checksums)
     assert len(read_event_rows(store)) == 1
     write(store, [event(SENTENCE), event("Raqqa fell in October.", article="b")])  # next build completes
     assert len(read_events(store)) == 2

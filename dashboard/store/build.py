@@ -28,8 +28,8 @@ from dashboard.pipeline.analysis import PIPELINE_VERSION, analyse
 from dashboard.pipeline.dedup import merge_events
 from dashboard.records import Article
 from dashboard.store.corpus import LoadProblem, iter_corpus
-from dashboard.store.generations import (GenerationWriter, build_lock, cached_result, current_generation, event_from_json,
-                             event_to_json, event_to_row, read_manifest)
+from dashboard.store.generations import (GenerationWriter, build_lock, cached_result, current_generation,
+                                        damaged_files, event_from_json, event_to_json, event_to_row, read_manifest)
 
 ARTICLE_TIME_LIMIT_S = 60.0
 
@@ -52,6 +52,7 @@ class BuildReport:
     up_to_date: bool = False
     seconds: float = 0.0
     problems: list[LoadProblem] = field(default_factory=list)
+    damaged: list[str] = field(default_factory=list)  # the store's damaged files this build replaced
 
     @property
     def skipped(self) -> int:
@@ -160,7 +161,11 @@ def build_store(corpus: str | Path | list[str | Path], store: str | Path, *, pro
     keys = {a.id: article_key(a) for a in articles}
     with build_lock(store):
         manifest = read_manifest(store)
-        if (current_generation(store) is not None and manifest.get("article_keys") == keys
+        current = current_generation(store)
+        # a damaged Parquet file (truncated, changed) is rebuilt from the per-article cache, never kept
+        report.damaged = [f"{path}: damaged ({why})" for path, why in
+                          (damaged_files(current, checksums=True) if current is not None else [])]
+        if (current is not None and manifest.get("article_keys") == keys and not report.damaged
                 and manifest.get("pipeline_version") == PIPELINE_VERSION and not manifest.get("problems")
                 and not report.problems and corrections is None
                 and manifest.get("corpus") == [str(f.resolve()) for f in folders]):  # the folders it records too

@@ -14,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import fcntl
+import hashlib
 import json
 import os
 import shutil
@@ -34,7 +35,6 @@ from dashboard.store.schema import (ARTICLES_FILE, ARTICLES_SCHEMA, CACHE_DIR, E
 
 ROWS_PER_PART = 250_000  # rows per Parquet part
 ROW_BATCH = 20_000  # rows converted from dicts at a time
-KEEP_GENERATIONS = 2  # the current one and the one before it
 
 
 class StoreError(Exception):
@@ -152,7 +152,7 @@ def read_event_rows(store: str | Path) -> list[dict]:
         raise StoreError(f"{store}: no events store here; run `python -m dashboard build` first")
     rows = []
     for part in sorted((gen / EVENTS_DIR).glob("*.parquet")):
-        rows.extend(pq.read_table(part).to_pylist())
+        rows.extend(read_parquet(part).to_pylist())
     return rows
 
 
@@ -160,7 +160,85 @@ def read_articles(store: str | Path) -> list[dict]:
     gen = current_generation(store)
     if gen is None or not (gen / ARTICLES_FILE).exists():
         return []
-    return pq.read_table(gen / ARTICLES_FILE).to_pylist()
+    return read_parquet(gen / ARTICLES_FILE).to_pylist()
+
+
+def read_parquet(path: Path) -> pa.Table:
+    """One Parquet file of the store; a file that does not read is a ``StoreError`` naming it."""
+    try:
+        return pq.read_table(path)
+    except (OSError, pa.ArrowException) as err:
+        raise StoreError(damage_message(path, _first_line(err))) from None
+
+
+# --- damage --------------------------------------------------------------------------------------------
+# A generation's manifest records each Parquet file's size and SHA-256 ("files"), so a file truncated or
+# changed after the build is found: by its size and footer at every command, by its checksum at `build`.
+def damage_message(path: Path, why: str) -> str:
+    return (f"{path}: damaged ({why}); run `python -m dashboard build` to rebuild the store from its "
+            f"per-article cache")
+
+
+def file_records(generation: Path) -> dict[str, dict]:
+    """{path inside the generation: {"bytes", "sha256"}} of every Parquet file, for the manifest."""
+    return {name: {"bytes": (generation / name).stat().st_size, "sha256": _sha256(generation / name)}
+            for name in _parquet_names(generation)}
+
+
+def damaged_files(generation: Path, *, checksums: bool = False) -> list[tuple[Path, str]]:
+    """(file, why) for each Parquet file of the generation that is missing, of another size than the
+    manifest records, without a readable footer or (``checksums``) of another SHA-256; [] when whole."""
+    try:
+        recorded = json.loads((generation / MANIFEST_FILE).read_text(encoding="utf-8")).get("files")
+    except (OSError, ValueError, AttributeError):
+        recorded = None
+    recorded = recorded if isinstance(recorded, dict) else {}  # a store built before checksums: footers only
+    found = []
+    for name in sorted(set(recorded) | set(_parquet_names(generation))):
+        path, expected = generation / name, recorded.get(name)
+        expected = expected if isinstance(expected, dict) else {}
+        try:
+            size = path.stat().st_size
+            if expected.get("bytes") not in (None, size):
+                found.append((path, f"{size:,} bytes where the build wrote {expected['bytes']:,}"))
+                continue
+            pq.ParquetFile(path).metadata  # the footer, which a truncated file has lost
+            if checksums and expected.get("sha256") not in (None, _sha256(path)):
+                found.append((path, "its checksum differs from the one the build recorded"))
+        except FileNotFoundError:
+            found.append((path, "the file is missing"))
+        except (OSError, pa.ArrowException) as err:
+            found.append((path, _first_line(err)))
+    return found
+
+
+def check_store(store: str | Path) -> Path:
+    """The current generation when every Parquet file of it reads (sizes and footers); else a
+    ``StoreError`` naming the first damaged file (and how many others are)."""
+    gen = current_generation(store)
+    if gen is None:
+        raise StoreError(f"{store}: no events store here; run `python -m dashboard build --store {store}` first")
+    damaged = damaged_files(gen)
+    if damaged:
+        more = f" ({len(damaged) - 1} more damaged file(s))" if len(damaged) > 1 else ""
+        raise StoreError(damage_message(*damaged[0]) + more)
+    return gen
+
+
+def _parquet_names(generation: Path) -> list[str]:
+    names = [f"{EVENTS_DIR}/{p.name}" for p in sorted((generation / EVENTS_DIR).glob("*.parquet"))]
+    return names + ([ARTICLES_FILE] if (generation / ARTICLES_FILE).exists() else [])
+
+
+def _sha256(path: Path) -> str:
+    with open(path, "rb") as handle:
+        return hashlib.file_digest(handle, "sha256").hexdigest()
+
+
+def _first_line(err: Exception) -> str:
+    text = str(err).strip().splitlines()
+    return (text[0] if text else type(err).__name__).replace(" Either the file is corrupted or this is not a "
+                                                               "parquet file.", "")
 
 
 def cached_result(store: str | Path, key: str) -> dict | None:
@@ -238,12 +316,18 @@ class GenerationWriter:
         rows of a large corpus never all sit in memory as Python dicts at once."""
         self._write_events(event_rows)
         pq.write_table(pa.Table.from_pylist(article_rows, schema=ARTICLES_SCHEMA), self.tmp / ARTICLES_FILE)
+        manifest = {**manifest, "files": file_records(self.tmp)}
         (self.tmp / MANIFEST_FILE).write_text(json.dumps(manifest, indent=1, default=str), encoding="utf-8")
         _fsync_tree(self.tmp)
         final = self.gens / self.name
         os.rename(self.tmp, final)
-        self._swap_link(final)
-        _prune(self.gens, keep={final.name})
+        try:
+            previous = self._swap_link(final)
+        except BaseException:
+            if current_generation(self.store) != final.resolve():  # never made current: it would be an orphan
+                shutil.rmtree(final, ignore_errors=True)
+            raise
+        _prune(self.gens, keep={final.name, previous.name if previous else final.name})
         return final
 
     def _write_events(self, event_rows: Iterable[dict]) -> None:
@@ -272,16 +356,25 @@ class GenerationWriter:
             if writer is not None:
                 writer.close()
 
-    def _swap_link(self, final: Path) -> None:
+    def _swap_link(self, final: Path) -> Path | None:
+        """Point the store link at ``final``; returns the generation it pointed at before (None if none)."""
+        previous = self.previous
         if self.store.exists() and not self.store.is_symlink():
             # a plain directory store (e.g. a synthetic one): keep it as an old generation
-            os.rename(self.store, self.gens / f"gen-legacy-{time.time_ns()}")
+            previous = self.gens / f"gen-legacy-{time.time_ns()}"
+            os.rename(self.store, previous)
         link_tmp = self.store.parent / f".{self.store.name}.link-{os.getpid()}"
         with contextlib.suppress(FileNotFoundError):
             link_tmp.unlink()
-        os.symlink(os.path.relpath(final, self.store.parent), link_tmp)
-        os.replace(link_tmp, self.store)  # atomic: readers see the old store or the new one
+        try:
+            os.symlink(os.path.relpath(final, self.store.parent), link_tmp)
+            os.replace(link_tmp, self.store)  # atomic: readers see the old store or the new one
+        except BaseException:
+            with contextlib.suppress(OSError):
+                link_tmp.unlink()
+            raise
         fsync_folder(self.store.parent)
+        return previous
 
     def abort(self) -> None:
         shutil.rmtree(self.tmp, ignore_errors=True)
@@ -302,9 +395,10 @@ def _remove_abandoned(gens: Path) -> None:
 
 
 def _prune(gens: Path, keep: set[str]) -> None:
-    generations = sorted((p for p in gens.glob("gen-*") if p.is_dir()), key=lambda p: p.stat().st_mtime)
-    for path in generations[:-KEEP_GENERATIONS]:
-        if path.name not in keep:
+    """Remove every generation but ``keep`` (the new one and the one before it): older ones, and orphans
+    that a build killed between its rename and its link swap left behind (we hold the build lock)."""
+    for path in gens.glob("gen-*"):
+        if path.is_dir() and not path.is_symlink() and path.name not in keep:
             shutil.rmtree(path, ignore_errors=True)
 
 
@@ -345,22 +439,28 @@ class Snapshot:
     def articles(self) -> list[dict]:
         if self.generation is None or not (self.generation / ARTICLES_FILE).exists():
             return []
-        return pq.read_table(self.generation / ARTICLES_FILE).to_pylist()
+        return read_parquet(self.generation / ARTICLES_FILE).to_pylist()
 
-    def _events(self) -> ds.Dataset | None:
+    def _events(self, **scan) -> pa.Table | None:
+        """The events table (``scan``: pyarrow's columns/filter), None when there is no store."""
         files = sorted((self.generation / EVENTS_DIR).glob("*.parquet")) if self.generation else []
-        return ds.dataset([str(f) for f in files], format="parquet") if files else None
+        if not files:
+            return None
+        try:
+            return ds.dataset([str(f) for f in files], format="parquet").to_table(**scan)
+        except (OSError, pa.ArrowException) as err:
+            damaged = damaged_files(self.generation) or [(files[0].parent, _first_line(err))]
+            raise StoreError(damage_message(*damaged[0])) from None
 
     def event_row(self, event_id: str) -> dict | None:
         """One event row (provenance still a JSON string), or None."""
-        events = self._events()
-        rows = events.to_table(filter=ds.field("id") == event_id).to_pylist() if events is not None else []
+        events = self._events(filter=ds.field("id") == event_id)
+        rows = events.to_pylist() if events is not None else []
         return rows[0] if rows else None
 
     def corrected_flags(self) -> list[tuple[str, bool]] | None:
         """(event id, corrected) of every event, None when there is no store."""
-        events = self._events()
-        if events is None:
+        table = self._events(columns=["id", "corrected"])
+        if table is None:
             return None
-        table = events.to_table(columns=["id", "corrected"])
         return list(zip(table.column("id").to_pylist(), table.column("corrected").to_pylist()))

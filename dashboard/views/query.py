@@ -76,7 +76,8 @@ class EventStore:
         else:
             self._db = duckdb.connect(config=config)
         self._local = threading.local()
-        self._parquet_glob: str | None = None
+        # The part files by name, never a glob: a store path may hold glob characters ('Reports [2024]').
+        self._parquet_files: list[str] | None = None
         self._text_tables: dict[str, str] = {}
         self._top_sources: list[tuple[str, int]] | None = None
         self._text_lock = threading.Lock()
@@ -113,13 +114,13 @@ class EventStore:
         files = sorted((self.path / EVENTS_DIR).glob("*.parquet"))
         if not files:
             return EVENTS_SCHEMA.empty_table()
-        self._parquet_glob = str(self.path / EVENTS_DIR / "*.parquet")
+        self._parquet_files = [str(f) for f in files]
         rows = sum(pq.ParquetFile(f).metadata.num_rows for f in files)
         # Provenance (the bulkiest column) stays in memory for ordinary stores and on disk for huge ones.
         keep_provenance = rows <= INLINE_PROVENANCE_ROWS
         columns = ", ".join(f'"{name}"' for name in EVENTS_SCHEMA.names if keep_provenance or name != "provenance")
-        quoted = self._parquet_glob.replace("'", "''")
-        return self._db.sql(f"SELECT {columns} FROM read_parquet('{quoted}', union_by_name=true)").to_arrow_table()
+        return self._db.sql(f"SELECT {columns} FROM read_parquet($files, union_by_name=true)",
+                            params={"files": self._parquet_files}).to_arrow_table()
 
     def _parquet_rows(self) -> int:
         if self.path is None or not (self.path / EVENTS_DIR).is_dir():
@@ -130,10 +131,10 @@ class EventStore:
         files = sorted((self.path / EVENTS_DIR).glob("*.parquet"))
         if not files:
             return self._db.from_arrow(EVENTS_SCHEMA.empty_table())
-        self._parquet_glob = str(self.path / EVENTS_DIR / "*.parquet")
+        self._parquet_files = [str(f) for f in files]
         columns = ", ".join(f'"{name}"' for name in EVENTS_SCHEMA.names if name != "provenance")
-        quoted = self._parquet_glob.replace("'", "''")
-        return self._db.sql(f"SELECT {columns} FROM read_parquet('{quoted}', union_by_name=true)")
+        return self._db.sql(f"SELECT {columns} FROM read_parquet($files, union_by_name=true)",
+                            params={"files": self._parquet_files})
 
     def _load(self, table) -> None:
         names = set(table.columns if isinstance(table, duckdb.DuckDBPyRelation) else table.column_names)
@@ -169,7 +170,7 @@ class EventStore:
         """)
         self._db.unregister("incoming")
         self._categories = self._make_enums()
-        self._inline_provenance = self._parquet_glob is None or has_provenance
+        self._inline_provenance = self._parquet_files is None or has_provenance
         self.total = self._db.execute("SELECT count(*) FROM events").fetchone()[0]
 
     def _make_enums(self) -> dict[str, frozenset[str]]:
@@ -192,7 +193,7 @@ class EventStore:
             return {}
         rows = self._db.execute(
             "SELECT id, title, outlet, url, CAST(published_start AS VARCHAR) AS published "
-            "FROM read_parquet(?)", [str(self.path / ARTICLES_FILE)]).fetchall()
+            "FROM read_parquet(?)", [[str(self.path / ARTICLES_FILE)]]).fetchall()
         return {row[0]: {"title": row[1], "outlet": row[2], "url": row[3], "published": row[4]} for row in rows}
 
     def _cursor(self) -> duckdb.DuckDBPyConnection:
@@ -264,9 +265,9 @@ class EventStore:
             return None
         record = {k: plain_value(v) for k, v in rows.iloc[0].to_dict().items()}
         raw = record.pop("provenance", None)
-        if not self._inline_provenance and self._parquet_glob:
+        if not self._inline_provenance and self._parquet_files:
             found = self._cursor().execute(
-                "SELECT provenance FROM read_parquet(?) WHERE id = ? LIMIT 1", [self._parquet_glob, event_id]
+                "SELECT provenance FROM read_parquet(?) WHERE id = ? LIMIT 1", [self._parquet_files, event_id]
             ).fetchone()
             raw = found[0] if found else None
         record["provenance"] = _parse_provenance(raw)
