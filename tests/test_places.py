@@ -230,3 +230,15 @@ def test_a_qualified_name_is_the_place_even_when_it_is_a_word_or_a_surname(gazet
     found = only("Barack Obama later visited Obama, Japan, the town that shares his name.", gazetteer, "Obama")
     assert found.country_code == "JP" and km(found, 35.5, 135.75) < 25
     assert only("He was born in Hope, Arkansas.", gazetteer, "Hope").country_code == "US"
+
+
+@pytest.mark.parametrize("text,kept", [
+    # a small town qualified by a province it is far from: the gazetteer lacks the village meant
+    ("Shelling damaged houses in Ovruch, Odesa region on Monday.", ["Odesa"]),
+    ("Shelling damaged houses in Ovruch (Odesa) on Monday.", ["Odesa"]),
+    # the same town with its own province, and a larger town, whose name outweighs a loose qualifier
+    ("Shelling damaged houses in Ovruch, Zhytomyr region on Monday.", ["Ovruch", "Zhytomyr region"]),
+    ("Shelling damaged houses in Sambir, Kharkiv on Monday.", ["Sambir", "Kharkiv"]),
+])
+def test_a_small_town_far_from_its_qualifier_is_another_place(gazetteer, text, kept):
+    assert [p.text for p in find_places(text, gazetteer=gazetteer)] == kept

@@ -35,6 +35,7 @@ NEAR_KM, NEAR_BONUS = 150.0, 1.5
 AROUND_KM, AROUND_BONUS = 400.0, 0.6
 QUALIFIER_BONUS = 6.0
 QUALIFIER_TOWN_KM = 100.0  # "Wentworth, Durban": a town qualified by a town lies this near it
+QUALIFIER_FAR_KM = 200.0  # farther than this from its qualifier, a namesake is another place
 NEARBY_CHARS, NEARBY_COUNTRY_BONUS = 150, 1.0  # a country named within about a sentence
 MAX_ALTERNATIVES = 5
 FOCUS_SHARE = 0.5  # a country with half the weight of the most named one is a focus of the text too
@@ -172,15 +173,25 @@ class Resolver:
         return top >= FOCUS_MIN_WEIGHT and not any(self.g.country_codes[e] in focus for e in match.entries)
 
     def _contradicted(self, match: Match, entry: int, choice: dict[str, int]) -> bool:
-        """'Daman district, Kandahar' where no Daman lies in Kandahar's country: the gazetteer lacks this
-        place, and its namesake abroad is not it."""
+        """'Daman district, Kandahar' where no Daman lies in Kandahar's province (or near the town): the
+        gazetteer lacks this place, and its namesakes elsewhere are not it."""
         g = self.g
         qualifier = match.qualifier
         if qualifier.key == match.key or g.features[entry] in ("country", "admin1", "continent") \
                 or g.populations[entry] >= SMALL_TOWN:
             return False  # a well-known place outweighs a qualifier the gazetteer may not know
-        codes = {g.country_codes[e] for e in _areas(g, qualifier, choice[qualifier.key])}
-        return not any(g.country_codes[e] in codes for e in match.entries)
+        areas = _areas(g, qualifier, choice[qualifier.key])
+        codes = {g.country_codes[e] for e in areas}
+        if not any(g.country_codes[e] in codes for e in match.entries):
+            return True
+        # "Sosnivka, Kherson" where every Sosnivka lies in other provinces, far off: a village the
+        # gazetteer lacks, whose province (a mention of its own) says where it is. Near the province's
+        # border it is more likely the gazetteer's or the writer's province that is off.
+        if any(_contains(g, area, e) for area in areas for e in match.entries):
+            return False
+        here = choice[qualifier.key]
+        return min(great_circle((g.lats[e], g.lons[e]), (g.lats[here], g.lons[here])).km
+                   for e in match.entries) > QUALIFIER_FAR_KM
 
     def _countries_nearby(self, matches: list[Match], choice: dict[str, int]) -> dict[str, set[str]]:
         """Countries (and provinces' countries) named within a sentence's reach of each name: "In
