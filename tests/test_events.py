@@ -105,6 +105,20 @@ def test_a_locative_wins_over_a_place_in_another_clause():
     assert [e[0] for e in got] == ["Kirkuk"]
 
 
+@pytest.mark.parametrize("text,expected", [
+    # the next sentence says where, and tells nothing else
+    ("On March 3 arsonists set fire to a lorry owned by a charity. The incident took place in Tartus.",
+     [("Ţarţūs", "2019-03-03", "2019-03-03", "stated")]),
+    ("On March 4 a grenade was thrown at a parked truck. The truck stood outside a bakery in Kirkuk.",
+     [("Kirkuk", "2019-03-04", "2019-03-04", "stated")]),
+    # the next sentence tells an occurrence of its own: its place is that one's, not the first's
+    ("On March 3 gunmen kidnapped two engineers. On March 5 troops raided a farm in Kirkuk.",
+     [("Kirkuk", "2019-03-05", "2019-03-05", "stated")]),
+])
+def test_a_place_told_in_the_next_sentence(text, expected):
+    assert events(text) == expected
+
+
 # --- the time: the occurrence's own, else the narrative's, else the publication date (uncertain) -----
 def test_the_occurrences_own_date():
     assert events("Militants overran a checkpoint near Kirkuk on March 1.") == \

@@ -205,10 +205,13 @@ def _tellings(doc: Document, dates: list[DateMention], places: list[PlaceMention
             if ds and sentence.kind != "furniture":
                 last_date = ds[-1]
             continue
-        # a sentence that names no place tells an occurrence placed elsewhere ("The attack ...") or where its
-        # paragraph is ("A man was arrested."): others are not read, which keeps the table off many sentences
+        # a sentence that names no place tells an occurrence placed elsewhere ("The attack ..."), where its
+        # paragraph is ("A man was arrested.") or where the next sentence says: others are not read, which
+        # keeps the table off many sentences
         body = clean[sentence.start:sentence.end]
-        found = find_occurrences(body) if i in places_in or last_place is not None or _DEFINITE.search(body) else ()
+        placed_next = i + 1 in places_in and doc.sentences[i + 1].paragraph == sentence.paragraph
+        found = find_occurrences(body) if i in places_in or last_place is not None or placed_next \
+            or _DEFINITE.search(body) else ()
         if found:
             shift = sentence.start
             found = [Occurrence(o.event_type, o.start + shift, o.end + shift, o.trigger, o.anaphoric) for o in found]
@@ -237,9 +240,24 @@ def _tellings(doc: Document, dates: list[DateMention], places: list[PlaceMention
         scene = _scene(clean, places_in.get(i, [])) if i in places_in else None
         if scene is not None:
             last_place = scene
+            _place_told_after(out, i, sentence, clean, scene)
         if ds:
             last_date = ds[-1]
     return out
+
+
+def _place_told_after(tellings: list[_Telling], i: int, sentence: Sentence, text: str, scene: PlaceMention) -> None:
+    """"Arsonists burned a lorry. The incident took place in Tartus." A telling that names no place and has
+    no scene before it in its paragraph is where the next sentence is, when that sentence tells no other
+    occurrence of its own (one pointing back, "the attack", is the same one)."""
+    if sentence.kind == "furniture" or any(not o.anaphoric for o in find_occurrences(text[sentence.start:sentence.end])):
+        return
+    for t in reversed(tellings):
+        if t.index < i - 1:
+            break
+        if t.index == i - 1 and t.place is None and t.narrative_place is None \
+                and t.sentence.paragraph == sentence.paragraph:
+            t.narrative_place = scene
 
 
 def _scene(text: str, places: list[PlaceMention]) -> PlaceMention | None:

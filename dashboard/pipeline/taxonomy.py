@@ -74,10 +74,14 @@ TRIGGERS: tuple[Trigger, ...] = (
             r"\bsuicide (?:bomb(?:er|ers|ing|ings)?|attack(?:er|ers|s)?|vests?)\b|\bcar[- ]bombs?\b|\bbombings?\b"
             r"|\b(?:roadside|truck|improvised|landmine|mine)\s+(?:bombs?|explosives?|devices?)\b|\bieds?\b"
             r"|\bexplosions?\b|\bblasts?\b|\bdetonated\b|\bexploded\b|\b(?:was|were)?\s*bombed\b|\bbombs?\b|\bgrenades?\b|\blandmines?\b"
-            r"|\bdefused\b|\b(?:bombs?|explosives?|devices?|mines?)\s+(?:\w+\s+){0,2}(?:discovered|found|planted)\b",
+            r"|\bdefused\b|\b(?:bombs?|explosives?|devices?|mines?)\s+(?:\w+\s+){0,2}(?:discovered|found|planted)\b"
+            r"|\b(?:missiles?|rockets?|shells?|mortars?|mortar rounds?|projectiles?)\s+(?:\w+\s+){0,3}?"
+            r"(?:hit|struck|landed|fell|slammed|crashed)\b",
             ("A car bomb went off outside the police station.",
              "The blast tore through a crowded bus terminal.",
-             "A roadside device exploded as the patrol passed.")),
+             "A roadside device exploded as the patrol passed.",
+             "Two rockets landed near the stadium during the match.",
+             "A stray shell hit the roof of a school.")),
     Trigger("attack_on_civilians",
             r"\bexecut(?:ed|ions?)\b|\bmassacr(?:ed|es?)\b|\bbeheaded\b|\bkidnapp(?:ed|ings?)\b|\babduct(?:ed|ions?)\b"
             r"|\bextort(?:ed|ion|ing)\b|\bkill(?:ed|ing)\s+" + _V + r"(?:civilians|villagers|residents|worshippers"
@@ -86,20 +90,28 @@ TRIGGERS: tuple[Trigger, ...] = (
             r"|\bbeat(?:en)? up\b|\braped\b|\blynched\b|\bst(?:ole|olen)\b|\brobb(?:ed|ery|eries)\b|\bbeat(?:en|ing)?\b|\bstabbed\b|\bhacked\b|\btonsured\b"
             r"|\bdrive-by\b|\bgunned down\b|\bset alight\b|\bkidnaps?\b|\babducts?\b|\bexecutes?\b|\bbeheads?\b|\b(?:set|sets)\s+(?:\w+\s+){0,3}(?:on )?fire\b|\btorched\b|\bdestroyed\b|\bdemolished\b"
             r"|\bvandali[sz]ed\b|\bbulldoz(?:ed|ing)\b|\bburn(?:ed|t)\b|\b(?:bod(?:y|ies)|corpses?)\b(?:\s+[\w,]+){0,10}?\s+(?:was|were)"
-            r"\s+(?:\w+\s+)?found\b|\bfound dead\b",
+            r"\s+(?:\w+\s+)?found\b|\bfound dead\b"
+            r"|\b(?:remains|heads?|bodies|corpses?)\s+(?:[\w,]+\s+){0,8}?(?:was|were)\s+(?:\w+\s+)?(?:found|dumped|left)\b"
+            r"|\bloot(?:ing|ers)\b|\bsmash(?:ed|ing)\b|\bburning\s+(?:\w+\s+){0,2}(?:houses|homes|shops|stores|cars"
+            r"|vehicles|buses)\b",
             ("Militants abducted four aid workers on the road to the border.",
              "The group executed eleven men it accused of spying.",
-             "Armed men looted shops and burned several houses.")),
+             "Armed men looted shops and burned several houses.",
+             "The remains of three men were found beside the canal.",
+             "A crowd went on a looting spree in the market.")),
     Trigger("capture_or_seizure",
             r"\b(?:captured|seized|overran|overrun|retook|retaken|retaking|recaptured?|liberated|liberation"
             r"|seiz(?:e|es)|captures|retakes?|recaptures|liberates|overruns|takes? (?:control|over)"
             r"|conquered|confiscated|seizure|capture of|took (?:control|over)|seiz(?:e|ed|ing) control"
             r"|fell (?:to|in|into|on|last|this|after)|(?:which|city|town|and) fell|was taken|were taken"
             r"|gained control|overpowered|occupied|stormed|driven (?:out )?(?:from|out of)|expelled|ousted|pushed out"
-            r"|(?:drove|pushed|forced)\s+(?:[\w'’-]+\s+){0,4}(?:out of|from))\b",
+            r"|(?:drove|pushed|forced)\s+(?:[\w'’-]+\s+){0,4}(?:out of|from)"
+            r"|(?:recovered|discovered|uncovered|found)\s+(?:[\w-]+\s+){0,5}(?:arms|weapons|ammunition|explosives|rifles"
+            r"|caches?))\b",
             ("Rebel fighters overran an army checkpoint south of the capital.",
              "The port town fell to the insurgents after two days.",
-             "Customs officers confiscated a shipment of rifles at the crossing.")),
+             "Customs officers confiscated a shipment of rifles at the crossing.",
+             "Soldiers discovered a hidden cache of rifles in a cave.")),
     Trigger("battle",
             r"\bclash(?:ed|es)?\b|\bfighting\b|\bfought\b|\bbattles?\b"
             r"(?! ?-hardened)|\b(?:counter)?offensive\b|\bsieges?\b|\bbesieg\w*|\bambush(?:ed|es)?\b"
@@ -109,10 +121,15 @@ TRIGGERS: tuple[Trigger, ...] = (
             r"|\bcarried out (?:an? )?(?:[\w-]+\s+){0,3}(?:operations?|raids?|attacks?)\b|\bexchanged fire\b|\bopened fire\b|\bcrumbled\b|\brouted\b"
             r"|\bkill(?:ed|ing|s)?\b|\b(?:wounded|injured|died|shot|shots|shoots?)\b|\bbursts? of (?:gun)?fire\b|\bshoot-?outs?\b|\bshootings?\b|\bgun ?fire\b|\bgun ?shots\b"
             r"|\bartillery\b|\bprojectiles\b|\btargeted\b|\bdislodg\w+|\brepel(?:led|s)?\b|\brepulsed\b|\bskirmish\w*"
-            r"|\bhostilities\b|\bcombat\b",
+            r"|\bhostilities\b|\bcombat\b|\bexchanges? of fire\b|\binjur(?:ing|ies)\b"
+            r"|\bcarr(?:y|ies|ying) out (?:an? )?(?:[\w-]+\s+){0,3}(?:operations?|raids?|attacks?)\b"
+            r"|\b(?:violence|fights?|fighting|scuffles?|brawls?)\s+(?:\w+\s+)?(?:broke out|erupted|flared)\b"
+            r"|\bscuffl(?:ed|es)\b|\bleaving\s+(?:\w+\s+){0,4}dead\b",
             ("Troops and militants clashed for hours on the edge of the town.",
              "Three soldiers were killed when their post came under fire.",
-             "The army's offensive on the northern hills entered its second week.")),
+             "The army's offensive on the northern hills entered its second week.",
+             "Police and smugglers were engaged in an exchange of fire at the dam.",
+             "Violence erupted between two families over a plot of land.")),
     Trigger("protest",
             r"\bprotest(?:ed|ers|s|ing)?\b|\bdemonstrat(?:ed|es|e|ions?|ors)\b|\brall(?:y|ied|ies)\b|\bmarch(?:ed|es)?\b"
             r"|\briot(?:s|ed|ing|ers)?\b|\b(?:went|go|goes|are|were) on strike\b|\bsit-ins?\b|\bstrikes? over\b"
@@ -121,10 +138,14 @@ TRIGGERS: tuple[Trigger, ...] = (
             r"|\bpicket(?:ed|ing|s)?\b|\bboycott(?:ed)?\b|\bhunger strike\b|\bdispersed\b|\bchant(?:ed|ing)\b|\bslogans\b"
             r"|\bwalk-?outs?\b|\bwalked out\b|\bstaged\b|\bsit-?ins?\b|\bmotorcades?\b|\bcaravans?\b|\bdemand(?:ed|ing)\b"
             r"|\bston(?:ed|ing)\b|\bpelted\b|\b(?:\d+-hour|\d+-day|general|open-ended|indefinite|nationwide|labou?r"
-            r"|sit-down|warning)\s+strikes?\b",
+            r"|sit-down|warning)\s+strikes?\b"
+            r"|\b(?:threw|throwing|hurled|hurling)\s+(?:\w+\s+){0,2}(?:stones|rocks|bricks|bottles|eggs|molotov|petrol bombs)\b"
+            r"|\bbarricad(?:ed|es|ing)\b|\btear ?gas\b|\bbaton[- ]charg\w+|\bbang(?:ed|ing) (?:pots|pans)\b|\btook to the streets\b",
             ("Hundreds of teachers protested outside the ministry over unpaid wages.",
              "Dock workers went on strike to demand safer cranes.",
-             "Students blocked the main road with burning tyres.")),
+             "Students blocked the main road with burning tyres.",
+             "Youths threw stones at the mayor's car.",
+             "Traders barricaded the entrance of the town hall.")),
     Trigger("arrest",
             r"\barrest(?:ed|s)?\b|\bdetain(?:ed)?\b|\bdetention\b|\bimprisoned\b|\bjailed\b|\btaken into custody\b"
             r"|\bheld (?:captive|prisoner|hostage)\b|\bapprehended\b|\bsummoned\b|\b(?:was|were) (?:a )?prisoners? (?:at|in)\b"
@@ -137,14 +158,14 @@ TRIGGERS: tuple[Trigger, ...] = (
             r"|\b(?:moved|relocated|transferred|deployed|redeployed)\s+(?:\w+\s+){0,3}(?:fighters|troops|forces"
             r"|soldiers|militants|units|families|prisoners|detainees|weapons)\b|\bcrossed (?:into|over|the border)\b|\b(?:was|were) (?:re)?deployed\b"
             r"|\bemerged from\b|\bslipped (?:away|out|through|into|across)\b|\bdisplaced\b|\bsurrendered\b"
-            r"|\bdefected\b|\bentered\b|\b(?:swept|pushed|advanced|moved) (?:into|on|toward|towards)\b|\breturn(?:ed|ing) (?:home|to)\b|\bpoured into\b|\barriv(?:ed|al)\b|\bevacuat(?:ed|ion)\b"
+            r"|\bdefect(?:ed|s|ing)? to\b|\bdefected\b|\bentered\b|\b(?:swept|pushed|advanced|moved) (?:into|on|toward|towards)\b|\breturn(?:ed|ing) (?:home|to)\b|\bpoured into\b|\barriv(?:ed|al)\b|\bevacuat(?:ed|ion)\b"
             r"|\bdeported\b|\brepatriated\b|\binfiltrat\w+|\brescu(?:ed|e)\b",
             ("Thousands of families fled the villages before dawn.",
              "The rebels withdrew from the hills overnight.",
              "About forty fighters surrendered to the army at the bridge.")),
     Trigger("statement_or_report",
-            r"\bclaim(?:ed|s)? responsibility\b|\b(?<!-)proclaimed\b|\bdeclared (?:a |an |the |its )?(?:\w+\s+){0,2}"
-            r"(?:caliphate|state|victory|ceasefire|truce|independence|emergency|war|curfew)\b|\bpledged allegiance\b"
+            r"\bclaim(?:ed|s)? responsibility\b|\b(?<!-)proclaimed\b|\bdeclar(?:ed|es|e) (?:a |an |the |its )?(?:[\w-]+\s+){0,2}"
+            r"(?:caliphate|state|victory|ceasefire|truce|independence|emergency|war|curfew|lockdown)\b|\bpledged allegiance\b"
             r"|\bannounced (?:the |a |an |its )?(?:\w+\s+){0,2}(?:capture|victory|liberation|death|killing|formation"
             r"|establishment|withdrawal|ceasefire|truce|curfew|lockdown)\b",
             ("The faction pledged allegiance to the new leader in a recorded message.",
@@ -152,13 +173,14 @@ TRIGGERS: tuple[Trigger, ...] = (
              "The army declared a curfew across the province on Sunday.")),
     Trigger("other",
             r"\breceived\s+(?:\w+\s+){0,3}(?:dollars|funds|money|cash|payments?|weapons|arms)\b|\bpaid (?:a )?ransom\b"
-            r"|\bsigned (?:a |an |the )?(?:\w+\s+){0,2}(?:agreement|deal|accord|truce|ceasefire)\b|\breleased\s+"
+            r"|\bsign(?:ed|s)? (?:a |an |the )?(?:\w+\s+){0,2}(?:agreement|deal|accord|truce|ceasefire)\b|\b(?:was|were) released from\b|\breleased\s+"
             r"(?:\w+\s+){0,3}(?:prisoners|detainees|hostages|captives)\b|\bexchanged prisoners\b"
             r"|\bformed (?:a |an )?(?:\w+\s+){0,2}(?:patrol|militia|alliance|group|coalition|government)\b|\brecruit(?:ed|ment)\b"
             r"|\bhanded over\b",
             ("Local commanders received large sums of cash from a foreign sponsor.",
              "The two militias signed a truce in the market square.",
-             "The rebels released twelve hostages after a week of talks.")),
+             "The rebels released twelve hostages after a week of talks.",
+             "Forty conscripts were released from a rebel jail on Friday.")),
 )
 def _alternatives(pattern: str) -> list[str]:
     """The top-level alternatives of a pattern ("a|(b|c)" -> ["a", "(b|c)"])."""
