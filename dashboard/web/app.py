@@ -17,7 +17,9 @@ parsing: a hostile URL or a malformed graph event gives the default view, never 
 """
 from __future__ import annotations
 
+import logging
 import threading
+import time
 from pathlib import Path
 
 import dash
@@ -28,6 +30,7 @@ from dashboard.core.countries import country_name
 from dashboard.editing.limits import max_request_bytes
 from dashboard.editing.service import EditingService
 from dashboard.settings import ASSETS_DIR
+from dashboard.store.generations import current_generation
 from dashboard.views import map_layers
 from dashboard.views.figures import draw_map, draw_timeline, type_label, window_frame
 from dashboard.views.query import EventStore
@@ -58,6 +61,7 @@ def create_app(store_path: str | Path, *, upload_dir: str | Path | None = None,
     reloaded in place. ``store`` lets tests and benchmarks pass an already loaded ``EventStore``.
     """
     store = store or EventStore(store_path)
+    follower = GenerationFollower(store, store_path)
     # The map's place labels come from the gazetteer (half a second to read): read while the page loads.
     threading.Thread(target=map_layers.largest_places, daemon=True, name="place-labels").start()
     tile_url = tile_url or settings.tile_url()
@@ -70,7 +74,7 @@ def create_app(store_path: str | Path, *, upload_dir: str | Path | None = None,
     if upload_dir:
         corpora = None if corpus_dir is None else list(corpus_dir) if isinstance(corpus_dir, (list, tuple)) \
             else [corpus_dir]
-        editing = EditingService(store_path, corpora, upload_dir, on_rebuilt=store.reload)
+        editing = EditingService(store_path, corpora, upload_dir, on_rebuilt=follower.reload)
         extra_filters.append(upload_panel.layout(editing.limits))
         extra_main.append(corrections_panel.layout())
     initial = dict(zip(("country", "type", "source"), _facet_options(store, ViewState())[:3]))
@@ -83,12 +87,53 @@ def create_app(store_path: str | Path, *, upload_dir: str | Path | None = None,
     register_callbacks(app, store, panel=panel, tile_url=tile_url)
     export_panel.register_callbacks(app, store)
     app.server.config["MAX_CONTENT_LENGTH"] = max_request_bytes(editing.limits if editing else None)
+    app.server.before_request(follower.check)
     app._event_store = store  # for benchmarks and tests
     app._editing = editing  # the panels' service (its runner's jobs), for tests
     if editing:
         upload_panel.register_callbacks(app, editing)
         corrections_panel.register_callbacks(app, editing)
     return app
+
+
+app_log = logging.getLogger(__name__)
+GENERATION_CHECK_S = 1.0  # how often requests look for a generation that another process made
+
+
+class GenerationFollower:
+    """Keeps the app on the store's current generation: a ``build`` from the command line (or another
+    gunicorn worker's rebuild) while the app runs makes a new one, and the first request after it
+    reloads the events (looked for at most every GENERATION_CHECK_S: a readlink and a stat)."""
+
+    def __init__(self, store: EventStore, store_path: str | Path):
+        self.store, self.store_path = store, store_path
+        self.generation = current_generation(store_path)
+        self.checked_at = time.monotonic()
+        self._lock = threading.Lock()
+
+    def check(self) -> None:
+        """Before each request; while one request reloads, the others answer from the events they have."""
+        if time.monotonic() - self.checked_at < GENERATION_CHECK_S or not self._lock.acquire(blocking=False):
+            return
+        try:
+            self.checked_at = time.monotonic()
+            if current_generation(self.store_path) not in (None, self.generation):
+                self._reload()
+        except Exception as err:  # a new generation that does not read: keep answering from the old events
+            self.generation = current_generation(self.store_path)
+            app_log.warning("%s: the new store generation was not loaded: %s", self.store_path, err)
+        finally:
+            self._lock.release()
+
+    def reload(self) -> None:
+        """After the app's own rebuild."""
+        with self._lock:
+            self._reload()
+
+    def _reload(self) -> None:
+        generation = current_generation(self.store_path)  # before reading: a build meanwhile is seen next time
+        self.store.reload()
+        self.generation = generation
 
 
 # ---------------------------------------------------------------------- callbacks
