@@ -242,3 +242,18 @@ def test_a_qualified_name_is_the_place_even_when_it_is_a_word_or_a_surname(gazet
 ])
 def test_a_small_town_far_from_its_qualifier_is_another_place(gazetteer, text, kept):
     assert [p.text for p in find_places(text, gazetteer=gazetteer)] == kept
+
+
+@pytest.mark.parametrize("text,name,feature", [
+    # a bare name shared by a province and the city that named it is the city, whatever its spelling
+    ("Teachers marched in Veracruz on Monday.", "Veracruz", "city"),
+    ("Teachers marched in Veracruz, Veracruz on Monday.", "Veracruz", "city"),
+    ("About twenty people gathered in Mogilev on Monday.", "Mahilyow", "city"),
+    ("Nurses rallied in Tiruppur (Tiruppur, Tamil Nadu) on Monday.", "Tiruppur", "city"),
+    # the province when the text says so, and a province whose towns merely share a word of its name
+    ("Floods hit Veracruz state.", "Veracruz", "admin1"),
+    ("Farmers protested across Bihar on Monday.", "Bihar", "admin1"),
+])
+def test_a_province_named_after_its_city(gazetteer, text, name, feature):
+    found = find_places(text, gazetteer=gazetteer)[0]
+    assert (found.name, found.feature) == (name, feature)

@@ -41,6 +41,7 @@ MAX_ALTERNATIVES = 5
 FOCUS_SHARE = 0.5  # a country with half the weight of the most named one is a focus of the text too
 FOCUS_MIN_WEIGHT = 1.0  # a focus that clear: one located name at least
 SMALL_TOWN = 20_000
+CAPITAL_SHARE = 0.05  # a city with this share of its province's people may have given the province its name
 ROLE_EVIDENCE = 0.25  # the weight, as evidence of where, of a name that is not a location here
 
 
@@ -231,8 +232,11 @@ class Resolver:
             for other in qualified:
                 countries[g.country_codes[choice[other]]] -= self.weights[other]
         country_total = sum(countries.values()) - own_weight
+        # "Veracruz, Veracruz" and "Tiruppur (Tiruppur district)": the town in the province named after it;
+        # the qualifier is the area, so the area itself gets no bonus (an area does not lie in itself)
         qualifier_entries = [q for m in group if m.qualifier is not None
-                             for q in _areas(g, m.qualifier, choice[m.qualifier.key])]
+                             for q in (_areas(g, m.qualifier, choice[m.qualifier.key]) if m.qualifier.key != key
+                                       else [e for e in m.qualifier.entries if g.features[e] in ("admin1", "admin2")])]
         others = [p for k, p in points.items() if k != key and k not in self.not_located and k not in qualified]
         # A small town named after its state or country ("Iowa", Louisiana; "Mexico", New York) is rarely
         # the one meant.
@@ -242,15 +246,24 @@ class Resolver:
         for entry in entries:
             if g.features[entry] in ("city", "admin2"):
                 for (code, admin1), population in areas.items():
-                    if g.country_codes[entry] == code and g.populations[entry] * 10 < population:
+                    if g.country_codes[entry] == code and g.populations[entry] * 10 < population \
+                            and not (admin1 and g.admin1[entry] == admin1 and g.populations[entry] >= 20_000):
                         namesakes[entry] = 2.0
-        # A province named after its capital ("Raqqa", "Zabol"): the bare name means the city; the province
-        # is written "Raqqa province", which is a name of its own.
-        city_areas = {g.admin1[e] for e in entries if g.features[e] in ("city", "capital") and g.admin1[e]
-                      and g.populations[e] >= 20_000}
+        # A province named after its capital ("Raqqa", "Zabol"): the bare name means the city, even where
+        # the gazetteer spells the city otherwise (the province's name is the city's too); the province is
+        # written "Raqqa province", which is a name of its own.
+        # A capital is a city of the province large enough to have named it, not any town that shares a word
+        # ("Bihar Sharif" is not what "Bihar" means).
+        provinces = {g.admin1[e]: g.populations[e] for e in entries if g.features[e] == "admin1" and g.admin1[e]}
+        capitals = [e for e in entries if g.features[e] in ("city", "capital") and g.admin1[e] in provinces
+                    and g.populations[e] >= max(20_000, CAPITAL_SHARE * provinces[g.admin1[e]])]
+        named_areas = {g.admin1[e] for e in capitals}
         for entry in entries:
-            if g.features[entry] == "admin1" and g.admin1[entry] in city_areas:
+            if g.features[entry] == "admin1" and g.admin1[entry] in named_areas:
                 namesakes[entry] = 2.5
+        for entry in capitals:
+            if entry in self.other_name.get(key, ()):
+                namesakes[entry] = -OTHER_NAME_PENALTY
         nearest_km = _nearest_km(g, entries, others[:30])
         out = {}
         for entry in entries:
