@@ -257,3 +257,15 @@ def test_a_small_town_far_from_its_qualifier_is_another_place(gazetteer, text, k
 def test_a_province_named_after_its_city(gazetteer, text, name, feature):
     found = find_places(text, gazetteer=gazetteer)[0]
     assert (found.name, found.feature) == (name, feature)
+
+
+@pytest.mark.parametrize("text,found", [
+    # lower-case connectors inside hyphenated names
+    ("Gangs clashed in Port-au-Prince on Monday.", [("Port-au-Prince", "HT")]),
+    ("Floods cut the road to Bourg-en-Bresse.", [("Bourg-en-Bresse", "FR")]),
+    # a town spelled like a given name is the town after a locative preposition, the woman elsewhere
+    ("Merchants protested in Rafaela on Monday.", [("Rafaela", "AR")]),
+    ("She met Rafaela in Rome.", [("Rome", "IT")]),
+])
+def test_connectors_and_given_names_after_a_locative(gazetteer, text, found):
+    assert [(p.text, p.country_code) for p in find_places(text, gazetteer=gazetteer)] == found

@@ -39,7 +39,7 @@ from dashboard.pipeline.places.vocabulary import (
     CONNECTORS, SPACED_CONNECTORS, ARABIC_ARTICLES, PERSON_PARTICLES, TITLES, SPEECH_VERBS,
     ORGANISATION_WORDS, FACILITY_WORDS, GENERIC_WORDS, ROLE_WORDS, PLACE_PREFIXES, CONTRACTION_ENDINGS,
     OPERATION_WORDS, MONTHS_AND_DAYS, PLACE_NOUNS, KIND_WORDS, COMMON_WORD_ZIPF, VERY_COMMON_ZIPF,
-    STRONG_FEATURES)
+    STRONG_FEATURES, LOCATIVE_PREPOSITIONS)
 
 # A word: letters/digits, with inner apostrophes (O'Hare, Iraq's); or a dotted abbreviation (U.S., D.C.).
 WORD = re.compile(r"(?:[A-Z]\.){2,}|[^\W_](?:[\w\u0300-\u036f]|['’](?=\w))*")  # (with combining accents)
@@ -478,8 +478,10 @@ class Recogniser:
                     return False
             big_town = max((g.populations[e] for e in entries[:5] if g.features[e] in ("city", "capital")),
                            default=0)
-            if self._is_given_name(word) and not qualified and not (curated_or_country or big_town >= 100_000
-                                                  or (g.features[entries[0]] == "admin1" and zipf < 4.0)):
+            # "protested in Rafaela": after a locative preposition a town's name is the town
+            located = k == i and k > 0 and tokens[k - 1].lower in LOCATIVE_PREPOSITIONS and big_town >= 10_000
+            if self._is_given_name(word) and not qualified and not located and not (
+                    curated_or_country or big_town >= 100_000 or (g.features[entries[0]] == "admin1" and zipf < 4.0)):
                 return False  # "Brenna", "Mary" (a Turkmen province); but "Victoria", "Georgia"
             # Nisba or demonym-like adjective of a place ("Halabi", "Baghdadi"): a small namesake is not it.
             if lower.endswith("i") and big < 50_000 and len(match.key) > 4 and g.lookup(match.key[:-1]):

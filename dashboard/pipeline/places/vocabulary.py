@@ -8,7 +8,10 @@ from __future__ import annotations
 # Lower-case words that may sit inside a place name ("Bay of Islands", "Deir ez-Zor", "Abu al-Duhur").
 CONNECTORS = frozenset(
     "of de del della di da do dos das du des la le les el al ad ar as ash az an at ez es et y upon on the "
-    "bin ibn sur am".split())
+    "bin ibn sur am au aux en sous".split())
+# Prepositions after which a town's name is the town, even one spelled like a given name ("in Rafaela"):
+# not "at" or "from", which people follow too ("at Mary's", "a call from Victoria").
+LOCATIVE_PREPOSITIONS = frozenset("in near outside inside into across around".split())
 # Connectors that join a name across a plain space; the others only across a hyphen ("Deir ez-Zor",
 # "Khan-al-Asal"), so that "Lyon on April 9" and "Leeds at Home" stay apart.
 SPACED_CONNECTORS = frozenset("of de del della di da do dos das du des la le les el al y upon the bin ibn".split())
