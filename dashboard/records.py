@@ -179,11 +179,12 @@ class PlaceMention:
     # stay mentions (listed by extract, found by search) and never become an event's place:
     # "organisation" (Boko Haram, the New York Times), "person" (al-Baghdadi), "currency" (the US dollar),
     # "comparison" (an area the size of Britain), "nationality" (Indian troops), "title" (the Mayor of X),
-    # "speaker" (U.S. officials said, Washington warned).
+    # "speaker" (U.S. officials said, Washington warned), "route" (a checkpoint on the Murree road).
     role: str = "location"
 
 
-PLACE_ROLES = ("location", "organisation", "person", "currency", "comparison", "nationality", "title", "speaker")
+PLACE_ROLES = ("location", "organisation", "person", "currency", "comparison", "nationality", "title", "speaker",
+               "route")
 
 
 @dataclass(frozen=True, slots=True)

@@ -60,3 +60,13 @@ def test_what_a_place_name_does_in_its_sentence(sentence, written, role, country
         return
     assert written in found, (sentence, list(found))
     assert (found[written].role, found[written].country_code) == (role, country)
+
+
+@pytest.mark.parametrize("text,roles", [
+    ("Journalists protested outside a newspaper office on Murree road in Rawalpindi.",
+     [("Murree", "route"), ("Rawalpindi", "location")]),
+    ("Gunmen stopped a bus on the Kirkuk highway near Tikrit.", [("Kirkuk", "route"), ("Tikrit", "location")]),
+    ("The convoy reached Kirkuk by road.", [("Kirkuk", "location")]),
+])
+def test_a_road_named_after_a_town_is_not_the_town(text, roles):
+    assert [(p.text, p.role) for p in find_places(text)] == roles

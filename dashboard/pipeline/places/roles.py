@@ -9,7 +9,7 @@ Two questions, both answered from the words next to the match within its capital
 - If it is a place, is it where something is, or does it stand for something else? ``verdict`` gives the
   role of ``records.PlaceMention``: "organisation" ("Leeds Police", "forces of Armenia", "US-led"),
   "title" ("the Texas Governor", "Iraq's Prime Minister"), "currency" ("the US dollar"), "comparison"
-  ("an area the size of Belgium"), or "location".
+  ("an area the size of Belgium"), "route" ("the Murree road"), or "location".
 
     >>> from dashboard.pipeline.places import find_places
     >>> [(p.text, p.role) for p in find_places("Prices rose against the US dollar in Lebanon.")]
@@ -21,7 +21,7 @@ import re
 
 from dashboard.geocoders.index import Gazetteer
 from dashboard.pipeline.places.vocabulary import (
-    ACTOR_SUFFIXES, ARABIC_ARTICLES, BODY_WORDS, COMPARISON_BEFORE, CONNECTORS, CURRENCY_WORDS, GENERIC_WORDS, INSTITUTION_WORDS,
+    ACTOR_SUFFIXES, ARABIC_ARTICLES, BODY_WORDS, ROUTE_WORDS, COMPARISON_BEFORE, CONNECTORS, CURRENCY_WORDS, GENERIC_WORDS, INSTITUTION_WORDS,
     KIND_WORDS, MONTHS_AND_DAYS, PLACE_PREFIXES, ROLE_WORDS, SETTLEMENT_WORDS, TITLE_CASE_WORDS, TITLES)
 
 DROP = "drop"
@@ -74,6 +74,8 @@ def verdict(g: Gazetteer, text: str, tokens, run, k: int, m: int, free_from: int
             return "organisation"  # "Nigeria's army", "Iraq police"
         if nxt.lower in TITLES:
             return "title"  # "Iraq's president"
+        if nxt.lower in ROUTE_WORDS and not possessive:
+            return "route"  # "a checkpoint on the Murree road": the road, not the town
     if any(t.capitalised and t.lower in TITLE_CASE_WORDS for t in tokens[i + 1:j]):
         return "location"  # a headline: where a name ends cannot be read from its capitals
     # The words of the run before the match: the tail of an unknown longer name is not this place.

@@ -104,6 +104,9 @@ afghani afghanis kwacha rand cedi dirham dirhams birr leone leones real reais wo
 COMPARISON_BEFORE = ("the size of", "size of", "larger than", "bigger than", "smaller than", "as large as",
                      "as big as", "as small as", "times the size of")
 # Bodies of a state: "forces of Armenia", "the army of Mali", "Nigeria's police" are actors, not places.
+# Lower-case words after a town that make it the name of a road leading there ("on the Murree road"): the
+# road is not the town, and the town is no event's place.
+ROUTE_WORDS = frozenset("road highway motorway expressway route".split())
 BODY_WORDS = frozenset("""
 forces force army armies military troops soldiers police government governments regime ministry
 embassy consulate navy air-force authorities officials delegation parliament administration
