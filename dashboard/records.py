@@ -100,6 +100,9 @@ class Document:
     # The original text with every skipped stretch (markup, links, boilerplate, repeats) replaced by
     # spaces: the same length as the original, so an offset into one is an offset into the other.
     clean_text: str = ""
+    # The original text with only its markup blanked and entities put as characters (same length): what
+    # a reader of the page sees, for the sentences shown to users. "" when the text has no markup.
+    readable_text: str = ""
 
     @property
     def text(self) -> str:

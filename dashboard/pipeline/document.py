@@ -15,6 +15,7 @@ with its reason, and the content is cut into sentences whose offsets index the o
 """
 from __future__ import annotations
 
+import html
 import re
 import unicodedata
 
@@ -55,8 +56,15 @@ _URL = re.compile(r"(?:https?://|www\.)[^\s<>\"'\]\[)]+", re.IGNORECASE)
 _BARE_LINK_LINE = re.compile(r"^\s*(?:\[\s*)?(?:https?://|www\.)\S+(?:\s*\])?(?:\s*\[[^\]]{0,40}\])?\s*$",
                              re.IGNORECASE)
 _HTML_HINT = re.compile(r"<(?:html|body|p|div|br|span|a|script|article|h[1-6])\b", re.IGNORECASE)
-_HTML_DROP = re.compile(r"<(script|style|noscript|template)\b[^>]*>.*?</\1\s*>|<!--.*?-->", re.IGNORECASE | re.DOTALL)
-_HTML_TAG = re.compile(r"</?[A-Za-z][^<>]{0,2000}>")
+# Elements whose content is no text of the article (code, styles, fallbacks): dropped whole, up to their end
+# tag or, unclosed, to the end of the page (as a browser reads them); comments, doctypes and processing
+# instructions likewise.
+_HTML_DROP = re.compile(r"<(script|style|noscript|template)\b(?:[^>\"']|\"[^\"]{0,1000}\"|'[^']{0,1000}'){0,1000}+>"
+                        r".*?(?:</\1\s*>|\Z)|<!--.*?(?:-->|\Z)|<![A-Za-z\[][^<>]{0,2000}>|<\?[^<>]{0,2000}>",
+                        re.IGNORECASE | re.DOTALL)
+# A tag, its quoted attribute values may hold '>' (onerror="if(a>b)..."): each alternative starts with its
+# own character, quotes are bounded and the repeat is possessive (never tried again shorter), so it is linear.
+_HTML_TAG = re.compile(r"</?[A-Za-z](?:[^<>\"']|\"[^\"]{0,2000}\"|'[^']{0,2000}'){0,2000}+>")
 _HTML_BLOCK_TAG = re.compile(r"</?(?:p|div|br|li|h[1-6]|article|section|tr|td|blockquote|header|footer)\b",
                              re.IGNORECASE)
 _HTML_ENTITY = re.compile(r"&(?:#\d{1,7}|#x[0-9a-fA-F]{1,6}|[A-Za-z]{2,10});")
@@ -105,6 +113,15 @@ def apply_blanks(text: str, spans: list[tuple[int, int]], keep: dict[int, str] |
     return out
 
 
+def _entity_character(entity: str) -> str:
+    """The one character an entity stands for ("&mdash;" -> "—"); a space for spacing ones and for what
+    is not one character (an unknown name, a code point that is no character)."""
+    character = html.unescape(entity)
+    if len(character) != 1 or character == "\ufffd" or unicodedata.category(character) in ("Cc", "Cs", "Zs"):
+        return " "
+    return character
+
+
 def _put_chars(text: str, chars: dict[int, str]) -> str:
     pieces, pos = [], 0
     for i in sorted(chars):
@@ -145,22 +162,33 @@ def boilerplate_reason(line: str) -> str | None:
 
 
 def _strip_markup(text: str, skipped: list[Skipped], source_format: str) -> str:
-    """Blank HTML tags, scripts, comments and entities, or Markdown marks and link targets."""
+    """Blank HTML tags, scripts, comments and entities, or Markdown marks and link targets.
+
+    An HTML entity becomes the character it stands for, padded with blanks to its length (offsets kept);
+    a tag's quoted attributes may hold ">":
+
+    >>> page = "<p>Fish &amp; chips&nbsp;&mdash;<img alt='a>b' onerror='go()'>cheap &#39;today&#39;</p>"
+    >>> view = _strip_markup(page, [], "html")
+    >>> view.split(), len(view) == len(page)
+    (['Fish', '&', 'chips', '—', 'cheap', "'today'"], True)
+    """
     is_html = source_format == "html" or (
         source_format in ("txt", "jsonl", "csv") and len(_HTML_HINT.findall(text[:20000])) >= 2)
     if is_html:
         spans, keep = [], {}
-        for pattern in (_HTML_DROP, _HTML_TAG):
-            for m in pattern.finditer(text):
-                spans.append((m.start(), m.end()))
-                skipped.append(Skipped(m.start(), m.end(), "markup"))
-                if pattern is _HTML_TAG and _HTML_BLOCK_TAG.match(m.group()):
-                    keep[m.start()] = "\n"  # a block tag ends a paragraph
-        for m in _HTML_ENTITY.finditer(text):
-            # &amp; and friends: a one-character stand-in keeps words apart and offsets put
+        for m in _HTML_DROP.finditer(text):
             spans.append((m.start(), m.end()))
-            if m.group() == "&amp;":
-                keep[m.start()] = "&"
+        for m in _HTML_TAG.finditer(apply_blanks(text, spans)):  # a tag inside a script is no tag
+            spans.append((m.start(), m.end()))
+            if _HTML_BLOCK_TAG.match(m.group()):
+                keep[m.start()] = "\n"  # a block tag ends a paragraph
+        skipped.extend(Skipped(a, b, "markup") for a, b in spans)
+        outside = apply_blanks(text, spans)  # entities in attributes and scripts are blanked with them
+        for m in _HTML_ENTITY.finditer(outside):
+            spans.append((m.start(), m.end()))
+            # the character sits next to the word it belongs to: "&#39;Raqqa" -> "     'Raqqa"
+            joins_next = m.end() < len(outside) and not outside[m.end()].isspace()
+            keep[m.end() - 1 if joins_next else m.start()] = _entity_character(m.group())
         text = apply_blanks(text, spans, keep)
     elif source_format == "md":
         for pattern in (_MD_IMAGE, _MD_LINK_TARGET, _MD_MARKS, _MD_BRACKETS):
@@ -175,6 +203,7 @@ def make_document(article: Article) -> Document:
     text = article.text
     skipped: list[Skipped] = []
     view = _strip_markup(text, skipped, article.source_format)
+    view_of_markup = view if view != text else ""
     # Links: a bare link line is skipped whole; a link inside prose is blanked (dates in URLs are not events).
     links = [(m.start(), m.end()) for m in _URL.finditer(text)]
     skipped.extend(Skipped(a, b, "link") for a, b in links)
@@ -202,7 +231,7 @@ def make_document(article: Article) -> Document:
     sentences = tuple(mark_furniture(clean, split_sentences(clean)))
     skipped.sort(key=lambda s: (s.start, s.end))
     return Document(article=article, sentences=sentences, skipped=tuple(skipped),
-                    published=article.published, clean_text=clean)
+                    published=article.published, clean_text=clean, readable_text=view_of_markup)
 
 
 # --- page furniture: lines that are not prose, recognised by their shape (never by a list of sites) ----

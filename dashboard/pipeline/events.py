@@ -416,7 +416,7 @@ def _provenance(doc: Document, tellings: list[_Telling]) -> tuple[Provenance, ..
                 spans.add(("date", t.date.start, t.date.end))
             spans.update(("trigger", o.start, o.end) for o in t.occurrences)
         mentions = tuple(Mention(kind, text[a:b], a, b) for kind, a, b in sorted(spans, key=lambda s: (s[1], s[2], s[0])))  # a total order: set order varies by process
-        out.append(Provenance(article_id=article.id, sentence=text[sentence.start:sentence.end],
+        out.append(Provenance(article_id=article.id, sentence=(doc.readable_text or text)[sentence.start:sentence.end],
                               start=sentence.start, end=sentence.end, mentions=mentions,
                               published=_as_known(doc.published), title=article.title, url=article.url))
     return tuple(out)
@@ -431,6 +431,9 @@ def _make_event(doc: Document, o: _Occurrence) -> Event:
     if when.time_basis == "published":
         precision = "published"  # never "known to the day": the text says only that it happened by then
     sentence_text = text[lead.sentence.start:lead.sentence.end]
+    # the words a reader of the page sees: no markup, its blanks closed up (the offsets still index the text)
+    shown = " ".join(doc.readable_text[lead.sentence.start:lead.sentence.end].split()) if doc.readable_text \
+        else sentence_text
     sentences = {t.index for t in o.tellings}
     confidence = (ATTACHMENT_CONFIDENCE.get(where.attachment, 0.5) * TIME_CONFIDENCE[when.time_basis]
                   * PRECISION_WEIGHT.get(precision, 0.6) * PLACE_WEIGHT.get(place.precision, 0.7) * place.confidence
@@ -443,7 +446,7 @@ def _make_event(doc: Document, o: _Occurrence) -> Event:
         country_code=place.country_code or "",
         event_type=most_specific(ty for t in o.tellings for ty in t.types),
         fatalities=max(stated) if stated else None,
-        sentence=sentence_text, start=lead.sentence.start, end=lead.sentence.end,
+        sentence=shown, start=lead.sentence.start, end=lead.sentence.end,
         sources=(doc.article.id,), provenance=_provenance(doc, o.tellings),
         confidence=round(min(1.0, confidence), 3), time_basis=when.time_basis,
         place_basis="narrative" if where.attachment == "narrative" else "stated",
