@@ -24,6 +24,8 @@ from pathlib import Path
 
 # The layers a command needs are imported by that command: `extract` runs once per file in the scorers,
 # and loading the store, the web app and Chromium's exporter for it would triple its start-up.
+from dashboard.export.formats import FIGURES
+from dashboard.export.presets import DEFAULT_SCALE, PRESETS
 from dashboard.settings import DEFAULT_STORE, DEFAULT_UPLOADS
 
 
@@ -203,11 +205,16 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
+    from dashboard.export.formats import IMAGE_FORMATS
+    from dashboard.export.renderer import warm_up
+
+    if args.format in IMAGE_FORMATS:
+        warm_up()  # Chromium starts while the rest of the program is imported (the two take about as long)
     from dashboard.export.exporter import ExportError, run_export
 
     try:
         result = run_export(args.store, args.format, args.out, view_query=args.view or "", figure=args.figure,
-                            width=args.width, height=args.height, scale=args.scale)
+                            width=args.width, height=args.height, preset=args.size, scale=args.scale)
     except ExportError as err:
         _warn(str(err))
         return 2
@@ -390,11 +397,16 @@ def parser() -> argparse.ArgumentParser:
     x.add_argument("--store", default=str(DEFAULT_STORE))
     x.add_argument("--format", required=True, choices=["png", "svg", "pdf", "csv", "geojson"])
     x.add_argument("--view", metavar="QUERY", help="the dashboard URL's query string, e.g. 'from=2017-01-01&to=2018-12-31&country=SY'")
-    x.add_argument("--figure", choices=["timeline", "map", "report"], default="report")
+    x.add_argument("--figure", choices=list(FIGURES), default="report",
+                   help="the image: timeline, map, summary (charts) or report (timeline above map)")
     x.add_argument("--out", required=True, metavar="FILE")
-    x.add_argument("--width", type=int)
-    x.add_argument("--height", type=int)
-    x.add_argument("--scale", type=float, default=1.0)
+    x.add_argument("--size", choices=list(PRESETS), metavar="PRESET",
+                   help=f"a paper or slide size: {', '.join(PRESETS)} (a4 and letter take the orientation that "
+                        "fits the figure); default: the figure's own size, as in the page's export panel")
+    x.add_argument("--width", type=int, help="CSS pixels (overrides the preset's)")
+    x.add_argument("--height", type=int, help="CSS pixels (overrides the preset's)")
+    x.add_argument("--scale", type=float, default=DEFAULT_SCALE, help=f"pixels per CSS pixel of a PNG "
+                   f"(default {DEFAULT_SCALE:g})")
     x.set_defaults(func=cmd_export)
 
     def store_and_folders(q):

@@ -27,7 +27,9 @@ from dashboard.export import renderer as rendering
 from dashboard.export.exporter import run_export
 from dashboard.export.formats import ExportError
 from dashboard.export.renderer import ImageRenderer
-from dashboard.export.report import REPORT_SIZE, StoreInfo, combine_report, report_caption, report_figure
+from dashboard.export.captions import StoreInfo, caption_lines
+from dashboard.export.presets import FIGURE_SIZES
+from dashboard.export.report import app_panels, report_figure
 from dashboard.export.tables import defuse_formula, events_csv, events_geojson
 from dashboard.store.schema import EVENTS_SCHEMA
 from dashboard.web.app import create_app
@@ -379,59 +381,30 @@ def test_the_caption_names_filters_dates_and_sources(events):
 
     view = ViewState.from_query("from=2014-01-01&to=2016-12-31&country=IQ&type=airstrike&q=%3Cb%3E"
                                 "&brush=2014-06-01..2015-06-30&map=40,34,4")
-    info = StoreInfo(path="data/store", built_at="2026-11-21T10:00:00", corpus="data/corpus",
+    info = StoreInfo(built_at="2026-11-21T10:00:00",
                      articles={"a1": {"outlet": "Reuters"}, "a2": {"outlet": "BBC"}, "a4": {"outlet": "Reuters"}})
-    caption = report_caption(events, view, info)
-    assert (f'Filters: text "&lt;b&gt;"; countries Iraq; types {type_label("airstrike")}; '
-            "time selection 2014-06-01 to 2015-06-30") in caption
-    assert "map" not in caption.split("<br>")[0]  # the map's viewport is not a filter
-    assert "Dates: 2014-01-01 to 2016-12-31 (events from 2014-06-10 to 2016-10-17)" in caption
-    assert "Sources: 3 events from 4 articles (Reuters, BBC)" in caption
-    assert "Store: data/store, built 2026-11-21T10:00 from data/corpus" in caption
+    caption = caption_lines(events, view, info)
+    assert caption[0] == (f'Filters: text "<b>"; countries Iraq; types {type_label("airstrike")}; '
+                          "time selection 1 Jun 2014 – 30 Jun 2015")  # the map's viewport is not a filter
+    assert caption[1] == "Time window: 1 Jan 2014 – 31 Dec 2016 (events from 10 Jun 2014 to 17 Oct 2016)"
+    assert caption[2] == "Sources: 3 events from 4 articles (Reuters, BBC)"
+    assert caption[-1].startswith("Store built 2026-11-21 10:00; exported ")
 
 
 def test_the_caption_of_an_empty_result_says_so():
     from dashboard.views.state import ViewState
 
-    caption = report_caption(make_events([]), ViewState(), None)
-    assert "Filters: none" in caption
-    assert "no events match" in caption and "Sources: no events" in caption
-
-
-def test_the_report_stacks_the_app_figures_and_a_caption(events):
-    timeline = timeline_figure(events)
-    geo_map = map_figure(list(events["lon"]), list(events["lat"]), name="capture")
-    before = (timeline.to_json(), geo_map.to_json())
-    report = combine_report(timeline, geo_map, "Filters: none")
-    assert (timeline.to_json(), geo_map.to_json()) == before  # the app's figures are not changed
-
-    scatter = [trace for trace in report.data if trace.type == "scatter"]
-    geo = [trace for trace in report.data if trace.type == "scattergeo"]
-    assert [list(trace.customdata) for trace in scatter] == [list(trace.customdata) for trace in timeline.data]
-    assert len(geo) == 1 and geo[0].geo == "geo" and list(geo[0].lon) == list(events["lon"])
-    assert geo[0].showlegend is False  # "capture" has its legend entry from the timeline already
-    assert report.layout.geo.landcolor == f"rgb{LAND}"
-    assert report.layout.geo.domain.y[1] <= report.layout.yaxis.domain[0]  # map below timeline
-    assert report.layout.xaxis.rangeslider.visible is False
-    assert any(note.text == "Filters: none" for note in report.layout.annotations)
-
-
-@needs_chromium
-def test_the_report_draws_both_panels(renderer, events):
-    report = combine_report(timeline_figure(events), map_figure(list(events["lon"]), list(events["lat"])),
-                            "Filters: none<br>Dates: all dates")
-    png = renderer.render(report, "png", 900, 1000)
-    assert land_share(png) > 0.05 and pixel_spread(png) > 5
-    pdf = PdfReader(io.BytesIO(renderer.render(report, "pdf", 900, 1000)))
-    text = pdf.pages[0].extract_text()
-    assert "Filters: none" in text and "When" in text
+    caption = caption_lines(make_events([]), ViewState(), None)
+    assert caption[0] == "Filters: none"
+    assert "(no events match)" in caption[1] and caption[2] == "Sources: no events"
 
 
 # -- run_export: options are checked before any work ---------------------------------------------------
 
 @pytest.mark.parametrize("options, message", [
     ({"fmt": "gif"}, "format 'gif' is not one of png, svg, pdf, csv, geojson"),
-    ({"fmt": "png", "figure": "chart"}, "figure 'chart' is not one of timeline, map, report"),
+    ({"fmt": "png", "figure": "chart"}, "figure 'chart' is not one of timeline, map, summary, report"),
+    ({"fmt": "png", "preset": "a3"}, "size preset 'a3' is not one of a4, a4-portrait"),
     ({"fmt": "png", "out_path": "report.pdf"}, "ends in .pdf but the format is png"),
     ({"fmt": "csv", "out_path": "missing/events.csv"}, "folder .*missing does not exist"),
     ({"fmt": "png", "scale": 50}, "scale 50"),
@@ -495,7 +468,8 @@ QUERY = "from=2015-01-01&to=2017-12-31&country=SY,IQ&type=battle,airstrike,bombi
 
 
 def trace_ids(fig) -> set[str]:
-    return {item for trace in fig.data if trace.customdata is not None for item in trace.customdata
+    data = fig["data"] if isinstance(fig, dict) else fig.to_dict()["data"]
+    return {item for trace in data for item in (trace.get("customdata") or [])
             if not str(item).startswith("zoom:")}  # the count of events at one place is no event
 
 
@@ -529,14 +503,18 @@ def test_image_figures_show_what_the_app_shows_for_the_url(store, stored_events)
     event_store = EventStore(store)
     timeline = export.export_figure(event_store, "timeline", view)
     geo_map = export.export_figure(event_store, "map", view)
+    panels = app_panels(event_store, "report", view)
     # The timeline ignores its own brush, the map shows only placed events (crossfilter, as in the app).
     window = ("2015-01-01", "2017-12-31", ("SY", "IQ"), ("battle", "airstrike", "bombing"))
     assert trace_ids(timeline) == expected_ids(stored_events, *window)
     assert trace_ids(geo_map) == expected_ids(stored_events, *window, brush=("2016-01-01", "2016-12-31"),
                                               placed_only=True)
-    # ...and they are the app's figures, trace for trace.
-    assert timeline.to_json() == figures.timeline_figure(event_store, view).to_json()
-    assert geo_map.to_json() == figures.map_figure(event_store, view).to_json()
+    # ...and they are made of the app's figures, trace for trace.
+    assert panels["timeline"] == figures.timeline_figure(event_store, view).to_dict()
+    assert panels["map"] == figures.map_figure(event_store, view).to_dict()
+    placed = [trace for trace in timeline["data"] if trace.get("customdata")]
+    assert [trace["customdata"] for trace in placed] == [
+        trace["customdata"] for trace in panels["timeline"]["data"] if trace.get("customdata")]
     report = export.export_figure(event_store, "report", view)
     assert trace_ids(report) == trace_ids(timeline) | trace_ids(geo_map)
     for fig in (timeline, geo_map, report):  # nothing in them would be fetched from the internet
@@ -553,7 +531,7 @@ def test_a_figure_that_needs_the_internet_is_recognised():
 
 
 @needs_chromium
-@pytest.mark.parametrize("figure", ["timeline", "map", "report"])
+@pytest.mark.parametrize("figure", ["timeline", "map", "summary", "report"])
 def test_every_image_format_of_every_figure(store, tmp_path, renderer, figure):
     results = {fmt: run_export(store, fmt, tmp_path / f"{figure}.{fmt}", view_query=QUERY, figure=figure,
                                renderer=renderer) for fmt in ("png", "svg", "pdf")}
@@ -562,13 +540,16 @@ def test_every_image_format_of_every_figure(store, tmp_path, renderer, figure):
     assert image.format == "PNG" and pixel_spread(png) > 5
     assert ElementTree.fromstring(results["svg"].path.read_bytes()).tag.endswith("svg")
     assert len(PdfReader(results["pdf"].path).pages) == 1
-    if figure != "timeline":  # the map's land, drawn from the vendored boundaries
+    if figure in ("map", "report"):  # the map's land, drawn from the vendored boundaries
         pixels = np.asarray(image.convert("RGB"), dtype=int)
         assert (np.abs(pixels - np.array(STORE_LAND)).sum(axis=2) < 6).mean() > 0.1
-    if figure == "report":
-        assert image.size == REPORT_SIZE
-        text = PdfReader(results["pdf"].path).pages[0].extract_text()
-        assert "Filters: countries" in text and "time selection 2016-01-01 to 2016-12-31" in text
+    width, height = FIGURE_SIZES[figure]
+    assert image.size == (2 * width, 2 * height)  # scale 2 by default
+    pdf = PdfReader(results["pdf"].path)
+    text = " ".join(pdf.pages[0].extract_text().split())
+    assert "Filters: countries" in text and "time selection 1 Jan 2016 – 31 Dec 2016" in text
+    assert pdf.metadata.title.split(" ")[0] in ("Timeline", "Map", "Summary", "Report")
+    assert pdf.metadata.title.split(" ")[0].lower() == figure and "Kaleido" not in pdf.metadata.title
 
 
 @needs_chromium
@@ -673,8 +654,9 @@ def test_an_export_shows_what_the_app_shows_for_the_same_link(store, tmp_path):
 
     on_screen = app_render(store, QUERY)
     view, event_store = ViewState.from_query(QUERY), EventStore(store)
+    panels = app_panels(event_store, "report", view)
     for figure in ("timeline", "map"):
-        exported = json.loads(export.export_figure(event_store, figure, view).to_json())
+        exported = json.loads(json.dumps(panels[figure], default=str))
         difference = first_difference(exported, on_screen[figure]["figure"])
         assert difference is None, f"the exported {figure} differs from the screen at {difference}"
     matching = on_screen["summary"]["children"][0]["props"]["children"]  # "<b>N</b> of M events"
@@ -732,15 +714,15 @@ def test_a_report_of_a_table_of_events(events):
 
     report = report_figure(events, ViewState.from_query("from=2014-01-01&to=2016-12-31"))
     assert trace_ids(report) == set(events["id"])
-    caption = report.layout.annotations[-1].text
-    assert "Sources: 3 events from 4 articles" in caption and "Store:" not in caption
+    caption = report["layout"]["annotations"][-1]["text"]
+    assert "Sources: 3 events from 4 articles" in caption and "Store built" not in caption
 
 
 def test_the_caption_shortens_long_lists():
     from dashboard.views.state import ViewState
 
     sources = ",".join(f"art-{n:03d}" for n in range(25))
-    caption = report_caption(make_events([]), ViewState.from_query(f"source={sources}"), None)
+    caption = caption_lines(make_events([]), ViewState.from_query(f"source={sources}"), None)[0]
     assert "sources art-000, art-001" in caption and "art-009 and 15 more" in caption
     assert "art-010" not in caption
 
@@ -761,6 +743,7 @@ def test_an_empty_store_exports_empty_files_and_a_report_that_says_so(tmp_path, 
     pdf = PdfReader(run_export(store, "pdf", tmp_path / "report.pdf", renderer=renderer).path)
     text = pdf.pages[0].extract_text()
     assert "No events match these" in text and "Sources: no events" in text  # ("filters" has an fi ligature)
+    assert "Report on 0 events" in text
 
 
 @needs_chromium
@@ -775,7 +758,8 @@ def test_store_info_reads_the_manifest(tmp_path):
     (tmp_path / "manifest.json").write_text(json.dumps(
         {"built_at": "2026-11-21T12:12:00+00:00", "corpus": ["/data/corpus", "/data/uploads"]}))
     info = StoreInfo.read(tmp_path)
-    assert info.built_at.startswith("2026-11-21T12:12") and info.corpus == "/data/corpus, /data/uploads"
+    assert info.built_at.startswith("2026-11-21T12:12")
+    assert "/data/corpus" not in " ".join(caption_lines(make_events([]), None, info))  # no local paths
     (tmp_path / "manifest.json").write_text("{not json")
     with pytest.raises(ExportError, match="manifest.json: not valid JSON"):
         StoreInfo.read(tmp_path)
@@ -788,7 +772,7 @@ def test_the_report_legend_names_each_type_shown_once(store):
 
     view = ViewState.from_query("type=airstrike,bombing&country=IQ")
     report = export.export_figure(EventStore(store), "report", view)
-    legend = [trace.name for trace in report.data if trace.showlegend is not False]
+    legend = [trace["name"] for trace in report["data"] if trace.get("showlegend") is not False]
     assert legend[:2] == [type_label("airstrike"), type_label("bombing")]
     assert len(legend) == 3 and legend[2].startswith("hollow")
 

@@ -68,7 +68,8 @@ def test_png_download_of_the_map_at_the_chosen_width(dash_duo, seed_store, downl
     allow_downloads(dash_duo, downloads)
     choose_and_click(dash_duo, "png", figure="map", width=900)
     image = Image.open(downloaded(downloads, ".png", timeout=90))
-    assert image.size[0] == 900
+    # scale 2 by default, the map's own height (presets.FIGURE_SIZES, the same as the CLI's)
+    assert image.size == (900 * 2, 700 * 2)
     assert len(set(image.convert("RGB").resize((60, 40)).getdata())) > 20  # not blank
 
 

@@ -7,20 +7,24 @@ An export is what the user saw: images are drawn by the same figure functions as
     from dashboard.export.exporter import run_export
     run_export("data/store", "png", "report.png", view_query="type=bombing&from=2015-01-01&to=2016-12-31")
 
-The rooms: ``formats`` (what an export can be), ``renderer`` (the offline Chromium), ``tables`` (CSV
-and GeoJSON), ``report`` (the report figure and its caption) and this module, which puts them together.
+The rooms: ``formats`` (what an export can be), ``presets`` (the one set of sizes and the scale, shared
+with the app's export panel), ``renderer`` (the offline Chromium), ``tables`` (CSV and GeoJSON),
+``captions`` (titles and captions), ``page`` (panels placed on a page in pixels), ``report`` (the four
+images: timeline, map, summary, report) and this module, which puts them together.
 The app's export buttons need one call, ``export_download(store, view, fmt, figure, width=...,
 height=..., scale=...)``, whose result is a ``dcc.Download``'s data; ``store`` is the app's
 ``EventStore`` and ``view`` the ``ViewState`` of the current URL. The pieces it is made of::
 
-    figure_image(timeline_figure(store, view), "svg", 1200, 460, scale=1)   # -> bytes
-    figure_image(report_figure(store, view), "pdf", *REPORT_SIZE)           # both panels and a caption
+    fig = export_figure(store, "map", view, preset="a4")  # a page: the app's map, title, legend, caption
+    figure_image(fig, "png", scale=2)                      # -> bytes (1123 x 794 CSS px, 2246 x 1588 px)
+    titled_pdf(figure_image(fig, "pdf"), "Map of ...")     # a PDF whose document title is the image's
     events_csv(store.filter(view), store.articles)      # -> bytes, safe to open in spreadsheets
     events_geojson(store.filter(view), store.articles)  # -> bytes, an RFC 7946 FeatureCollection
     export_filename(view, "report", "pdf")              # -> "news-events-report-2015-01-01_2016-12-31.pdf"
 """
 from __future__ import annotations
 
+import io
 import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -28,17 +32,22 @@ from pathlib import Path
 from typing import Any
 
 from dash import dcc
+from pypdf import PdfWriter
 
 from dashboard.core.files import atomic_write
 from dashboard.core.values import iso_day
+from dashboard.export.captions import export_title, view_filters
 from dashboard.export.formats import EXTENSIONS, FIGURES, FORMATS, IMAGE_FORMATS, MEDIA_TYPES, ExportError, first_line
 from dashboard.export.renderer import ImageRenderer, check_size, shared_renderer
-from dashboard.export.report import REPORT_SIZE, report_figure
+from dashboard.export.presets import DEFAULT_SCALE, image_size
+from dashboard.export.report import export_page
 from dashboard.export.tables import events_csv, events_geojson
 from dashboard.store.schema import EVENTS_DIR
-from dashboard.views import figures
 from dashboard.views.query import EventStore
 from dashboard.views.state import ViewState
+
+PDF_CREATOR = "news events dashboard (python -m dashboard export)"
+
 
 @dataclass(frozen=True)
 class ExportResult:
@@ -61,20 +70,17 @@ class ExportResult:
 
 
 
-def export_figure(source: Any, figure: str, view: Any) -> Any:
-    """The figure an image export draws: ``figures.timeline_figure``/``map_figure`` (as the app draws
-    them) or ``report_figure``. ``source`` is an EventStore (or a DataFrame of events).
+def export_figure(source: Any, figure: str, view: Any, width: int | None = None, height: int | None = None,
+                  preset: str | None = None) -> dict:
+    """The figure dict an image export draws: ``figure`` (timeline | map | summary | report) of ``view`` on
+    a page of the asked size (``presets.image_size``), titled, with its legend and caption.
+    ``source`` is an EventStore (or a DataFrame of events).
 
     A view on the optional online tiles (``basemap=tiles``) is drawn on the offline basemap: the same
     events and viewport, because an export never reaches the internet.
     """
-    if figure == "timeline":
-        return figures.timeline_figure(source, view)
-    if figure == "map":
-        return figures.map_figure(source, view)
-    if figure == "report":
-        return report_figure(source, view)
-    raise ExportError(f"figure {figure!r} is not one of {', '.join(FIGURES)}")
+    _check_choice("png", figure)
+    return export_page(source, figure, view, *image_size(figure, preset, width, height))
 
 
 def external_resources(fig: Any) -> list[str]:
@@ -100,16 +106,6 @@ def external_resources(fig: Any) -> list[str]:
     return found
 
 
-def image_size(figure: str, fig: Any, width: int | None, height: int | None) -> tuple[int, int]:
-    """The size to draw at: the caller's, else the figure's own (the app's height), else a default."""
-    if figure == "report":
-        default_width, default_height = REPORT_SIZE
-    else:
-        default_width, default_height = 1200, 460
-    layout = fig.layout
-    return (int(width or layout.width or default_width), int(height or layout.height or default_height))
-
-
 def export_filename(view: Any, figure: str | None, fmt: str) -> str:
     """A download name that says what is in the file: "news-events-map-2015-01-01_2016-12-31.svg"."""
     parts = ["news-events"]
@@ -123,11 +119,13 @@ def export_filename(view: Any, figure: str | None, fmt: str) -> str:
 
 def run_export(store_path: str | Path, fmt: str, out_path: str | Path, *, view_query: str = "",
                figure: str = "report", width: int | None = None, height: int | None = None,
-               scale: float = 1.0, renderer: ImageRenderer | None = None) -> ExportResult:
+               preset: str | None = None, scale: float = DEFAULT_SCALE,
+               renderer: ImageRenderer | None = None) -> ExportResult:
     """Export one view of a store to a file: ``python -m dashboard export`` calls this.
 
     ``view_query`` is the dashboard's URL query string (with or without the leading "?"), so a shared
-    link exports exactly what it shows. ``figure`` (timeline | map | report) applies to png, svg and
+    link exports exactly what it shows. ``figure`` (timeline | map | summary | report), ``preset``
+    (a4, letter, slide, ...: ``presets``), ``width``/``height`` and ``scale`` apply to png, svg and
     pdf; csv and geojson hold every event matching the whole view. The file is written whole or not
     at all (an existing file is only replaced by a complete export). For a batch, pass one
     ``renderer`` to draw every image in one browser (or use ``export_many``)::
@@ -147,13 +145,13 @@ def run_export(store_path: str | Path, fmt: str, out_path: str | Path, *, view_q
         raise ExportError(f"{store_dir} is not an events store (no {EVENTS_DIR}/ folder); build one first "
                           "with `python -m dashboard build`")
     if fmt in IMAGE_FORMATS:
-        check_size(width or 100, height or 100, scale)  # a bad size fails before any slow work
+        check_size(*image_size(figure, preset, width, height), scale)  # a bad size fails before any slow work
         renderer = renderer or shared_renderer()
         renderer.start_soon()  # Chromium starts while the store loads (it is the slowest part)
 
     view = ViewState.from_query(view_query or "")  # never raises: a bad part of a link is ignored
     exported = export_bytes(_open_store(store_dir), view, fmt, figure, width=width, height=height,
-                            scale=scale, renderer=renderer)
+                            preset=preset, scale=scale, renderer=renderer)
     _write_whole(out, exported.payload)
     return ExportResult(path=out, format=fmt, figure=figure if fmt in IMAGE_FORMATS else None,
                         n_events=exported.n_events, n_bytes=len(exported.payload),
@@ -171,11 +169,12 @@ class Exported:
 
 
 def export_bytes(store: Any, view: Any, fmt: str, figure: str = "report", *, width: int | None = None,
-                 height: int | None = None, scale: float = 1.0,
+                 height: int | None = None, preset: str | None = None, scale: float = DEFAULT_SCALE,
                  renderer: ImageRenderer | None = None) -> Exported:
     """One view of a loaded ``EventStore`` as the bytes of a png, svg, pdf, csv or geojson file.
 
-    Images are the app's figures for ``view`` (``figure``: timeline | map | report); csv and geojson
+    Images are the app's figures for ``view`` (``figure``: timeline | map | summary | report) on a
+    titled, captioned page (a PDF's document title is the image's title); csv and geojson
     hold every event matching the whole view (``store.filter(view)``), with their sources' titles and
     URLs from the store's articles.
     """
@@ -190,18 +189,21 @@ def export_bytes(store: Any, view: Any, fmt: str, figure: str = "report", *, wid
         if unplaced:
             warnings.append(f"{unplaced} event(s) have no coordinates: kept with a null geometry")
     else:
-        fig = export_figure(store, figure, view)
+        size = image_size(figure, preset, width, height)
+        fig = export_page(store, figure, view, *size)
         online = external_resources(fig)
         if online:
             raise ExportError(f"the {figure} needs online resources ({', '.join(online[:3])}), but exports "
                               "are drawn offline; use the offline basemap")
-        payload = (renderer or shared_renderer()).render(
-            fig, fmt, *image_size(figure, fig, width, height), scale=scale)
+        payload = (renderer or shared_renderer()).render(fig, fmt, *size, scale=scale)
+        if fmt == "pdf":
+            payload = titled_pdf(payload, export_title(figure, view, len(events)), "; ".join(view_filters(view)))
     return Exported(payload, len(events), tuple(warnings))
 
 
 def export_download(store: Any, view: Any, fmt: str, figure: str = "report", *, width: int | None = None,
-                    height: int | None = None, scale: float = 1.0) -> dict[str, Any]:
+                    height: int | None = None, preset: str | None = None,
+                    scale: float = DEFAULT_SCALE) -> dict[str, Any]:
     """An export as the value of a ``dcc.Download``'s ``data``: the whole job of an export button::
 
         @app.callback(Output("download", "data"), Input("export-png", "n_clicks"),
@@ -212,8 +214,21 @@ def export_download(store: Any, view: Any, fmt: str, figure: str = "report", *, 
     The browser saves it under ``export_filename(view, figure, fmt)``. Raises ExportError.
     """
     fmt, figure = _check_choice(fmt, figure)
-    exported = export_bytes(store, view, fmt, figure, width=width, height=height, scale=scale)
+    exported = export_bytes(store, view, fmt, figure, width=width, height=height, preset=preset, scale=scale)
     return dcc.send_bytes(exported.payload, export_filename(view, figure, fmt), type=MEDIA_TYPES[fmt])
+
+
+def titled_pdf(pdf: bytes, title: str, subject: str = "") -> bytes:
+    """The PDF with its document title set (Chromium's print gives the drawing page's title instead),
+    which viewers show in their title bar and search by::
+
+        PdfReader(io.BytesIO(titled_pdf(pdf, "Map of 14 events"))).metadata.title  -> 'Map of 14 events'
+    """
+    writer = PdfWriter(clone_from=io.BytesIO(pdf))
+    writer.add_metadata({"/Title": title, "/Subject": subject or "no filters", "/Creator": PDF_CREATOR})
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
 
 
 def _check_choice(fmt: str, figure: str) -> tuple[str, str]:

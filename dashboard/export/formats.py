@@ -8,7 +8,7 @@ from __future__ import annotations
 IMAGE_FORMATS = ("png", "svg", "pdf")
 DATA_FORMATS = ("csv", "geojson")
 FORMATS = IMAGE_FORMATS + DATA_FORMATS
-FIGURES = ("timeline", "map", "report")
+FIGURES = ("timeline", "map", "summary", "report")
 
 MEDIA_TYPES = {
     "png": "image/png",

@@ -44,6 +44,11 @@ IMAGES_PER_PAGE = 20
 START_TIMEOUT = 30.0
 RENDER_TIMEOUT = 30.0
 CLOSE_TIMEOUT = 10.0
+RENDER_ATTEMPTS = 2  # a failed drawing is tried once more, in a fresh browser
+# A fresh page sometimes answers its first drawing with "ReferenceError: kaleido_scopes is not defined"
+# (under load, kaleido can take the blank page's scripting context for the loaded page's): such a start is
+# thrown away and made again.
+START_ATTEMPTS = 3
 
 
 # A proxy that refuses every connection (TCP port 1 on loopback has no listener), so the browser can
@@ -153,6 +158,7 @@ class ImageRenderer:
         self._kaleido: Any = None
         self._starter: threading.Thread | None = None  # a start_soon() in progress
         self._start_error: ExportError | None = None  # why it failed
+        self.restarts = 0  # drawings that failed and were drawn again in a fresh browser
 
     # lifecycle ------------------------------------------------------------------------------------
     @property
@@ -178,28 +184,39 @@ class ImageRenderer:
             configure_plotly_io()
             if self.topojson:
                 self.settings["topojson"] = self.topojson
-            self._loop = asyncio.new_event_loop()
-            self._thread = threading.Thread(target=self._loop.run_forever, name="dashboard-export-browser",
-                                            daemon=True)
-            self._thread.start()
-            pending: dict[str, Any] = {}
-            future = asyncio.run_coroutine_threadsafe(self._open(browser, pending), self._loop)
-            try:
-                self._kaleido = future.result(timeout=self.start_timeout)
-            except FutureTimeout:
-                future.cancel()
-                self._abandon(pending.get("kaleido"))
-                raise ExportError(
-                    f"Chromium ({browser}) did not start within {self.start_timeout:.0f} s; "
-                    "check that it runs headless on this machine (`chromium --headless --version`)."
-                ) from None
-            except ExportError:
-                self._abandon(pending.get("kaleido"))
-                raise
-            except Exception as error:  # choreographer/kaleido report start failures in several types
-                self._abandon(pending.get("kaleido"))
-                raise ExportError(f"Chromium ({browser}) failed to start: {first_line(error)}") from error
-            return self
+            for attempt in range(1, START_ATTEMPTS + 1):
+                try:
+                    self._kaleido = self._launch(browser)
+                    return self
+                except _WarmUpFailed:
+                    if attempt == START_ATTEMPTS:
+                        raise
+                    self.restarts += 1
+        return self
+
+    def _launch(self, browser: Path) -> Any:
+        """One start of Chromium with its first drawing; the browser is killed if either fails."""
+        self._loop = asyncio.new_event_loop()
+        self._thread = threading.Thread(target=self._loop.run_forever, name="dashboard-export-browser",
+                                        daemon=True)
+        self._thread.start()
+        pending: dict[str, Any] = {}
+        future = asyncio.run_coroutine_threadsafe(self._open(browser, pending), self._loop)
+        try:
+            return future.result(timeout=self.start_timeout)
+        except FutureTimeout:
+            future.cancel()
+            self._abandon(pending.get("kaleido"))
+            raise ExportError(
+                f"Chromium ({browser}) did not start within {self.start_timeout:.0f} s; "
+                "check that it runs headless on this machine (`chromium --headless --version`)."
+            ) from None
+        except ExportError:
+            self._abandon(pending.get("kaleido"))
+            raise
+        except Exception as error:  # choreographer/kaleido report start failures in several types
+            self._abandon(pending.get("kaleido"))
+            raise ExportError(f"Chromium ({browser}) failed to start: {first_line(error)}") from error
 
     def start_soon(self) -> None:
         """Start Chromium on a background thread, so it starts while the caller loads data.
@@ -240,8 +257,8 @@ class ImageRenderer:
         try:
             await k.calc_fig(_WARM_UP_FIGURE, opts={"format": "png", "width": 40, "height": 30},
                              topojson=self.settings["topojson"])
-        except Exception as error:  # e.g. the boundaries cannot be read: no map could be drawn
-            raise ExportError(f"Chromium started but could not draw a test map: {first_line(error)}") from error
+        except Exception as error:  # e.g. the boundaries cannot be read, or the page's scripts were not found
+            raise _WarmUpFailed(f"Chromium started but could not draw a test map: {first_line(error)}") from error
         return k
 
     def close(self) -> None:
@@ -285,15 +302,31 @@ class ImageRenderer:
         """Draw ``fig`` (a plotly Figure or its dict) as png, svg or pdf bytes; starts Chromium if needed.
 
         Sizes are CSS pixels; a png is ``width*scale`` by ``height*scale`` pixels, an svg or pdf keeps
-        the CSS size (it is vector). A render that fails or passes the time limit closes the browser
-        (it may be wedged or half-drawn), so the next call starts a fresh one.
+        the CSS size (it is vector). A drawing that fails closes the browser (it may be wedged or
+        half-drawn) and is tried once more in a fresh one, so a browser that died or a page that lost
+        its scripts (seen under load: "ReferenceError: kaleido_scopes is not defined") costs one
+        restart, not the export. A drawing over the time limit is not tried again: it would be as slow.
         """
         fmt = _check_image_format(fmt)
         width, height, scale = check_size(width, height, scale)
+        if fmt != "png":
+            scale = 1.0  # vector: kaleido would otherwise scale the page (an A4 PDF twice A4's size)
+        for attempt in range(1, RENDER_ATTEMPTS + 1):
+            try:
+                return self._draw(fig, fmt, width, height, scale)
+            except _DrawingFailed as failure:
+                self.close()  # the next start is a fresh browser
+                if attempt == RENDER_ATTEMPTS:
+                    raise ExportError(f"Chromium could not draw the {fmt} image ({attempt} tries, the browser "
+                                      f"restarted each time): {first_line(failure.error)}") from failure.error
+                self.restarts += 1
+        raise AssertionError("unreachable")
+
+    def _draw(self, fig: Any, fmt: str, width: int, height: int, scale: float) -> bytes:
         self.start()
         loop, k = self._loop, self._kaleido
         if loop is None or k is None:  # closed by another thread between start() and here
-            raise ExportError("the image renderer was closed while an export was starting; try again")
+            raise _DrawingFailed(RuntimeError("the image renderer was closed while an export was starting"))
         spec = {"format": fmt, "width": width, "height": height, "scale": scale}
         drawing = finish_within(k.calc_fig(fig, opts=spec, topojson=self.settings["topojson"]),
                                 self.render_timeout, f"drawing the {fmt} image")
@@ -307,9 +340,20 @@ class ImageRenderer:
             self.close()
             raise ExportError(f"drawing the {fmt} image took longer than {self.render_timeout:g} s; "
                               "the browser was restarted") from None
-        except Exception as error:
-            self.close()  # the page (kept between images) may be left half-drawn: start clean next time
-            raise ExportError(f"Chromium could not draw the {fmt} image: {first_line(error)}") from error
+        except Exception as error:  # noqa: BLE001 - kaleido, choreographer and the page fail in many types
+            raise _DrawingFailed(error) from error
+
+
+class _WarmUpFailed(ExportError):
+    """A browser that started but could not draw the first, tiny map."""
+
+
+class _DrawingFailed(Exception):
+    """A drawing that failed in the browser (as opposed to one that was too slow)."""
+
+    def __init__(self, error: BaseException) -> None:
+        super().__init__(str(error))
+        self.error = error
 
 
 # What the warm-up draws: the app's map settings that cost time the first time (world, 1:50m).

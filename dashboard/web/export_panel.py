@@ -1,20 +1,21 @@
-"""The dashboard's export panel: the current view as PNG, SVG or PDF (timeline, map, or both with a
-caption) at a chosen size and scale, or its events as CSV or GeoJSON, downloaded by the browser.
+"""The dashboard's export panel: the current view as PNG, SVG or PDF (the timeline, the map, the summary
+charts or a report of timeline and map; each titled, with its legend and caption) at a preset (A4,
+Letter, 16:9 slide) or chosen size and scale, or its events as CSV or GeoJSON, downloaded by the browser.
 
 The panel reads the view from the URL, as every other part of the app does, and hands it to
 ``export.export_download``, which draws with the same figure functions as the screen: an export is
-what the user saw.
+what the user saw. Its sizes and scale are ``export.presets``', the same as ``python -m dashboard export``.
 """
 from __future__ import annotations
 
 from dash import Input, Output, State, dcc, html
 
 from dashboard.export.exporter import FIGURES, FORMATS, IMAGE_FORMATS, ExportError, export_download
+from dashboard.export.presets import DEFAULT_SCALE, PRESET_LABELS, PRESETS, image_size
 from dashboard.views.state import ViewState
 
 SIZE_LIMITS = (200, 4000)   # pixels, each side
 SCALE_LIMITS = (0.5, 4.0)
-DEFAULT_SIZE = {"timeline": (1200, 460), "map": (1200, 700), "report": (1200, 1100)}
 
 
 def layout() -> html.Fieldset:
@@ -35,8 +36,11 @@ def layout() -> html.Fieldset:
             html.Label("Height", htmlFor="export-height"),
             dcc.Input(id="export-height", type="number", step=1, placeholder="auto"),
             html.Label("Scale", htmlFor="export-scale"),
-            dcc.Input(id="export-scale", type="number", step="any", value=1),
+            dcc.Input(id="export-scale", type="number", step="any", value=DEFAULT_SCALE),
         ], className="export-size"),
+        html.Label("Size", htmlFor="export-preset"),
+        dcc.Dropdown(id="export-preset", value="", clearable=False, searchable=False,
+                     options=[{"label": PRESET_LABELS[name], "value": name} for name in ("", *PRESETS)]),
         html.Button("Download", id="export-button", title="download the current view"),
         dcc.Loading(html.Div(id="export-message", className="export-message", role="status"),
                     type="dot", delay_show=200),
@@ -56,29 +60,41 @@ def _number(value, limits, name):
     return number
 
 
-def export_for(store, search: str | None, figure: str, fmt: str, width=None, height=None, scale=1):
-    """The download for one click, or an ExportError with the reason in words."""
+def export_for(store, search: str | None, figure: str, fmt: str, width=None, height=None, scale=DEFAULT_SCALE,
+               preset: str | None = None):
+    """The download for one click, or an ExportError with the reason in words. A width or height typed
+    in wins over the preset, which wins over the figure's own size (``presets.image_size``)."""
     if figure not in FIGURES:
         raise ExportError(f"figure {figure!r} is not one of {', '.join(FIGURES)}")
     if fmt not in FORMATS:
         raise ExportError(f"format {fmt!r} is not one of {', '.join(FORMATS)}")
     width = _number(width, SIZE_LIMITS, "width")
     height = _number(height, SIZE_LIMITS, "height")
-    scale = _number(scale, SCALE_LIMITS, "scale") or 1.0
-    default_w, default_h = DEFAULT_SIZE[figure]
+    scale = _number(scale, SCALE_LIMITS, "scale") or DEFAULT_SCALE
+    size = image_size(figure, preset or None, int(width) if width else None, int(height) if height else None)
     view = ViewState.from_query(search or "")
-    return export_download(store, view, fmt, figure, width=int(width or default_w), height=int(height or default_h),
-                           scale=scale)
+    return export_download(store, view, fmt, figure, width=size[0], height=size[1], scale=scale)
 
 
 def register_callbacks(app, store) -> None:
     @app.callback(Output("export-download", "data"), Output("export-message", "children"),
                   Input("export-button", "n_clicks"), State("url", "search"), State("export-figure", "value"),
                   State("export-format", "value"), State("export-width", "value"),
-                  State("export-height", "value"), State("export-scale", "value"), prevent_initial_call=True)
-    def download(_clicks, search, figure, fmt, width, height, scale):
+                  State("export-height", "value"), State("export-scale", "value"), State("export-preset", "value"),
+                  prevent_initial_call=True)
+    def download(_clicks, search, figure, fmt, width, height, scale, preset):
         try:
-            data = export_for(store, search, figure, fmt, width, height, scale)
+            data = export_for(store, search, figure, fmt, width, height, scale, preset)
         except ExportError as err:
             return None, f"Export failed: {err}"
         return data, f"Exported {data['filename']}"
+
+    @app.callback(Output("export-width", "placeholder"), Output("export-height", "placeholder"),
+                  Input("export-figure", "value"), Input("export-preset", "value"))
+    def size_shown(figure, preset):
+        """The size a download will have when no width or height is typed in."""
+        try:
+            width, height = image_size(figure, preset or None)
+        except ExportError:
+            return "auto", "auto"
+        return str(width), str(height)
