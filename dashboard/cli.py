@@ -328,6 +328,10 @@ def cmd_corrections(args: argparse.Namespace) -> int:
     from dashboard.editing.review import review
     from dashboard.store.generations import Snapshot
 
+    damage = _store_damage(args.store)
+    if damage:
+        _warn(damage)
+        return 2
     if args.action == "undo":
         if not args.id:
             _warn("corrections undo needs the correction's number, e.g. `corrections undo 3`")

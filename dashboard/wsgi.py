@@ -10,6 +10,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 from dashboard import settings
+from dashboard.store.generations import check_store
 from dashboard.web.app import create_app
 
 
@@ -17,6 +18,7 @@ def make_server(store_path: str | None = None, upload_dir: str | None = None):
     """The Flask server of a dashboard over ``store_path`` (what gunicorn serves)."""
     store_path = store_path or settings.store_path()
     upload_dir = upload_dir or settings.upload_dir()
+    check_store(store_path)  # a missing or damaged store stops here with one line naming its file
     return create_app(store_path, upload_dir=upload_dir).server
 
 

@@ -5,6 +5,7 @@ the small corpus of ``test_hardening_editing`` (the project's own sentences).
 from __future__ import annotations
 
 import os
+import re
 import shutil
 from pathlib import Path
 
@@ -40,13 +41,19 @@ def test_every_command_names_a_damaged_parquet_file_in_one_line(site, tmp_path, 
                 ["add", str(page), "--store", str(site / "store"), "--uploads", str(site / "uploads"),
                  "--corpus", str(site / "corpus")],
                 ["correct", dam["id"], "--not-event", "--store", str(site / "store"), "--uploads",
-                 str(site / "uploads"), "--corpus", str(site / "corpus")]]
+                 str(site / "uploads"), "--corpus", str(site / "corpus")],
+                ["corrections", "list", "--store", str(site / "store")]]
     for argv in commands:
         assert run_cli(argv) == 2, argv
         out, err = capsys.readouterr()
         (line,) = messages(err)
         assert line.startswith("dashboard: ") and str(file.relative_to(site)) in line, (argv, err)
         assert "damaged" in line and "build" in line and "Traceback" not in err
+    from dashboard.store.generations import StoreError
+    from dashboard.wsgi import make_server
+
+    with pytest.raises(StoreError, match=re.escape(str(file)) + r": damaged"):  # gunicorn's start: the same line
+        make_server(str(site / "store"))
     assert not (site / "uploads").exists()  # nothing was saved by the refused `add`
     assert not (site / "store.corrections.jsonl").exists()  # nor logged by the refused `correct`
 
