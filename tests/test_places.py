@@ -269,3 +269,15 @@ def test_a_province_named_after_its_city(gazetteer, text, name, feature):
 ])
 def test_connectors_and_given_names_after_a_locative(gazetteer, text, found):
     assert [(p.text, p.country_code) for p in find_places(text, gazetteer=gazetteer)] == found
+
+
+@pytest.mark.parametrize("text,found", [
+    # a capitalised article begins the name
+    ("Dockers went on strike in La Plata on Monday.", [("La Plata", "AR")]),
+    ("Flood water reached Les Cayes overnight.", [("Les Cayes", "HT")]),
+    # a town spelled like a given name, then a kind of place, is the town; a given name and a surname is not
+    ("A bomb exploded in Rafah City on Monday.", [("Rafah", "PS")]),
+    ("Dana Whitfield thanked the crew.", []),
+])
+def test_articles_and_kinds_of_place_inside_names(gazetteer, text, found):
+    assert [(p.text, p.country_code) for p in find_places(text, gazetteer=gazetteer)] == found

@@ -287,7 +287,9 @@ class Recogniser:
         k = free_from = i
         while k < j:
             token = tokens[k]
-            if token.lower in CONNECTORS and not (k + 1 < j and _arabic_article(text, token, tokens[k + 1])):
+            # a lower-case connector is skipped; a capitalised one may begin the name ("La Plata", "El Paso")
+            if token.lower in CONNECTORS and not token.capitalised \
+                    and not (k + 1 < j and _arabic_article(text, token, tokens[k + 1])):
                 k += 1
                 continue
             if token.lower in TITLES and k + 1 < j and not self._multiword_place_at(text, tokens, k, j):
@@ -420,8 +422,9 @@ class Recogniser:
             second = run_words[1]
             place_first = k == i and g.features[entries[0]] in ("country", "admin1", "continent")
             if not (place_first and (g.word_frequency.get(second.lower, 0) >= 4.0
-                                     or second.lower in ORGANISATION_WORDS)):
-                return False
+                                     or second.lower in ORGANISATION_WORDS)) \
+                    and not (k == i and len(run_words) == 2 and second.lower in KIND_WORDS):
+                return False  # (but "Rafah City", "Jordan Valley": a town's name and a kind of place)
         key_words = {name_key(_strip_possessive(t.text)) for t in words}
         if single and (match.key in surnames or key_words & surnames) and not self._qualified(text, match):
             return False  # "Obama" after "Barack Obama" (but "Obama, Japan" is the town)
