@@ -281,3 +281,14 @@ def test_connectors_and_given_names_after_a_locative(gazetteer, text, found):
 ])
 def test_articles_and_kinds_of_place_inside_names(gazetteer, text, found):
     assert [(p.text, p.country_code) for p in find_places(text, gazetteer=gazetteer)] == found
+
+
+@pytest.mark.parametrize("text,found", [
+    # the kind of place written after a name says which namesake is meant
+    ("A shell exploded in Kandal village, near Samraong, in Cambodia.", [("Samraong", "city"), ("Cambodia", "country")]),
+    ("Floods hit Kandal province.", [("Kandal province", "admin1")]),
+    ("Teachers marched in Veracruz city.", [("Veracruz", "city")]),
+    ("Rain fell across Veracruz state.", [("Veracruz state", "admin1")]),
+])
+def test_the_kind_of_place_written_after_a_name(gazetteer, text, found):
+    assert [(p.text, p.feature) for p in find_places(text, gazetteer=gazetteer)] == found

@@ -39,7 +39,7 @@ from dashboard.pipeline.places.vocabulary import (
     CONNECTORS, SPACED_CONNECTORS, ARABIC_ARTICLES, PERSON_PARTICLES, TITLES, SPEECH_VERBS,
     ORGANISATION_WORDS, FACILITY_WORDS, GENERIC_WORDS, ROLE_WORDS, PLACE_PREFIXES, CONTRACTION_ENDINGS,
     OPERATION_WORDS, MONTHS_AND_DAYS, PLACE_NOUNS, KIND_WORDS, COMMON_WORD_ZIPF, VERY_COMMON_ZIPF,
-    STRONG_FEATURES, LOCATIVE_PREPOSITIONS)
+    STRONG_FEATURES, LOCATIVE_PREPOSITIONS, SETTLEMENT_KINDS, AREA_KINDS)
 
 # A word: letters/digits, with inner apostrophes (O'Hare, Iraq's); or a dotted abbreviation (U.S., D.C.).
 WORD = re.compile(r"(?:[A-Z]\.){2,}|[^\W_](?:[\w\u0300-\u036f]|['’](?=\w))*")  # (with combining accents)
@@ -329,6 +329,10 @@ class Recogniser:
                         break
             match = Match(token.start, end, "", entries, key=key)
             match.text = text[match.start:match.end]
+            if m < len(tokens) and tokens[m].start >= end and _joined(text, tokens[m - 1], tokens[m]):
+                said = tokens[m].lower  # "Kandal village" is the village, "Raqqa province" the province
+                if said in SETTLEMENT_KINDS or said in AREA_KINDS:
+                    match.notes.append("settlement" if said in SETTLEMENT_KINDS else "area")
             role = roles.verdict(self.gazetteer, text, tokens, run, k, m, free_from, self._lookup,
                                  self._sentence_initial(text, tokens, i))
             if role != roles.DROP and self._keep(text, tokens, run, k, m, match, surnames, titled):

@@ -41,6 +41,8 @@ MAX_ALTERNATIVES = 5
 FOCUS_SHARE = 0.5  # a country with half the weight of the most named one is a focus of the text too
 FOCUS_MIN_WEIGHT = 1.0  # a focus that clear: one located name at least
 SMALL_TOWN = 20_000
+KIND_SAID_PENALTY = 4.0  # a namesake of another kind than the text says ("X village", "X province")
+_SETTLEMENTS = frozenset({"city", "capital"})
 CAPITAL_SHARE = 0.05  # a city with this share of its province's people may have given the province its name
 ROLE_EVIDENCE = 0.25  # the weight, as evidence of where, of a name that is not a location here
 
@@ -156,6 +158,8 @@ class Resolver:
                 continue
             if match.qualifier is not None and self._contradicted(match, entry, choice):
                 continue
+            if "settlement" in match.notes and g.features[entry] in ("admin1", "country", "continent"):
+                continue  # "Kandal village" where the gazetteer knows only the province: a village it lacks
             own = 0.0 if match.key.startswith("~") else self.weights[match.key]
             if code and evidence.get(code, 0) - own <= 0 and match.role == "location" \
                     and g.features[entry] in ("city", "admin2") \
@@ -265,9 +269,12 @@ class Resolver:
             if entry in self.other_name.get(key, ()):
                 namesakes[entry] = -OTHER_NAME_PENALTY
         nearest_km = _nearest_km(g, entries, others[:30])
+        said = {note for m in group for note in m.notes if note in ("settlement", "area")}
         out = {}
         for entry in entries:
             score = self._prior(key, entry) - namesakes.get(entry, 0.0)
+            if said and (g.features[entry] in _SETTLEMENTS) != ("settlement" in said) and len(said) == 1:
+                score -= KIND_SAID_PENALTY  # "Kandal village" is not Kandal province
             code = g.country_codes[entry]
             if code and country_total > 0:
                 evidence = countries[code] - (own_weight if g.country_codes[own] == code else 0)

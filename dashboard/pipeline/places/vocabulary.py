@@ -9,6 +9,10 @@ from __future__ import annotations
 CONNECTORS = frozenset(
     "of de del della di da do dos das du des la le les el al ad ar as ash az an at ez es et y upon on the "
     "bin ibn sur am au aux en sous".split())
+# Kind-of-place words after a name that say which of its namesakes is meant: "Kandal village" is no
+# province, "Kirkuk governorate" no city.
+SETTLEMENT_KINDS = frozenset("village villages town city hamlet township suburb neighbourhood neighborhood".split())
+AREA_KINDS = frozenset("province governorate state region oblast prefecture department county".split())
 # Prepositions after which a town's name is the town, even one spelled like a given name ("in Rafaela"):
 # not "at" or "from", which people follow too ("at Mary's", "a call from Victoria").
 LOCATIVE_PREPOSITIONS = frozenset("in near outside inside into across around".split())
