@@ -2,17 +2,19 @@
 
     .venv/bin/python bench/bench_export.py                        # the seed store (built if needed)
     .venv/bin/python bench/bench_export.py --store data/store --repeat 3
-    .venv/bin/python bench/bench_export.py --synthetic 2000       # a generated store of 2000 events
+    .venv/bin/python bench/bench_export.py --synthetic 100000     # a generated store of 100,000 events
+    .venv/bin/python bench/bench_export.py --figure map --formats png,pdf
 
-For each format (png, svg, pdf of the report figure; csv, geojson) it measures, in one run:
+For each format (png, svg, pdf of a figure at its default size and scale, as the page's export panel and
+the CLI both draw it; csv, geojson) it measures, in one run:
 
 * cold: a new process running ``python -m dashboard export`` (imports, store, Chromium start, render);
-* warm: ``run_export`` in this process with Chromium already running (the app's export buttons);
-* naive: the same figure with a fresh ``fig.write_image`` per export (kaleido's default: a new
+* warm: the page's export button: ``export_bytes`` on the app's loaded store with its renderer up;
+* naive: the same figure with a fresh ``plotly.io.write_image`` per export (kaleido's default: a new
   browser each time), boundaries pointed at the same local files so it can draw offline.
 
-and prints the medians and the ratios against the targets (cold <= 5 s, warm <= 1.5 s per export).
-The machine is shared: keep ``--repeat`` small.
+and prints the medians, the ratios naive/warm and naive/cold, and the targets (cold <= 3 s, warm
+<= 0.5 s). The machine is shared: keep ``--repeat`` small, and read the load average it prints.
 """
 from __future__ import annotations
 
@@ -29,13 +31,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from dashboard.export.exporter import export_figure, run_export  # noqa: E402
-from dashboard.export.formats import EXTENSIONS, FORMATS, IMAGE_FORMATS  # noqa: E402
+from dashboard.export.exporter import export_bytes, export_figure  # noqa: E402
+from dashboard.export.formats import EXTENSIONS, FIGURES, FORMATS, IMAGE_FORMATS  # noqa: E402
+from dashboard.export.presets import DEFAULT_SCALE, image_size  # noqa: E402
 from dashboard.export.renderer import ImageRenderer, render_settings  # noqa: E402
-from dashboard.export.report import REPORT_SIZE  # noqa: E402
 
-COLD_TARGET = 5.0
-WARM_TARGET = 1.5
+COLD_TARGET = 3.0
+WARM_TARGET = 0.5
 SEED_CORPUS = ROOT / "data" / "corpus"
 SEED_STORE = ROOT / "bench" / "out" / "seed-store"
 
@@ -63,11 +65,11 @@ def synthetic_store(n_events: int, folder: Path) -> tuple[Path, str]:
     return store, f"synthetic store of {n_events} events (bench/gen_events.py)"
 
 
-def cold(store: Path, fmt: str, out: Path) -> float:
+def cold(store: Path, fmt: str, out: Path, figure: str = "report") -> float:
     """Seconds for a new process to export (what `python -m dashboard export` costs a user)."""
     started = time.perf_counter()
     completed = subprocess.run([sys.executable, "-m", "dashboard", "export", "--store", str(store),
-                                "--format", fmt, "--out", str(out)],
+                                "--format", fmt, "--figure", figure, "--out", str(out)],
                                cwd=ROOT, capture_output=True, text=True, timeout=120)
     seconds = time.perf_counter() - started
     if completed.returncode != 0:
@@ -75,21 +77,27 @@ def cold(store: Path, fmt: str, out: Path) -> float:
     return seconds
 
 
-def warm(store: Path, fmt: str, out: Path, renderer: ImageRenderer) -> float:
-    """Seconds for one more export in a process whose Chromium is running (the store is re-read)."""
+def warm(store, fmt: str, out: Path, renderer: ImageRenderer, figure: str = "report") -> float:
+    """Seconds for the page's export button: the app's loaded store (an ``EventStore``, or a store folder,
+    then opened first as the app did at its start) and its renderer already up."""
+    from dashboard.views.query import EventStore
+    from dashboard.views.state import ViewState
+
+    loaded = store if isinstance(store, EventStore) else EventStore(store)
     started = time.perf_counter()
-    run_export(store, fmt, out, renderer=renderer)
+    out.write_bytes(export_bytes(loaded, ViewState(), fmt, figure, renderer=renderer).payload)
     return time.perf_counter() - started
 
 
-def naive(fig, fmt: str, out: Path) -> float:
+def naive(fig: dict, fmt: str, out: Path, figure: str = "report") -> float:
     """Seconds for plotly's own ``write_image``, which starts (and closes) a browser for every image."""
     import plotly.io as pio
 
     pio.defaults.topojson = render_settings()["topojson"]  # else it fetches boundaries from a CDN
-    width, height = REPORT_SIZE
+    width, height = image_size(figure)
     started = time.perf_counter()
-    fig.write_image(str(out), format=fmt, width=width, height=height)
+    pio.write_image(fig, str(out), format=fmt, width=width, height=height,
+                    scale=DEFAULT_SCALE if fmt == "png" else 1)
     return time.perf_counter() - started
 
 
@@ -99,6 +107,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--synthetic", type=int, metavar="N", help="use a generated store of N events")
     parser.add_argument("--repeat", type=int, default=2, help="runs per measurement (median reported)")
     parser.add_argument("--formats", default=",".join(FORMATS))
+    parser.add_argument("--figure", default="report", choices=FIGURES)
     args = parser.parse_args(argv)
     formats = [fmt.strip() for fmt in args.formats.split(",") if fmt.strip()]
 
@@ -117,8 +126,10 @@ def main(argv: list[str] | None = None) -> int:
         if event_store.total == 0:
             raise SystemExit(f"{label} has no events: the measurement would be of an empty dashboard "
                              "(is the pipeline working? or use --synthetic N)")
-        report = export_figure(event_store, "report", ViewState())
-        print(f"{label}: {event_store.total} events; report figure {REPORT_SIZE[0]}x{REPORT_SIZE[1]}; "
+        figure = args.figure
+        page = export_figure(event_store, figure, ViewState())
+        width, height = image_size(figure)
+        print(f"{label}: {event_store.total:,} events; {figure} {width}x{height} at scale {DEFAULT_SCALE:g} (png); "
               f"{args.repeat} run(s) each, median; Chromium {shutil.which('chromium') or '?'}")
         load_before = os.getloadavg()[0]
 
@@ -126,10 +137,10 @@ def main(argv: list[str] | None = None) -> int:
         with ImageRenderer() as renderer:
             for fmt in formats:
                 out = folder / f"out{EXTENSIONS[fmt][0]}"
-                cold_s = statistics.median(cold(store, fmt, out) for _ in range(args.repeat))
-                warm(store, fmt, out, renderer)  # first use of a format in this browser is not "warm"
-                warm_s = statistics.median(warm(store, fmt, out, renderer) for _ in range(args.repeat))
-                naive_s = (statistics.median(naive(report, fmt, out) for _ in range(args.repeat))
+                cold_s = statistics.median(cold(store, fmt, out, figure) for _ in range(args.repeat))
+                warm(event_store, fmt, out, renderer, figure)  # a format's first image in this browser is not "warm"
+                warm_s = statistics.median(warm(event_store, fmt, out, renderer, figure) for _ in range(args.repeat))
+                naive_s = (statistics.median(naive(page, fmt, out, figure) for _ in range(args.repeat))
                            if fmt in IMAGE_FORMATS else None)
                 rows.append((fmt, cold_s, warm_s, naive_s))
 

@@ -25,6 +25,16 @@ TIME_PRECISIONS = GRANULARITIES + ("published",)
 # What a resolved place is precise to, coarsest last (ACLED-style geo precision).
 PLACE_PRECISIONS = ("point", "city", "admin", "region", "country")
 
+# The event types (pipeline/taxonomy.py finds them), each in the user's words as the views and exports name it.
+EVENT_TYPES = ("prison_break", "airstrike", "bombing", "attack_on_civilians", "capture_or_seizure", "battle",
+               "protest", "arrest", "movement_or_flight", "statement_or_report", "other")
+EVENT_TYPE_LABELS = {
+    "prison_break": "Prison break", "airstrike": "Airstrike", "bombing": "Bombing",
+    "attack_on_civilians": "Attack on civilians", "battle": "Battle", "capture_or_seizure": "Capture or seizure",
+    "protest": "Protest or riot", "arrest": "Arrest or detention", "movement_or_flight": "Movement or flight",
+    "statement_or_report": "Declaration or claim", "other": "Other development",
+}
+
 
 @dataclass(frozen=True)
 class PublicationDate:

@@ -24,6 +24,7 @@ height=..., scale=...)``, whose result is a ``dcc.Download``'s data; ``store`` i
 """
 from __future__ import annotations
 
+import base64
 import io
 import time
 from collections.abc import Iterable, Mapping
@@ -31,7 +32,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from dash import dcc
 from pypdf import PdfWriter
 
 from dashboard.core.files import atomic_write
@@ -215,7 +215,9 @@ def export_download(store: Any, view: Any, fmt: str, figure: str = "report", *, 
     """
     fmt, figure = _check_choice(fmt, figure)
     exported = export_bytes(store, view, fmt, figure, width=width, height=height, preset=preset, scale=scale)
-    return dcc.send_bytes(exported.payload, export_filename(view, figure, fmt), type=MEDIA_TYPES[fmt])
+    # what dash's dcc.send_bytes returns; built here so that a CLI export need not import dash (0.5 s)
+    return {"content": base64.b64encode(exported.payload).decode("ascii"), "filename": export_filename(view, figure, fmt),
+            "type": MEDIA_TYPES[fmt], "base64": True}
 
 
 def titled_pdf(pdf: bytes, title: str, subject: str = "") -> bytes:

@@ -32,16 +32,9 @@ from dataclasses import dataclass
 from dashboard.pipeline.fatalities import FATALITY_RULES, fatalities  # noqa: F401 (re-exported)
 from dashboard.core.numbers import parse_number  # noqa: F401 (re-exported)
 from dashboard.pipeline.dates.vocabulary import MONTH_NUMBER
+from dashboard.records import EVENT_TYPE_LABELS, EVENT_TYPES  # noqa: F401 (re-exported; light for the views)
 
-EVENT_TYPES = ("prison_break", "airstrike", "bombing", "attack_on_civilians", "capture_or_seizure", "battle",
-               "protest", "arrest", "movement_or_flight", "statement_or_report", "other")
 
-EVENT_TYPE_LABELS = {
-    "prison_break": "Prison break", "airstrike": "Airstrike", "bombing": "Bombing",
-    "attack_on_civilians": "Attack on civilians", "battle": "Battle", "capture_or_seizure": "Capture or seizure",
-    "protest": "Protest or riot", "arrest": "Arrest or detention", "movement_or_flight": "Movement or flight",
-    "statement_or_report": "Declaration or claim", "other": "Other development",
-}
 
 
 @dataclass(frozen=True)

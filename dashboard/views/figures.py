@@ -29,7 +29,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard.core.countries import country_name
-from dashboard.pipeline.taxonomy import EVENT_TYPE_LABELS
+from dashboard.records import EVENT_TYPE_LABELS  # not pipeline.taxonomy: its rules and dateparser cost 1 s
 from dashboard.views import map_layers
 from dashboard.views.aggregates import COARSE_PLACES, NO_COUNTRY_LANE, OTHER_LANE, MapData, TimelineData
 from dashboard.views.query import EventStore

@@ -25,8 +25,7 @@ import re
 from dataclasses import dataclass
 from urllib.parse import parse_qsl, urlencode
 
-from dashboard.pipeline.taxonomy import EVENT_TYPES
-from dashboard.records import PLACE_PRECISIONS, TIME_PRECISIONS
+from dashboard.records import EVENT_TYPES, PLACE_PRECISIONS, TIME_PRECISIONS
 
 DEFAULT_FROM = dt.date(2014, 1, 1)
 DEFAULT_TO = dt.date(2025, 12, 31)
