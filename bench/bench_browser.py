@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/gen_events.py bench/out/store-100k --events 100000
     .venv/bin/python bench/bench_browser.py bench/out/store-100k --repeats 20
+    .venv/bin/python bench/bench_browser.py bench/out/store-100k --query 'layer=both&map=42,35,4'
 
 The app runs on a threaded werkzeug server on 127.0.0.1 (as ``make run`` does without gunicorn). For each
 repeat the script ticks or unticks one event type in the filter panel (a real click on the checkbox) and
@@ -81,11 +82,11 @@ def wait(driver, script: str, timeout: float = 60.0, *args):
     raise TimeoutError(script[:60])
 
 
-def measure(store_path: Path, repeats: int) -> dict:
+def measure(store_path: Path, repeats: int, query: str = "") -> dict:
     server, url = serve(store_path)
     driver = browser()
     try:
-        driver.get(url)
+        driver.get(url + ("?" + query.lstrip("?") if query else ""))
         wait(driver, "return !!document.querySelector('#map .main-svg') && !!document.querySelector('#timeline .main-svg')"
                      " && !document.querySelector('[data-dash-is-loading=\"true\"]')")
         time.sleep(2.0)
@@ -98,7 +99,7 @@ def measure(store_path: Path, repeats: int) -> dict:
             if i >= 2:
                 times.append(round(float(elapsed), 1))
         times.sort()
-        return {"store": str(store_path), "repeats": repeats, "median_ms": statistics.median(times),
+        return {"store": str(store_path), "repeats": repeats, "query": query, "median_ms": statistics.median(times),
                 "p95_ms": times[min(len(times) - 1, int(0.95 * len(times)))], "times_ms": times}
     finally:
         driver.quit()
@@ -110,12 +111,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("store", type=Path)
     parser.add_argument("--repeats", type=int, default=20)
     parser.add_argument("--code", type=Path, default=ROOT, help="the checkout whose dashboard is measured")
+    parser.add_argument("--query", default="", help="the view the page opens on, e.g. 'layer=density'")
     args = parser.parse_args(argv)
     sys.path.insert(0, str(args.code.resolve()))
-    result = measure(args.store, args.repeats)
+    result = measure(args.store, args.repeats, args.query)
     result["code"] = str(args.code.resolve())
     print(f"{args.store.name}: filter change to both graphs drawn, median {result['median_ms']:.0f} ms, "
-          f"p95 {result['p95_ms']:.0f} ms ({args.repeats} changes; code {result['code']})")
+          f"p95 {result['p95_ms']:.0f} ms ({args.repeats} changes; code {result['code']}"
+          + (f"; view ?{args.query}" if args.query else "") + ")")
     out = ROOT / "bench" / "out" / f"browser-{args.store.name}.json"
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(result, indent=2))

@@ -37,6 +37,7 @@ REPO_ROOT = Path(__file__).resolve().parents[1]
 ASSETS_DIR = REPO_ROOT / "assets"
 TOPOJSON_DIR = ASSETS_DIR / "topojson"
 GAZETTEER_DATA = REPO_ROOT / "data" / "gazetteer"
+BOUNDARIES_DATA = REPO_ROOT / "data" / "boundaries"  # admin-1 lines the map draws
 DEFAULT_STORE = Path("data/store")  # the events store `build` writes and the app reads
 DEFAULT_CORPUS = Path("data/corpus")  # the articles `build` reads when no --corpus is given
 DEFAULT_UPLOADS = Path("data/uploads")  # articles added in the browser or with `add`

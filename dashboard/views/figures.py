@@ -238,18 +238,33 @@ def map_figure(source: EventStore | pd.DataFrame, view: ViewState, *, tile_url: 
     is always the offline one.
     """
     store = _as_store(source)
-    return as_figure(draw_map(store.map_data(view), view, selected=store.event(view.event_id), tile_url=tile_url,
-                              frame=window_frame(store, view)))
+    return as_figure(map_dict(store, view, store.event(view.event_id), tile_url=tile_url))
+
+
+def map_dict(store: EventStore, view: ViewState, selected: dict | None = None, *,
+             tile_url: str | None = None) -> dict:
+    """The map's figure dict as the app's callback sends it: the events (or their clusters) at the
+    window's frame, and the density squares of the zoom when the view's layer asks for them."""
+    data, frame = store.map_data(view), window_frame(store, view)
+    density = None
+    if view.map_layer != "events":
+        lon, lat, scale = map_viewport(data, view, frame)
+        cell = map_layers.density_cell(scale)
+        box = map_layers.density_box(map_layers.visible_box(lon, lat, scale))
+        density = (store.density(view, cell, box), cell)
+    return draw_map(data, view, selected, tile_url=tile_url, frame=frame, density=density)
 
 
 def draw_map(data: MapData, view: ViewState, selected: dict | None = None, *, tile_url: str | None = None,
-             frame: tuple[float, float, float] | None = None) -> dict:
-    """The map as a plotly figure dict from already-queried data (what the app's callback sends).
+             frame: tuple[float, float, float] | None = None, density: tuple[pd.DataFrame, float] | None = None
+             ) -> dict:
+    """The map as a plotly figure dict from already-queried data.
 
     ``frame`` (lon, lat, scale) is where the map opens when the view has no viewport of its own (see
-    ``window_frame``); without it the map is fitted to ``data``.
+    ``window_frame``); without it the map is fitted to ``data``. ``density`` is (``EventStore.density``'s
+    squares, their side in degrees), drawn under the events when the view's layer shows it.
     """
-    figure = _draw_geo_map(data, view, selected, frame)
+    figure = _draw_geo_map(data, view, selected, frame, density)
     if tile_url and view.basemap == "tiles":
         return _on_tiles(figure, tile_url)
     return figure
@@ -263,7 +278,10 @@ def _on_tiles(figure: dict, tile_url: str) -> dict:
     """
     traces = []
     for trace in figure["data"]:
-        if trace.get("name") == "places":  # text needs a glyph server on MapLibre
+        if trace.get("name") in ("places", "first-level boundaries"):  # text needs a glyph server; tiles have borders
+            continue
+        if trace["type"] == "choropleth":
+            traces.append(dict(trace, type="choroplethmap"))
             continue
         trace = dict(trace, type="scattermap")
         marker = dict(trace.get("marker") or {})
@@ -291,21 +309,28 @@ def _on_tiles(figure: dict, tile_url: str) -> dict:
     return {"data": traces, "layout": layout}
 
 
-def _draw_geo_map(data: MapData, view: ViewState, selected: dict | None = None, frame=None) -> dict:
+def _draw_geo_map(data: MapData, view: ViewState, selected: dict | None = None, frame=None, density=None) -> dict:
     lon, lat, scale = map_viewport(data, view, frame)
     box = map_layers.visible_box(lon, lat, scale)
-    # The labels come first (under the events); the trace is there even with no label or no event, so
-    # that plotly always draws the basemap (a figure without a geo trace has no map at all).
+    traces: list[dict] = []
+    if density is not None and not density[0].empty:
+        traces.append(map_layers.density_trace(*density))
+    # Boundaries and labels come first (under the events); both traces are there even when empty, so that
+    # plotly always draws the basemap (a figure without a geo trace has no map at all).
+    line_lons, line_lats = map_layers.admin1_lines(box, scale)
     label_lons, label_lats, label_names = map_layers.place_labels(box)
-    traces: list[dict] = [dict(type="scattergeo", lon=label_lons, lat=label_lats, text=label_names,
-                               mode="text", name="places", textfont=dict(size=10, color="#6b6b6b"),
-                               textposition="middle center", hoverinfo="skip", showlegend=False)]
+    traces += [dict(type="scattergeo", lon=line_lons, lat=line_lats, mode="lines", name="first-level boundaries",
+                    line=dict(width=0.7, color="#a39d92", dash="dot"), hoverinfo="skip", showlegend=False),
+               dict(type="scattergeo", lon=label_lons, lat=label_lats, text=label_names,
+                    mode="text", name="places", textfont=dict(size=10, color="#6b6b6b"),
+                    textposition="middle center", hoverinfo="skip", showlegend=False)]
     hidden = 0
+    events_shown = view.map_layer != "density"
     if data.events is not None and not data.events.empty:
-        traces += _map_event_traces(data.events, view, scale)
+        traces += _map_event_traces(data.events, view, scale) if events_shown else []
         hidden = map_layers.outside(data.events["lon"], data.events["lat"], box)
     elif data.clusters is not None and not data.clusters.empty:
-        traces += _map_cluster_traces(data.clusters)
+        traces += _map_cluster_traces(data.clusters) if events_shown else []
         hidden = map_layers.outside(data.clusters["lon"], data.clusters["lat"], box, data.clusters["count"])
     if view.area:
         ring = list(view.area) + [view.area[0]]
@@ -322,6 +347,9 @@ def _draw_geo_map(data: MapData, view: ViewState, selected: dict | None = None, 
                 bgcolor="rgba(255,255,255,0.85)", borderpad=3)
     if data.total == 0:
         annotations.append(dict(note, text=EMPTY_MESSAGE, x=0.5, y=0.5, font=dict(size=16, color="#555555")))
+    elif density is not None:
+        annotations.append(dict(note, text=f"{data.total - data.unplaced:,} placed events, counted per "
+                                           f"{density[1]:g}° square", x=0.01, y=0.01, xanchor="left", yanchor="bottom"))
     elif data.clusters is not None:
         annotations.append(dict(note, text=f"{data.total - data.unplaced:,} placed events, grouped by area",
                                 x=0.01, y=0.01, xanchor="left", yanchor="bottom"))
@@ -343,8 +371,8 @@ def _draw_geo_map(data: MapData, view: ViewState, selected: dict | None = None, 
             center=dict(lon=lon, lat=lat), showcountries=True, countrycolor="#8c8c8c", countrywidth=0.8,
             showland=True, landcolor="#f4f1ea", showocean=True, oceancolor="#e6eff5", showlakes=True,
             lakecolor="#e6eff5", showcoastlines=True, coastlinecolor="#9a9a9a", coastlinewidth=0.6,
-            showrivers=True, rivercolor="#c9dcea", riverwidth=0.8, showsubunits=True, subunitcolor="#b5b5b5",
-            subunitwidth=0.5, showframe=False, bgcolor="rgba(0,0,0,0)", **map_layers.frame(lon),
+            # Every country's first-level units are drawn from data/boundaries (the basemap has a few only).
+            showrivers=True, rivercolor="#c9dcea", riverwidth=0.8, showsubunits=False, showframe=False, bgcolor="rgba(0,0,0,0)", **map_layers.frame(lon),
         ),
     )
     return {"data": traces, "layout": layout}

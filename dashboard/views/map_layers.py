@@ -1,5 +1,7 @@
 """What the map adds to the events: the opening view fitted to them, events at one place spread around it
-with their count, and place labels for the zoom (the gazetteer's largest places in view).
+with their count, place labels for the zoom (the gazetteer's largest places in view), first-level
+(admin-1) boundaries near the view at a detail fitting the zoom (``data/boundaries``), and the density
+layer: events counted per square of the zoom's size (``EventStore.density``), drawn as squares.
 
     >>> fit_viewport([36.2, 43.1, 44.4], [36.2, 36.3, 33.3])        # Aleppo, Mosul, Baghdad
     (40.3, 34.8, 24.2)
@@ -10,12 +12,18 @@ scale) is computed for that shape; plotly keeps the centre and the scale exactly
 """
 from __future__ import annotations
 
+import gzip
+import json
+import logging
 import math
 from functools import lru_cache
 
 import numpy as np
 
 from dashboard.geocoders.gazetteer import load_gazetteer
+from dashboard.settings import BOUNDARIES_DATA
+
+log = logging.getLogger(__name__)
 
 FRAME_ASPECT = 1.4       # width / height of the map at 1280x800 (and near it at other sizes)
 WORLD_ASPECT = 1.95      # the natural earth projection of the whole world
@@ -28,6 +36,13 @@ FIT_SHARE = 0.7          # the opening view shows the densest 70% of the events;
 SPREAD_PX = 6            # distance between neighbours when events at one place are spread around it
 LABEL_PLACES = 6000      # the largest places kept for labels
 LABELS_IN_VIEW = 18      # labels drawn at any zoom: the largest places inside the view
+# First-level boundaries by zoom: none at world or continent zoom (a mesh), then finer as the map zooms
+# in, each level simplified to about a pixel at the scale it starts from. (scale from, file)
+BOUNDARY_LEVELS = ((8.0, "admin1_lines_1500m.geojson.gz"), (2.5, "admin1_lines_6km.geojson.gz"))
+MIN_LINE_PX = 4          # boundary lines shorter than this on screen are left out
+DENSITY_CELL_PX = 12     # a density square is about this wide on screen (a power of two of a degree)
+# Events per square, on a log scale: pale yellow (one) to dark red (the most), over the basemap.
+DENSITY_COLOURS = [[0.0, "#ffffb2"], [0.25, "#fecc5c"], [0.5, "#fd8d3c"], [0.75, "#f03b20"], [1.0, "#bd0026"]]
 
 
 def degrees_per_px(scale: float) -> float:
@@ -153,3 +168,128 @@ def place_labels(box: tuple[float, float, float, float], limit: int = LABELS_IN_
         if len(chosen) >= limit:
             break
     return [float(lons[i]) for i in chosen], [float(lats[i]) for i in chosen], [names[i] for i in chosen]
+
+
+def boundary_file(scale: float) -> str | None:
+    """The admin-1 file drawn at a projection scale, or None when the map shows too much of the world.
+
+    >>> boundary_file(1.0), boundary_file(4.0), boundary_file(20.0)
+    (None, 'admin1_lines_6km.geojson.gz', 'admin1_lines_1500m.geojson.gz')
+    """
+    return next((name for start, name in BOUNDARY_LEVELS if scale >= start), None)
+
+
+def admin1_lines(box: tuple[float, float, float, float], scale: float) -> tuple[list, list]:
+    """The first-level boundary lines crossing the box and a margin around it (so a small pan still shows
+    them), at the zoom's detail: (lons, lats) with None between lines, as plotly draws a broken line.
+
+    >>> lons, lats = admin1_lines((38.0, 32.0, 46.0, 38.0), 8.0)     # Iraq's and Syria's governorates
+    >>> len(lons) == len(lats) > 100 and None in lons
+    True
+    >>> admin1_lines((-180.0, -90.0, 180.0, 90.0), 1.0)              # the whole world: none
+    ([], [])
+    """
+    name = boundary_file(scale)
+    if name is None:
+        return [], []
+    west, south, east, north = box
+    # The box rounded to a tenth of its size: a filter change redraws the same frame from the cache.
+    step = max((east - west) / 10, 1e-3)
+    rounded = tuple(round(v / step) * step for v in box)
+    return _lines_near(name, rounded, east - west, north - south, round(degrees_per_px(scale) * MIN_LINE_PX, 4))
+
+
+@lru_cache(maxsize=32)
+def _lines_near(name: str, box: tuple, width: float, height: float, shortest: float) -> tuple[list, list]:
+    lons, lats, bounds, starts, ends = _boundary_lines(name)
+    if not starts.size:
+        return [], []
+    west, south, east, north = box
+    west, east, south, north = west - width / 4, east + width / 4, south - height / 4, north + height / 4
+    # Lines of a few pixels (the many small units of some countries) would only darken the map.
+    longest_side = np.maximum(bounds[:, 2] - bounds[:, 0], bounds[:, 3] - bounds[:, 1])
+    near = np.flatnonzero((bounds[:, 0] <= east) & (bounds[:, 2] >= west) & (bounds[:, 1] <= north)
+                          & (bounds[:, 3] >= south) & (longest_side >= shortest))
+    if not near.size:
+        return [], []
+    # Each line's points and the NaN after it, in one gather; NaN becomes JSON null (a break in the line).
+    index = np.concatenate([np.arange(starts[i], ends[i] + 1) for i in near])
+    to_list = lambda values: [None if v != v else v for v in values[index].tolist()]  # noqa: E731
+    return to_list(lons), to_list(lats)
+
+
+@lru_cache(maxsize=len(BOUNDARY_LEVELS))
+def _boundary_lines(name: str):
+    """One level's lines as flat arrays (a NaN after each line), each line's bounds, start and end."""
+    path = BOUNDARIES_DATA / name
+    parts: list[list] = []
+    try:
+        with gzip.open(path, "rt", encoding="utf-8") as handle:
+            for geometry in json.load(handle)["geometries"]:
+                lines = [geometry["coordinates"]] if geometry["type"] == "LineString" else geometry["coordinates"]
+                parts += [line for line in lines if len(line) >= 2]
+    except (OSError, ValueError, KeyError, TypeError) as error:  # a map without them is still a map
+        log.warning("admin-1 boundaries %s unreadable (%s): the map is drawn without them", path, error)
+        parts = []
+    points = [np.asarray(line, dtype=float) for line in parts]
+    sizes = np.asarray([len(line) + 1 for line in points], dtype=int)
+    starts = np.concatenate([[0], np.cumsum(sizes)[:-1]]).astype(int) if points else np.zeros(0, dtype=int)
+    flat = np.concatenate([np.vstack([line, [np.nan, np.nan]]) for line in points]) if points else np.zeros((0, 2))
+    bounds = (np.asarray([[*line.min(axis=0), *line.max(axis=0)] for line in points])
+              if points else np.zeros((0, 4)))
+    return flat[:, 0], flat[:, 1], bounds, starts, starts + sizes - 1
+
+
+def density_cell(scale: float) -> float:
+    """The density square's side in degrees at a projection scale: about DENSITY_CELL_PX on screen,
+    rounded to a power of two, so that the squares stay put while the user zooms a little.
+
+    >>> density_cell(1.0), density_cell(4.0), density_cell(28.0)
+    (4.0, 1.0, 0.125)
+    """
+    return float(2.0 ** round(math.log2(degrees_per_px(scale) * DENSITY_CELL_PX)))
+
+
+def density_box(box: tuple[float, float, float, float]) -> tuple[float, float, float, float]:
+    """The part of the world whose squares are drawn: the view and a quarter of it on each side."""
+    west, south, east, north = box
+    width, height = (east - west) / 4, (north - south) / 4
+    return west - width, max(-90.0, south - height), east + width, min(90.0, north + height)
+
+
+def density_trace(cells, cell: float) -> dict:
+    """The density squares as one plotly choropleth over its own GeoJSON (exact squares at any zoom);
+    a click on a square zooms in on it (``zoom:`` as the count of events at one place)."""
+    rows, cols = cells["row"].to_numpy(dtype=int), cells["col"].to_numpy(dtype=int)
+    counts = cells["count"].to_numpy(dtype=float)
+    features, ids, custom, hover = [], [], [], []
+    for row, col, n, deaths in zip(rows.tolist(), cols.tolist(), counts.astype(int).tolist(),
+                                   cells["fatalities"].fillna(0).astype(int).tolist()):
+        south, west = row * cell, col * cell
+        north, east = south + cell, west + cell
+        key = f"{row}:{col}"
+        # Clockwise (d3-geo's outside is the rest of the globe otherwise).
+        ring = [[west, south], [west, north], [east, north], [east, south], [west, south]]
+        features.append({"type": "Feature", "id": key, "geometry": {"type": "Polygon", "coordinates": [ring]}})
+        ids.append(key)
+        custom.append(f"zoom:{round(west + cell / 2, 4)},{round(south + cell / 2, 4)}")
+        hover.append(f"{n:,} event{'s' if n != 1 else ''} in {_degrees(south, 'N', 'S')}–{_degrees(north, 'N', 'S')}, "
+                     f"{_degrees(west, 'E', 'W')}–{_degrees(east, 'E', 'W')}<br>{deaths:,} killed (stated)"
+                     "<br>click to zoom in")
+    most = float(np.log10(max(counts.max(initial=1.0), 1.0)))
+    ticks = [v for v in (1, 10, 100, 1_000, 10_000, 100_000, 1_000_000) if math.log10(v) < most - 0.15]
+    ticks.append(int(counts.max(initial=1.0)))  # the busiest square's count tops the scale
+    return dict(type="choropleth", name="density", geojson={"type": "FeatureCollection", "features": features},
+                locations=ids, z=np.log10(np.maximum(counts, 1.0)).round(3).tolist(), featureidkey="id",
+                zmin=0.0, zmax=max(most, 0.5), colorscale=DENSITY_COLOURS, marker=dict(opacity=0.65,
+                line=dict(width=0.3, color="rgba(255,255,255,0.6)")),
+                colorbar=dict(title=dict(text="events per square", side="right", font=dict(size=10)),
+                              tickvals=[math.log10(v) for v in ticks], ticktext=[f"{v:,}" for v in ticks],
+                              thickness=10, len=0.45, x=0.995, xanchor="right", y=0.55, yanchor="middle",
+                              tickfont=dict(size=9), bgcolor="rgba(255,255,255,0.8)"),
+                customdata=custom, hovertext=hover, hovertemplate="%{hovertext}<extra></extra>", showlegend=False)
+
+
+def _degrees(value: float, positive: str, negative: str) -> str:
+    """'36°N', '2.5°W': a square's edge for a hover label."""
+    return f"{abs(value):g}°{positive if value >= 0 else negative}"

@@ -401,6 +401,44 @@ class EventStore:
         return MapData(None, grid_clusters(cells, 4 * point_limit), total, unplaced)
 
 
+    def density(self, view: ViewState, cell_degrees: float,
+                box: tuple[float, float, float, float] | None = None) -> pd.DataFrame:
+        """Placed events per square of ``cell_degrees`` (every filter except the map area, as the map),
+        inside ``box`` (west, south, east, north) when given: row, col (the square's south-west corner is
+        at row * cell_degrees, col * cell_degrees), count, fatalities. One aggregate, whatever the store's size.
+
+            >>> store.density(ViewState(), 1.0).head(1)        # 36-37 N, 43-44 E: around Mosul  # doctest: +SKIP
+               row  col  count  fatalities
+            0   36   43     12           5
+        """
+        sql, params = self._where(view, ("area",))
+        cell = float(cell_degrees)
+        inside = ""
+        if box is not None:
+            inside = " AND lon BETWEEN ? AND ? AND lat BETWEEN ? AND ?"
+            params = params + [float(box[0]), float(box[2]), float(box[1]), float(box[3])]
+        cells = self._df(
+            f"SELECT CAST(floor(lat / {cell}) AS BIGINT) AS row, CAST(floor(lon / {cell}) AS BIGINT) AS col, "
+            f"count(*) AS count, sum(coalesce(fatalities, 0)) AS fatalities "
+            f"FROM events WHERE ({sql}) AND lat IS NOT NULL AND lon IS NOT NULL{inside} GROUP BY 1, 2", params)
+        # DuckDB's groups come in any order: sorted, so the same view always draws the same figure
+        return cells.sort_values(["row", "col"], ignore_index=True)
+
+    def period_counts(self, view: ViewState) -> pd.DataFrame:
+        """Events and stated fatalities per (type, country, period of ``view.bin``) of the events matching
+        the whole view (brush and map area included): event_type, country_code ("" when none), bin_start,
+        events, deaths, stated (how many state a toll). The summary band's one query."""
+        sql, params = self._where(view)
+        counts = self._df(
+            f"SELECT event_type, coalesce(country_code, '') AS country_code, "
+            f"CAST(date_trunc('{BIN_SQL[view.bin]}', mid_date) AS DATE) AS bin_start, count(*) AS events, "
+            f"sum(coalesce(fatalities, 0)) AS deaths, count(fatalities) AS stated "
+            f"FROM events WHERE {sql} GROUP BY ALL", params)
+        counts["event_type"] = counts["event_type"].astype(str)
+        counts["country_code"] = counts["country_code"].astype(str)
+        return counts
+
+
 def _duck_type(arrow_type: pa.DataType) -> str:
     if pa.types.is_list(arrow_type):
         return "VARCHAR[]"

@@ -1,9 +1,9 @@
 """The whole dashboard view as one value, read from and written to the URL query string.
 
 The URL is the single source of view state (as in datasette): every filter, the time brush, the map
-selection and viewport, the timeline lanes and bin, and the selected event live in the query string, so
-reloading or sharing a link restores exactly what was on screen. The app and the static exporter both
-start from a ``ViewState``.
+selection, viewport and layer (events or their density), the timeline lanes and bin, and the selected
+event live in the query string, so reloading or sharing a link restores exactly what was on screen.
+The app and the static exporter both start from a ``ViewState``.
 
     >>> view = ViewState.from_query("?from=2017-01-01&to=2018-12-31&q=raqqa&country=sy,IQ&type=airstrike")
     >>> view.date_from, view.countries, view.event_types
@@ -37,6 +37,7 @@ LANES = ("type", "country")          # what the timeline's lanes are
 BINS = ("week", "month", "year")     # the histogram's bin
 SIZES = ("sources", "fatalities")    # what a map marker's size shows
 BASEMAPS = ("offline", "tiles")      # tiles only when a tile URL is configured
+MAP_LAYERS = ("events", "density", "both")  # what the map draws: the events, their density per square, or both
 
 # Longest free-text search kept from a URL: enough for any real query, bounded for hostile links.
 MAX_QUERY_CHARS = 200
@@ -84,6 +85,7 @@ class ViewState:
     bin: str = "month"
     size: str = "sources"
     basemap: str = "offline"
+    map_layer: str = "events"
     event_id: str | None = None
 
     # ------------------------------------------------------------------ URL
@@ -121,7 +123,7 @@ class ViewState:
         changes["area"] = _parse_area(params.get("area"))
         changes["viewport"] = _parse_viewport(params.get("map"))
         for key, name, allowed in (("lanes", "lanes", LANES), ("bin", "bin", BINS), ("size", "size", SIZES),
-                                   ("basemap", "basemap", BASEMAPS)):
+                                   ("basemap", "basemap", BASEMAPS), ("layer", "map_layer", MAP_LAYERS)):
             if params.get(key) in allowed:
                 changes[name] = params[key]
         event_id = params.get("event")
@@ -152,9 +154,10 @@ class ViewState:
         if self.viewport:
             v = self.viewport
             pairs.append(("map", f"{_num(v.lon)},{_num(v.lat)},{_num(v.scale)}"))
-        for key in ("lanes", "bin", "size", "basemap"):
-            if getattr(self, key) != getattr(default, key):
-                pairs.append((key, getattr(self, key)))
+        for key, name in (("lanes", "lanes"), ("bin", "bin"), ("size", "size"), ("basemap", "basemap"),
+                          ("layer", "map_layer")):
+            if getattr(self, name) != getattr(default, name):
+                pairs.append((key, getattr(self, name)))
         if self.event_id:
             pairs.append(("event", self.event_id))
         return urlencode(pairs, safe=",;:")  # keep lists and coordinates readable in the link
@@ -199,9 +202,9 @@ class ViewState:
         return self.cleared() != self
 
     def cleared(self) -> "ViewState":
-        """All filters and selections removed; layout choices (lanes, bin, size, basemap, map) kept."""
+        """All filters and selections removed; layout choices (lanes, bin, size, basemap, layer, map) kept."""
         return ViewState(lanes=self.lanes, bin=self.bin, size=self.size, basemap=self.basemap,
-                         viewport=self.viewport)
+                         map_layer=self.map_layer, viewport=self.viewport)
 
 
 # ---------------------------------------------------------------------- parsing

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from dashboard.views.figures import FONT, _template, lane_label, type_label, type_style
-from dashboard.views.query import BIN_SQL, EventStore
+from dashboard.views.query import EventStore
 from dashboard.views.state import ViewState
 
 TOP_COUNTRIES = 10
@@ -28,15 +28,7 @@ class SummaryData:
 
 def summary_data(store: EventStore, view: ViewState) -> SummaryData:
     """Counts and fatalities per (type, country, period) of the events matching the whole view."""
-    sql, params = store._where(view)  # the store's own condition for a view (text cache included)
-    counts = store._df(
-        f"SELECT event_type, coalesce(country_code, '') AS country_code, "
-        f"CAST(date_trunc('{BIN_SQL[view.bin]}', mid_date) AS DATE) AS bin_start, count(*) AS events, "
-        f"sum(coalesce(fatalities, 0)) AS deaths, count(fatalities) AS stated "
-        f"FROM events WHERE {sql} GROUP BY ALL", params)
-    counts["event_type"] = counts["event_type"].astype(str)
-    counts["country_code"] = counts["country_code"].astype(str)
-    return SummaryData(counts)
+    return SummaryData(store.period_counts(view))
 
 
 def summary_figures(data: SummaryData, view: ViewState) -> tuple[dict, dict, dict]:

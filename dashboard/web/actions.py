@@ -91,6 +91,7 @@ _CONTROL_PARAMS = {  # control id -> (query-string key, ViewState field)
     "tprec": ("tprec", "time_precisions"), "pprec": ("pprec", "place_precisions"), "conf": ("conf", "min_confidence"),
     "lanes": ("lanes", "lanes"),
     "bin": ("bin", "bin"), "size": ("size", "size"), "basemap": ("basemap", "basemap"),
+    "map-layer": ("layer", "map_layer"),
 }
 
 

@@ -32,7 +32,7 @@ from dashboard.editing.service import EditingService
 from dashboard.settings import ASSETS_DIR
 from dashboard.store.generations import current_generation
 from dashboard.views import map_layers
-from dashboard.views.figures import draw_map, draw_timeline, type_label, window_frame
+from dashboard.views.figures import draw_timeline, map_dict, type_label
 from dashboard.views.query import EventStore
 from dashboard.views.state import EVENT_TYPES, ViewState
 from dashboard.views.summary import summary_data, summary_figures
@@ -263,7 +263,7 @@ def controls_from_view(view: ViewState) -> list:
     """Control values for a view, in CONTROLS order."""
     return [view.text, view.date_from.isoformat(), view.date_to.isoformat(), list(view.countries),
             list(view.event_types), list(view.sources), list(view.time_precisions), list(view.place_precisions),
-            f"{view.min_confidence:g}", view.lanes, view.bin, view.size, view.basemap]
+            f"{view.min_confidence:g}", view.lanes, view.bin, view.size, view.basemap, view.map_layer]
 
 
 # ---------------------------------------------------------------------- rendering
@@ -275,8 +275,7 @@ def render_view(store: EventStore, view: ViewState) -> tuple:
 def render_figures(store: EventStore, view: ViewState, *, tile_url: str | None = None) -> tuple[dict, dict]:
     """The ``render`` callback: the timeline and the map (figure dicts, as the exporter's figures)."""
     selected = store.event(view.event_id)
-    return (draw_timeline(store.timeline_data(view), view, selected),
-            draw_map(store.map_data(view), view, selected, tile_url=tile_url, frame=window_frame(store, view)))
+    return draw_timeline(store.timeline_data(view), view, selected), map_dict(store, view, selected, tile_url=tile_url)
 
 
 def render_panels(store: EventStore, view: ViewState, *, panel=None) -> tuple:

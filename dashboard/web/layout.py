@@ -18,7 +18,7 @@ from dashboard.web import playback, summary_band, table
 
 # Controls that mirror a part of the view; order matters (outputs of update_view follow it).
 CONTROLS = ("search", "date-from", "date-to", "country", "type", "source", "tprec", "pprec", "conf", "lanes", "bin",
-            "size", "basemap")
+            "size", "basemap", "map-layer")
 CONFIDENCE_CHOICES = [{"label": "any", "value": "0"}, {"label": "≥ 0.3", "value": "0.3"},
                       {"label": "≥ 0.5", "value": "0.5"}, {"label": "≥ 0.7", "value": "0.7"}]
 
@@ -103,6 +103,9 @@ def _filters(facet_options: dict, tiles: bool) -> list:
                        dcc.RadioItems(id="lanes", options=check(["type", "country"]), inline=True)]),
         html.Fieldset([html.Legend("Histogram per"),
                        dcc.RadioItems(id="bin", options=check(["week", "month", "year"]), inline=True)]),
+        html.Fieldset([html.Legend("Map shows"), dcc.RadioItems(id="map-layer", inline=True, options=[
+            {"label": "events", "value": "events"}, {"label": "density", "value": "density"},
+            {"label": "both", "value": "both"}])]),
         html.Fieldset([html.Legend("Marker size"),
                        dcc.RadioItems(id="size", options=check(["sources", "fatalities"]), inline=True)]),
         html.Fieldset([html.Legend("Basemap"), dcc.RadioItems(id="basemap", inline=True, options=[
@@ -123,6 +126,8 @@ def _legend() -> html.Div:
         html.Ul(items, className="legend-types"),
         html.P("Filled marker: placed to a point or city. Hollow with halo: only the region or country is "
                "known. A number on the map: that many events at one place, spread around it. On the "
-               "timeline, bars are dates known only to the week, month, season or year.",
+               "timeline, bars are dates known only to the week, month, season or year. Dotted lines: "
+               "first-level boundaries (governorates, provinces). Density: events per square of the map, on a "
+               "log scale (the colour bar on the map).",
                className="hint"),
     ], className="legend")
