@@ -78,6 +78,15 @@ def test_tags_entities_and_hidden_contents_become_what_a_reader_sees(page, words
     assert len(document.clean_text) == len(page)
 
 
+def test_a_text_article_that_mentions_script_tags_keeps_what_follows():
+    text = ("<p>Hackers put a <script> tag into the page of a ministry in Baghdad on 4 May 2017.</p>\n"
+            "<p>The <script> ran for a day before it was found, officials said.</p>")
+    document = make_document(Article(id="plain", text=text, source_format="txt"))
+    assert " ".join(document.readable_text.split()) == (
+        "Hackers put a tag into the page of a ministry in Baghdad on 4 May 2017. "
+        "The ran for a day before it was found, officials said.")
+
+
 def test_a_plain_text_article_keeps_its_sentences_as_they_are():
     text = "Aid & water reached Sinjar on 4 May 2017, officials said. A <b> tag in prose stays."
     document = make_document(Article(id="plain", text=text))

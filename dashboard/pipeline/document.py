@@ -59,9 +59,11 @@ _HTML_HINT = re.compile(r"<(?:html|body|p|div|br|span|a|script|article|h[1-6])\b
 # Elements whose content is no text of the article (code, styles, fallbacks): dropped whole, up to their end
 # tag or, unclosed, to the end of the page (as a browser reads them); comments, doctypes and processing
 # instructions likewise.
-_HTML_DROP = re.compile(r"<(script|style|noscript|template)\b(?:[^>\"']|\"[^\"]{0,1000}\"|'[^']{0,1000}'){0,1000}+>"
-                        r".*?(?:</\1\s*>|\Z)|<!--.*?(?:-->|\Z)|<![A-Za-z\[][^<>]{0,2000}>|<\?[^<>]{0,2000}>",
-                        re.IGNORECASE | re.DOTALL)
+_HTML_DROP_TEMPLATE = (r"<(script|style|noscript|template)\b(?:[^>\"']|\"[^\"]{0,1000}\"|'[^']{0,1000}'){0,1000}+>"
+                       r".*?(?:</\1\s*>END)|<!--.*?(?:-->END)|<![A-Za-z\[][^<>]{0,2000}>|<\?[^<>]{0,2000}>")
+_HTML_DROP = re.compile(_HTML_DROP_TEMPLATE.replace("END", r"|\Z"), re.IGNORECASE | re.DOTALL)
+# Text that only looks like HTML (a .txt with tags) may mention "<script>" in prose: only closed ones go.
+_HTML_DROP_CLOSED = re.compile(_HTML_DROP_TEMPLATE.replace("END", ""), re.IGNORECASE | re.DOTALL)
 # A tag, its quoted attribute values may hold '>' (onerror="if(a>b)..."): each alternative starts with its
 # own character, quotes are bounded and the repeat is possessive (never tried again shorter), so it is linear.
 _HTML_TAG = re.compile(r"</?[A-Za-z](?:[^<>\"']|\"[^\"]{0,2000}\"|'[^']{0,2000}'){0,2000}+>")
@@ -176,7 +178,7 @@ def _strip_markup(text: str, skipped: list[Skipped], source_format: str) -> str:
         source_format in ("txt", "jsonl", "csv") and len(_HTML_HINT.findall(text[:20000])) >= 2)
     if is_html:
         spans, keep = [], {}
-        for m in _HTML_DROP.finditer(text):
+        for m in (_HTML_DROP if source_format == "html" else _HTML_DROP_CLOSED).finditer(text):
             spans.append((m.start(), m.end()))
         for m in _HTML_TAG.finditer(apply_blanks(text, spans)):  # a tag inside a script is no tag
             spans.append((m.start(), m.end()))
