@@ -292,3 +292,15 @@ def test_articles_and_kinds_of_place_inside_names(gazetteer, text, found):
 ])
 def test_the_kind_of_place_written_after_a_name(gazetteer, text, found):
     assert [(p.text, p.feature) for p in find_places(text, gazetteer=gazetteer)] == found
+
+
+@pytest.mark.parametrize("text,found", [
+    # a town qualified by a province of a country that has no town of that name is not the namesake abroad
+    ("On Monday, in Martinez (Buenos Aires), residents banged pans.", [("Buenos Aires", "AR")]),
+    # acronyms of armed groups are no places, even hyphenated
+    ("Clashes between the army and SPLA/M-IO left two dead.", []),
+    # a namesake qualified by a province its country has stays
+    ("He flew from Paris, Texas to Dallas.", [("Paris", "US"), ("Texas", "US"), ("Dallas", "US")]),
+])
+def test_qualifiers_abroad_and_acronyms(gazetteer, text, found):
+    assert [(p.text, p.country_code) for p in find_places(text, gazetteer=gazetteer)] == found

@@ -408,7 +408,7 @@ class Recogniser:
                                  for e in entries[:3])
         # Abbreviations and all-capital words: only the known ones (US, UK, UAE; curated like FATA), and
         # datelines ("BOISE, Idaho --", "DENVER (AP)").
-        if words and all(t.text.isupper() for t in words) and len(word.text) > 1:
+        if words and all(t.text.isupper() for t in words) and (len(word.text) > 1 or len(words) > 1):  # "O-IO"
             if not curated_or_country and not self._dateline(text, tokens, k, m):
                 return False
         if single and len(match.key) <= 2 and not word.text.replace(".", "").isupper():

@@ -41,6 +41,7 @@ MAX_ALTERNATIVES = 5
 FOCUS_SHARE = 0.5  # a country with half the weight of the most named one is a focus of the text too
 FOCUS_MIN_WEIGHT = 1.0  # a focus that clear: one located name at least
 SMALL_TOWN = 20_000
+BIG_TOWN = 100_000
 KIND_SAID_PENALTY = 4.0  # a namesake of another kind than the text says ("X village", "X province")
 _SETTLEMENTS = frozenset({"city", "capital"})
 CAPITAL_SHARE = 0.05  # a city with this share of its province's people may have given the province its name
@@ -182,13 +183,19 @@ class Resolver:
         gazetteer lacks this place, and its namesakes elsewhere are not it."""
         g = self.g
         qualifier = match.qualifier
-        if qualifier.key == match.key or g.features[entry] in ("country", "admin1", "continent") \
-                or g.populations[entry] >= SMALL_TOWN:
-            return False  # a well-known place outweighs a qualifier the gazetteer may not know
+        if qualifier.key == match.key or g.features[entry] in ("country", "admin1", "continent"):
+            return False
         areas = _areas(g, qualifier, choice[qualifier.key])
         codes = {g.country_codes[e] for e in areas}
         if not any(g.country_codes[e] in codes for e in match.entries):
-            return True
+            # "Martinez (Buenos Aires)" with no Martinez in Argentina: a town abroad is not it, unless it is
+            # a city the qualifier is more likely wrong about, or the qualifier is a town that may itself be
+            # a namesake ("Djugu, Ituri" where the gazetteer's only Ituri lies elsewhere)
+            big = BIG_TOWN if g.features[choice[qualifier.key]] in ("country", "admin1") \
+                or g.populations[choice[qualifier.key]] >= BIG_TOWN else SMALL_TOWN
+            return g.populations[entry] < big
+        if g.populations[entry] >= SMALL_TOWN:
+            return False  # a well-known place outweighs a qualifier the gazetteer may not know
         # "Sosnivka, Kherson" where every Sosnivka lies in other provinces, far off: a village the
         # gazetteer lacks, whose province (a mention of its own) says where it is. Near the province's
         # border it is more likely the gazetteer's or the writer's province that is off.
