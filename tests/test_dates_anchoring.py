@@ -28,6 +28,15 @@ CASES = {
         ("The orchard was planted in October 2003. In June, the first apricots were picked.", "2017-07-10",
          "June", "2017-06-01..2017-06-30", "published"),
     ],
+    "a story told from a day after its publication date": [
+        ("Around 5 June 2021 (as reported), rangers arrived on June 3 and left on June 1.", "2021-05-30",
+         "June 3", "2021-06-03", "text"),
+        ("Around 5 June 2021 (as reported), rangers arrived on June 3 and left on June 1.", "2021-05-30",
+         "June 1", "2021-06-01", "text"),
+        # the publication's own time when no later day is told
+        ("On 2 May 2021 the quay reopened; it had closed on June 3.", "2021-05-30", "June 3", "2020-06-03",
+         "published"),
+    ],
     "explicit narrative: that month, days later, the following month": [
         ("The dam burst on 4 May 2011. Two days later the valley was evacuated.", "2017-07-10",
          "Two days later", "2011-05-06", "text"),
@@ -197,6 +206,10 @@ DURATIONS = [
     "The market opens every Monday.",
     "Each spring the river floods the meadow.",
     "After a long siege the garrison was now exhausted.",
+    "Nearly 2000 dock workers walked out at dawn.",
+    "More than 1500 fishing boats stayed in the harbour.",
+    "Supplies reached some 2010 displaced families in the valley.",
+    "Prices rose amid fears of a drought.",
 ]
 
 

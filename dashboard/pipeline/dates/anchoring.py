@@ -112,6 +112,9 @@ def yearless(ctx: Context, make, unit: str, relative: str | None = None, untense
     pivot = ctx.publication_anchor(unit)
     if pivot is None:
         return Resolution(None, None, "", "published")
+    later = ctx.later_than_publication() if direction is None else None
+    if later is not None:
+        pivot = later.start_date  # the story is told from a day after the stated publication date
     candidates = [iv for iv in (make(y) for y in range(pivot.year - 2, pivot.year + 3)) if iv]
     if direction == -1:
         iv = [c for c in candidates if c[1] < pivot and not (c[0] <= pivot <= c[1])][-1]
@@ -121,7 +124,7 @@ def yearless(ctx: Context, make, unit: str, relative: str | None = None, untense
         iv = _pick(candidates, pivot, None)
     else:
         iv = _pick(candidates, pivot, ctx.direction() or untensed)
-    return Resolution(iv[0], iv[1], "", "published")
+    return Resolution(iv[0], iv[1], "", "published" if later is None else "text")
 
 
 def _from_reference(ctx: Context, make, reference, direction: int | None, explicit: bool):

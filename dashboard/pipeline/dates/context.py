@@ -130,7 +130,7 @@ class Context:
         if self.paragraph(previous.start) != paragraph:
             return None
         year = previous.start_date.year
-        if year == self.published.start_date.year:
+        if year == self.published.start_date.year and not self._after_publication(previous):
             return None
         if len(SENTENCE_BREAK.findall(self.text, previous.end, self.match_start)) > 1:
             return None  # the story moved on: more than a sentence lies between
@@ -141,6 +141,22 @@ class Context:
             if not earlier.start_date.year == earlier.end_date.year == year:
                 return None
         return previous
+
+    def _after_publication(self, mention: DateMention) -> bool:
+        """A day the text names in full that falls after its publication date: the story's time is then
+        that day's, not the publication's ("Around 5 May 2020 ... on May 3" in a text dated 29 April)."""
+        return mention.anchor == "none" and mention.granularity == "day" and self.published.start_date is not None \
+            and self.published.end_date is not None and mention.start_date > self.published.end_date
+
+    def later_than_publication(self) -> DateMention | None:
+        """The paragraph's last full date so far, when it falls after the publication date."""
+        paragraph = self.paragraph(self.match_start)
+        for mention in reversed(self.mentions):
+            if mention.start < self.era_break or self.paragraph(mention.start) != paragraph:
+                return None
+            if mention.anchor == "none":
+                return mention if self._after_publication(mention) else None
+        return None
 
     def _is_digression(self, index: int) -> bool:
         """Whether a bare year interrupts a day-by-day story: the dated story just before it is more

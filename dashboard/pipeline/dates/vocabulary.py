@@ -49,9 +49,9 @@ DAY = r"(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?(?![\d:])"
 YEAR = r"(?:1[0-9]\d\d|20\d\d)(?!\d|:\d|,\d)"  # 1000-2099: the years a news archive talks about
 
 SEASON = r"(?:spring|summer|fall|autumn|winter|Spring|Summer|Fall|Autumn|Winter)"
-PART = (r"(?:early|mid|late|Early|Mid|Late|earlier|later|Earlier|Later"
+PART = (r"(?<![\w-])(?:early|mid|late|Early|Mid|Late|earlier|later|Earlier|Later"  # not "nearly 2000", "amid"
         rf"|(?:the|The){SP}(?:beginning|start|middle|end|turn){SP}of)")  # "late", "the end of"
-MID_PREFIX = rf"(?:mid|Mid){DASH}?"
+MID_PREFIX = rf"(?<![\w-])(?:mid|Mid){DASH}?"
 
 # Counts said in words ("three days ago", "a couple of weeks later"): the one number-word table.
 COUNT_WORDS = sorted((w for w in NUMBER_WORDS if w not in ("zero", "hundred", "thousand", "million")), key=len, reverse=True)
