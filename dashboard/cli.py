@@ -206,7 +206,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 def cmd_export(args: argparse.Namespace) -> int:
     from dashboard.export.formats import IMAGE_FORMATS
-    from dashboard.export.renderer import warm_up
+    from dashboard.export.renderer import shared_renderer, warm_up
 
     if args.format in IMAGE_FORMATS:
         warm_up()  # Chromium starts while the rest of the program is imported (the two take about as long)
@@ -218,6 +218,8 @@ def cmd_export(args: argparse.Namespace) -> int:
     except ExportError as err:
         _warn(str(err))
         return 2
+    finally:
+        shared_renderer().kill()  # done: no graceful close to wait for
     print(f"wrote {args.out} ({result})", file=sys.stderr)
     return 0
 

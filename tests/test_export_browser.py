@@ -12,7 +12,7 @@ from PIL import Image
 
 from dashboard.web.export_panel import export_for
 from dashboard.views.state import ViewState
-from test_app_browser import start
+from test_app_browser import no_severe_logs, start
 
 browser = pytest.mark.browser
 QUERY = "from=2017-01-01&to=2018-12-31&country=SY"
@@ -71,6 +71,28 @@ def test_png_download_of_the_map_at_the_chosen_width(dash_duo, seed_store, downl
     # scale 2 by default, the map's own height (presets.FIGURE_SIZES, the same as the CLI's)
     assert image.size == (900 * 2, 700 * 2)
     assert len(set(image.convert("RGB").resize((60, 40)).getdata())) > 20  # not blank
+
+
+@browser
+def test_a_paper_preset_downloads_a_titled_pdf_of_that_paper(dash_duo, seed_store, downloads):
+    from pypdf import PdfReader
+
+    store = start(dash_duo, seed_store, QUERY)
+    allow_downloads(dash_duo, downloads)
+    dash_duo.find_element("#export-figure input[value='report']").click()
+    dash_duo.find_element("#export-paper input[value='a4']").click()
+    dash_duo.wait_for_element("#export-width[placeholder='794']", timeout=20)  # the size it will have
+    assert dash_duo.find_element("#export-height").get_attribute("placeholder") == "1123"
+    choose_and_click(dash_duo, "pdf")
+    dash_duo.wait_for_contains_text("#export-message", "xport", timeout=120)  # "Exported ..." or "Export failed"
+    assert dash_duo.find_element("#export-message").text.startswith("Exported"), \
+        dash_duo.find_element("#export-message").text
+    pdf = PdfReader(downloaded(downloads, ".pdf", timeout=30))
+    page = pdf.pages[0].mediabox
+    assert abs(float(page.width) - 595.3) < 1 and abs(float(page.height) - 841.9) < 1  # A4 portrait, in points
+    n_events = store.count(ViewState.from_query(QUERY))
+    assert pdf.metadata.title == f"Report on {n_events:,} event{'s' * (n_events != 1)}, 1 Jan 2017 – 31 Dec 2018"
+    no_severe_logs(dash_duo)
 
 
 @browser

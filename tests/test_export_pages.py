@@ -113,7 +113,10 @@ def test_the_page_and_the_cli_share_one_set_of_defaults(small_store, monkeypatch
     panel = export_panel.layout()
     assert component(panel, "export-scale").value == DEFAULT_SCALE
     assert [option["value"] for option in component(panel, "export-figure").options] == list(FIGURES)
-    assert [option["value"] for option in component(panel, "export-preset").options] == ["", *presets.PRESETS]
+    chosen = {export_panel.preset_of(paper["value"], orientation["value"])
+              for paper in component(panel, "export-paper").options
+              for orientation in component(panel, "export-orientation").options}
+    assert chosen == {None, *presets.PRESETS}  # every preset can be chosen on the page
 
     asked = []  # what each side asks the exporter for, for every figure and preset
 
@@ -369,3 +372,17 @@ def test_the_cli_exports_a_preset_at_scale_2(small_store, tmp_path):
     assert Image.open(out).size == (2 * 1056, 2 * 816)
     panel_download = export_panel.export_for(EventStore(small_store), "", "map", "png", preset="letter")
     assert Image.open(io.BytesIO(base64.b64decode(panel_download["content"]))).size == Image.open(out).size
+
+
+@needs_chromium
+def test_a_killed_renderer_leaves_no_browser_nor_folder_and_starts_again():
+    renderer = ImageRenderer().start()
+    process = renderer._kaleido.subprocess
+    profile = Path(renderer._kaleido._browser_impl.tmp_dir.path)
+    assert process.poll() is None and profile.is_dir()
+    renderer.kill()
+    assert process.poll() is not None and not profile.exists()
+    try:
+        assert renderer.render(small_figure(5), "png", 200, 150).startswith(b"\x89PNG")
+    finally:
+        renderer.close()

@@ -36,16 +36,6 @@ SLIDE = (1280, 720)
 FITTING_ORIENTATION = {"timeline": "landscape", "map": "landscape", "summary": "landscape", "report": "portrait"}
 
 PRESETS = ("a4", "a4-portrait", "a4-landscape", "letter", "letter-portrait", "letter-landscape", "slide")
-PRESET_LABELS = {
-    "": "figure's own size",
-    "a4": "A4 (orientation that fits)",
-    "a4-portrait": "A4 portrait",
-    "a4-landscape": "A4 landscape",
-    "letter": "Letter (orientation that fits)",
-    "letter-portrait": "Letter portrait",
-    "letter-landscape": "Letter landscape",
-    "slide": "16:9 slide",
-}
 
 
 def preset_size(figure: str, preset: str) -> tuple[int, int]:

@@ -11,11 +11,21 @@ from __future__ import annotations
 from dash import Input, Output, State, dcc, html
 
 from dashboard.export.exporter import FIGURES, FORMATS, IMAGE_FORMATS, ExportError, export_download
-from dashboard.export.presets import DEFAULT_SCALE, PRESET_LABELS, PRESETS, image_size
+from dashboard.export.presets import DEFAULT_SCALE, image_size
 from dashboard.views.state import ViewState
 
 SIZE_LIMITS = (200, 4000)   # pixels, each side
 SCALE_LIMITS = (0.5, 4.0)
+# The presets (export.presets) as two choices: a page, and for paper an orientation.
+PAPERS = (("", "own size"), ("a4", "A4"), ("letter", "Letter"), ("slide", "16:9 slide"))
+ORIENTATIONS = (("", "as fits"), ("portrait", "portrait"), ("landscape", "landscape"))
+
+
+def preset_of(paper: str | None, orientation: str | None) -> str | None:
+    """The preset the two choices name: ("a4", "landscape") -> "a4-landscape"; ("", ...) -> None."""
+    if not paper:
+        return None
+    return f"{paper}-{orientation}" if orientation and paper in ("a4", "letter") else paper
 
 
 def layout() -> html.Fieldset:
@@ -38,9 +48,11 @@ def layout() -> html.Fieldset:
             html.Label("Scale", htmlFor="export-scale"),
             dcc.Input(id="export-scale", type="number", step="any", value=DEFAULT_SCALE),
         ], className="export-size"),
-        html.Label("Size", htmlFor="export-preset"),
-        dcc.Dropdown(id="export-preset", value="", clearable=False, searchable=False,
-                     options=[{"label": PRESET_LABELS[name], "value": name} for name in ("", *PRESETS)]),
+        html.Label("Page", htmlFor="export-paper"),
+        dcc.RadioItems(id="export-paper", value="", inline=True,
+                       options=[{"label": label, "value": value} for value, label in PAPERS]),
+        dcc.RadioItems(id="export-orientation", value="", inline=True,
+                       options=[{"label": label, "value": value} for value, label in ORIENTATIONS]),
         html.Button("Download", id="export-button", title="download the current view"),
         dcc.Loading(html.Div(id="export-message", className="export-message", role="status"),
                     type="dot", delay_show=200),
@@ -80,21 +92,22 @@ def register_callbacks(app, store) -> None:
     @app.callback(Output("export-download", "data"), Output("export-message", "children"),
                   Input("export-button", "n_clicks"), State("url", "search"), State("export-figure", "value"),
                   State("export-format", "value"), State("export-width", "value"),
-                  State("export-height", "value"), State("export-scale", "value"), State("export-preset", "value"),
-                  prevent_initial_call=True)
-    def download(_clicks, search, figure, fmt, width, height, scale, preset):
+                  State("export-height", "value"), State("export-scale", "value"), State("export-paper", "value"),
+                  State("export-orientation", "value"), prevent_initial_call=True)
+    def download(_clicks, search, figure, fmt, width, height, scale, paper, orientation):
         try:
-            data = export_for(store, search, figure, fmt, width, height, scale, preset)
+            data = export_for(store, search, figure, fmt, width, height, scale, preset_of(paper, orientation))
         except ExportError as err:
             return None, f"Export failed: {err}"
         return data, f"Exported {data['filename']}"
 
     @app.callback(Output("export-width", "placeholder"), Output("export-height", "placeholder"),
-                  Input("export-figure", "value"), Input("export-preset", "value"))
-    def size_shown(figure, preset):
+                  Input("export-figure", "value"), Input("export-paper", "value"),
+                  Input("export-orientation", "value"))
+    def size_shown(figure, paper, orientation):
         """The size a download will have when no width or height is typed in."""
         try:
-            width, height = image_size(figure, preset or None)
+            width, height = image_size(figure, preset_of(paper, orientation))
         except ExportError:
             return "auto", "auto"
         return str(width), str(height)
