@@ -84,13 +84,15 @@ TRIGGERS: tuple[Trigger, ...] = (
             r"|\bdrive-by\b|\bgunned down\b|\bset alight\b|\bkidnaps?\b|\babducts?\b|\bexecutes?\b|\bbeheads?\b|\b(?:set|sets)\s+(?:\w+\s+){0,3}(?:on )?fire\b|\btorched\b|\bdestroyed\b|\bdemolished\b"
             r"|\bvandali[sz]ed\b|\bbulldoz(?:ed|ing)\b|\bburn(?:ed|t)\b|\b(?:bod(?:y|ies)|corpses?)\b(?:\s+[\w,]+){0,10}?\s+(?:was|were)"
             r"\s+(?:\w+\s+)?found\b|\bfound dead\b"
-            r"|\b(?:remains|heads?|bodies|corpses?)\s+(?:[\w,]+\s+){0,8}?(?:was|were)\s+(?:\w+\s+)?(?:found|dumped|left)\b"
+            r"|\b(?:remains|heads?|bod(?:y|ies)|corpses?|dead (?:man|men|woman|women|person|people))\b[^.;]{0,120}?"
+            r"\b(?:was|were)\s+(?:\w+\s+)?(?:found|dumped|left|thrown|discovered)\b"
             r"|\bloot(?:ing|ers)\b|\bsmash(?:ed|ing)\b|\bburning\s+(?:\w+\s+){0,2}(?:houses|homes|shops|stores|cars"
             r"|vehicles|buses)\b",
             ("Militants abducted four aid workers on the road to the border.",
              "The group executed eleven men it accused of spying.",
              "Armed men looted shops and burned several houses.",
              "The remains of three men were found beside the canal.",
+             "The body of a driver who had been missing since the storm and bore bruises was found at dawn.",
              "A crowd went on a looting spree in the market.")),
     Trigger("capture_or_seizure",
             r"\b(?:captured|seized|overran|overrun|retook|retaken|retaking|recaptured?|liberated|liberation"
@@ -113,7 +115,7 @@ TRIGGERS: tuple[Trigger, ...] = (
             r"|counter-?insurgency|sweep|combing) operations?\b|\battack(?:ed|s|ing)?\b|\braid(?:ed|s)?\b|\bfir(?:ed|ing)\b|\bopened fire\w*"
             r"|\bcarried out (?:an? )?(?:[\w-]+\s+){0,3}(?:operations?|raids?|attacks?)\b|\bexchanged fire\b|\bopened fire\b|\bcrumbled\b|\brouted\b"
             r"|\bkill(?:ed|ing|s)?\b|\b(?:wounded|injured|died|shot|shots|shoots?)\b|\bbursts? of (?:gun)?fire\b|\bshoot-?outs?\b|\bshootings?\b|\bgun ?fire\b|\bgun ?shots\b"
-            r"|\bartillery\b|\bprojectiles\b|\btargeted\b|\bdislodg\w+|\brepel(?:led|s)?\b|\brepulsed\b|\bskirmish\w*"
+            r"|\bartillery\b|\bprojectiles\b|\btargeted\b|\bbombard(?:ed|ing|ment|s)?\b|\btarget(?:ing|s)?\s+(?:\w+\s+){0,3}(?:sites|positions|bases|camps|convoys|hideouts)\b|\bdislodg\w+|\brepel(?:led|s)?\b|\brepulsed\b|\bskirmish\w*"
             r"|\bhostilities\b|\bcombat\b|\bexchanges? of fire\b|\binjur(?:ing|ies)\b"
             r"|\bcarr(?:y|ies|ying) out (?:an? )?(?:[\w-]+\s+){0,3}(?:operations?|raids?|attacks?)\b"
             r"|\b(?:violence|fights?|fighting|scuffles?|brawls?)\s+(?:\w+\s+)?(?:broke out|erupted|flared)\b"
@@ -122,12 +124,13 @@ TRIGGERS: tuple[Trigger, ...] = (
              "Three soldiers were killed when their post came under fire.",
              "The army's offensive on the northern hills entered its second week.",
              "Police and smugglers were engaged in an exchange of fire at the dam.",
-             "Violence erupted between two families over a plot of land.")),
+             "Violence erupted between two families over a plot of land.",
+             "Gunboats bombarded the harbour for an hour.")),
     Trigger("protest",
             r"\bprotest(?:ed|ers|s|ing)?\b|\bdemonstrat(?:ed|es|e|ions?|ors)\b|\brall(?:y|ied|ies)\b|\bmarch(?:ed|es)?\b"
             r"|\briot(?:s|ed|ing|ers)?\b|\b(?:went|go|goes|are|were) on strike\b|\bsit-ins?\b|\bstrikes? over\b"
-            r"|\bblock(?:ed|ing|ade)\s+(?:[\w-]+\s+){0,4}(?:roads?|highways?|streets?|avenues?|sectors?|bridges?|circulation|traffic"
-            r"|access|entrances?|railway|tracks)\b|\bgather(?:ed|ing)\b|\bassembled\b|\bprocessions?\b|\bhuman chain\b"
+            r"|\bblock(?:ed|ing|ade)\s+(?:[\w'’-]+\s+){0,6}(?:roads?|highways?|streets?|avenues?|sectors?|bridges?|circulation"
+            r"|traffic|access|entrances?|railway|rails|tracks|offices?|gates?)\b|\bpadlock(?:ed|ing)\b|\bgather(?:ed|ing)\b|\bassembled\b|\bprocessions?\b|\bhuman chain\b"
             r"|\bpicket(?:ed|ing|s)?\b|\bboycott(?:ed)?\b|\bhunger strike\b|\bdispersed\b|\bchant(?:ed|ing)\b|\bslogans\b"
             r"|\bwalk-?outs?\b|\bwalked out\b|\bstaged\b|\bsit-?ins?\b|\bmotorcades?\b|\bcaravans?\b|\bdemand(?:ed|ing)\b"
             r"|\bston(?:ed|ing)\b|\bpelted\b|\b(?:\d+-hour|\d+-day|general|open-ended|indefinite|nationwide|labou?r"
@@ -138,7 +141,8 @@ TRIGGERS: tuple[Trigger, ...] = (
              "Dock workers went on strike to demand safer cranes.",
              "Students blocked the main road with burning tyres.",
              "Youths threw stones at the mayor's car.",
-             "Traders barricaded the entrance of the town hall.")),
+             "Traders barricaded the entrance of the town hall.",
+             "Students blocked with two buses the coastal highway at dawn.")),
     Trigger("arrest",
             r"\barrest(?:ed|s)?\b|\bdetain(?:ed)?\b|\bdetention\b|\bimprisoned\b|\bjailed\b|\btaken into custody\b"
             r"|\bheld (?:captive|prisoner|hostage)\b|\bapprehended\b|\bsummoned\b|\b(?:was|were) (?:a )?prisoners? (?:at|in)\b"
