@@ -136,12 +136,18 @@ class Recogniser:
     def __init__(self, gazetteer: Gazetteer, demonyms: bool = True):
         self.gazetteer = gazetteer
         self.demonyms = demonyms
-        self._spelling_blind: dict[str, tuple[str, tuple[int, ...]]] = {}  # run text -> (skeleton, entries)
+        # Names recur within an article and across articles: each written form is looked up once.
+        self._looked_up: dict[str, tuple[str, tuple[int, ...]]] = _memo(gazetteer, "lookup")
+        self._spelling_blind: dict[str, tuple[str, tuple[int, ...]]] = _memo(gazetteer, "spelling-blind")
 
     # ---------------------------------------------------------------------------------------- helpers
     def _lookup(self, text: str) -> tuple[str, tuple[int, ...]]:
-        key = name_key(_strip_possessive(text))
-        return key, self.gazetteer.lookup(key) if len(key) >= 2 else ()
+        """(name key, entries) of a written name, possessive dropped ("Iraq's" is Iraq)."""
+        found = self._looked_up.get(text)
+        if found is None:
+            key = name_key(_strip_possessive(text))
+            found = self._looked_up[text] = (key, self.gazetteer.lookup(key) if len(key) >= 2 else ())
+        return found
 
     def _is_given_name(self, token: Token) -> bool:
         return token.capitalised and token.lower in self.gazetteer.given_names
@@ -352,7 +358,7 @@ class Recogniser:
         this way is kept only when the article names its country elsewhere (see resolve)."""
         i, j = run
         run_text = text[tokens[i].start:tokens[j - 1].end]
-        if run_text not in self._spelling_blind:  # an article repeats its names: judge each text once
+        if run_text not in self._spelling_blind:  # names recur: judge each written form once
             self._spelling_blind[run_text] = self._spelling_blind_entries(tokens[i:j], run_text)
         skeleton, entries = self._spelling_blind[run_text]
         if not entries:
@@ -525,6 +531,18 @@ class Recogniser:
 
 
 _ABBREVIATION_PATTERNS: dict[int, re.Pattern] = {}
+MEMO_SIZE = 100_000  # written forms remembered per memo: a long build stays within some 20 MB
+
+
+def _memo(gazetteer: Gazetteer, name: str) -> dict:
+    """A memo of look-ups that depend only on the written form and the gazetteer, shared by the articles
+    of a process. It lives on the gazetteer, so it goes when the gazetteer is released, and starts afresh
+    past ``MEMO_SIZE`` entries."""
+    memos = vars(gazetteer).setdefault("_recognise_memos", {})
+    memo = memos.get(name)
+    if memo is None or len(memo) > MEMO_SIZE:
+        memo = memos[name] = {}
+    return memo
 MAX_NEAR_CANDIDATES = 25
 QUALIFIER = re.compile(r", ([A-Z][\w.]*(?: [A-Z][\w.]*){0,2})")
 

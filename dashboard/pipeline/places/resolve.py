@@ -22,7 +22,7 @@ from collections import Counter, defaultdict
 from dataclasses import replace
 
 import numpy as np
-from geopy.distance import EARTH_RADIUS as EARTH_RADIUS_KM, great_circle
+from geopy.distance import EARTH_RADIUS as EARTH_RADIUS_KM
 
 from dashboard.geocoders.index import PRECISION_OF_FEATURE, Gazetteer, prior
 from dashboard.pipeline.places.recognise import Match
@@ -49,10 +49,13 @@ ROLE_EVIDENCE = 0.25  # the weight, as evidence of where, of a name that is not 
 
 
 def _nearest_km(g: Gazetteer, entries, others) -> dict[int, float]:
-    """For each candidate entry, the great-circle distance to the nearest of the article's other places:
-    one numpy matrix instead of a Python call per pair (this runs for every name of every article)."""
+    """For each candidate entry, the great-circle distance to the nearest of the article's other places.
+    Most names have a candidate or two and a few other places: plain floats then; one numpy matrix past
+    ``SMALL_MATRIX`` pairs (the numbers are only compared with ``NEAR_KM`` and ``AROUND_KM``)."""
     if not others or not entries:
         return {}
+    if len(entries) * len(others) <= SMALL_MATRIX:
+        return {e: min(_haversine_km(g.lats[e], g.lons[e], lat, lon) for lat, lon in others) for e in entries}
     lat1 = np.radians(np.fromiter((g.lats[e] for e in entries), dtype=float, count=len(entries)))[:, None]
     lon1 = np.radians(np.fromiter((g.lons[e] for e in entries), dtype=float, count=len(entries)))[:, None]
     lat2 = np.radians(np.array([lat for lat, _ in others], dtype=float))[None, :]
@@ -60,6 +63,33 @@ def _nearest_km(g: Gazetteer, entries, others) -> dict[int, float]:
     a = np.sin((lat2 - lat1) / 2) ** 2 + np.cos(lat1) * np.cos(lat2) * np.sin((lon2 - lon1) / 2) ** 2
     km = 2 * EARTH_RADIUS_KM * np.arcsin(np.minimum(1.0, np.sqrt(a)))
     return dict(zip(entries, km.min(axis=1).tolist()))
+
+
+SMALL_MATRIX = 64  # pairs of places below which Python floats beat numpy's call overhead
+
+
+def _haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    lat1, lon1, lat2, lon2 = math.radians(lat1), math.radians(lon1), math.radians(lat2), math.radians(lon2)
+    a = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
+    return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(a)))
+
+
+def great_circle_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """geopy's ``great_circle(a, b).km``, the same formula and the same floats, without making two geopy
+    Points per pair (this runs for every alternative of every name).
+
+    >>> from geopy.distance import great_circle
+    >>> great_circle_km(36.2, 37.16, 35.95, 39.01) == great_circle((36.2, 37.16), (35.95, 39.01)).km
+    True
+    """
+    lat1, lng1, lat2, lng2 = math.radians(lat1), math.radians(lon1), math.radians(lat2), math.radians(lon2)
+    sin_lat1, cos_lat1 = math.sin(lat1), math.cos(lat1)
+    sin_lat2, cos_lat2 = math.sin(lat2), math.cos(lat2)
+    delta_lng = lng2 - lng1
+    cos_delta_lng, sin_delta_lng = math.cos(delta_lng), math.sin(delta_lng)
+    d = math.atan2(math.sqrt((cos_lat2 * sin_delta_lng) ** 2 + (cos_lat1 * sin_lat2 - sin_lat1 * cos_lat2 * cos_delta_lng) ** 2),
+                   sin_lat1 * sin_lat2 + cos_lat1 * cos_lat2 * cos_delta_lng)
+    return EARTH_RADIUS_KM * d
 
 
 def _contains(g: Gazetteer, area: int, entry: int) -> bool:
@@ -232,6 +262,8 @@ class Resolver:
     def _score(self, key, group, choice, countries, admin1s, points) -> dict[int, float]:
         g = self.g
         entries = group[0].entries
+        if len(entries) == 1:  # nothing to choose: the context cannot change the choice or the confidence
+            return {entries[0]: self._prior(key, entries[0])}
         own = choice[key]
         # The evidence without this name's own vote.
         own_weight = self.weights[key]
@@ -320,7 +352,7 @@ class Resolver:
             if other == entry or where in seen:
                 continue  # the same place twice (a town and its curated row)
             seen.add(where)
-            distance = great_circle((g.lats[entry], g.lons[entry]), (g.lats[other], g.lons[other])).km
+            distance = great_circle_km(g.lats[entry], g.lons[entry], g.lats[other], g.lons[other])
             alternatives.append(replace(g.candidate(other), distance_km=round(distance, 1),
                                         score=round(scores[other], 2)))
             if len(alternatives) >= MAX_ALTERNATIVES:
