@@ -62,13 +62,22 @@ def load_gazetteer() -> Gazetteer:
                     gc.enable()
             if isinstance(gazetteer, Gazetteer) and gazetteer.version == version and all(
                     hasattr(gazetteer, f.name) for f in fields(Gazetteer)):
+                _out_of_collectors_sight()
                 return gazetteer
         except Exception as error:  # a damaged cache is rebuilt, whatever broke it
             log.warning("gazetteer cache %s unreadable (%s); rebuilding", path, error)
     gazetteer = builder.build_gazetteer()
     gazetteer.version = version
     _write_atomically(path, gazetteer)
+    _out_of_collectors_sight()
     return gazetteer
+
+
+def _out_of_collectors_sight() -> None:
+    """Move what the process holds now (above all the gazetteer's index) out of the cyclic garbage
+    collector's sight: its full collections would walk that index again and again during a build (some
+    5% of the pipeline's time). Reference counting still frees it when the gazetteer is released."""
+    gc.freeze()
 
 
 def _write_atomically(path: Path, gazetteer: Gazetteer) -> None:

@@ -41,6 +41,8 @@ from dashboard.pipeline.places.vocabulary import (
     OPERATION_WORDS, MONTHS_AND_DAYS, PLACE_NOUNS, KIND_WORDS, COMMON_WORD_ZIPF, VERY_COMMON_ZIPF,
     STRONG_FEATURES, LOCATIVE_PREPOSITIONS, SETTLEMENT_KINDS, AREA_KINDS)
 
+# What, between two words, ends a sentence, a line, a quote or a heading: capitals after it say nothing.
+SENTENCE_BREAKS = frozenset(".!?:\n\"“”‘'—|•")
 # A word: letters/digits, with inner apostrophes (O'Hare, Iraq's); or a dotted abbreviation (U.S., D.C.).
 WORD = re.compile(r"(?:[A-Z]\.){2,}|[^\W_](?:[\w\u0300-\u036f]|['’](?=\w))*")  # (with combining accents)
 
@@ -73,8 +75,9 @@ class Match:
 
 
 def _tokens(text: str, start: int, end: int) -> list[Token]:
-    new = tuple.__new__  # a NamedTuple's own __new__ is a Python function: skip it on this hot path
-    return [new(Token, (m.start(), m.end(), word, word.lower(), word[0].isupper()))
+    # A NamedTuple's own __new__ is a Python function, and attribute look-ups cost on this hot path.
+    new, lower, isupper = tuple.__new__, str.lower, str.isupper
+    return [new(Token, (m.start(), m.end(), word, lower(word), isupper(word[0])))
             for m in WORD.finditer(text, start, end) for word in (m.group(),)]
 
 
@@ -202,7 +205,7 @@ class Recogniser:
         if i == 0:
             return True
         gap = text[tokens[i - 1].end:tokens[i].start]
-        return any(ch in gap for ch in ".!?:\n\"“”‘'—|•") or tokens[i - 1].text.isdigit()
+        return not SENTENCE_BREAKS.isdisjoint(gap) or tokens[i - 1].text.isdigit()
 
     def _title_before(self, text: str, tokens: list[Token], i: int) -> bool:
         """A title or role word right before token i ("Gen. Okafor", "Defense Secretary Ann Holt")."""
