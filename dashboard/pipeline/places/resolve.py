@@ -232,7 +232,7 @@ class Resolver:
         if any(_contains(g, area, e) for area in areas for e in match.entries):
             return False
         here = choice[qualifier.key]
-        return min(great_circle((g.lats[e], g.lons[e]), (g.lats[here], g.lons[here])).km
+        return min(great_circle_km(g.lats[e], g.lons[e], g.lats[here], g.lons[here])
                    for e in match.entries) > QUALIFIER_FAR_KM
 
     def _countries_nearby(self, matches: list[Match], choice: dict[str, int]) -> dict[str, set[str]]:
