@@ -36,6 +36,40 @@ OUTLETS_SHOWN = 8
 
 
 @dataclass(frozen=True)
+class CaptionFacts:
+    """What a caption counts, from the store's own query (one aggregate, whatever the number of events)."""
+
+    n_events: int = 0
+    first_date: Any = None
+    last_date: Any = None
+    article_ids: tuple[str, ...] = ()  # the matching events' source articles, most reporting first
+
+    @classmethod
+    def of_store(cls, store: Any, view: Any) -> "CaptionFacts":
+        """For the events of ``view`` in an ``EventStore``, in SQL (a Python loop over 100,000 events' source
+        lists took 3 s)."""
+        sql, params = store._where(view)  # the store's own condition for a view, as views.summary uses it
+        n_events, first, last = store._cursor().execute(
+            f"SELECT count(*), min(start_date), max(end_date) FROM events WHERE {sql}", params).fetchone()
+        sources = store._df(f"SELECT source AS id, count(*) AS n FROM (SELECT unnest(sources) AS source FROM events "
+                            f"WHERE {sql}) GROUP BY source ORDER BY n DESC, source", params)
+        return cls(int(n_events or 0), first, last, tuple(str(source) for source in sources["id"]))
+
+    @classmethod
+    def of_events(cls, events: Any) -> "CaptionFacts":
+        """For a DataFrame of events (a table the caller already holds)."""
+        if events is None or not len(events):
+            return cls()
+        article_ids: dict[str, None] = {}  # ordered set
+        if "sources" in events.columns:
+            for sources in events["sources"]:
+                article_ids.update(dict.fromkeys(plain_value(sources) or []))
+        first = events["start_date"].min() if "start_date" in events.columns else None
+        last = events["end_date"].max() if "end_date" in events.columns else None
+        return cls(len(events), first, last, tuple(article_ids))
+
+
+@dataclass(frozen=True)
 class StoreInfo:
     """What a caption says about the store: when it was built and who published its articles.
 
@@ -96,7 +130,8 @@ def export_title(figure: str, view: Any, n_events: int) -> str:
 
 
 def caption_lines(events: Any, view: Any, store_info: StoreInfo | None = None, notes: Iterable[str] = ()) -> list[str]:
-    """The caption, one line per subject (plain text; ``wrap`` fits them to the page)::
+    """The caption of ``events`` (``CaptionFacts``, or a DataFrame of events), one line per subject (plain
+    text; ``wrap`` fits them to the page)::
 
         Filters: countries Syria, Iraq; types Airstrike; text "raqqa"
         Time window: 1 Jan 2015 – 31 Dec 2016 (events from 3 Feb 2015 to 30 Nov 2016)
@@ -104,10 +139,11 @@ def caption_lines(events: Any, view: Any, store_info: StoreInfo | None = None, n
         Map: 1,180 placed events, grouped by area. Marker area: number of sources
         Store built 2026-11-21 10:00; exported 2026-12-02 01:20 UTC
     """
+    facts = events if isinstance(events, CaptionFacts) else CaptionFacts.of_events(events)
     lines = [
         "Filters: " + ("; ".join(view_filters(view)) or "none"),
-        "Time window: " + _date_window(events, view),
-        "Sources: " + _sources_line(events, store_info),
+        "Time window: " + _date_window(facts, view),
+        "Sources: " + _sources_line(facts, store_info),
         *notes,
     ]
     stamp = f"exported {dt.datetime.now(dt.timezone.utc):%Y-%m-%d %H:%M} UTC"
@@ -156,26 +192,22 @@ def view_filters(view: Any) -> list[str]:
     return filters
 
 
-def _date_window(events: Any, view: Any) -> str:
+def _date_window(facts: CaptionFacts, view: Any) -> str:
     window = window_label(view)
-    if events is not None and len(events) and {"start_date", "end_date"} <= set(events.columns):
-        window += f" (events from {day_label(events['start_date'].min())} to {day_label(events['end_date'].max())})"
-    elif events is not None and not len(events):
+    if facts.n_events and facts.first_date is not None:
+        window += f" (events from {day_label(facts.first_date)} to {day_label(facts.last_date)})"
+    elif not facts.n_events:
         window += " (no events match)"
     return window
 
 
-def _sources_line(events: Any, store_info: StoreInfo | None) -> str:
-    if events is None or not len(events):
+def _sources_line(facts: CaptionFacts, store_info: StoreInfo | None) -> str:
+    if not facts.n_events:
         return "no events"
-    article_ids: dict[str, None] = {}  # ordered set
-    if "sources" in events.columns:
-        for sources in events["sources"]:
-            article_ids.update(dict.fromkeys(plain_value(sources) or []))
-    line = f"{counted(len(events), 'event')} from {counted(len(article_ids), 'article')}"
+    line = f"{counted(facts.n_events, 'event')} from {counted(len(facts.article_ids), 'article')}"
     articles = store_info.articles if store_info else {}
     outlets = list(dict.fromkeys(
-        outlet for article_id in article_ids if (outlet := (articles.get(article_id) or {}).get("outlet"))))
+        outlet for article_id in facts.article_ids if (outlet := (articles.get(article_id) or {}).get("outlet"))))
     if outlets:
         shown = outlets[:OUTLETS_SHOWN]
         more = f", and {len(outlets) - len(shown):,} more" if len(outlets) > len(shown) else ""

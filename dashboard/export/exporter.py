@@ -179,6 +179,8 @@ def export_bytes(store: Any, view: Any, fmt: str, figure: str = "report", *, wid
     URLs from the store's articles.
     """
     fmt, figure = _check_choice(fmt, figure)
+    if fmt in IMAGE_FORMATS:  # an image needs only the count; the page's parts query what they show
+        return Exported(_image(store, view, fmt, figure, width, height, preset, scale, renderer), store.count(view))
     events = store.filter(view)
     warnings: list[str] = []
     if fmt == "csv":
@@ -188,17 +190,21 @@ def export_bytes(store: Any, view: Any, fmt: str, figure: str = "report", *, wid
         unplaced = int((events["lat"].isna() | events["lon"].isna()).sum())
         if unplaced:
             warnings.append(f"{unplaced} event(s) have no coordinates: kept with a null geometry")
-    else:
-        size = image_size(figure, preset, width, height)
-        fig = export_page(store, figure, view, *size)
-        online = external_resources(fig)
-        if online:
-            raise ExportError(f"the {figure} needs online resources ({', '.join(online[:3])}), but exports "
-                              "are drawn offline; use the offline basemap")
-        payload = (renderer or shared_renderer()).render(fig, fmt, *size, scale=scale)
-        if fmt == "pdf":
-            payload = titled_pdf(payload, export_title(figure, view, len(events)), "; ".join(view_filters(view)))
     return Exported(payload, len(events), tuple(warnings))
+
+
+def _image(store: Any, view: Any, fmt: str, figure: str, width: int | None, height: int | None,
+           preset: str | None, scale: float, renderer: ImageRenderer | None) -> bytes:
+    size = image_size(figure, preset, width, height)
+    fig = export_page(store, figure, view, *size)
+    online = external_resources(fig)
+    if online:
+        raise ExportError(f"the {figure} needs online resources ({', '.join(online[:3])}), but exports "
+                          "are drawn offline; use the offline basemap")
+    payload = (renderer or shared_renderer()).render(fig, fmt, *size, scale=scale)
+    if fmt == "pdf":
+        payload = titled_pdf(payload, export_title(figure, view, store.count(view)), "; ".join(view_filters(view)))
+    return payload
 
 
 def export_download(store: Any, view: Any, fmt: str, figure: str = "report", *, width: int | None = None,

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from dashboard.export.captions import StoreInfo, caption_lines, export_title
+from dashboard.export.captions import CaptionFacts, StoreInfo, caption_lines, export_title
 from dashboard.export.formats import FIGURES, ExportError
 from dashboard.export.page import (LEGEND_COLUMN, LEGEND_ROW, PAD, TITLE_HEIGHT, Box, Page, caption_height,
                                    legend_rows, text_width)
@@ -52,14 +52,13 @@ def export_page(source: Any, figure: str, view: Any, width: int, height: int,
     store = source if isinstance(source, EventStore) else EventStore.from_events(source)
     if store_info is None and store.path is not None:
         store_info = StoreInfo.read(store.path, articles=store.articles)
-    events = store.filter(view)
+    facts = CaptionFacts.of_store(store, view)
     page = Page(width, height, template=_template(), font=FONT)
-    page.title(export_title(figure, view, len(events)))
-    shown_types = store.filter(view.without("brush", "area"))["event_type"] if figure != "summary" else ()
-    legend = type_legend(shown_types)
+    page.title(export_title(figure, view, facts.n_events))
+    legend = type_legend(_shown_types(store, view) if figure != "summary" else ())
     panels = app_panels(store, figure, view)
     notes = panel_notes(panels, view)
-    caption = caption_lines(events, view, store_info, notes)
+    caption = caption_lines(facts, view, store_info, notes)
     foot = caption_height(caption, width - 2 * PAD) + PAD / 2
     content = Box(PAD, TITLE_HEIGHT, width - 2 * PAD, max(height - TITLE_HEIGHT - foot - GAP, 40))
     if figure == "timeline":
@@ -82,6 +81,12 @@ def app_panels(store: EventStore, figure: str, view: Any) -> dict:
         "map": map_figure(store, view).to_dict() if figure in ("map", "report") else None,
         "summary": summary_figures(summary_data(store, view), view) if figure == "summary" else None,
     }
+
+
+def _shown_types(store: EventStore, view: Any) -> list[str]:
+    """The event types either panel shows (the timeline ignores the map's area and its own brush)."""
+    sql, params = store._where(view, ("brush", "area"))
+    return [str(name) for name in store._df(f"SELECT DISTINCT event_type FROM events WHERE {sql}", params)["event_type"]]
 
 
 def type_legend(event_types: Iterable[str]) -> list[dict]:
