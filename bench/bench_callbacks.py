@@ -5,7 +5,7 @@
     .venv/bin/python bench/bench_callbacks.py bench/out/store-1m --repeats 10 --naive-repeats 2
 
 For every view in VIEWS (a user's typical sequence: open, search, facet, brush, lasso, select an event,
-change lanes/bin) it measures, in one run:
+change lanes/bin, the density layer) it measures, in one run:
 
 * ``figures`` and ``panels``: a POST to the real endpoint ``/_dash-update-component`` of the running
   app (a threaded werkzeug server on 127.0.0.1) for each of the two callbacks that redraw the page
@@ -58,6 +58,8 @@ VIEWS = [
     ("lanes+bin", "lanes=country&bin=week&size=fatalities"),
     ("precision", "tprec=month,season,year&pprec=region,country"),
     ("nothing", "q=zzzz-no-such-word"),
+    ("density", "layer=both&map=42,35,4"),  # squares and first-level lines over Syria and Iraq
+    ("density+filter", "layer=density&type=airstrike,battle&from=2016-01-01&to=2017-12-31"),
 ]
 
 

@@ -12,11 +12,11 @@ import pandas as pd
 import pytest
 from PIL import Image
 
-from dashboard.export.exporter import run_export
+from dashboard.export.exporter import export_figure, run_export
 from dashboard.export.renderer import ImageRenderer
 from dashboard.store.schema import EVENTS_SCHEMA
 from dashboard.views import map_layers
-from dashboard.views.figures import map_figure
+from dashboard.views.figures import map_dict, map_figure
 from dashboard.views.query import EventStore
 from dashboard.views.state import ViewState
 from dashboard.views.summary import summary_data
@@ -74,7 +74,7 @@ def test_density_squares_are_drawn_where_they_are_counted():
     assert trace["colorbar"]["ticktext"] == ["1", "10", "120"]  # log scale, topped by the busiest square
 
 
-@pytest.mark.parametrize("scale, side", [(1.0, 4.0), (2.0, 2.0), (4.0, 1.0), (8.0, 0.5), (28.0, 0.125),
+@pytest.mark.parametrize("scale, side", [(1.0, 4.0), (2.0, 2.0), (4.0, 1.0), (8.0, 0.5), (28.0, 0.25),
                                          (64.0, 0.0625)])
 def test_the_square_follows_the_zoom(scale, side):
     assert map_layers.density_cell(scale) == side
@@ -162,6 +162,23 @@ def test_the_map_figure_holds_both_layers_when_asked():
     assert density[0] == "density" and "Battle" not in density
     both = names("map=43,35,6&layer=both")
     assert both[0] == "density" and "Battle" in both
+
+
+def test_an_image_export_draws_the_boundaries_and_the_density():
+    store = make_store([(43.2, 36.4, "battle", 3), (43.3, 36.3, "battle", 1), (44.4, 33.3, "airstrike", None)])
+    figure = export_figure(store, "map", ViewState.from_query("map=43,35,6&layer=both"))
+    traces = {t.get("name"): t for t in figure["data"]}
+    lines = traces["first-level boundaries"]
+    assert len([v for v in lines["lon"] if v is not None]) > 100
+    assert sorted(traces["density"]["locations"]) == ["33:44", "36:43"]
+
+
+def test_on_online_tiles_the_density_is_a_maplibre_layer_and_the_tiles_bring_their_boundaries():
+    store = make_store([(43.2, 36.4, "battle", 3), (44.4, 33.3, "airstrike", None)])
+    view = ViewState.from_query("map=43,35,6&layer=density&basemap=tiles")
+    figure = map_dict(store, view, tile_url="https://tiles.example.org/{z}/{x}/{y}.png")
+    types = {t.get("name"): t["type"] for t in figure["data"]}
+    assert types["density"] == "choroplethmap" and "first-level boundaries" not in types
 
 
 def test_summary_counts_come_from_the_stores_public_query():

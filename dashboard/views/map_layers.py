@@ -40,7 +40,7 @@ LABELS_IN_VIEW = 18      # labels drawn at any zoom: the largest places inside t
 # in, each level simplified to about a pixel at the scale it starts from. (scale from, file)
 BOUNDARY_LEVELS = ((8.0, "admin1_lines_1500m.geojson.gz"), (2.5, "admin1_lines_6km.geojson.gz"))
 MIN_LINE_PX = 4          # boundary lines shorter than this on screen are left out
-DENSITY_CELL_PX = 12     # a density square is about this wide on screen (a power of two of a degree)
+DENSITY_CELL_PX = 10     # a density square is at least this wide on screen (a power of two of a degree)
 # Events per square, on a log scale: pale yellow (one) to dark red (the most), over the basemap.
 DENSITY_COLOURS = [[0.0, "#ffffb2"], [0.25, "#fecc5c"], [0.5, "#fd8d3c"], [0.75, "#f03b20"], [1.0, "#bd0026"]]
 
@@ -241,19 +241,21 @@ def _boundary_lines(name: str):
 
 
 def density_cell(scale: float) -> float:
-    """The density square's side in degrees at a projection scale: about DENSITY_CELL_PX on screen,
-    rounded to a power of two, so that the squares stay put while the user zooms a little.
+    """The density square's side in degrees at a projection scale: DENSITY_CELL_PX on screen or up to
+    twice that, a power of two of a degree, so that the squares stay put while the user zooms a little
+    (and a view never holds more than a few thousand of them).
 
     >>> density_cell(1.0), density_cell(4.0), density_cell(28.0)
-    (4.0, 1.0, 0.125)
+    (4.0, 1.0, 0.25)
     """
-    return float(2.0 ** round(math.log2(degrees_per_px(scale) * DENSITY_CELL_PX)))
+    return float(2.0 ** math.ceil(math.log2(degrees_per_px(scale) * DENSITY_CELL_PX)))
 
 
 def density_box(box: tuple[float, float, float, float]) -> tuple[float, float, float, float]:
-    """The part of the world whose squares are drawn: the view and a quarter of it on each side."""
+    """The part of the world whose squares are drawn: the view and an eighth of it on each side (a pan
+    draws the squares of the new view)."""
     west, south, east, north = box
-    width, height = (east - west) / 4, (north - south) / 4
+    width, height = (east - west) / 8, (north - south) / 8
     return west - width, max(-90.0, south - height), east + width, min(90.0, north + height)
 
 
