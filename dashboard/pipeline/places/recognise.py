@@ -293,6 +293,7 @@ class Recogniser:
         if len(named) >= 2 and named[0] == "islamic" and named[1] in ("state", "emirate"):
             return out  # "Islamic State of Iraq and the Levant", "Islamic Emirate of Afghanistan": a group
         titled = self._title_before(text, tokens, i)
+        initial = None  # whether the run starts a sentence: asked once a match is found
         k = free_from = i
         while k < j:
             token = tokens[k]
@@ -342,8 +343,9 @@ class Recogniser:
                 said = tokens[m].lower  # "Kandal village" is the village, "Raqqa province" the province
                 if said in SETTLEMENT_KINDS or said in AREA_KINDS:
                     match.notes.append("settlement" if said in SETTLEMENT_KINDS else "area")
-            role = roles.verdict(self.gazetteer, text, tokens, run, k, m, free_from, self._lookup,
-                                 self._sentence_initial(text, tokens, i))
+            if initial is None:
+                initial = self._sentence_initial(text, tokens, i)
+            role = roles.verdict(self.gazetteer, text, tokens, run, k, m, free_from, self._lookup, initial)
             if role != roles.DROP and self._keep(text, tokens, run, k, m, match, surnames, titled):
                 match.role = role
                 out.append(match)
@@ -411,7 +413,6 @@ class Recogniser:
         words = [t for t in tokens[k:m] if t.capitalised]
         single = len(words) == 1
         word = words[0] if words else tokens[k]
-        strong = self._is_strong(entries)
         big = max(g.populations[e] for e in entries[:5])
         curated_or_country = any(g.features[e] in ("country", "continent") or g.sources[e].startswith("curated")
                                  for e in entries[:3])
@@ -438,8 +439,8 @@ class Recogniser:
                                      or second.lower in ORGANISATION_WORDS)) \
                     and not (k == i and len(run_words) == 2 and second.lower in KIND_WORDS):
                 return False  # (but "Rafah City", "Jordan Valley": a town's name and a kind of place)
-        key_words = {name_key(_strip_possessive(t.text)) for t in words}
-        if single and (match.key in surnames or key_words & surnames) and not self._qualified(text, match):
+        if single and surnames and (match.key in surnames or name_key(_strip_possessive(word.text)) in surnames) \
+                and not self._qualified(text, match):
             return False  # "Obama" after "Barack Obama" (but "Obama, Japan" is the town)
         # Nisba: "al-Baghdadi" (from Baghdad), "al-Masri", "Tikriti".
         if words and words[-1].text.lower().endswith("i") and tokens[k].lower in ARABIC_ARTICLES:
@@ -464,7 +465,7 @@ class Recogniser:
         spoke = (before is not None and before.lower in SPEECH_VERBS and k == i) or \
                 (after is not None and after.lower in SPEECH_VERBS and m == j)
         if spoke and single:  # "Chad said" is a man; "Washington said", "Israel said" are governments
-            if g.given_names.get(word.lower, 0) >= 3 or not (strong or g.features[entries[0]] == "capital"):
+            if g.given_names.get(word.lower, 0) >= 3 or not (self._is_strong(entries) or g.features[entries[0]] == "capital"):
                 return False
         # Ordinary words.
         if single:

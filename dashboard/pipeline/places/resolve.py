@@ -55,7 +55,7 @@ def _nearest_km(g: Gazetteer, entries, others) -> dict[int, float]:
     if not others or not entries:
         return {}
     if len(entries) * len(others) <= SMALL_MATRIX:
-        return {e: min(_haversine_km(g.lats[e], g.lons[e], lat, lon) for lat, lon in others) for e in entries}
+        return _nearest_km_small(g, entries, others)
     lat1 = np.radians(np.fromiter((g.lats[e] for e in entries), dtype=float, count=len(entries)))[:, None]
     lon1 = np.radians(np.fromiter((g.lons[e] for e in entries), dtype=float, count=len(entries)))[:, None]
     lat2 = np.radians(np.array([lat for lat, _ in others], dtype=float))[None, :]
@@ -68,10 +68,18 @@ def _nearest_km(g: Gazetteer, entries, others) -> dict[int, float]:
 SMALL_MATRIX = 64  # pairs of places below which Python floats beat numpy's call overhead
 
 
-def _haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    lat1, lon1, lat2, lon2 = math.radians(lat1), math.radians(lon1), math.radians(lat2), math.radians(lon2)
-    a = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
-    return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(a)))
+def _nearest_km_small(g: Gazetteer, entries, others) -> dict[int, float]:
+    """The haversine of the matrix below, pair by pair; the other places' radians and cosines once."""
+    sin, cos, radians = math.sin, math.cos, math.radians
+    there = [(radians(lat), radians(lon)) for lat, lon in others]
+    there = [(lat, lon, cos(lat)) for lat, lon in there]
+    out = {}
+    for e in entries:
+        lat1, lon1 = radians(g.lats[e]), radians(g.lons[e])
+        cos1 = cos(lat1)
+        a = min(sin((lat2 - lat1) / 2) ** 2 + cos1 * cos2 * sin((lon2 - lon1) / 2) ** 2 for lat2, lon2, cos2 in there)
+        out[e] = 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(a)))  # the nearest: haversine grows with a
+    return out
 
 
 def great_circle_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
@@ -116,6 +124,8 @@ def _areas(g: Gazetteer, qualifier: Match, chosen: int) -> list[int]:
 class Resolver:
     def __init__(self, gazetteer: Gazetteer):
         self.g = gazetteer
+        # An entry's prior depends on the gazetteer alone: computed once per process, kept on the gazetteer.
+        self.priors: dict[int, float] = vars(gazetteer).setdefault("_resolve_priors", {})
 
     def resolve(self, matches: list[Match]) -> list[PlaceMention]:
         if not matches:
@@ -254,7 +264,10 @@ class Resolver:
         return nearby
 
     def _prior(self, key: str, entry: int) -> float:
-        return prior(self.g, entry) - (OTHER_NAME_PENALTY if entry in self.other_name.get(key, ()) else 0.0)
+        known = self.priors.get(entry)
+        if known is None:
+            known = self.priors[entry] = prior(self.g, entry)
+        return known - (OTHER_NAME_PENALTY if entry in self.other_name.get(key, ()) else 0.0)
 
     def _by_prior(self, key: str, entries: tuple[int, ...]) -> int:
         return max(entries, key=lambda e: self._prior(key, e))
