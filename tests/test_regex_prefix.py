@@ -51,3 +51,28 @@ def test_a_date_rule_behind_its_lookahead_finds_the_same_matches(rule):
     for sentence in SENTENCES:
         assert [(m.span(), m.groupdict()) for m in rule.compiled.finditer(sentence)] == \
             [(m.span(), m.groupdict()) for m in plain.finditer(sentence)], sentence
+
+
+def test_alternatives_read_by_first_character_find_what_their_alternation_finds():
+    from dashboard.core.regex_prefix import by_first_character
+
+    alternatives = [r"\bair ?strikes?\b", r"\b(?:was|were)?\s*shelled\b", r"\bambush(?:ed)?\b", r"\b\d+ dead\b",
+                    r"\b(?:army|armed) (?:units?|men)\b", r"\bair\b", r"\bblasts?\b"]
+    text = ("an airstrike and an ambush; the armed men were shelled at dawn, 12 dead, army units hit by a blast "
+            "in the air over the hills, then two air strikes were   shelled")
+    plain = re.compile("|".join(f"(?:{a})" for a in alternatives))
+    grouped = re.compile(by_first_character(alternatives))
+    assert [m.span() for m in grouped.finditer(text)] == [m.span() for m in plain.finditer(text)]
+    assert len(list(plain.finditer(text))) >= 8
+
+
+def test_the_event_triggers_read_by_first_character_are_found_as_before():
+    from dashboard.pipeline import taxonomy
+
+    plain = re.compile(taxonomy._ALL_TRIGGERS)
+    sentences = [example.lower() for trigger in taxonomy.TRIGGERS for example in trigger.examples]
+    text = " ".join(sentences)
+    assert [m.span() for m in taxonomy._TRIGGER_PATTERN.finditer(text)] == [m.span() for m in plain.finditer(text)]
+    for sentence in sentences:
+        assert [m.span() for m in taxonomy._TRIGGER_PATTERN.finditer(sentence)] == \
+            [m.span() for m in plain.finditer(sentence)], sentence

@@ -101,3 +101,31 @@ def with_first_characters(pattern: str, flags: int = 0) -> str:
     if chars is None:
         return pattern
     return "(?=[" + "".join(re.escape(c) for c in sorted(chars)) + "])(?:" + pattern + ")"
+
+
+def by_first_character(alternatives: list[str], flags: int = 0) -> str:
+    """One pattern for ``alternatives``, tried in their order as ``"|".join`` would be, that at each
+    position tries only those that can begin with the character there (a small tree of lookaheads picks
+    them): a table of two hundred trigger phrases is read as a dozen at each word. An alternative left
+    out at a position could not have matched there, so the matches are the plain alternation's.
+
+        >>> pattern = re.compile(by_first_character([r"\\bair ?strikes?", r"\\bbomb(?:ing)?s?", r"\\barmy"]))
+        >>> [m.group() for m in pattern.finditer("an airstrike, then the army's bombings")]
+        ['airstrike', 'army', 'bombings']
+    """
+    word_start = all(a.startswith("\\b") for a in alternatives)  # then checked once, in front
+    bodies = [a[2:] if word_start else a for a in alternatives]
+    firsts = [first_characters(a, flags) for a in alternatives]
+    chars = sorted(set().union(*(f for f in firsts if f is not None)))
+    buckets = {c: "|".join(f"(?:{b})" for b, f in zip(bodies, firsts) if f is None or c in f) for c in chars}
+    unknown = [f"(?:{b})" for b, f in zip(bodies, firsts) if f is None]
+    pattern = "|".join(([_tree(chars, buckets)] if chars else []) + unknown)
+    return "\\b(?:" + pattern + ")" if word_start else pattern
+
+
+def _tree(chars: list[str], buckets: dict[str, str]) -> str:
+    """Halve the characters with a lookahead for each half, down to a few, each before its bucket."""
+    if len(chars) <= 4:
+        return "|".join(f"(?={re.escape(c)})(?:{buckets[c]})" for c in chars)
+    left, right = chars[:len(chars) // 2], chars[len(chars) // 2:]
+    return "|".join(f"(?=[{''.join(re.escape(c) for c in half)}])(?:{_tree(half, buckets)})" for half in (left, right))

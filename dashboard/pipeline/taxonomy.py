@@ -31,6 +31,7 @@ from dataclasses import dataclass
 
 from dashboard.pipeline.fatalities import FATALITY_RULES, fatalities  # noqa: F401 (re-exported)
 from dashboard.core.numbers import parse_number  # noqa: F401 (re-exported)
+from dashboard.core.regex_prefix import by_first_character
 from dashboard.pipeline.dates.vocabulary import MONTH_NUMBER
 from dashboard.records import EVENT_TYPE_LABELS, EVENT_TYPES  # noqa: F401 (re-exported; light for the views)
 
@@ -215,8 +216,9 @@ def compile_at_word_starts(pattern: str, flags: int = 0) -> re.Pattern:
 # matching without case; a sentence whose lower case changes length is read without case instead.
 # All rows in one pattern (no capturing group: twice as fast) finds where a trigger is; the first row that
 # matches there, in the table's order, says which: "attacked the prison" is a prison break, not a battle.
+# Read by first character (core/regex_prefix.py): the same matches, half the time.
 _ALL_TRIGGERS = "|".join(f"(?:{t.pattern})" for t in TRIGGERS)
-_TRIGGER_PATTERN = re.compile(_ALL_TRIGGERS)
+_TRIGGER_PATTERN = re.compile(by_first_character([a for t in TRIGGERS for a in _alternatives(t.pattern)]))
 _TRIGGER_PATTERN_ANY_CASE = re.compile(_ALL_TRIGGERS, re.IGNORECASE)
 _ROWS = tuple((t, compile_at_word_starts(t.pattern)) for t in TRIGGERS)
 _ROWS_ANY_CASE = tuple((t, compile_at_word_starts(t.pattern, re.IGNORECASE)) for t in TRIGGERS)
