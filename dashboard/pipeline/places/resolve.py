@@ -19,7 +19,6 @@ from __future__ import annotations
 import bisect
 import math
 from collections import Counter, defaultdict
-from dataclasses import replace
 
 import numpy as np
 from geopy.distance import EARTH_RADIUS as EARTH_RADIUS_KM
@@ -366,8 +365,10 @@ class Resolver:
                 continue  # the same place twice (a town and its curated row)
             seen.add(where)
             distance = great_circle_km(g.lats[entry], g.lons[entry], g.lats[other], g.lons[other])
-            alternatives.append(replace(g.candidate(other), distance_km=round(distance, 1),
-                                        score=round(scores[other], 2)))
+            alternatives.append(PlaceCandidate(  # g.candidate(other) with its distance and score, made once
+                name=g.names[other], lat=g.lats[other], lon=g.lons[other], country_code=g.country_codes[other],
+                feature=g.features[other], geonameid=g.geonameids[other] or None, population=g.populations[other],
+                source=g.sources[other], distance_km=round(distance, 1), score=round(scores[other], 2)))
             if len(alternatives) >= MAX_ALTERNATIVES:
                 break
         return confidence, tuple(alternatives)
