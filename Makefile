@@ -51,7 +51,8 @@ test: setup-test browser
 
 screenshots: setup-test browser
 	DASHBOARD_SCREENSHOTS=docs/screenshots $(PY) -m pytest -q -m browser tests/test_app_browser.py \
-	  -k "loads_with_points_on_both_graphs_offline or click_opens_provenance"
+	  tests/test_map_layers_browser.py \
+	  -k "loads_with_points_on_both_graphs_offline or click_opens_provenance or density_layer_switches_on"
 
 bench: setup-test
 	$(PY) bench/run.py

@@ -14,7 +14,7 @@ import pytest
 
 from dashboard.views import map_layers
 from dashboard.views.state import ViewState
-from test_app_browser import no_severe_logs, url_view, wait_rendered, wait_until
+from test_app_browser import no_severe_logs, screenshot, url_view, wait_rendered, wait_until
 from test_dashboard_browser import click_at, map_pixels, open_page
 
 browser = pytest.mark.browser
@@ -115,6 +115,7 @@ def test_density_layer_switches_on_from_its_control_and_the_url(dash_duo, seed_s
     assert dash_duo.driver.execute_script(
         f"return {FIGURE}.data.filter(t => Array.isArray(t.customdata) && t.type === 'scattergeo').length") == 0
     look(dash_duo, "density.png")
+    screenshot(dash_duo, "density.png")  # the README's, with `make screenshots`
     dash_duo.driver.refresh()
     wait_rendered(dash_duo)
     assert dash_duo.find_element("#map-layer input[value='density']").is_selected()

@@ -13,7 +13,8 @@ Drawing rules: colours are Okabe-Ito (colour-blind safe) and every type also has
 On the timeline only day-precise events are points; anything known to the week, month, season, year,
 decade or a range is a faded bar over its whole interval with an open marker at its middle. On the map,
 point/city/admin placements are filled markers; region- and country-level ones are hollow with a halo,
-because their position is only "somewhere in this area".
+because their position is only "somewhere in this area". Under them: first-level boundaries (dotted) once
+the map is zoomed past a continent, and with ``layer=density`` (or ``both``) the events per square.
 """
 from __future__ import annotations
 
@@ -349,7 +350,8 @@ def _draw_geo_map(data: MapData, view: ViewState, selected: dict | None = None, 
         annotations.append(dict(note, text=EMPTY_MESSAGE, x=0.5, y=0.5, font=dict(size=16, color="#555555")))
     elif density is not None:
         annotations.append(dict(note, text=f"{data.total - data.unplaced:,} placed events, counted per "
-                                           f"{density[1]:g}° square", x=0.01, y=0.01, xanchor="left", yanchor="bottom"))
+                                           f"{density[1]:g}° square",
+                                x=0.01, y=0.01, xanchor="left", yanchor="bottom"))
     elif data.clusters is not None:
         annotations.append(dict(note, text=f"{data.total - data.unplaced:,} placed events, grouped by area",
                                 x=0.01, y=0.01, xanchor="left", yanchor="bottom"))
@@ -372,7 +374,8 @@ def _draw_geo_map(data: MapData, view: ViewState, selected: dict | None = None, 
             showland=True, landcolor="#f4f1ea", showocean=True, oceancolor="#e6eff5", showlakes=True,
             lakecolor="#e6eff5", showcoastlines=True, coastlinecolor="#9a9a9a", coastlinewidth=0.6,
             # Every country's first-level units are drawn from data/boundaries (the basemap has a few only).
-            showrivers=True, rivercolor="#c9dcea", riverwidth=0.8, showsubunits=False, showframe=False, bgcolor="rgba(0,0,0,0)", **map_layers.frame(lon),
+            showrivers=True, rivercolor="#c9dcea", riverwidth=0.8, showsubunits=False, showframe=False,
+            bgcolor="rgba(0,0,0,0)", **map_layers.frame(lon),
         ),
     )
     return {"data": traces, "layout": layout}

@@ -196,7 +196,8 @@ def admin1_lines(box: tuple[float, float, float, float], scale: float) -> tuple[
     # The box rounded to a tenth of its size: a filter change redraws the same frame from the cache.
     step = max((east - west) / 10, 1e-3)
     rounded = tuple(round(v / step) * step for v in box)
-    return _lines_near(name, rounded, east - west, north - south, round(degrees_per_px(scale) * MIN_LINE_PX, 4))
+    lons, lats = _lines_near(name, rounded, east - west, north - south, round(degrees_per_px(scale) * MIN_LINE_PX, 4))
+    return list(lons), list(lats)  # copies: the cached lists go into figures that callers may change
 
 
 @lru_cache(maxsize=32)
@@ -275,9 +276,9 @@ def density_trace(cells, cell: float) -> dict:
         features.append({"type": "Feature", "id": key, "geometry": {"type": "Polygon", "coordinates": [ring]}})
         ids.append(key)
         custom.append(f"zoom:{round(west + cell / 2, 4)},{round(south + cell / 2, 4)}")
-        hover.append(f"{n:,} event{'s' if n != 1 else ''} in {_degrees(south, 'N', 'S')}–{_degrees(north, 'N', 'S')}, "
-                     f"{_degrees(west, 'E', 'W')}–{_degrees(east, 'E', 'W')}<br>{deaths:,} killed (stated)"
-                     "<br>click to zoom in")
+        square = (f"{_degrees(south, 'N', 'S')}–{_degrees(north, 'N', 'S')}, "
+                  f"{_degrees(west, 'E', 'W')}–{_degrees(east, 'E', 'W')}")
+        hover.append(f"{n:,} event{'s' if n != 1 else ''} in {square}<br>{deaths:,} killed (stated)<br>click to zoom in")
     most = float(np.log10(max(counts.max(initial=1.0), 1.0)))
     ticks = [v for v in (1, 10, 100, 1_000, 10_000, 100_000, 1_000_000) if math.log10(v) < most - 0.15]
     ticks.append(int(counts.max(initial=1.0)))  # the busiest square's count tops the scale
