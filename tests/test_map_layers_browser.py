@@ -92,7 +92,7 @@ def _expected_cells(store, view: ViewState, cell: float, box) -> dict[str, int]:
 
 @browser
 def test_density_layer_switches_on_from_its_control_and_the_url(dash_duo, seed_store):
-    store = open_page(dash_duo, seed_store, "map=41,34.5,4")
+    store = open_page(dash_duo, seed_store, "map=40.5,34.8,8")  # Syria and Iraq fill the map
     assert map_trace(dash_duo, "density") is None
     events_before = dash_duo.driver.execute_script(
         f"return {FIGURE}.data.filter(t => Array.isArray(t.customdata) && t.type === 'scattergeo').length")
@@ -103,8 +103,8 @@ def test_density_layer_switches_on_from_its_control_and_the_url(dash_duo, seed_s
     density = wait_until(lambda: map_trace(dash_duo, "density"), "the density squares")
     assert density["type"] == "choropleth"
     # Exactly the events of the view, per square of the zoom's size, inside the drawn part of the world.
-    cell = map_layers.density_cell(4)
-    box = map_layers.density_box(map_layers.visible_box(41, 34.5, 4))
+    cell = map_layers.density_cell(8)
+    box = map_layers.density_box(map_layers.visible_box(40.5, 34.8, 8))
     expected = _expected_cells(store, url_view(dash_duo), cell, box)
     drawn = {key: int(re.match(r"([\d,]+) event", text).group(1).replace(",", ""))
              for key, text in zip(density["locations"], density["hovertext"])}
@@ -120,7 +120,7 @@ def test_density_layer_switches_on_from_its_control_and_the_url(dash_duo, seed_s
     wait_rendered(dash_duo)
     assert dash_duo.find_element("#map-layer input[value='density']").is_selected()
     # A filter changes the squares (the layer follows every filter, as the dots do).
-    dash_duo.driver.get(dash_duo.server_url + "/?map=41,34.5,4&layer=both&type=airstrike")
+    dash_duo.driver.get(dash_duo.server_url + "/?map=40.5,34.8,8&layer=both&type=airstrike")
     wait_rendered(dash_duo)
     both = map_trace(dash_duo, "density")
     filtered = _expected_cells(store, ViewState.from_query("type=airstrike"), cell, box)
