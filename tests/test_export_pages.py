@@ -386,3 +386,14 @@ def test_a_killed_renderer_leaves_no_browser_nor_folder_and_starts_again():
         assert renderer.render(small_figure(5), "png", 200, 150).startswith(b"\x89PNG")
     finally:
         renderer.close()
+
+
+def test_the_density_layers_colour_scale_stays_on_the_map(big_store):
+    for figure, preset in itertools.product(("map", "report"), (None, "a4", "slide")):
+        fig = export_figure(EventStore(big_store), figure, ViewState.from_query("layer=density"), preset=preset)
+        geo = fig["layout"]["geo"]["domain"]
+        bars = [trace["colorbar"] for trace in fig["data"] if trace.get("colorbar")]
+        assert bars, "the density layer has no colour scale"
+        for bar in bars:
+            assert geo["x"][0] < bar["x"] <= geo["x"][1] and geo["y"][0] < bar["y"] < geo["y"][1], (figure, preset)
+            assert bar["len"] < geo["y"][1] - geo["y"][0]

@@ -201,6 +201,8 @@ class Page:
             else:
                 trace["geo"] = renamed.get(trace.get("geo", "geo"), trace.get("geo", "geo"))
             trace["showlegend"] = False  # the page's legend says what the marks are
+            if isinstance(trace.get("colorbar"), dict):  # a colour scale (the density layer's) stays on its panel
+                trace["colorbar"] = self._colorbar_in(trace["colorbar"], box)
             self.data.append(trace)
 
         for note in layout.get("annotations", []):
@@ -228,6 +230,17 @@ class Page:
     def _y_span(self, domain: list[float], box: Box) -> list[float]:
         low, high = domain
         return [self.y(box.bottom - low * box.height), self.y(box.bottom - high * box.height)]
+
+    def _colorbar_in(self, bar: dict, box: Box) -> dict:
+        """A colour bar placed on the panel's paper, moved to the same place on the panel's box."""
+        bar = dict(bar)
+        if bar.get("xref", "paper") == "paper" and isinstance(bar.get("x"), (int, float)):
+            bar["x"] = self.x(box.left + bar["x"] * box.width)
+        if bar.get("yref", "paper") == "paper" and isinstance(bar.get("y"), (int, float)):
+            bar["y"] = self.y(box.bottom - bar["y"] * box.height)
+        if bar.get("lenmode", "fraction") == "fraction":
+            bar["len"] = float(bar.get("len", 1)) * box.height / self.height
+        return bar
 
     def _move_refs(self, item: dict, x_keys: tuple, y_keys: tuple, renamed: dict, box: Box, default: str) -> None:
         for ref_key, keys, axis in (("xref", x_keys, "x"), ("yref", y_keys, "y")):

@@ -114,13 +114,19 @@ def panel_notes(panels: dict, view: Any) -> list[str]:
                      f"the bars above count the events per {view.bin}")
     geo_map = panels.get("map")
     if geo_map is not None:
-        grouped = any(str(trace.get("name", "")).startswith("events grouped") for trace in geo_map["data"])
-        if grouped:
-            notes.append("Map: nearby events are grouped into one marker; the number on it counts them")
-        else:
-            notes.append("Map: a marker's area shows its " +
+        names = [str(trace.get("name", "")) for trace in geo_map["data"]]
+        parts = []
+        if "density" in names:
+            parts.append("a square's colour gives how many events it holds (the scale beside it)")
+        if any(name.startswith("events grouped") for name in names):
+            parts.append("nearby events are grouped into one marker; the number on it counts them")
+        elif any(trace.get("customdata") and trace.get("type") == "scattergeo" and trace.get("name") != "density"
+                 for trace in geo_map["data"]):  # events drawn one by one (they carry their ids)
+            parts.append("a marker's area shows its " +
                          ("stated fatalities" if view.size == "fatalities" else "number of source articles")
                          + "; a number marks events at one place, spread around it")
+        if parts:
+            notes.append("Map: " + "; ".join(parts))
     return notes
 
 
