@@ -22,7 +22,10 @@ ORIENTATIONS = (("", "as fits"), ("portrait", "portrait"), ("landscape", "landsc
 
 
 def preset_of(paper: str | None, orientation: str | None) -> str | None:
-    """The preset the two choices name: ("a4", "landscape") -> "a4-landscape"; ("", ...) -> None."""
+    """The preset the two choices name: ("a4", "landscape") -> "a4-landscape"; ("", ...) -> None.
+    Anything but the panel's own values (a tampered request) is an ExportError."""
+    if paper not in [value for value, _ in PAPERS] or (orientation or "") not in [value for value, _ in ORIENTATIONS]:
+        raise ExportError(f"page {paper!r} / orientation {orientation!r} is not one of the panel's choices")
     if not paper:
         return None
     return f"{paper}-{orientation}" if orientation and paper in ("a4", "letter") else paper
@@ -96,7 +99,8 @@ def register_callbacks(app, store) -> None:
                   State("export-orientation", "value"), prevent_initial_call=True)
     def download(_clicks, search, figure, fmt, width, height, scale, paper, orientation):
         try:
-            data = export_for(store, search, figure, fmt, width, height, scale, preset_of(paper, orientation))
+            data = export_for(store, search if isinstance(search, str) else "", figure, fmt, width, height, scale,
+                              preset_of(paper, orientation))
         except ExportError as err:
             return None, f"Export failed: {err}"
         return data, f"Exported {data['filename']}"
@@ -106,6 +110,8 @@ def register_callbacks(app, store) -> None:
                   Input("export-orientation", "value"))
     def size_shown(figure, paper, orientation):
         """The size a download will have when no width or height is typed in."""
+        if not isinstance(figure, str) or figure not in FIGURES:
+            return "auto", "auto"
         try:
             width, height = image_size(figure, preset_of(paper, orientation))
         except ExportError:
