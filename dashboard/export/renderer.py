@@ -330,7 +330,8 @@ class ImageRenderer:
         the CSS size (it is vector). A drawing that fails closes the browser (it may be wedged or
         half-drawn) and is tried once more in a fresh one, so a browser that died or a page that lost
         its scripts (seen under load: "ReferenceError: kaleido_scopes is not defined") costs one
-        restart, not the export. A drawing over the time limit is not tried again: it would be as slow.
+        restart, not the export. A drawing over the time limit is tried once more too, in a fresh browser
+        (a page seen wedged under load drew the same figure in a second in the next one).
         """
         fmt = _check_image_format(fmt)
         width, height, scale = check_size(width, height, scale)
@@ -339,6 +340,10 @@ class ImageRenderer:
         for attempt in range(1, RENDER_ATTEMPTS + 1):
             try:
                 return self._draw(fig, fmt, width, height, scale)
+            except _DrawingTooSlow as slow:  # the browser was closed: a wedged page is not reused
+                if attempt == RENDER_ATTEMPTS:
+                    raise ExportError(str(slow)) from None
+                self.restarts += 1
             except _DrawingFailed as failure:
                 self.close()  # the next start is a fresh browser
                 if attempt == RENDER_ATTEMPTS:
@@ -363,14 +368,18 @@ class ImageRenderer:
         except (TimeLimitExceeded, FutureTimeout):
             future.cancel()
             self.close()
-            raise ExportError(f"drawing the {fmt} image took longer than {self.render_timeout:g} s; "
-                              "the browser was restarted") from None
+            raise _DrawingTooSlow(f"drawing the {fmt} image took longer than {self.render_timeout:g} s "
+                                  f"(twice, in a fresh browser the second time)") from None
         except Exception as error:  # noqa: BLE001 - kaleido, choreographer and the page fail in many types
             raise _DrawingFailed(error) from error
 
 
 class _WarmUpFailed(ExportError):
     """A browser that started but could not draw the first, tiny map."""
+
+
+class _DrawingTooSlow(Exception):
+    """A drawing over the time limit (its browser is closed: it may be wedged)."""
 
 
 class _DrawingFailed(Exception):
