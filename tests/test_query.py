@@ -194,3 +194,17 @@ def test_source_facet_of_huge_results_is_the_whole_stores_top(store, monkeypatch
     monkeypatch.setattr(query, "SOURCE_FACET_ROWS", 10)
     whole = store.facets(ViewState.from_query("from=1990-01-01&to=2030-12-31"))["source"]
     assert whole == store._all_sources() and len(whole) == query.SOURCE_FACET_LIMIT
+
+
+@pytest.mark.parametrize("query", ["", "country=SY,LY", "q=MOSUL", "q=zzzz-nothing",
+                                   "brush=2017-01-01..2017-01-31&area=38,35;41,35;41,37;38,37"])
+def test_span_sources_and_types_match_an_independent_reading(store, raw, query):
+    view = ViewState.from_query(query)
+    kept = raw[raw["id"].isin(expected_ids(raw, view))]
+    n, first, last, sources = store.span_and_sources(view)
+    assert n == len(kept)
+    assert (first, last) == ((kept["start_date"].min(), kept["end_date"].max()) if len(kept) else (None, None))
+    counts = pd.Series([s for row in kept["sources"] for s in row], dtype=object).value_counts()
+    assert sources == sorted(counts.index, key=lambda s: (-counts[s], s))
+    loose = raw[raw["id"].isin(expected_ids(raw, view, ignore=("brush", "area")))]
+    assert store.event_types(view, ignore=("brush", "area")) == sorted(set(loose["event_type"]))

@@ -48,12 +48,8 @@ class CaptionFacts:
     def of_store(cls, store: Any, view: Any) -> "CaptionFacts":
         """For the events of ``view`` in an ``EventStore``, in SQL (a Python loop over 100,000 events' source
         lists took 3 s)."""
-        sql, params = store._where(view)  # the store's own condition for a view, as views.summary uses it
-        n_events, first, last = store._cursor().execute(
-            f"SELECT count(*), min(start_date), max(end_date) FROM events WHERE {sql}", params).fetchone()
-        sources = store._df(f"SELECT source AS id, count(*) AS n FROM (SELECT unnest(sources) AS source FROM events "
-                            f"WHERE {sql}) GROUP BY source ORDER BY n DESC, source", params)
-        return cls(int(n_events or 0), first, last, tuple(str(source) for source in sources["id"]))
+        n_events, first, last, sources = store.span_and_sources(view)
+        return cls(n_events, first, last, tuple(sources))
 
     @classmethod
     def of_events(cls, events: Any) -> "CaptionFacts":

@@ -85,8 +85,7 @@ def app_panels(store: EventStore, figure: str, view: Any) -> dict:
 
 def _shown_types(store: EventStore, view: Any) -> list[str]:
     """The event types either panel shows (the timeline ignores the map's area and its own brush)."""
-    sql, params = store._where(view, ("brush", "area"))
-    return [str(name) for name in store._df(f"SELECT DISTINCT event_type FROM events WHERE {sql}", params)["event_type"]]
+    return store.event_types(view, ignore=("brush", "area"))
 
 
 def type_legend(event_types: Iterable[str]) -> list[dict]:

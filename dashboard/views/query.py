@@ -251,6 +251,23 @@ class EventStore:
         sql, params = self._where(view, ignore)
         return self._cursor().execute(f"SELECT count(*) FROM events WHERE {sql}", params).fetchone()[0]
 
+    def span_and_sources(self, view: ViewState) -> tuple[int, dt.date | None, dt.date | None, list[str]]:
+        """The number of events of a view, their first and last day, and their source articles, most
+        reporting first: two aggregates whatever the number of events (what an export's caption says)."""
+        sql, params = self._where(view)
+        n, first, last = self._cursor().execute(
+            f"SELECT count(*), min(start_date), max(end_date) FROM events WHERE {sql}", params).fetchone()
+        sources = self._cursor().execute(
+            f"SELECT source, count(*) AS n FROM (SELECT unnest(sources) AS source FROM events WHERE {sql}) "
+            f"GROUP BY source ORDER BY n DESC, source", params).fetchall()
+        return int(n or 0), first, last, [str(source) for source, _ in sources]
+
+    def event_types(self, view: ViewState, *, ignore: tuple[str, ...] = ()) -> list[str]:
+        """The event types among a view's events (``ignore``: conditions of the view left out)."""
+        sql, params = self._where(view, ignore)
+        return sorted(str(t) for (t,) in self._cursor().execute(
+            f"SELECT DISTINCT event_type FROM events WHERE {sql}", params).fetchall())
+
     def date_extent(self) -> tuple[dt.date, dt.date] | None:
         """The first start and last end date of all events: the "full range" of the timeline."""
         first, last = self._cursor().execute("SELECT min(start_date), max(end_date) FROM events").fetchone()
