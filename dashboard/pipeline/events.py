@@ -25,6 +25,7 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 import hashlib
+import itertools
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -250,14 +251,14 @@ def _place_told_after(tellings: list[_Telling], i: int, sentence: Sentence, text
     """"Arsonists burned a lorry. The incident took place in Tartus." A telling that names no place and has
     no scene before it in its paragraph is where the next sentence is, when that sentence tells no other
     occurrence of its own (one pointing back, "the attack", is the same one)."""
-    if sentence.kind == "furniture" or any(not o.anaphoric for o in find_occurrences(text[sentence.start:sentence.end])):
-        return
-    for t in reversed(tellings):
-        if t.index < i - 1:
-            break
-        if t.index == i - 1 and t.place is None and t.narrative_place is None \
-                and t.sentence.paragraph == sentence.paragraph:
-            t.narrative_place = scene
+    waiting = [t for t in itertools.takewhile(lambda t: t.index >= i - 1, reversed(tellings))
+               if t.index == i - 1 and t.place is None and t.narrative_place is None
+               and t.sentence.paragraph == sentence.paragraph]
+    if not waiting or sentence.kind == "furniture" \
+            or any(not o.anaphoric for o in find_occurrences(text[sentence.start:sentence.end])):
+        return  # (the sentence's own occurrences are read only when a telling waits for a place)
+    for t in waiting:
+        t.narrative_place = scene
 
 
 def _scene(text: str, places: list[PlaceMention]) -> PlaceMention | None:

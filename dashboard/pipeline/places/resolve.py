@@ -302,7 +302,7 @@ class Resolver:
             if g.features[entry] in ("city", "admin2"):
                 for (code, admin1), population in areas.items():
                     if g.country_codes[entry] == code and g.populations[entry] * 10 < population \
-                            and not (admin1 and g.admin1[entry] == admin1 and g.populations[entry] >= 20_000):
+                            and not (admin1 and g.admin1[entry] == admin1 and g.populations[entry] >= SMALL_TOWN):
                         namesakes[entry] = 2.0
         # A province named after its capital ("Raqqa", "Zabol"): the bare name means the city, even where
         # the gazetteer spells the city otherwise (the province's name is the city's too); the province is
