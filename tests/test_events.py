@@ -234,3 +234,31 @@ def test_a_town_named_by_its_hospital_is_where_it_happened():
 def test_a_dateline_date_is_when_the_report_was_filed_not_the_occurrence():
     assert events("KIRKUK, March 5, 2019 - Gunmen stormed a police station in Kirkuk on March 3.") == \
         [("Kirkuk", "2019-03-03", "2019-03-03", "stated")]
+
+
+def test_the_merge_index_offers_every_occurrence_a_telling_could_join():
+    """_Groups.candidates narrows the groups a telling is checked against (by kind and country): it must
+    never leave out one that _joins accepts, in a digest of many reports of a few kinds in a few countries."""
+    from dashboard.pipeline.events import _Groups, _joins, _tellings
+
+    places = ["Kirkuk", "Mosul", "Raqqa", "Maiduguri", "Aleppo", "the province"]
+    reports = [f"On {day} May 2020, {who} {what} in {where}. The attack was the third this month."
+               for day, (who, what) in zip(range(1, 29), [("gunmen", "attacked a checkpoint"),
+                                                           ("an airstrike", "hit a house"),
+                                                           ("protesters", "blocked a road"),
+                                                           ("a car bomb", "exploded near a market")] * 7)
+               for where in places[day % 3: day % 3 + 3]]
+    analysis = run("\n\n".join(reports), published="2020-05-30")
+    doc = analysis.document
+    tellings = _tellings(doc, list(analysis.dates), list(analysis.places), None)
+    assert len(tellings) > 100 and {t.kind for t in tellings} >= {"battle", "airstrike", "protest"}
+    merged = _Groups()
+    checked = 0
+    for t in tellings:
+        offered = {id(g) for g in merged.candidates(t)}
+        for g in merged.groups:
+            if _joins(g, t):
+                checked += 1
+                assert id(g) in offered, (t.sentence, [m.sentence for m in g.tellings])
+        merged.add(t, next((g for g in merged.groups if id(g) in offered and _joins(g, t)), None))
+    assert checked > 20 and len(merged.groups) < len(tellings)

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+import functools
 import hashlib
 import itertools
 import re
@@ -74,12 +75,18 @@ class _Telling:
     def types(self) -> set[str]:
         return {o.event_type for o in self.occurrences}
 
+    @functools.cached_property
+    def kind(self) -> str:
+        """The main type, read once the sentence's occurrences are all gathered (merging reads it)."""
+        return most_specific(self.types)
+
 
 @dataclass
 class _Occurrence:
     """Tellings merged into one occurrence of the article."""
 
     tellings: list[_Telling] = field(default_factory=list)
+    number: int = 0  # the order it was made in
 
     @property
     def located(self) -> list[_Telling]:
@@ -304,12 +311,19 @@ def _time_of(text: str, occurrence: Occurrence, dates: list[DateMention], last_d
 
 def _same_kind(a: _Telling, b: _Telling) -> bool:
     """The same kind of event: the same main type, or "the attack" told again of a bombing or a prison break."""
-    ta, tb = most_specific(a.types), most_specific(b.types)
+    ta, tb = a.kind, b.kind
     if ta == tb:
         return True
     generic = (a, tb) if ta == "battle" else (b, ta) if tb == "battle" else None
     return generic is not None and generic[1] in VIOLENT and all(o.anaphoric for o in generic[0].occurrences
                                                                    if o.event_type == "battle")
+
+
+def _kinds_joining(kind: str) -> frozenset[str]:
+    """The kinds a telling of ``kind`` may be merged with (what _same_kind can accept)."""
+    if kind == "battle":
+        return VIOLENT
+    return frozenset({kind, "battle"}) if kind in VIOLENT else frozenset({kind})
 
 
 def _times_agree(a: _Telling, b: _Telling) -> bool:
@@ -332,41 +346,66 @@ def _joins(group: _Occurrence, t: _Telling) -> bool:
                for m in group.tellings)
 
 
+class _Groups:
+    """The occurrences being merged, in the order they were made, indexed by their tellings' kinds and
+    countries: a telling is checked only against the groups it could join (places in two countries never
+    agree, nor do kinds _same_kind refuses), so a digest of thousands of reports is not quadratic."""
+
+    def __init__(self) -> None:
+        self.groups: list[_Occurrence] = []
+        self._index: dict[str, dict[str, set[int]]] = {}  # kind -> country code ("" for none) -> groups
+
+    def add(self, t: _Telling, group: _Occurrence | None = None) -> None:
+        if group is None:
+            group = _Occurrence([])
+            group.number = len(self.groups)
+            self.groups.append(group)
+        group.tellings.append(t)
+        country = t.place.country_code if t.place is not None else ""
+        self._index.setdefault(t.kind, {}).setdefault(country or "", set()).add(group.number)
+
+    def candidates(self, t: _Telling) -> list[_Occurrence]:
+        """Every group ``t`` might join (a superset of those _joins accepts), in the order they were made."""
+        country = t.place.country_code if t.place is not None else ""
+        found: set[int] = set()
+        for kind in _kinds_joining(t.kind):
+            by_country = self._index.get(kind, {})
+            if country:
+                found.update(by_country.get(country, ()), by_country.get("", ()))
+            else:
+                for numbers in by_country.values():
+                    found.update(numbers)
+        return [self.groups[i] for i in sorted(found)]
+
+    def first_joined(self, t: _Telling) -> _Occurrence | None:
+        return next((g for g in self.candidates(t) if _joins(g, t)), None)
+
+
 def _merge_tellings(tellings: list[_Telling]) -> list[_Occurrence]:
     """Tellings of one occurrence become one: located ones in text order, then each unplaced one joins the
     nearest occurrence it agrees with (or is dropped: a dot needs a place)."""
-    groups: list[_Occurrence] = []
+    merged = _Groups()
     for t in tellings:
-        if t.place is None:
-            continue
-        for g in groups:
-            if _joins(g, t):
-                g.tellings.append(t)
-                break
-        else:
-            groups.append(_Occurrence([t]))
+        if t.place is not None:
+            merged.add(t, merged.first_joined(t))
     for t in tellings:
         if t.place is not None:
             continue
-        near = sorted(groups, key=lambda g: min(abs(m.index - t.index) + (0.5 if m.index > t.index else 0)
-                                                for m in g.tellings))
+        near = sorted(merged.candidates(t), key=lambda g: min(abs(m.index - t.index) + (0.5 if m.index > t.index else 0)
+                                                              for m in g.tellings))
         for g in near:
             # an unplaced telling joins an occurrence of its kind ("the prison break", "the assault" of a
             # bombing), and only one that has a date of its own if it brings one
             if _joins(g, t) and (t.time_basis == "published" or any(m.time_basis != "published" for m in g.tellings)):
-                g.tellings.append(t)
+                merged.add(t, g)
                 break
         else:
             if t.narrative_place is not None:  # told where the paragraph already is: "A man was arrested."
                 t.place, t.attachment = t.narrative_place, "narrative"
-                same = next((g for g in groups if _joins(g, t)), None)
-                if same is not None:
-                    same.tellings.append(t)
-                else:
-                    groups.append(_Occurrence([t]))
-    for g in groups:
+                merged.add(t, merged.first_joined(t))
+    for g in merged.groups:
         g.tellings.sort(key=lambda m: m.sentence.start)
-    return groups
+    return merged.groups
 
 
 def _main_country(places: list[PlaceMention]) -> str:
