@@ -81,8 +81,12 @@ ATTACHMENT_CONFIDENCE = {"locative": 1.0, "relative": 0.95, "adjacent": 0.9, "cl
                          "narrative": 0.5}
 # "On 3 May, in Townsville, Province, gunmen attacked a bar in Harbour district": the sentence opens on
 # the town it happened in; a quarter named later that resolves far from it is a namesake, not the place.
+# The opening may name an area of the town first ("in the old quarter of Townsville", "in Hamlet village
+# (Townsville, Province)", "in Hamlet, Townsville"): the town is still the scene the sentence opens on.
 _SCENE_OPENING = re.compile(r"^\W*(?:(?:on|around|as reported on|reported on|between|by|in the (?:night|morning|evening)"
-                            r" of)\b[^,;]{0,40},\s*)?(?:in|at)\s+(?:the\s+)?$", re.IGNORECASE)
+                            r" of)\b[^,;]{0,40},\s*)?(?:in|at)\s+(?:the\s+)?"
+                            r"(?:(?:[\w-]+\s+){1,3}of\s+(?:the\s+)?"
+                            r"|(?-i:[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){0,3}(?:\s+[a-z]+)?)\s*(?:\(|,\s*))?$", re.IGNORECASE)
 SCENE_KM = 50.0
 OUTLIER_KM = 150.0  # farther than this from every other place of its sentence, a place is suspect
 CONTAINS_KM = {"country": math.inf, "admin": 250.0, "region": 350.0}  # how far a containing area reaches
@@ -143,6 +147,8 @@ def candidate_places(text: str, places: list[PlaceMention], triggers=()) -> list
             continue  # "a U.S. airstrike", "a Turkish offensive": the country right before the trigger did it
         if _STANCE_BEFORE.search(text[max(0, p.start - 5):p.start]):
             continue  # "anti-Ruritania slogans" are not in Ruritania
+        if text[p.end:p.end + 1] == "-" and any(q.start == p.end + 1 and q.role == "route" for q in places):
+            continue  # "the Townsville-Harbour road": the road's first end is no more the place than its last
         out.append(p)
     return out
 
@@ -209,12 +215,22 @@ def _tie(text: str, occurrence: Occurrence, p: PlaceMention, sentence_start: int
 def _outlier(p: PlaceMention, places: list[PlaceMention]) -> bool:
     """A place far from every other place the sentence names, when those agree with one another, was
     most likely resolved to the wrong namesake ("in Fresnillo, Zacatecas, ... in Colonia Del Valle" with the
-    neighbourhood put in another state): it is not chosen while a coherent place is there."""
-    # towns and points only, each name once: an area's centre says little about where its towns are
-    others = list({o.name: o for o in places if o.precision in ("city", "point") and o.name != p.name}.values())
-    if p.precision not in ("city", "point") or any(_km(p, o) <= OUTLIER_KM for o in others):
+    neighbourhood put in another state; "a jail in Hamlet, Townsville (Province)" with Hamlet on another
+    continent while Townsville lies in its province): it is not chosen while a coherent place is there."""
+    if p.precision not in ("city", "point"):
         return False
-    return any(_km(a, b) <= OUTLIER_KM for i, a in enumerate(others) for b in others[i + 1:])
+    # towns and the provinces that hold them, each name once (a country says nothing about which town)
+    others = list({o.name: o for o in places if o.precision in ("city", "point", "admin") and o.name != p.name}.values())
+    if any(_agree(p, o) for o in others):
+        return False
+    return any(_agree(a, b) for i, a in enumerate(others) for b in others[i + 1:])
+
+
+def _agree(a: PlaceMention, b: PlaceMention) -> bool:
+    """Two places of one sentence that can be told together: towns near each other, a province and its town."""
+    if a.precision in ("city", "point") and b.precision in ("city", "point"):
+        return _km(a, b) <= OUTLIER_KM
+    return contains(a, b) or contains(b, a)
 
 
 def _place_right_before(text: str, p: PlaceMention, before: str) -> bool:
@@ -247,18 +263,75 @@ def attach(text: str, sentence_start: int, occurrence: Occurrence,
     inner = [(s, p) for (_, s), _, p in scored if contains(best, p) and _breaks_between(text, best.start, p.start) == 0]
     if inner:
         best = max(inner, key=lambda t: (-_PRECISION_RANK[t[1].precision], t[0]))[1]
-    chosen = [best]
     ordered = sorted(places, key=lambda p: p.start)
-    i = ordered.index(best)
+    best = _qualified(text, ordered, best, places)
+    chosen = [best]
+    run = _list_around(text, ordered, ordered.index(best))
+    i = run.index(best)
     for step in (1, -1):  # "in X, Y and Z": each is a place of the occurrence
         j = i
-        while 0 <= j + step < len(ordered):
-            a, b = (ordered[j], ordered[j + step]) if step == 1 else (ordered[j + step], ordered[j])
-            nxt = ordered[j + step]
-            if not _LIST_JOIN.match(text[a.end:b.start]) or contains(nxt, best) or contains(best, nxt) \
-                    or any(contains(c, nxt) or contains(nxt, c) for c in chosen) \
+        while 0 <= j + step < len(run):
+            nxt = run[j + step]
+            if contains(nxt, best) or contains(best, nxt) or any(contains(c, nxt) or contains(nxt, c) for c in chosen) \
                     or nxt.precision != best.precision:  # "Kaimur, Bihar": the province qualifies the town
                 break
             chosen.append(nxt)
             j += step
     return chosen, kind
+
+
+_QUALIFIER_GAP = re.compile(r"\s*(?:,|\()\s*")
+
+
+def _qualified(text: str, ordered: list[PlaceMention], best: PlaceMention, places=()) -> PlaceMention:
+    """The place a qualifier chain is about: "in Hamlet, Townsville, Province" is in Hamlet, the names after
+    it only say where Hamlet is; and "in Upland, Townsville" with Upland read as a province that does not
+    hold Townsville is a village of that name, known here only by the town that qualifies it.
+
+    >>> from dashboard.records import PlaceMention as P
+    >>> text = "in Hamlet, Townsville"
+    >>> hamlet = P("Hamlet", 3, 9, "Hamlet", 10.0, 10.0, "XX", "village", None, "city")
+    >>> town = P("Townsville", 11, 21, "Townsville", 10.2, 10.1, "XX", "town", None, "city")
+    >>> _qualified(text, [hamlet, town], town).name
+    'Hamlet'
+    """
+    i = ordered.index(best)
+    # walk back over ", " and " (" to the head of the chain, when the chain is not a list ("X, Y and Z")
+    while i > 0 and _QUALIFIER_GAP.fullmatch(text[ordered[i - 1].end:ordered[i].start]) \
+            and _PRECISION_RANK[ordered[i - 1].precision] <= _PRECISION_RANK[ordered[i].precision] \
+            and not _is_list(text, ordered, i) and not _outlier(ordered[i - 1], list(places)):
+        i -= 1
+    head = ordered[i]
+    if head.precision in ("admin", "region") and i + 1 < len(ordered) \
+            and _QUALIFIER_GAP.fullmatch(text[head.end:ordered[i + 1].start]) \
+            and ordered[i + 1].precision in ("city", "point") and not contains(head, ordered[i + 1]):
+        return ordered[i + 1]
+    return head
+
+
+def _is_list(text: str, ordered: list[PlaceMention], i: int) -> bool:
+    """True when the names joined around ``ordered[i]`` by commas end in "and"/"or": a list, not qualifiers."""
+    j = i
+    while j + 1 < len(ordered) and _LIST_JOIN.match(text[ordered[j].end:ordered[j + 1].start]):
+        if re.search(r"\b(?:and|or)\b", text[ordered[j].end:ordered[j + 1].start]):
+            return True
+        j += 1
+    j = i
+    while j > 0 and _LIST_JOIN.match(text[ordered[j - 1].end:ordered[j].start]):
+        if re.search(r"\b(?:and|or)\b", text[ordered[j - 1].end:ordered[j].start]):
+            return True
+        j -= 1
+    return False
+
+
+def _list_around(text: str, ordered: list[PlaceMention], i: int) -> list[PlaceMention]:
+    """The places listed with ``ordered[i]`` ("in X, Y and Z"), itself included; commas alone ("X, Y") join
+    a place and its qualifiers, not a list."""
+    if not _is_list(text, ordered, i):
+        return [ordered[i]]
+    lo = hi = i
+    while lo > 0 and _LIST_JOIN.match(text[ordered[lo - 1].end:ordered[lo].start]):
+        lo -= 1
+    while hi + 1 < len(ordered) and _LIST_JOIN.match(text[ordered[hi].end:ordered[hi + 1].start]):
+        hi += 1
+    return ordered[lo:hi + 1]
