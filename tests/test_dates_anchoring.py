@@ -57,6 +57,7 @@ CASES = {
         ("The new bridge opens Friday, the city said.", "2017-08-21", "Friday", "2017-08-25", "published"),
         ("Talks resume on Monday.", "2017-08-23", "Monday", "2017-08-28", "published"),
         ("The tax return is due in April.", "2017-08-20", "April", "2018-04-01..2018-04-30", "published"),
+        ("From Jan. 4 the ferry runs twice a day.", "2017-08-20", "Jan. 4", "2018-01-04", "published"),
     ],
     "a future seen from the past still looks ahead": [
         ("The co-op said it would pay farmers by Dec. 7.", "2017-08-20", "Dec. 7", "2017-12-07", "published"),
@@ -73,6 +74,11 @@ CASES = {
     "a past clause keeps a deadline in the past": [
         ("The rent had been paid by Jan. 14.", "2017-08-20", "Jan. 14", "2017-01-14", "published"),
         ("The museum opened on Friday, visitors said.", "2017-08-23", "Friday", "2017-08-18", "published"),
+        ("From 12 June to 14 June, the ferries stopped running.", "2017-06-20", "12 June", "2017-06-12",
+         "published"),
+        ("Starting 2 March, the bakery sold its bread at cost.", "2017-03-10", "2 March", "2017-03-02",
+         "published"),
+        ("By Jan. 14 the tenants had paid the rent.", "2017-08-20", "Jan. 14", "2017-01-14", "published"),
     ],
     "past perfect looks back": [
         ("In January, gunmen had attacked the depot.", "2017-11-20", "January", "2017-01-01..2017-01-31",

@@ -242,9 +242,12 @@ class Context:
     def looks_ahead(self) -> bool:
         """Whether the match is a deadline or a schedule ("by Jan. 14", "payable Dec. 7", "before the
         Aug. 31 deadline") in a clause that is not past: such a date is the coming one."""
-        if not (COMING_CUES.search(self.text, max(0, self.match_start - 30), self.match_start)
-                or COMING_AFTER.match(self.text, self.match_end)):
+        cue = COMING_CUES.search(self.text, max(0, self.match_start - 30), self.match_start)
+        if not (cue or COMING_AFTER.match(self.text, self.match_end)):
             return False
         if FUTURE_IN_PAST.search(self.text, max(0, self.match_start - 80), self.match_start):
             return True
-        return self.tense(before_only=True) not in ("past", "perfect")
+        # the verb a deadline hangs on comes before it, but a clause that opens with "From 12 June" has its
+        # verb after: "From 12 June, the ferries stopped" is past, no schedule
+        opening = cue is not None and not re.search(r"\w", self.text[self.sentence_bounds()[0]:cue.start()])
+        return self.tense(before_only=not opening) not in ("past", "perfect")
