@@ -45,6 +45,10 @@ KIND_SAID_PENALTY = 4.0  # a namesake of another kind than the text says ("X vil
 _SETTLEMENTS = frozenset({"city", "capital"})
 CAPITAL_SHARE = 0.05  # a city with this share of its province's people may have given the province its name
 ROLE_EVIDENCE = 0.25  # the weight, as evidence of where, of a name that is not a location here
+# "Paris and Henry County": of the many Parises and Henry Counties, one of each lie together; a reading
+# that another name of the text can share is likelier than one no other name comes near.
+TOGETHER_KM, TOGETHER_BONUS = 50.0, 1.5
+_POINTS = frozenset({"city", "capital", "admin2"})  # a country's or province's point says little of nearness
 
 
 def _nearest_km(g: Gazetteer, entries, others) -> dict[int, float]:
@@ -150,6 +154,7 @@ class Resolver:
                 self.qualified_by[match.qualifier.key].add(match.key)
         # Names that are no location here ("forces of Armenia", "the US dollar") weigh little as evidence.
         self.not_located = {key for key, group in groups.items() if all(m.role != "location" for m in group)}
+        self.together = self._together(groups)
         scores: dict[str, dict[int, float]] = {}
         for _ in range(2):
             countries, admin1s = Counter(), Counter()
@@ -161,6 +166,8 @@ class Resolver:
                     weight += 1.0  # the dateline or first place sets the scene
                 if key in self.not_located:
                     weight *= ROLE_EVIDENCE  # "forces of Armenia" says little about where things are
+                if key.startswith("~"):
+                    weight = 0.0  # a name read spelling-blind is kept only where the rest points: no evidence itself
                 self.weights[key] = weight
                 if g.country_codes[entry]:
                     countries[g.country_codes[entry]] += weight
@@ -208,6 +215,37 @@ class Resolver:
                 continue
             kept.append(self._mention(match, entry, scores[match.key]))
         return kept
+
+    def _together(self, groups: dict[str, list[Match]]) -> dict[int, int]:
+        """For each candidate of an ambiguous name, how many other names have a candidate within
+        ``TOGETHER_KM`` of it. The candidates sit in one-degree cells (about 111 km), so each looks only at
+        the cells around it."""
+        g = self.g
+        keys = [key for key, group in groups.items() if not key.startswith("~")]
+        if len(keys) < 2:
+            return {}
+        cells: dict[tuple[int, int], list[tuple[str, int]]] = defaultdict(list)
+        for key in keys:
+            for entry in groups[key][0].entries:
+                if g.features[entry] in _POINTS:
+                    cells[(math.floor(g.lats[entry]), math.floor(g.lons[entry]))].append((key, entry))
+        together: dict[int, int] = {}
+        for key in keys:
+            entries = groups[key][0].entries
+            if len(entries) < 2:
+                continue
+            for entry in entries:
+                if g.features[entry] not in _POINTS:
+                    continue
+                lat, lon = g.lats[entry], g.lons[entry]
+                row, column = math.floor(lat), math.floor(lon)
+                near = {other for dr in (-1, 0, 1) for dc in (-1, 0, 1)
+                        for other, there in cells.get((row + dr, column + dc), ())
+                        if other != key and there != entry
+                        and great_circle_km(lat, lon, g.lats[there], g.lons[there]) <= TOGETHER_KM}
+                if near:
+                    together[entry] = len(near)
+        return together
 
     def _abroad(self, match: Match, evidence: Counter, code: str, own: float) -> bool:
         """Whether the rest of the text has a clear focus elsewhere that none of the name's places lies in."""
@@ -340,6 +378,8 @@ class Resolver:
                 score += QUALIFIER_BONUS / 2  # "Kamianka, Donetsk": in the qualifier's country at least
             if code and code in self.nearby.get(key, ()) and g.features[entry] not in ("country", "continent"):
                 score += NEARBY_COUNTRY_BONUS
+            if entry in self.together:
+                score += TOGETHER_BONUS
             if others and g.features[entry] not in ("country", "continent"):
                 nearest = nearest_km[entry]
                 if nearest <= NEAR_KM:

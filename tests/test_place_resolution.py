@@ -1,0 +1,43 @@
+"""Which namesake a name resolves to, rule by rule: each example a sentence of our own with the exact point."""
+from __future__ import annotations
+
+import pytest
+from geopy.distance import great_circle
+
+from dashboard.pipeline.places import find_places, load_gazetteer
+
+
+@pytest.fixture(scope="module")
+def gazetteer():
+    return load_gazetteer()
+
+
+def resolved(text, gazetteer):
+    return {p.text: p for p in find_places(text, gazetteer=gazetteer)}
+
+
+# (rule, sentence, mention, country, lat, lon): the point within 25 km
+EXAMPLES = [
+    # Names that lie together: of the many readings, the one another name of the text shares.
+    ("together", "The fair drew families from Paris and the rest of Henry County.", "Paris", "US", 36.30, -88.33),
+    ("together", "The fair drew families from Paris and the rest of Henry County.", "Henry County", "US", 36.30,
+     -88.33),
+    ("together", "Volunteers from Athens and Clarke County cleaned the river banks.", "Athens", "US", 33.96, -83.38),
+    ("together", "Buses ran between Lebanon and Zionsville all week.", "Lebanon", "US", 40.05, -86.47),
+    ("together", "Storms hit Dublin and Franklin County overnight.", "Dublin", "US", 40.10, -83.11),
+    # Two big cities abroad stay themselves: their small namesakes near each other do not outweigh them.
+    ("together", "The orchestra toured Paris and London in May.", "Paris", "FR", 48.85, 2.35),
+    ("together", "The orchestra toured Paris and London in May.", "London", "GB", 51.51, -0.13),
+    # Alone, the best-known namesake.
+    ("alone", "Volunteers from Athens cleaned the river banks.", "Athens", "GR", 37.98, 23.73),
+]
+
+
+@pytest.mark.parametrize("rule,text,mention,country,lat,lon", EXAMPLES,
+                         ids=[f"{e[0]}:{e[2]}:{e[1][:30]}" for e in EXAMPLES])
+def test_the_namesake_chosen(gazetteer, rule, text, mention, country, lat, lon):
+    found = resolved(text, gazetteer)
+    assert mention in found, (text, list(found))
+    place = found[mention]
+    assert place.country_code == country, (place.name, place.country_code, place.lat, place.lon)
+    assert great_circle((place.lat, place.lon), (lat, lon)).km <= 25, (place.name, place.lat, place.lon)
