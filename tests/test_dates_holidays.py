@@ -63,3 +63,42 @@ def test_holiday_without_a_year_takes_the_latest_before_a_past_tense_report():
     found = [m for m in tag_dates("Shops stayed shut during Ramadan.", parse_published("2018-02-04")) if m.resolved]
     assert [(m.text, str(m.start_date), str(m.end_date), m.granularity) for m in found] == [
         ("Ramadan", "2017-05-27", "2017-06-24", "range")]
+
+
+# Holidays named alike in many countries are the day of the country the text is about.
+@pytest.mark.parametrize("key,year,country,day", [
+    ("labor_day", 2020, "CO", D(2020, 5, 1)), ("labor_day", 2019, "IQ", D(2019, 5, 1)),
+    ("labor_day", 2020, "US", D(2020, 9, 7)), ("labor_day", 2020, "CA", D(2020, 9, 7)),
+    ("labor_day", 2020, None, D(2020, 9, 7)),
+    ("independence_day", 2021, "SY", D(2021, 4, 17)), ("independence_day", 2018, "UA", D(2018, 8, 24)),
+    ("independence_day", 2018, "MX", D(2018, 9, 16)), ("independence_day", 2018, "US", D(2018, 7, 4)),
+    ("thanksgiving", 2019, "IQ", D(2019, 11, 28)),  # no Thanksgiving there: US troops keep theirs
+    ("labor_day", 2020, "XK", D(2020, 5, 1)),  # a calendar outside the ISO list still answers
+])
+def test_a_holiday_of_many_countries_is_the_texts_countrys(key, year, country, day):
+    assert holiday_interval(key, year, country=country) == (day, day)
+
+
+@pytest.mark.parametrize("text,published,expected", [
+    ("On Labor Day, thousands of workers marched through Medellin, Colombia.", "2021-05-03", "2021-05-01"),
+    ("Union members in Basra, Iraq, rallied on Labour Day to demand their wages.", "2022-05-02", "2022-05-01"),
+    ("Union members marched in Toledo, Ohio, on Labor Day.", "2021-09-08", "2021-09-06"),
+    ("Crowds gathered in Kyiv, Ukraine, on Independence Day.", "2019-08-26", "2019-08-24"),
+    ("Dockers went on strike in Mombasa on May Day.", "2018-05-03", "2018-05-01"),
+])
+def test_the_pipeline_dates_a_holiday_by_the_texts_places(text, published, expected):
+    from dashboard.pipeline.analysis import analyse
+    from dashboard.store.corpus import article_from_text
+
+    analysis = analyse(article_from_text("t", text, meta={"published": published}))
+    (holiday,) = [d for d in analysis.dates if "Day" in d.text]
+    assert (str(holiday.start_date), str(holiday.end_date)) == (expected, expected)
+    assert [str(e.start_date) for e in analysis.events] == [expected]
+
+
+def test_the_fourth_of_july_is_the_us_holiday_whatever_the_country():
+    from dashboard.pipeline.dates import parse_published
+
+    found = [m for m in tag_dates("The embassy in Damascus closed on the Fourth of July.", parse_published("2015-07-06"),
+                                  country="SY") if m.resolved]
+    assert [(m.text, str(m.start_date)) for m in found] == [("Fourth of July", "2015-07-04")]

@@ -6,6 +6,7 @@ events a user sees in the dashboard are exactly the ones ``extract`` prints for 
 from __future__ import annotations
 
 import hashlib
+import importlib.metadata
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -26,6 +27,8 @@ def _stages_fingerprint() -> str:
     files += sorted((package / "dates").glob("*.toml"))  # the date rule table is data beside the code
     files += sorted((package.parent / "data" / "gazetteer").glob("*"))
     digest = hashlib.sha256()
+    for library in ("dateparser", "holidays", "hijridate"):  # their tables are the stages' data too
+        digest.update(f"{library}={importlib.metadata.version(library)}".encode())
     for path in files:
         if path.is_file():
             digest.update(path.name.encode())
@@ -69,15 +72,16 @@ def _original_text(article: Article, mentions):
 def analyse(article: Article, *, gazetteer=None) -> Analysis:
     document = resolve_publication(make_document(article))
     spans = document.sentence_spans
-    dates = _original_text(article, tag_dates(document.clean_text, document.published, spans))
     places = _original_text(article, find_places(document.clean_text, spans, gazetteer=gazetteer))
     geocode = online_geocoder()
     if geocode is not None:  # NEWS_DASHBOARD_GEOCODER=nominatim|photon: recognised offline, resolved online
         places = tuple(resolve_online(places, geocode, country_hint=article_country(places)))
     places = tuple(mark_speakers(document.clean_text, places))  # "U.S. officials said": listed, never an event's place
+    country = article_country(places)  # whose Labor Day or Independence Day the text means
+    dates = _original_text(article, tag_dates(document.clean_text, document.published, spans, country))
 
     def retag(text: str, span: tuple[int, int]) -> list[DateMention]:
-        return tag_dates(text, document.published, [span])
+        return tag_dates(text, document.published, [span], country)
 
     events = tuple(extract_events(document, list(dates), list(places), retag=retag))
     return Analysis(document=document, dates=dates, places=places, events=events)

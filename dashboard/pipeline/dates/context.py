@@ -44,9 +44,10 @@ class Resolution:
 class Context:
     """What a resolver may look at: the text, the publication date and the dates found before."""
 
-    def __init__(self, text: str, published: PublicationDate, spans=None):
+    def __init__(self, text: str, published: PublicationDate, spans=None, country: str | None = None):
         self.text = text
         self.published = published
+        self.country = country  # ISO code of the country the text is about, for holidays named alike
         self.spans = spans
         self.mentions: list[DateMention] = []  # resolved mentions so far, in text order
         self._newlines = [m.start() for m in re.finditer("\n", text)]

@@ -13,11 +13,24 @@ that wait for a local moon sighting may be a day later. The calendar is tabulate
 (August 1924 to November 2077): outside it, an Islamic holiday stays unresolved. A Gregorian year
 holds one occurrence of each Islamic holiday, or two when the lunar year (354 or 355 days) fits
 twice; the first is taken unless the caller gives a reference day, then the nearest one.
+
+Some names mean another day in each country: Labor Day is the first Monday of September in the United
+States and May 1 in most of the world, Independence Day is July 4 only in the US. Given the country the
+text is about, such a name is looked up in that country's calendar (the ``holidays`` package, by its
+English name); the US day stays when the country has no holiday of that name (Thanksgiving in a report
+on US troops abroad).
+
+    >>> holiday_interval("labor_day", 2020, country="CO"), holiday_interval("labor_day", 2020)
+    ((datetime.date(2020, 5, 1), datetime.date(2020, 5, 1)), (datetime.date(2020, 9, 7), datetime.date(2020, 9, 7)))
 """
 from __future__ import annotations
 
 import datetime as dt
 
+import functools
+import re
+
+import holidays as national_calendars
 from dateutil.easter import easter
 from hijridate import Gregorian, Hijri
 
@@ -26,8 +39,16 @@ _DAY = dt.timedelta(days=1)
 
 _FIXED = {  # key -> (month, day)
     "christmas": (12, 25), "christmas_eve": (12, 24), "new_year": (1, 1), "new_year_eve": (12, 31),
-    "bastille_day": (7, 14), "us_independence": (7, 4), "halloween": (10, 31), "valentine": (2, 14),
-    "armistice_day": (11, 11), "nowruz": (3, 21), "boxing_day": (12, 26),
+    "bastille_day": (7, 14), "us_independence": (7, 4), "independence_day": (7, 4), "halloween": (10, 31),
+    "valentine": (2, 14),
+    "armistice_day": (11, 11), "nowruz": (3, 21), "boxing_day": (12, 26), "may_day": (5, 1),
+}
+# Holidays whose day depends on the country, and how the country's calendar names them.
+_NATIONAL = {
+    "labor_day": re.compile(r"\blabou?r\b|\bworkers'? day\b", re.I),
+    "independence_day": re.compile(r"^independence day\b", re.I),  # "Fourth of July" stays the US's
+    "thanksgiving": re.compile(r"^thanksgiving\b", re.I),
+    "memorial_day": re.compile(r"^memorial day\b", re.I),
 }
 _EASTER_SHIFT = {"easter": 0, "good_friday": -2, "easter_monday": 1, "palm_sunday": -7}
 # (month, weekday Monday=0, n-th; -1 the last, or a day of the month the weekday comes after)
@@ -76,8 +97,29 @@ def _islamic_occurrences(key: str, year: int) -> list[tuple[dt.date, dt.date]]:
     return found
 
 
-def holiday_interval(key: str, year: int, near: dt.date | None = None) -> tuple[dt.date, dt.date] | None:
-    """The holiday ``key`` (see patterns.HOLIDAY_NAMES) in Gregorian ``year``; None if it is unknown."""
+@functools.lru_cache(maxsize=512)
+def _national_day(key: str, year: int, country: str) -> dt.date | None:
+    """The day the holiday ``key`` falls on in ``country``'s calendar in ``year``, or None (no such
+    holiday there, or a country the calendars do not cover)."""
+    try:
+        calendar = national_calendars.country_holidays(country, years=year, language="en_US")
+    except NotImplementedError:
+        return None
+    named = _NATIONAL[key]
+    days = sorted(day for day, names in calendar.items() for name in names.split("; ")
+                  if named.search(name) and "observed" not in name.lower())
+    return days[0] if days else None
+
+
+def holiday_interval(key: str, year: int, near: dt.date | None = None,
+                     country: str | None = None) -> tuple[dt.date, dt.date] | None:
+    """The holiday ``key`` (see patterns.HOLIDAY_NAMES) in Gregorian ``year``, in the calendar of
+    ``country`` (ISO code of the country the text is about) for the names that differ by country; None
+    if it is unknown."""
+    if country and country != "US" and key in _NATIONAL:
+        day = _national_day(key, year, country)
+        if day is not None:
+            return day, day
     if key in _FIXED:
         month, day = _FIXED[key]
         return D(year, month, day), D(year, month, day)

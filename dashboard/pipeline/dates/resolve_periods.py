@@ -280,14 +280,14 @@ def holiday(groups, ctx, granularity):
         return None
     year = year_of(groups.get("year"))
     if year:
-        found = holidays.holiday_interval(key, year)
+        found = holidays.holiday_interval(key, year, country=ctx.country)
         if not found:
             return None
         gran = "day" if found[0] == found[1] else "range"
         return Resolution(found[0], found[1], gran, "none")
     if not HOLIDAY_CONTEXT.search(ctx.text, max(0, ctx.match_start - 30), ctx.match_start):
         return None  # "Ahmad Ramadan said": a name; a holiday comes after "on", "during", "the" ...
-    resolved = yearless(ctx, lambda y: holidays.holiday_interval(key, y), "day")
+    resolved = yearless(ctx, lambda y: holidays.holiday_interval(key, y, country=ctx.country), "day")
     if resolved.start_date is None:
         return Resolution(None, None, "day", resolved.anchor)
     gran = "day" if resolved.start_date == resolved.end_date else "range"

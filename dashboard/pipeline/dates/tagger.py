@@ -169,8 +169,9 @@ def candidates(text: str, spans: Sequence[tuple[int, int]] | None = None):
 
 
 def tag_dates(text: str, published: PublicationDate,
-              spans: Sequence[tuple[int, int]] | None = None) -> list[DateMention]:
-    """The date mentions of ``text`` inside ``spans`` (None: everywhere), in text order.
+              spans: Sequence[tuple[int, int]] | None = None, country: str | None = None) -> list[DateMention]:
+    """The date mentions of ``text`` inside ``spans`` (None: everywhere), in text order. ``country`` is
+    the ISO code of the country the text is about, if known: Labor Day there is its own.
 
         >>> import datetime as dt
         >>> pub = PublicationDate(dt.date(2018, 2, 4), dt.date(2018, 2, 4), "day", "metadata")
@@ -178,7 +179,7 @@ def tag_dates(text: str, published: PublicationDate,
         ...  for m in tag_dates("Asked late last month, the command replied.", pub)]
         [('late last month', '2018-01-21', '2018-01-31', 'published')]
     """
-    ctx = Context(text, published, sorted(spans) if spans is not None else None)
+    ctx = Context(text, published, sorted(spans) if spans is not None else None, country)
     mentions: list[DateMention] = []
     taken_until = -1
     for start, end, order, match in candidates(text, spans):
