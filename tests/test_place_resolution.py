@@ -28,6 +28,16 @@ EXAMPLES = [
     # Two big cities abroad stay themselves: their small namesakes near each other do not outweigh them.
     ("together", "The orchestra toured Paris and London in May.", "Paris", "FR", 48.85, 2.35),
     ("together", "The orchestra toured Paris and London in May.", "London", "GB", 51.51, -0.13),
+    # A small town abroad that nothing else is near is no evidence: it does not pull its big namesake's
+    # qualifier ("Donetsk") to a Russian Donetsk.
+    ("alone-abroad", "Shells hit a farm near Shakhta, Donetsk.", "Donetsk", "UA", 48.02, 37.80),
+    ("alone-abroad", "Rockets fell on Horlivka and in the area of Shakhta, Donetsk.", "Donetsk", "UA", 48.02, 37.80),
+    # Known only by another spelling ("Svitlodarsk" for GeoNames' "Svetlodarsk"), a small town is kept
+    # when the sentence says it is a place: after "near", or with "city".
+    ("said-a-place", "Artillery fire was reported near Svitlodarsk overnight.", "Svitlodarsk", "UA", 48.43, 38.22),
+    ("said-a-place", "Students rallied at Reasi city on Monday.", "Reasi", "IN", 33.08, 74.83),
+    # A name ending in -i that is the town itself ("Bolnisi", also spelled "Bolnis"), not a nisba.
+    ("not-a-nisba", "Medics were attacked in Bolnisi on Tuesday.", "Bolnisi", "GE", 41.45, 44.54),
     # Alone, the best-known namesake.
     ("alone", "Volunteers from Athens cleaned the river banks.", "Athens", "GR", 37.98, 23.73),
 ]
@@ -41,3 +51,12 @@ def test_the_namesake_chosen(gazetteer, rule, text, mention, country, lat, lon):
     place = found[mention]
     assert place.country_code == country, (place.name, place.country_code, place.lat, place.lon)
     assert great_circle((place.lat, place.lon), (lat, lon)).km <= 25, (place.name, place.lat, place.lon)
+
+
+@pytest.mark.parametrize("text,name", [
+    ("Svitlodarsk Holdings reported higher profits.", "Svitlodarsk"),  # no place word: still a company
+    ("The fighters of al-Baghdadi regrouped.", "al-Baghdadi"),  # a nisba: from Baghdad, not Baghdad
+    ("Shells hit a farm near Shakhta, Donetsk.", "Shakhta"),  # a village abroad that nothing points to
+])
+def test_not_the_place(gazetteer, text, name):
+    assert name not in resolved(text, gazetteer)

@@ -343,6 +343,8 @@ class Recogniser:
                 said = tokens[m].lower  # "Kandal village" is the village, "Raqqa province" the province
                 if said in SETTLEMENT_KINDS or said in AREA_KINDS:
                     match.notes.append("settlement" if said in SETTLEMENT_KINDS else "area")
+            if k == i and k > 0 and tokens[k - 1].lower in LOCATIVE_PREPOSITIONS:
+                match.notes.append("located")  # "near Svitlodarsk": the sentence says it is a place
             if initial is None:
                 initial = self._sentence_initial(text, tokens, i)
             role = roles.verdict(self.gazetteer, text, tokens, run, k, m, free_from, self._lookup, initial)
@@ -445,7 +447,7 @@ class Recogniser:
         # Nisba: "al-Baghdadi" (from Baghdad), "al-Masri", "Tikriti".
         if words and words[-1].text.lower().endswith("i") and tokens[k].lower in ARABIC_ARTICLES:
             stem = name_key(_strip_possessive(words[-1].text))[:-1]
-            if len(stem) >= 3 and g.lookup(stem):
+            if len(stem) >= 3 and _another_place(g.lookup(stem), entries):
                 return False
         # Organisation words after the place in the same run.
         for t in tokens[m:j]:
@@ -501,7 +503,8 @@ class Recogniser:
                     curated_or_country or big_town >= 100_000 or (g.features[entries[0]] == "admin1" and zipf < 4.0)):
                 return False  # "Brenna", "Mary" (a Turkmen province); but "Victoria", "Georgia"
             # Nisba or demonym-like adjective of a place ("Halabi", "Baghdadi"): a small namesake is not it.
-            if lower.endswith("i") and big < 50_000 and len(match.key) > 4 and g.lookup(match.key[:-1]):
+            if lower.endswith("i") and big < 50_000 and len(match.key) > 4 \
+                    and _another_place(g.lookup(match.key[:-1]), entries):
                 return False
         return True
 
@@ -562,6 +565,12 @@ def _after_of(tokens: list[Token], i: int, j: int) -> int:
 def _end_without_possessive(text: str, token: Token) -> int:
     stripped = _strip_possessive(token.text)
     return token.start + len(stripped)
+
+
+def _another_place(stem_entries: tuple[int, ...], entries: tuple[int, ...]) -> bool:
+    """Whether a nisba's stem names a place other than the name itself ("Baghdadi" from Baghdad; but
+    "Bolnisi" is also spelled "Bolnis": one town, no nisba)."""
+    return bool(stem_entries) and not set(stem_entries) & set(entries)
 
 
 def _attach_qualifiers(text: str, matches: list[Match], gazetteer: Gazetteer) -> None:

@@ -124,6 +124,11 @@ def _areas(g: Gazetteer, qualifier: Match, chosen: int) -> list[int]:
     return [e for e in qualifier.entries if g.features[e] in ("country", "admin1")] + [chosen]
 
 
+def _said_to_be_a_place(match: Match) -> bool:
+    """'near Svitlodarsk', 'Reasi city': the sentence itself says the name is a place."""
+    return "located" in match.notes or "settlement" in match.notes
+
+
 class Resolver:
     def __init__(self, gazetteer: Gazetteer):
         self.g = gazetteer
@@ -159,6 +164,7 @@ class Resolver:
         for _ in range(2):
             countries, admin1s = Counter(), Counter()
             self.weights = {}
+            chosen_in = Counter(g.country_codes[e] for e in choice.values())
             for key, group in groups.items():
                 entry = choice[key]
                 weight = len(group) ** 0.5 * (1.5 if g.features[entry] in ("country", "admin1") else 1.0)
@@ -168,6 +174,8 @@ class Resolver:
                     weight *= ROLE_EVIDENCE  # "forces of Armenia" says little about where things are
                 if key.startswith("~"):
                     weight = 0.0  # a name read spelling-blind is kept only where the rest points: no evidence itself
+                elif self._alone(entry, chosen_in):
+                    weight = 0.0  # "Shakhta, Donetsk": a village abroad that nothing else is near may be a namesake
                 self.weights[key] = weight
                 if g.country_codes[entry]:
                     countries[g.country_codes[entry]] += weight
@@ -198,7 +206,7 @@ class Resolver:
             entry = choice[match.key]
             code = g.country_codes[entry]
             doubtful = entry in self.other_name[match.key] and g.populations[entry] < 15_000 and \
-                g.features[entry] in ("city", "admin2")
+                g.features[entry] in ("city", "admin2") and not _said_to_be_a_place(match)
             if match.key.startswith("~") and code not in focus:
                 continue
             if doubtful and named[code] <= len(groups[match.key]):
@@ -216,8 +224,15 @@ class Resolver:
             kept.append(self._mention(match, entry, scores[match.key]))
         return kept
 
+    def _alone(self, entry: int, chosen_in: Counter) -> bool:
+        """A small town that no other name of the text lies near or shares a country with: the gazetteer
+        may hold only a namesake of the village meant, so it is no evidence of where the text is."""
+        g = self.g
+        return g.features[entry] in ("city", "admin2") and g.populations[entry] < SMALL_TOWN \
+            and chosen_in[g.country_codes[entry]] <= 1 and entry not in self.together
+
     def _together(self, groups: dict[str, list[Match]]) -> dict[int, int]:
-        """For each candidate of an ambiguous name, how many other names have a candidate within
+        """For each candidate of a name, how many other names have a candidate within
         ``TOGETHER_KM`` of it. The candidates sit in one-degree cells (about 111 km), so each looks only at
         the cells around it."""
         g = self.g
@@ -231,10 +246,7 @@ class Resolver:
                     cells[(math.floor(g.lats[entry]), math.floor(g.lons[entry]))].append((key, entry))
         together: dict[int, int] = {}
         for key in keys:
-            entries = groups[key][0].entries
-            if len(entries) < 2:
-                continue
-            for entry in entries:
+            for entry in groups[key][0].entries:
                 if g.features[entry] not in _POINTS:
                     continue
                 lat, lon = g.lats[entry], g.lons[entry]
@@ -378,7 +390,7 @@ class Resolver:
                 score += QUALIFIER_BONUS / 2  # "Kamianka, Donetsk": in the qualifier's country at least
             if code and code in self.nearby.get(key, ()) and g.features[entry] not in ("country", "continent"):
                 score += NEARBY_COUNTRY_BONUS
-            if entry in self.together:
+            if entry in self.together and len(entries) > 1:
                 score += TOGETHER_BONUS
             if others and g.features[entry] not in ("country", "continent"):
                 nearest = nearest_km[entry]
