@@ -49,3 +49,55 @@ def test_the_first_sentences_occurrence_leads_a_paragraph():
     text = ("Gunmen burned a bus in Kirkuk on Monday. There were two attacks in Diyala this year. "
             "The attacks in Diyala were claimed by no group.")
     assert places_of(text)[0] == "Kirkuk"
+
+
+def test_where_people_come_from_is_not_where_it_happened():
+    text = "On 4 May, gunmen shot and killed five merchants from Diyala as they drove toward Samarra in the Tikrit district."
+    assert "Diyala" not in places_of(text)
+
+
+def test_a_town_after_a_name_we_do_not_know_is_the_place_not_its_qualifier():
+    # "Zahra Village" is no place we know: Tikrit is the most specific place; Samarra only qualifies it
+    assert places_of("On 4 May, women demonstrated at Zahra Village in Tikrit (City of Samarra, Salahuddin), "
+                     "demanding water.") == ["Tikrit"]
+
+
+def test_a_telling_without_a_place_keeps_its_paragraphs_town_when_it_joins_a_country_wide_telling():
+    text = ("On 3 May, in Tikrit, armed men landed from boats. Troops clashed with them and killed four. "
+            "The clashes in Iraq left eight dead.")
+    assert places_of(text) == ["Tikrit"]
+
+
+def test_a_drug_seizure_is_an_occurrence():
+    assert places_of("On 4 May, police discovered two tonnes of cannabis in a truck in Tikrit.") == ["Tikrit"]
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("Militants shelled army posts on the Kirkuk-Erbil front line near Dibis.", ["Dibis"]),
+    # with no other place, the ends of the line are all there is
+    ("Troops carried out operations along the Tikrit-Baiji axis, leaving six militants dead.", ["Tikrit"]),
+])
+def test_the_ends_of_a_front_or_a_border_give_way_to_another_place(text, expected):
+    assert places_of(text) == expected
+
+
+@pytest.mark.parametrize("text", [
+    # a country the town is not in, named later in the sentence, is not where it happened
+    "On 4 May, in Rutba, drivers stopped their lorries on the highway to protest against the customs officers of Jordan.",
+    "On 4 May, around Rutba (Anbar), drivers partially blocked the highway that heads to the border, to protest "
+    "against the customs officers of Jordan.",
+])
+def test_the_opening_town_wins_over_a_country_that_does_not_hold_it(text):
+    got = places_of(text)
+    assert len(got) == 1 and "Jordan" not in got
+
+
+def test_a_direction_before_the_trigger_belongs_to_another_verb():
+    text = "On 4 May, at least 300 migrants, hoping to travel to Baghdad, blocked the road at Zahra village (Tikrit), demanding buses."
+    assert places_of(text) == ["Tikrit"]
+
+
+def test_an_arrival_happens_where_it_ends_not_where_it_began():
+    assert places_of("On 4 May, 180 families arrived from Mosul at the camp near Tikrit.") == ["Tikrit"]
+    # a flight is told from where it began
+    assert places_of("On 4 May, 180 families fled from Mosul to the camp near Tikrit.") == ["Mosul"]

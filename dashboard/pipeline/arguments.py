@@ -68,6 +68,16 @@ _LOCATIVE = re.compile(
     r"(?:(?:[\w-]+\s+){0,3}" + _PLACE_NOUN + r"\s+of\s+(?:the\s+)?)?"
     r"(?:(?:northern|southern|eastern|western|central|north|south|east|west|north-?eastern|north-?western"
     r"|south-?eastern|south-?western|rural|greater|occupied|besieged|embattled|upper|lower)\s+)*$", re.IGNORECASE)
+# "merchants from Upland", "residents of Hamlet": where people come from, not where the occurrence is.
+_ORIGIN_BEFORE = re.compile(r"\b(?:residents|people|villagers|inhabitants|natives|locals|merchants|traders|farmers|herders"
+                            r"|workers|labou?rers|members|families|migrants|refugees|pilgrims|students|youths|men|women"
+                            r"|fishermen|tribesmen|community|communities|delegation)\s+(?:of|from)\s+(?:the\s+)?(?:\w+\s+)?$",
+                            re.IGNORECASE)
+# "looking to proceed to Upland, they blocked the road": a direction before the trigger is another verb's
+_DIRECTION_BEFORE = re.compile(r"\b(?:to|towards?|into)\s+(?:the\s+)?$", re.IGNORECASE)
+# "refugees arrived in Townsville from Upland": an arrival is where it ends, "from" is where it began
+_ARRIVAL = re.compile(r"\b(?:arriv|return|came|deport|repatriat)", re.IGNORECASE)
+_FROM_BEFORE = re.compile(r"\bfrom\s+(?:the\s+)?$", re.IGNORECASE)
 _QUALIFIER_BEFORE = re.compile(r"(?:,\s*|\s+(?:near|outside|north of|south of|east of|west of|in)\s+)$", re.IGNORECASE)
 _RELATIVE_AFTER = re.compile(r"^\s*,?\s*(?:where|which|whose|when)\b|^(?:,\s*[A-Z][\w.]*)?\s+(?:[\w’']+\s+){0,3}?"
                              r"(?:the|a|an)\s+(?:\w+\s+)?(?:city|town|village|place|site|area|country|region|prison"
@@ -84,7 +94,7 @@ ATTACHMENT_CONFIDENCE = {"locative": 1.0, "relative": 0.95, "adjacent": 0.9, "cl
 # The opening may name an area of the town first ("in the old quarter of Townsville", "in Hamlet village
 # (Townsville, Province)", "in Hamlet, Townsville"): the town is still the scene the sentence opens on.
 _SCENE_OPENING = re.compile(r"^\W*(?:(?:on|around|as reported on|reported on|between|by|in the (?:night|morning|evening)"
-                            r" of)\b[^,;]{0,40},\s*)?(?:in|at)\s+(?:the\s+)?"
+                            r" of)\b[^,;]{0,40},\s*)?(?:in|at|near|around|outside)\s+(?:the\s+)?"
                             r"(?:(?:[\w-]+\s+){1,3}of\s+(?:the\s+)?"
                             r"|(?-i:[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){0,3}(?:\s+[a-z]+)?)\s*(?:\(|,\s*))?$", re.IGNORECASE)
 SCENE_KM = 50.0
@@ -147,10 +157,25 @@ def candidate_places(text: str, places: list[PlaceMention], triggers=()) -> list
             continue  # "a U.S. airstrike", "a Turkish offensive": the country right before the trigger did it
         if _STANCE_BEFORE.search(text[max(0, p.start - 5):p.start]):
             continue  # "anti-Ruritania slogans" are not in Ruritania
-        if text[p.end:p.end + 1] == "-" and any(q.start == p.end + 1 and q.role == "route" for q in places):
-            continue  # "the Townsville-Harbour road": the road's first end is no more the place than its last
         out.append(p)
-    return out
+    # "the Townsville-Harbour road", "on the Upland-Lowland border": the ends of a road, a border or a front
+    # are where it runs, not where the occurrence is, while the sentence names any other place
+    ends = [p for p in out if _line_end(text, p, places)]
+    return [p for p in out if p not in ends] or out
+
+
+_LINE_AFTER = re.compile(r"^\s+(?:\w+\s+)?(?:border|borders|frontier|boundary|axis|front|corridor|road|highway|motorway"
+                         r"|expressway|route|railway|line)\b", re.IGNORECASE)
+
+
+def _line_end(text: str, p: PlaceMention, places) -> bool:
+    """True for "Townsville" and "Harbour" in "the Townsville-Harbour road" (one end named, the other
+    recognised as the road's, or both followed by what joins them)."""
+    other = next((q for q in places if q.start == p.end + 1), None) if text[p.end:p.end + 1] == "-" else None
+    if other is not None:
+        return other.role == "route" or bool(_LINE_AFTER.match(text[other.end:other.end + 40]))
+    before = next((q for q in places if q.end == p.start - 1), None) if text[p.start - 1:p.start] == "-" else None
+    return before is not None and bool(_LINE_AFTER.match(text[p.end:p.end + 40]))
 
 
 def contains(outer: PlaceMention, inner: PlaceMention) -> bool:
@@ -185,7 +210,8 @@ def _breaks_between(text: str, a: int, b: int) -> int:
     return len(_CLAUSE_BREAK.findall(text, lo, hi)) if hi > lo else 0
 
 
-def _tie(text: str, occurrence: Occurrence, p: PlaceMention, sentence_start: int) -> tuple[str, float]:
+def _tie(text: str, occurrence: Occurrence, p: PlaceMention, sentence_start: int,
+         places: list[PlaceMention] = ()) -> tuple[str, float]:
     """How ``p`` is tied to the occurrence's trigger (offsets absolute), and a score: higher is closer."""
     t_start, t_end = occurrence.start, occurrence.end
     before = text[max(sentence_start, p.start - 48):p.start]
@@ -193,7 +219,9 @@ def _tie(text: str, occurrence: Occurrence, p: PlaceMention, sentence_start: int
     gap = p.start - t_end if p.start >= t_end else t_start - p.end
     if t_start <= p.start < t_end:  # inside the trigger phrase: "stormed the Hasakah prison"
         kind, score = "adjacent", 4.0
-    elif _LOCATIVE.search(before):
+    elif _LOCATIVE.search(before) and not _ORIGIN_BEFORE.search(before) \
+            and not (p.end <= t_start and _DIRECTION_BEFORE.search(before)) \
+            and not (p.start >= t_end and _ARRIVAL.search(occurrence.trigger) and _FROM_BEFORE.search(before)):
         kind, score = "locative", 3.0
     elif p.end <= t_start and _RELATIVE_AFTER.match(text[p.end:p.end + 60]):
         kind, score = "relative", 2.8
@@ -203,7 +231,7 @@ def _tie(text: str, occurrence: Occurrence, p: PlaceMention, sentence_start: int
         kind, score = "clause", 1.2
     else:
         kind, score = "sentence", 0.5
-    if _QUALIFIER_BEFORE.search(before) and kind == "locative" and _place_right_before(text, p, before):
+    if _QUALIFIER_BEFORE.search(before) and kind == "locative" and _place_right_before(text, p, before, places):
         score -= 1.5  # "Camp Bucca near Basra", "Al Shafah, Syria": Basra and Syria only say where the first is
     score -= 1.0 * breaks + max(0, gap) / 120.0
     if p.start >= t_end:
@@ -212,7 +240,7 @@ def _tie(text: str, occurrence: Occurrence, p: PlaceMention, sentence_start: int
     return kind, score
 
 
-def _outlier(p: PlaceMention, places: list[PlaceMention]) -> bool:
+def _outlier(p: PlaceMention, places: list[PlaceMention], text: str = "") -> bool:
     """A place far from every other place the sentence names, when those agree with one another, was
     most likely resolved to the wrong namesake ("in Fresnillo, Zacatecas, ... in Colonia Del Valle" with the
     neighbourhood put in another state; "a jail in Hamlet, Townsville (Province)" with Hamlet on another
@@ -223,6 +251,11 @@ def _outlier(p: PlaceMention, places: list[PlaceMention]) -> bool:
     others = list({o.name: o for o in places if o.precision in ("city", "point", "admin") and o.name != p.name}.values())
     if any(_agree(p, o) for o in others):
         return False
+    # a name that qualifies itself ("Townsville (Townsville)", "Townsville, Townsville") is a town and the
+    # province named after it: two places that agree
+    if any(q is not o and q.name == o.name and q.start > o.end and _QUALIFIER_GAP.fullmatch(text[o.end:q.start])
+           for o in places if o.name != p.name for q in places):
+        return True
     return any(_agree(a, b) for i, a in enumerate(others) for b in others[i + 1:])
 
 
@@ -233,10 +266,15 @@ def _agree(a: PlaceMention, b: PlaceMention) -> bool:
     return contains(a, b) or contains(b, a)
 
 
-def _place_right_before(text: str, p: PlaceMention, before: str) -> bool:
-    """True when the words right before ``p`` are another name and a qualifier: "Camp Bucca near |Basra"."""
+def _place_right_before(text: str, p: PlaceMention, before: str, places=()) -> bool:
+    """True when the words right before ``p`` are another place and a qualifier: "Al Shafah, |Syria", "Camp
+    Bucca near |Basra". A name we do not know ("at Hamlet Village in |Townsville") leaves the town the most
+    specific place there is."""
     head = re.sub(r"(?:,\s*|\s+(?:near|outside|north of|south of|east of|west of|in)\s+)$", "", before)
-    return bool(re.search(r"[A-Z][\w.'’-]*\)?$", head))
+    if not re.search(r"[A-Z][\w.'’-]*\)?$", head):
+        return False
+    head_end = p.start - (len(before) - len(head))
+    return any(q is not p and q.start < head_end <= q.end + 1 for q in places)
 
 
 def attach(text: str, sentence_start: int, occurrence: Occurrence,
@@ -248,19 +286,21 @@ def attach(text: str, sentence_start: int, occurrence: Occurrence,
     """
     if not places:
         return [], ""
-    scored = sorted(((_tie(text, occurrence, p, sentence_start), i, p) for i, p in enumerate(places)),
+    scored = sorted(((_tie(text, occurrence, p, sentence_start, places), i, p) for i, p in enumerate(places)),
                     key=lambda t: (-t[0][1], t[1]))
-    coherent = [t for t in scored if not _outlier(t[2], places)]
+    coherent = [t for t in scored if not _outlier(t[2], places, text)]
     (kind, score), _, best = (coherent or scored)[0]
     opening = min(places, key=lambda p: p.start)
-    if best is not opening and opening.end <= occurrence.start and best.precision in ("city", "point") \
-            and opening.precision in ("city", "point") and _km(best, opening) > SCENE_KM \
-            and _SCENE_OPENING.match(text[sentence_start:opening.start]):
+    elsewhere = _km(best, opening) > SCENE_KM if best.precision in ("city", "point") else not contains(best, opening)
+    if best is not opening and opening.end <= occurrence.start and elsewhere \
+            and opening.precision in ("city", "point") \
+            and _SCENE_OPENING.match(text[sentence_start:opening.start]) and not _outlier(opening, places, text):
         best, kind = opening, "locative"
     if occurrence.anaphoric and (kind == "sentence" or _breaks_between(text, occurrence.end, best.start) > 0):
         return [], ""  # "The prison break was a warning ... in Iraq": told again, placed where first told
     # the most specific place the best one contains, in the same clause
-    inner = [(s, p) for (_, s), _, p in scored if contains(best, p) and _breaks_between(text, best.start, p.start) == 0]
+    inner = [(s, p) for (_, s), _, p in scored if contains(best, p) and _breaks_between(text, best.start, p.start) == 0
+             and not _qualifies(text, places, best, p)]
     if inner:
         best = max(inner, key=lambda t: (-_PRECISION_RANK[t[1].precision], t[0]))[1]
     ordered = sorted(places, key=lambda p: p.start)
@@ -280,7 +320,24 @@ def attach(text: str, sentence_start: int, occurrence: Occurrence,
     return chosen, kind
 
 
-_QUALIFIER_GAP = re.compile(r"\s*(?:,|\()\s*")
+# ", " or " (" between a place and the one that says where it is, maybe through the area's kind: "Hamlet
+# (City of Townsville", "Hamlet, municipality of Townsville"
+_QUALIFIER_GAP = re.compile(r"\s*(?:,|\()\s*(?:(?:the\s+)?(?:city|municipality|district|province|county|state|region"
+                            r"|department|governorate)\s+of\s+)?", re.IGNORECASE)
+
+
+def _qualifies(text: str, places: list[PlaceMention], place: PlaceMention, later: PlaceMention) -> bool:
+    """True when ``later`` is in the comma chain after ``place`` ("Townsville, Province"): it says where
+    ``place`` is, so it is never a place inside it."""
+    ordered = sorted(places, key=lambda q: q.start)
+    i = ordered.index(place)
+    # commas only: "Province (Town)" names the town inside the province, in the other order
+    while i + 1 < len(ordered) and "(" not in text[ordered[i].end:ordered[i + 1].start] \
+            and _QUALIFIER_GAP.fullmatch(text[ordered[i].end:ordered[i + 1].start]):
+        i += 1
+        if ordered[i] is later:
+            return True
+    return False
 
 
 def _qualified(text: str, ordered: list[PlaceMention], best: PlaceMention, places=()) -> PlaceMention:
@@ -299,7 +356,7 @@ def _qualified(text: str, ordered: list[PlaceMention], best: PlaceMention, place
     # walk back over ", " and " (" to the head of the chain, when the chain is not a list ("X, Y and Z")
     while i > 0 and _QUALIFIER_GAP.fullmatch(text[ordered[i - 1].end:ordered[i].start]) \
             and _PRECISION_RANK[ordered[i - 1].precision] <= _PRECISION_RANK[ordered[i].precision] \
-            and not _is_list(text, ordered, i) and not _outlier(ordered[i - 1], list(places)):
+            and not _is_list(text, ordered, i) and not _outlier(ordered[i - 1], list(places), text):
         i -= 1
     head = ordered[i]
     if head.precision in ("admin", "region") and i + 1 < len(ordered) \

@@ -381,6 +381,14 @@ class _Groups:
         return next((g for g in self.candidates(t) if _joins(g, t)), None)
 
 
+def _narrower_scene(g: _Occurrence, t: _Telling) -> bool:
+    """True when the paragraph an unplaced telling is in stands inside every place its occurrence was told
+    at: "On Monday, in Townsville, gunmen landed. Troops clashed with them. ... The clash in Ruritania was
+    the third this year." is a clash in Townsville, not a dot on the whole country."""
+    scene = t.narrative_place
+    return scene is not None and all(contains(m.place, scene) for m in g.located)
+
+
 def _merge_tellings(tellings: list[_Telling]) -> list[_Occurrence]:
     """Tellings of one occurrence become one: located ones in text order, then each unplaced one joins the
     nearest occurrence it agrees with (or is dropped: a dot needs a place)."""
@@ -397,6 +405,8 @@ def _merge_tellings(tellings: list[_Telling]) -> list[_Occurrence]:
             # an unplaced telling joins an occurrence of its kind ("the prison break", "the assault" of a
             # bombing), and only one that has a date of its own if it brings one
             if _joins(g, t) and (t.time_basis == "published" or any(m.time_basis != "published" for m in g.tellings)):
+                if _narrower_scene(g, t):  # "Clashes in Ruritania. ... In Townsville, troops clashed with them."
+                    t.place, t.attachment = t.narrative_place, "narrative"
                 merged.add(t, g)
                 break
         else:

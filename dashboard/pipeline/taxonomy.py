@@ -103,11 +103,12 @@ TRIGGERS: tuple[Trigger, ...] = (
             r"|gained control|overpowered|occupied|stormed|driven (?:out )?(?:from|out of)|expelled|ousted|pushed out"
             r"|(?:drove|pushed|forced)\s+(?:[\w'’-]+\s+){0,4}(?:out of|from)"
             r"|(?:recovered|discovered|uncovered|found)\s+(?:[\w-]+\s+){0,5}(?:arms|weapons|ammunition|explosives|rifles"
-            r"|caches?))\b",
+            r"|caches?|drugs|narcotics|cocaine|heroin|cannabis|marijuana|marihuana|hashish|methamphetamine))\b",
             ("Rebel fighters overran an army checkpoint south of the capital.",
              "The port town fell to the insurgents after two days.",
              "Customs officers confiscated a shipment of rifles at the crossing.",
-             "Soldiers discovered a hidden cache of rifles in a cave.")),
+             "Soldiers discovered a hidden cache of rifles in a cave.",
+             "Border guards discovered two tonnes of cannabis under a load of melons.")),
     Trigger("battle",
             r"\bclash(?:ed|es)?\b|\bfighting\b|\bfought\b|\bbattles?\b"
             r"(?! ?-hardened)|\b(?:counter)?offensive\b|\bsieges?\b|\bbesieg\w*|\bambush(?:ed|es)?\b"
