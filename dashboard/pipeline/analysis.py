@@ -27,7 +27,7 @@ def _stages_fingerprint() -> str:
     files += sorted((package / "dates").glob("*.toml"))  # the date rule table is data beside the code
     files += sorted((package.parent / "data" / "gazetteer").glob("*"))
     digest = hashlib.sha256()
-    for library in ("dateparser", "holidays", "hijridate"):  # their tables are the stages' data too
+    for library in ("dateparser", "holidays", "hijridate", "english-words", "wordfreq"):  # their tables are data too
         digest.update(f"{library}={importlib.metadata.version(library)}".encode())
     for path in files:
         if path.is_file():

@@ -16,7 +16,9 @@ not a place in news is filtered by context, with general rules (no list of bench
 - ordinary words that are also small places ("May", "Hope", "Corridor" in "Homs-Hama-Idlib Corridor"),
   judged by their English word frequency against the place's population, plus directions and generic
   words ("North", "Central"), contractions ("I've") and unknown all-capital words ("NATO"; datelines such as
-  "BOISE, Idaho --" are read);
+  "BOISE, Idaho --" are read, and well-known places shouted in posts: "downtown BEIRUT", see casing.py);
+- lower-case names, as posts write them ("east mosul", "#idlib"), only for well-known places that are no
+  ordinary word (casing.py);
 - adjectives of nationality count as their country only when they modify a noun or a role ("Russian
   bunkers", "the western Iraqi deserts", "Russian President Orlov"), not in names ("Syrian Democratic
   Forces") and not as nouns;
@@ -34,7 +36,7 @@ from typing import NamedTuple
 
 from dashboard.geocoders.index import Gazetteer
 from dashboard.geocoders.names import family_key, name_key, one_edit_variants, transliteration_skeleton
-from dashboard.pipeline.places import roles
+from dashboard.pipeline.places import casing, roles
 from dashboard.pipeline.places.vocabulary import (
     CONNECTORS, SPACED_CONNECTORS, ARABIC_ARTICLES, PERSON_PARTICLES, TITLES, SPEECH_VERBS,
     ORGANISATION_WORDS, FACILITY_WORDS, GENERIC_WORDS, ROLE_WORDS, PLACE_PREFIXES, CONTRACTION_ENDINGS,
@@ -193,6 +195,12 @@ class Recogniser:
         for start, tokens, runs in prepared:
             for run in runs:
                 matches.extend(self._match_run(text, tokens, run, surnames))
+        # posts write names in lower case ("shelling in east mosul", "#idlib"): well-known places only
+        lower = [Match(a, b, text[a:b], entries, key=key, notes=["lower case"]) for start, end in regions
+                 for a, b, key, entries in casing.lowercase_places(self.gazetteer, text, start, end, self._lookup)]
+        if lower:
+            matches = sorted(matches + [m for m in lower if not any(m.start < o.end and o.start < m.end for o in matches)],
+                             key=lambda m: m.start)
         if abbreviations:
             taken = [(a.start, a.end) for a in abbreviations]
             matches = [m for m in matches if not any(m.start < b and a < m.end for a, b in taken)]
@@ -421,7 +429,8 @@ class Recogniser:
         # Abbreviations and all-capital words: only the known ones (US, UK, UAE; curated like FATA), and
         # datelines ("BOISE, Idaho --", "DENVER (AP)").
         if words and all(t.text.isupper() for t in words) and (len(word.text) > 1 or len(words) > 1):  # "O-IO"
-            if not curated_or_country and not self._dateline(text, tokens, k, m):
+            if not curated_or_country and not self._dateline(text, tokens, k, m) \
+                    and not (single and casing.shouted_place(g, word.text, match.key, entries)):  # "downtown BEIRUT"
                 return False
         if single and len(match.key) <= 2 and not word.text.replace(".", "").isupper():
             return False
