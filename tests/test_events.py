@@ -262,3 +262,15 @@ def test_the_merge_index_offers_every_occurrence_a_telling_could_join():
                 assert id(g) in offered, (t.sentence, [m.sentence for m in g.tellings])
         merged.add(t, next((g for g in merged.groups if id(g) in offered and _joins(g, t)), None))
     assert checked > 20 and len(merged.groups) < len(tellings)
+
+
+@pytest.mark.parametrize("text", [
+    # a date in a relative clause dates that clause, not the protest
+    "On 3 May, teachers who were hired in 2019 protested in Tikrit over their March wages.",
+    "Teachers who were hired in 2019 protested in Tikrit on 3 May.",
+    # a date that names a district, or the wages a possessive owns, is no time of anything
+    "On 3 May, in the 14 July district of Tikrit, residents protested to demand water.",
+    "On 3 May, workers demanding their March wages protested in Tikrit.",
+])
+def test_the_date_that_frames_the_main_clause(text):
+    assert events(text) == [("Tikrit", "2018-05-03", "2018-05-03", "stated")]

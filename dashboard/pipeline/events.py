@@ -232,7 +232,8 @@ def _tellings(doc: Document, dates: list[DateMention], places: list[PlaceMention
             own_scene = _scene(clean, places_in.get(i, []))  # for "the battle" told first in a clause of its own
             for occurrence in found:
                 chosen, kind = attach(clean, sentence.start, occurrence, candidates)
-                date, interval, basis = _time_of(clean, occurrence, ds, last_date, published, retag, filed)
+                date, interval, basis = _time_of(clean, occurrence, ds, last_date, published, retag, filed,
+                                                 sentence.start)
                 if interval is None:
                     continue  # no date at all and no publication date: nothing honest to put on the timeline
                 for place in chosen or [None]:
@@ -295,10 +296,49 @@ def _dateline_date(text: str, sentence: Sentence, d: DateMention) -> bool:
     return d.end - sentence.start <= DATELINE_REACH and bool(_DATELINE_DATE_AFTER.match(text[d.end:d.end + 8]))
 
 
+# "On 3 May, workers who were hired in 2019 protested over their March wages.": a date that opens the
+# sentence before a comma frames its whole main clause; a date inside it wins only when it stands closer
+# to the trigger than this many characters (the clause-break costs still count).
+FRAME_DISTANCE = 40
+_FRAME_BEFORE = re.compile(r"^\W*(?:(?:on|around|about|as reported on|reported on|by|in|during|since|between|late on"
+                           r"|early on)\s+)?$", re.IGNORECASE)
+_FRAME_AFTER = re.compile(r"^\s*(?:\([^()]{0,40}\)\s*)?,")
+
+
+# a relative clause open before the date ("who were hired in 2019"), not closed by a comma before it
+_RELATIVE_OPEN = re.compile(r"\b(?:who|whom|whose|which)\b[^,;()]*$", re.IGNORECASE)
+# a date that is part of a name ("the 25 March bridge", "the 6th of October district") or describes a noun
+# after a possessive ("their March wages", "its 2019 budget")
+_NAME_AFTER = re.compile(r"^\s+(?:[A-Z]\w+\s+)?(?:bridge|street|square|avenue|road|sector|district|neighbou?rhood"
+                         r"|camp|brigade|movement|revolution|stadium|hospital|school|university|city|town|village"
+                         r"|salar(?:y|ies)|wages?|pay|pensions?|rent|bills?|budget|subsid(?:y|ies))\b", re.IGNORECASE)
+_POSSESSIVE_BEFORE = re.compile(r"\b(?:their|his|her|its|our|my|your)\s+$", re.IGNORECASE)
+
+
+def _names_or_qualifies(text: str, d: DateMention) -> bool:
+    return bool(_NAME_AFTER.match(text[d.end:d.end + 40]) or _POSSESSIVE_BEFORE.search(text[max(0, d.start - 8):d.start])
+                or re.match(r"^['’]s?\s", text[d.end:d.end + 3]) and _POSSESSIVE_BEFORE.search(text[max(0, d.start - 8):d.start]))
+
+
+def _frames(text: str, sentence_start: int, d: DateMention) -> bool:
+    return bool(_FRAME_BEFORE.match(text[sentence_start:d.start]) and _FRAME_AFTER.match(text[d.end:d.end + 50]))
+
+
 def _time_of(text: str, occurrence: Occurrence, dates: list[DateMention], last_date, published, retag,
-             filed: DateMention | None = None):
+             filed: DateMention | None = None, sentence_start: int | None = None):
     if dates:
-        d = min(dates, key=lambda d: _distance(text, occurrence.start, occurrence.end, d))
+        def cost(d: DateMention) -> int:
+            near = _distance(text, occurrence.start, occurrence.end, d)
+            if _names_or_qualifies(text, d) and len(dates) > 1:
+                near += 3 * CLAUSE_BREAK_COST  # "the 25 March bridge", "their March wages": no time of anything
+            if sentence_start is not None and d.end <= occurrence.start and _RELATIVE_OPEN.search(
+                    text, max(sentence_start, d.start - 60), d.start):
+                near += CLAUSE_BREAK_COST  # "teachers who were hired in 2019 protested": the hiring's date
+            if sentence_start is not None and _frames(text, sentence_start, d):
+                return min(near, FRAME_DISTANCE + CLAUSE_BREAK_COST * len(_CLAUSE_BREAK.findall(
+                    text, d.end, occurrence.start)))
+            return near
+        d = min(dates, key=cost)
         return d, _event_interval(text, d, retag), "stated"
     if last_date is not None:
         return last_date, _event_interval(text, last_date, retag), "narrative"

@@ -80,7 +80,7 @@ TRIGGERS: tuple[Trigger, ...] = (
             r"\bexecut(?:ed|ions?)\b|\bmassacr(?:ed|es?)\b|\bbeheaded\b|\bkidnapp(?:ed|ings?)\b|\babduct(?:ed|ions?)\b"
             r"|\bextort(?:ed|ion|ing)\b|\bkill(?:ed|ing)\s+" + _V + r"(?:civilians|villagers|residents|worshippers"
             r"|farmers|children|women)\b|\battacks? on civilians\b|\bassassinat(?:ed|ion)\b|\bmurdered\b"
-            r"|\bburn(?:ed|t) (?:down\s+)?(?:\w+\s+){0,2}(?:houses|homes|villages?)\b|\btortured\b|\blooted\b"
+            r"|\bburn(?:ed|t) (?:down\s+)?(?:\w+\s+){0,2}(?:houses|homes|villages?)\b|\btortur(?:ed|ing)\b|\b(?:of|under|after|from)\s+torture\b|\blooted\b"
             r"|\bbeat(?:en)? up\b|\braped\b|\blynched\b|\bst(?:ole|olen)\b|\brobb(?:ed|ery|eries)\b|\bbeat(?:en|ing)?\b|\bstabbed\b|\bhacked\b|\btonsured\b"
             r"|\bdrive-by\b|\bgunned down\b|\bset alight\b|\bkidnaps?\b|\babducts?\b|\bexecutes?\b|\bbeheads?\b|\b(?:set|sets)\s+(?:\w+\s+){0,3}(?:on )?fire\b|\btorched\b|\bdestroyed\b|\bdemolished\b"
             r"|\bvandali[sz]ed\b|\bbulldoz(?:ed|ing)\b|\bburn(?:ed|t)\b|\b(?:bod(?:y|ies)|corpses?)\b(?:\s+[\w,]+){0,10}?\s+(?:was|were)"
@@ -94,7 +94,8 @@ TRIGGERS: tuple[Trigger, ...] = (
              "Armed men looted shops and burned several houses.",
              "The remains of three men were found beside the canal.",
              "The body of a driver who had been missing since the storm and bore bruises was found at dawn.",
-             "A crowd went on a looting spree in the market.")),
+             "A crowd went on a looting spree in the market.",
+             "The detainee died of torture in a police cell.")),
     Trigger("capture_or_seizure",
             r"\b(?:captured|seized|overran|overrun|retook|retaken|retaking|recaptured?|liberated|liberation"
             r"|seiz(?:e|es)|captures|retakes?|recaptures|liberates|overruns|takes? (?:control|over)"
@@ -112,7 +113,7 @@ TRIGGERS: tuple[Trigger, ...] = (
     Trigger("battle",
             r"\bclash(?:ed|es)?\b|\bfighting\b|\bfought\b|\bbattles?\b"
             r"(?! ?-hardened)|\b(?:counter)?offensive\b|\bsieges?\b|\bbesieg\w*|\bambush(?:ed|es)?\b"
-            r"|\bgun ?battles?\b|\bfire ?fights?\b|\bassault(?:ed|s)?\b|\bshell(?:ed|ing)\b|\bmortar (?:attack|fire|rounds?)"
+            r"|\bgun ?battles?\b|\bfire ?fights?\b|\bassault(?:ed|s|ing)?\b|\bshell(?:ed|ing)\b|\bmortar (?:attack|fire|rounds?)"
             r"|\brockets? (?:attack|fire)|\b(?:search|security|military|clearance|clearing|counter-?terrorism"
             r"|counter-?insurgency|sweep|combing) operations?\b|\battack(?:ed|s|ing)?\b|\braid(?:ed|s)?\b|\bfir(?:ed|ing)\b|\bopened fire\w*"
             r"|\bcarried out (?:an? )?(?:[\w-]+\s+){0,3}(?:operations?|raids?|attacks?)\b|\bexchanged fire\b|\bopened fire\b|\bcrumbled\b|\brouted\b"
@@ -127,7 +128,8 @@ TRIGGERS: tuple[Trigger, ...] = (
              "The army's offensive on the northern hills entered its second week.",
              "Police and smugglers were engaged in an exchange of fire at the dam.",
              "Violence erupted between two families over a plot of land.",
-             "Gunboats bombarded the harbour for an hour.")),
+             "Gunboats bombarded the harbour for an hour.",
+             "Two guards were seen assaulting a street vendor.")),
     Trigger("protest",
             r"\bprotest(?:ed|ers|s|ing)?\b|\bdemonstrat(?:ed|es|e|ions?|ors)\b|\brall(?:y|ied|ies)\b|\bmarch(?:ed|es)?\b"
             r"|\briot(?:s|ed|ing|ers)?\b|\b(?:went|go|goes|are|were) on strike\b|\bsit-ins?\b|\bstrikes? over\b"
