@@ -38,6 +38,15 @@ EXAMPLES = [
     ("said-a-place", "Students rallied at Reasi city on Monday.", "Reasi", "IN", 33.08, 74.83),
     # A name ending in -i that is the town itself ("Bolnisi", also spelled "Bolnis"), not a nisba.
     ("not-a-nisba", "Medics were attacked in Bolnisi on Tuesday.", "Bolnisi", "GE", 41.45, 44.54),
+    # Names listed before a plural kind of area are each that kind of area.
+    ("listed-areas", "Crews cleared roads in Walton and Oconee counties.", "Walton", "US", 33.73, -83.81),
+    ("listed-areas", "Crews cleared roads in Walton and Oconee counties.", "Oconee counties", "US", 33.86, -83.53),
+    ("listed-areas", "Schools closed in Becker, Clay, Douglas and Grant counties.", "Clay", "US", 46.77, -96.60),
+    ("listed-areas", "Fighting spread across Raqqah and Deir Ezzor governorates.", "Raqqah", "SY", 35.90, 38.90),
+    # "de la" inside a name: the whole name is the city.
+    ("de-la", "Nurses marched in Santa Cruz de la Sierra on Tuesday.", "Santa Cruz de la Sierra", "BO", -17.79,
+     -63.18),
+    ("de-la", "In San Pedro de la Paz, Biobio, armed men opened fire.", "San Pedro de la Paz", "CL", -36.84, -73.10),
     # Alone, the best-known namesake.
     ("alone", "Volunteers from Athens cleaned the river banks.", "Athens", "GR", 37.98, 23.73),
 ]
@@ -60,3 +69,10 @@ def test_the_namesake_chosen(gazetteer, rule, text, mention, country, lat, lon):
 ])
 def test_not_the_place(gazetteer, text, name):
     assert name not in resolved(text, gazetteer)
+
+
+def test_a_listed_area_spans_its_name_and_is_an_area(gazetteer):
+    found = resolved("Crews cleared roads in Walton and Oconee counties.", gazetteer)
+    assert [(p.text, p.name, p.feature) for p in found.values()] == [
+        ("Walton", "Walton County", "admin2"), ("Oconee counties", "Oconee County", "admin2")]
+    assert "States" not in resolved("The United States and other states agreed.", gazetteer)

@@ -37,11 +37,12 @@ from typing import NamedTuple
 from dashboard.geocoders.index import Gazetteer
 from dashboard.geocoders.names import family_key, name_key, one_edit_variants, transliteration_skeleton
 from dashboard.pipeline.places import casing, roles
+from dashboard.pipeline.places.lists import attach_qualifiers, listed_areas
 from dashboard.pipeline.places.vocabulary import (
     CONNECTORS, SPACED_CONNECTORS, ARABIC_ARTICLES, PERSON_PARTICLES, TITLES, SPEECH_VERBS,
     ORGANISATION_WORDS, FACILITY_WORDS, GENERIC_WORDS, ROLE_WORDS, PLACE_PREFIXES, CONTRACTION_ENDINGS,
     OPERATION_WORDS, MONTHS_AND_DAYS, PLACE_NOUNS, KIND_WORDS, COMMON_WORD_ZIPF, VERY_COMMON_ZIPF,
-    STRONG_FEATURES, LOCATIVE_PREPOSITIONS, SETTLEMENT_KINDS, AREA_KINDS)
+    STRONG_FEATURES, LOCATIVE_PREPOSITIONS, SETTLEMENT_KINDS, AREA_KINDS, ARTICLES_AFTER_DE)
 
 # What, between two words, ends a sentence, a line, a quote or a heading: capitals after it say nothing.
 SENTENCE_BREAKS = frozenset(".!?:\n\"“”‘'—|•")
@@ -121,6 +122,10 @@ def _runs(text: str, tokens: list[Token]) -> list[tuple[int, int]]:
                 break  # "Lyon on April 9", "But I": a date or the pronoun is no part of a name
             if tokens[j].capitalised:
                 j += 1
+            elif tokens[j].lower in SPACED_CONNECTORS and j + 2 < n and tokens[j + 1].lower in ARTICLES_AFTER_DE \
+                    and tokens[j + 2].capitalised and not tokens[j + 1].capitalised \
+                    and _joined(text, tokens[j], tokens[j + 1]) and _joined(text, tokens[j + 1], tokens[j + 2]):
+                j += 3  # "Santa Cruz de la Sierra", "San Juan de los Lagos": a preposition and an article
             elif tokens[j].lower in CONNECTORS and j + 1 < n and tokens[j + 1].capitalised \
                     and _joined(text, tokens[j], tokens[j + 1]) and (
                         tokens[j].lower in SPACED_CONNECTORS or text[tokens[j - 1].end:tokens[j].start] != " "
@@ -201,11 +206,14 @@ class Recogniser:
         if lower:
             matches = sorted(matches + [m for m in lower if not any(m.start < o.end and o.start < m.end for o in matches)],
                              key=lambda m: m.start)
-        if abbreviations:
+        listed = [Match(a, b, text[a:b], entries, key=key, notes=["area"])
+                  for a, b, key, entries in listed_areas(text, regions, self._lookup)]
+        abbreviations.extend(m for m in listed if not any(m.start < a.end and a.start < m.end for a in abbreviations))
+        if abbreviations:  # abbreviations and listed areas replace what the runs found there
             taken = [(a.start, a.end) for a in abbreviations]
             matches = [m for m in matches if not any(m.start < b and a < m.end for a, b in taken)]
             matches = sorted(matches + abbreviations, key=lambda m: m.start)
-        _attach_qualifiers(text, matches, self.gazetteer)
+        attach_qualifiers(text, matches, self.gazetteer)
         return matches
 
     def _sentence_initial(self, text: str, tokens: list[Token], i: int) -> bool:
@@ -580,20 +588,3 @@ def _another_place(stem_entries: tuple[int, ...], entries: tuple[int, ...]) -> b
     """Whether a nisba's stem names a place other than the name itself ("Baghdadi" from Baghdad; but
     "Bolnisi" is also spelled "Bolnis": one town, no nisba)."""
     return bool(stem_entries) and not set(stem_entries) & set(entries)
-
-
-def _attach_qualifiers(text: str, matches: list[Match], gazetteer: Gazetteer) -> None:
-    """'Zabol, Iran', 'Peoria, Illinois', 'Kisii village (Rafi, Niger State)', 'the Hodan neighbourhood of
-    Mogadishu': the second name narrows the first (see resolve)."""
-    for a, b in zip(matches, matches[1:]):
-        if b.kind == "name" and b.role == "location" and b.start - a.end <= 60 and not (
-                b.text.isupper() and len(b.text) <= 3 and b.text not in gazetteer.abbreviations) \
-                and QUALIFIER_GAP.match(text, a.end, b.start) and "\n" not in text[a.end:b.start]:
-            a.qualifier = b
-
-
-# What may stand between a name and the name that qualifies it: a comma, an opening bracket (with an
-# unknown district and a comma inside), "of"/"in" after a kind of place ("village of", "district in").
-_KIND = r"\s+(?:" + "|".join(sorted(KIND_WORDS - {"border", "crossing", "river"})) + r")"
-QUALIFIER_GAP = re.compile(
-    r"(?:" + _KIND + r")?(?:\s*,\s*|\s*\((?:[^(),]{1,30},\s*)?)$|" + _KIND + r"\s+(?:of|in)\s+(?:the\s+)?$")

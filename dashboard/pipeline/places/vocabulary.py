@@ -19,6 +19,8 @@ LOCATIVE_PREPOSITIONS = frozenset("in near outside inside into across around".sp
 # Connectors that join a name across a plain space; the others only across a hyphen ("Deir ez-Zor",
 # "Khan-al-Asal"), so that "Lyon on April 9" and "Leeds at Home" stay apart.
 SPACED_CONNECTORS = frozenset("of de del della di da do dos das du des la le les el al y upon the bin ibn".split())
+# Articles after "de" inside a Spanish, Portuguese or French name: "Santa Cruz de la Sierra".
+ARTICLES_AFTER_DE = frozenset("la las los".split())
 ARABIC_ARTICLES = frozenset("al el ad ar as ash az an at ez es adh ath".split())
 # A name starting with these is a person ("Abu Bakr", "Umm Sayyaf", "Ibn Taymiyyah"), unless it is a known
 # place ("Abu Dhabi", "Abu Ghraib"), which the longest match finds first.

@@ -1,0 +1,85 @@
+"""Names read with the names beside them: a list before a plural kind of area, and a qualifier.
+
+A name listed before a plural kind of area is that kind of area.
+
+"Storms hit Walton and Oconee counties" names Walton County and Oconee County, not the towns of Walton
+and Oconee; "clashes in Idlib and Hama provinces" names two provinces. The gazetteer holds such areas
+under their full name ("Walton County", "Idlib province" as another name of the governorate), so each
+listed name is looked up with the kind word added::
+
+    >>> from dashboard.pipeline.places import find_places
+    >>> [(p.text, p.name) for p in find_places("Crews cleared roads in Walton and Oconee counties.")]
+    [('Walton', 'Walton County'), ('Oconee counties', 'Oconee County')]
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from dashboard.geocoders.index import Gazetteer
+from dashboard.pipeline.places.vocabulary import KIND_WORDS
+
+# Plural kinds of area and the singular the gazetteer's names use.
+PLURAL_AREAS = {
+    "counties": "county", "provinces": "province", "governorates": "governorate", "districts": "district",
+    "states": "state", "regions": "region", "oblasts": "oblast", "prefectures": "prefecture",
+    "departments": "department", "parishes": "parish", "municipalities": "municipality", "lgas": "LGA",
+}
+_WORD = r"[A-Z][\w'’.]*(?:-[A-Za-z][\w'’.]*)*"
+_ITEM = rf"{_WORD}(?: {_WORD}){{0,3}}"
+_JOIN = r"(?:,\s+(?:and\s+)?|\s+and\s+|\s+&\s+)"
+# A list that ends right before the plural word (searched in the text just before it).
+_LIST = re.compile(rf"(?:{_ITEM}{_JOIN})+{_ITEM}\s+$")
+_KINDS = re.compile(r"\b(" + "|".join(PLURAL_AREAS) + r")\b", re.IGNORECASE)
+_ITEMS = re.compile(_ITEM)
+REACH = 200  # characters before the plural word that a list may take
+
+
+Listed = tuple[int, int, str, tuple[int, ...]]  # start, end, name key, entries
+
+
+def listed_areas(text: str, regions, lookup: Callable[[str], tuple[str, tuple[int, ...]]]) -> list[Listed]:
+    """(start, end, key, entries) for each name of a list before a plural kind of area that the gazetteer
+    holds with the kind word added ("Walton" + "county"), spanning the name alone; the last one with the
+    kind word ("Oconee counties"), as "Anbar province" spans its kind."""
+    out = []
+    for start, end in regions:
+        for kind in _KINDS.finditer(text, start, end):
+            if not kind.group().islower():
+                continue  # "the United States": a name, not a kind
+            singular = PLURAL_AREAS[kind.group().lower()]
+            left = max(start, kind.start() - REACH)
+            found = _LIST.search(text, left, kind.start())
+            if found is None:
+                continue
+            for item in _ITEMS.finditer(text, found.start(), found.end()):
+                name = item.group()
+                # "In Walton": a capitalised word before the list is no part of the first name
+                for cut in (0, 1):
+                    words = name.split(" ")[cut:]
+                    if not words:
+                        break
+                    written = " ".join(words)
+                    key, entries = lookup(f"{written} {singular}")
+                    if entries:  # the last name takes the kind word along, as a name and its kind do
+                        last = not text[item.end():kind.start()].strip()
+                        out.append((item.end() - len(written), kind.end() if last else item.end(), key, entries))
+                        break
+    return out
+
+
+def attach_qualifiers(text: str, matches: list, gazetteer: Gazetteer) -> None:
+    """'Zabol, Iran', 'Peoria, Illinois', 'Kisii village (Rafi, Niger State)', 'the Hodan neighbourhood of
+    Mogadishu': the second name narrows the first (see resolve)."""
+    for a, b in zip(matches, matches[1:]):
+        if b.kind == "name" and b.role == "location" and b.start - a.end <= 60 and not (
+                b.text.isupper() and len(b.text) <= 3 and b.text not in gazetteer.abbreviations) \
+                and QUALIFIER_GAP.match(text, a.end, b.start) and "\n" not in text[a.end:b.start]:
+            a.qualifier = b
+
+
+# What may stand between a name and the name that qualifies it: a comma, an opening bracket (with an
+# unknown district and a comma inside), "of"/"in" after a kind of place ("village of", "district in").
+_KIND = r"\s+(?:" + "|".join(sorted(KIND_WORDS - {"border", "crossing", "river"})) + r")"
+QUALIFIER_GAP = re.compile(
+    r"(?:" + _KIND + r")?(?:\s*,\s*|\s*\((?:[^(),]{1,30},\s*)?)$|" + _KIND + r"\s+(?:of|in)\s+(?:the\s+)?$")
