@@ -206,10 +206,12 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 def cmd_export(args: argparse.Namespace) -> int:
     from dashboard.export.formats import IMAGE_FORMATS
-    from dashboard.export.renderer import shared_renderer, warm_up
+    from dashboard.export.renderer import shared_renderer
 
     if args.format in IMAGE_FORMATS:
-        warm_up()  # Chromium starts while the rest of the program is imported (the two take about as long)
+        # Chromium starts while the rest of the program is imported and the page is built (it takes longer
+        # than both: no practice map, the export's own image is drawn as soon as the browser is up)
+        shared_renderer().start_soon()
     from dashboard.export.exporter import ExportError, run_export
 
     try:

@@ -151,7 +151,7 @@ def test_the_browser_cannot_reach_the_internet():
     # The control for the test above: with plotly's default CDN boundaries, drawing fails at once
     # (the proxy refuses), so land on the map can only have come from the local files.
     online = ImageRenderer(topojson="https://cdn.plot.ly/un/")
-    with pytest.raises(ExportError, match="could not draw a test map: .*topojson"):
+    with pytest.raises(ExportError, match="could not draw the png image .*topojson file at https://cdn"):
         online.render(map_figure([36.2], [36.2]), "png", 400, 300)
     assert not online.running
 

@@ -151,6 +151,43 @@ def test_a_missing_boundary_file_is_named_and_the_map_still_draws(tmp_path, monk
         map_layers._lines_near.cache_clear()
 
 
+def test_labels_and_boundaries_are_read_back_from_the_cache_folder_without_the_gazetteer(tmp_path, monkeypatch):
+    # A new process that draws a map (a CLI export) reads two small files instead of loading the gazetteer
+    # and parsing the GeoJSON; a damaged file is computed again and rewritten.
+    monkeypatch.setenv("NEWS_DASHBOARD_CACHE", str(tmp_path))
+    name = "admin1_lines_6km.geojson.gz"
+    try:
+        map_layers.largest_places.cache_clear()
+        map_layers._boundary_lines.cache_clear()
+        computed, lines = map_layers.largest_places(), map_layers._boundary_lines(name)
+        assert computed[3][:2] and len(computed[3]) == map_layers.LABEL_PLACES and lines[0].size > 1000
+        saved = sorted(path.name for path in tmp_path.glob("*.npz"))
+        assert len(saved) == 2 and saved[0].startswith("admin1_lines_6km-") and saved[1].startswith("map-labels-")
+
+        def no_gazetteer():
+            raise AssertionError("the gazetteer was loaded")
+
+        monkeypatch.setattr(map_layers, "load_gazetteer", no_gazetteer)
+        monkeypatch.setattr(map_layers.json, "load", lambda handle: no_gazetteer())
+        map_layers.largest_places.cache_clear()
+        map_layers._boundary_lines.cache_clear()
+        read, read_lines = map_layers.largest_places(), map_layers._boundary_lines(name)
+        assert read[3] == computed[3] and all(isinstance(place, str) for place in read[3])
+        for before, after in zip((*computed[:3], *lines), (*read[:3], *read_lines)):
+            np.testing.assert_array_equal(before, after)
+        monkeypatch.undo()
+        monkeypatch.setenv("NEWS_DASHBOARD_CACHE", str(tmp_path))
+        labels_file = next(tmp_path.glob("map-labels-*.npz"))
+        labels_file.write_bytes(labels_file.read_bytes()[:500])  # a truncated copy
+        map_layers.largest_places.cache_clear()
+        assert map_layers.largest_places()[3] == computed[3]
+        assert np.load(labels_file)["names"].size == map_layers.LABEL_PLACES  # written whole again
+    finally:
+        map_layers.largest_places.cache_clear()
+        map_layers._boundary_lines.cache_clear()
+        map_layers._lines_near.cache_clear()
+
+
 # ---------------------------------------------------------------------- the figure, the summary, the export
 def test_the_map_figure_holds_both_layers_when_asked():
     store = make_store([(43.2, 36.4, "battle", 3), (43.3, 36.3, "battle", 1), (44.4, 33.3, "airstrike", None)])

@@ -8,11 +8,12 @@ Everything the browser draws with is local:
 * Chromium is started with a proxy that refuses every connection, so anything that still tried to
   reach the internet fails at once instead of hanging or silently depending on the network.
 
-Starting Chromium costs about a second and a half; drawing one figure in a running Chromium costs a
-few hundred milliseconds. So one browser is reused: ``ImageRenderer`` owns one, for a batch
-(``with ImageRenderer() as renderer: ...``), and ``figure_image`` uses a process-wide one that the app's
-export buttons share (``warm_up()`` starts it when the app starts). Every wait has a time limit, and a
-missing or broken Chromium is an ``ExportError`` that says what to install, never a hang.
+Starting Chromium and loading plotly.js into its page costs two to three seconds; drawing one figure in
+a running Chromium costs a few hundred milliseconds. So one browser is reused: ``ImageRenderer`` owns one,
+for a batch (``with ImageRenderer() as renderer: ...``), and ``figure_image`` uses a process-wide one that
+the app's export buttons share (``warm_up()`` starts it when the app starts, and draws a first, practice
+map while nobody waits). Every wait has a time limit, and a missing or broken Chromium is an
+``ExportError`` that says what to install, never a hang.
 """
 from __future__ import annotations
 
@@ -165,8 +166,13 @@ class ImageRenderer:
     def running(self) -> bool:
         return self._kaleido is not None
 
-    def start(self) -> "ImageRenderer":
-        """Start Chromium (if not running). Raises ExportError if it is missing or does not start in time."""
+    def start(self, *, practice: bool = False) -> "ImageRenderer":
+        """Start Chromium (if not running). Raises ExportError if it is missing or does not start in time.
+
+        ``practice`` draws a small map once the page is up, so that the first image does not pay for
+        plotly.js compiling its drawing code and parsing the world's boundaries (half a second). It is
+        for a browser started ahead of its first export (the app's, ``warm_up``); an export that waits
+        for the start draws its own image at once instead (the practice map would only delay it)."""
         starter = self._starter
         if starter is not None and starter is not threading.current_thread():
             starter.join()  # bounded: the start it runs has its own time limit
@@ -186,7 +192,7 @@ class ImageRenderer:
                 self.settings["topojson"] = self.topojson
             for attempt in range(1, START_ATTEMPTS + 1):
                 try:
-                    self._kaleido = self._launch(browser)
+                    self._kaleido = self._launch(browser, practice)
                     return self
                 except _WarmUpFailed:
                     if attempt == START_ATTEMPTS:
@@ -194,14 +200,15 @@ class ImageRenderer:
                     self.restarts += 1
         return self
 
-    def _launch(self, browser: Path) -> Any:
-        """One start of Chromium with its first drawing; the browser is killed if either fails."""
+    def _launch(self, browser: Path, practice: bool) -> Any:
+        """One start of Chromium with its page checked (or a practice map drawn); the browser is killed if
+        either fails."""
         self._loop = asyncio.new_event_loop()
         self._thread = threading.Thread(target=self._loop.run_forever, name="dashboard-export-browser",
                                         daemon=True)
         self._thread.start()
         pending: dict[str, Any] = {}
-        future = asyncio.run_coroutine_threadsafe(self._open(browser, pending), self._loop)
+        future = asyncio.run_coroutine_threadsafe(self._open(browser, pending, practice), self._loop)
         try:
             return future.result(timeout=self.start_timeout)
         except FutureTimeout:
@@ -218,17 +225,18 @@ class ImageRenderer:
             self._abandon(pending.get("kaleido"))
             raise ExportError(f"Chromium ({browser}) failed to start: {first_line(error)}") from error
 
-    def start_soon(self) -> None:
+    def start_soon(self, *, practice: bool = False) -> None:
         """Start Chromium on a background thread, so it starts while the caller loads data.
 
-        The next ``start()``/``render()`` waits for it, and raises its error if it failed.
+        The next ``start()``/``render()`` waits for it, and raises its error if it failed. ``practice``:
+        see ``start``.
         """
         if self._kaleido is not None or self._starter is not None:
             return
 
         def start_quietly() -> None:
             try:
-                self.start()
+                self.start(practice=practice)
             except ExportError as error:
                 self._start_error = error
 
@@ -236,7 +244,7 @@ class ImageRenderer:
         self._starter = threading.Thread(target=start_quietly, name="dashboard-export-start", daemon=True)
         self._starter.start()
 
-    async def _open(self, browser: Path, pending: dict[str, Any]) -> Any:
+    async def _open(self, browser: Path, pending: dict[str, Any], practice: bool) -> Any:
         from kaleido.errors import ChromeNotFoundError
 
         try:
@@ -252,13 +260,15 @@ class ImageRenderer:
             raise ExportError(f"Chromium not found at {browser}: {first_line(error)}") from None
         pending["kaleido"] = k  # so a start that times out can still be killed
         await k.open()
-        # A first, tiny map: plotly.js compiles its drawing code and keeps the parsed world boundaries
-        # in the page, so the user's first image does not pay for them (start_soon overlaps this).
         try:
-            await k.calc_fig(_WARM_UP_FIGURE, opts={"format": "png", "width": 40, "height": 30},
-                             topojson=self.settings["topojson"])
+            if practice:  # plotly.js compiles its drawing code and keeps the parsed world boundaries
+                await k.calc_fig(_WARM_UP_FIGURE, opts={"format": "png", "width": 40, "height": 30},
+                                 topojson=self.settings["topojson"])
+            else:
+                await _check_page_scripts(k)
         except Exception as error:  # e.g. the boundaries cannot be read, or the page's scripts were not found
-            raise _WarmUpFailed(f"Chromium started but could not draw a test map: {first_line(error)}") from error
+            raise _WarmUpFailed(f"Chromium started but could not {'draw a test map' if practice else 'run its page'}: "
+                                f"{first_line(error)}") from error
         return k
 
     def close(self) -> None:
@@ -418,6 +428,26 @@ def _page_keeping_kaleido() -> type:
     return PageKeepingKaleido
 
 
+async def _check_page_scripts(k: Any) -> None:
+    """Raise unless the page kaleido draws in has plotly.js and kaleido's script, in the scripting context
+    kaleido will call (a few milliseconds: the start fails now, and is made again, rather than the first
+    drawing). Under load kaleido has been seen to keep the blank page's context instead."""
+    tab = await k.tabs_ready.get()
+    try:
+        context = getattr(tab, "_current_js_id", None)
+        if context is None:  # a later kaleido that keeps it elsewhere: the first drawing will tell
+            return
+        answer = await tab.tab.send_command("Runtime.callFunctionOn", params={
+            "functionDeclaration": "function() { return typeof kaleido_scopes + ' ' + typeof Plotly; }",
+            "executionContextId": context, "returnByValue": True})
+    finally:
+        await k.tabs_ready.put(tab)
+    found = ((answer.get("result") or {}).get("result") or {}).get("value")
+    if found != "object object":
+        raise RuntimeError(f"the page's scripts are missing (kaleido_scopes, Plotly: {found!r}; "
+                           f"{answer.get('error') or 'no error'})")
+
+
 async def _cancel_other_tasks() -> None:
     tasks = [task for task in asyncio.all_tasks() if task is not asyncio.current_task()]
     for task in tasks:
@@ -455,9 +485,10 @@ def shared_renderer() -> ImageRenderer:
 
 
 def warm_up() -> None:
-    """Start the shared browser in the background (e.g. when the app starts), so that the first
-    export button click does not wait for Chromium. Errors surface on the first ``figure_image``."""
-    shared_renderer().start_soon()
+    """Start the shared browser in the background (e.g. when the app starts) and draw a practice map, so
+    that the first export button click waits neither for Chromium nor for plotly.js's first drawing.
+    Errors surface on the first ``figure_image``."""
+    shared_renderer().start_soon(practice=True)
 
 
 def figure_image(fig: Any, fmt: str = "png", width: int | None = None, height: int | None = None,

@@ -45,6 +45,13 @@ def _inputs_hash() -> str:
 
 
 @functools.lru_cache(maxsize=1)
+def index_version() -> str:
+    """The gazetteer index's version (a hash of its inputs), without loading it: files derived from the
+    gazetteer (the map's place labels) are named by it, so they are remade when it changes."""
+    return _inputs_hash()
+
+
+@functools.lru_cache(maxsize=1)
 def load_gazetteer() -> Gazetteer:
     """The gazetteer, cached per process; built into the cache folder on first use.
 
