@@ -4,6 +4,8 @@ places of the sentence contradict, and the lead sentence's occurrence first."""
 import pytest
 
 from dashboard.pipeline.analysis import analyse
+from dashboard.pipeline.arguments import _outlier
+from dashboard.records import PlaceMention
 from dashboard.store.corpus import article_from_text
 
 
@@ -101,3 +103,20 @@ def test_an_arrival_happens_where_it_ends_not_where_it_began():
     assert places_of("On 4 May, 180 families arrived from Mosul at the camp near Tikrit.") == ["Tikrit"]
     # a flight is told from where it began
     assert places_of("On 4 May, 180 families fled from Mosul to the camp near Tikrit.") == ["Mosul"]
+
+
+def test_where_a_road_leads_is_not_where_it_happened():
+    assert places_of("On 3 May, in Kirkuk, two men were found dead on the road towards Dibis.") == ["Kirkuk"]
+    # with no other place, the road's destination is all the sentence says
+    assert places_of("On 3 May, gunmen ambushed a truck on the road to Samarra.") == ["Samarra"]
+
+
+def test_a_place_named_twice_is_not_an_outlier():
+    # Farpoint lies far from Townsville and the province that holds it; named once it is a suspect namesake,
+    # named twice ("Farpoint city (Farpoint") it is a place the sentence insists on
+    def place(name, start, lat, lon, precision="city"):
+        return PlaceMention(name, start, start + len(name), name, lat, lon, "XX", "town", None, precision)
+    town, province = place("Townsville", 100, 10.0, 10.0), place("Upland", 120, 10.3, 10.2, "admin")
+    far, far_again = place("Farpoint", 10, 20.0, 20.0), place("Farpoint", 30, 20.0, 20.0)
+    assert _outlier(far, [far, town, province])
+    assert not _outlier(far, [far, far_again, town, province])

@@ -42,6 +42,9 @@ def test_every_frame_example_is_no_occurrence(frame, example):
     "Who attacked the checkpoint last night?",
     # saying is no occurrence
     "The governor said the province is calm.",
+    # "occupied" as an adjective, "combat" as the verb of a policy
+    "Journalists from the occupied territory wrote about life in occupied towns.",
+    "The council hired more nurses to combat the flu.",
 ])
 def test_non_occurrences(sentence):
     assert find_occurrences(sentence) == ()

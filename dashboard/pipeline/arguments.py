@@ -75,6 +75,10 @@ _ORIGIN_BEFORE = re.compile(r"\b(?:residents|people|villagers|inhabitants|native
                             re.IGNORECASE)
 # "looking to proceed to Upland, they blocked the road": a direction before the trigger is another verb's
 _DIRECTION_BEFORE = re.compile(r"\b(?:to|towards?|into)\s+(?:the\s+)?$", re.IGNORECASE)
+# "found on the road towards Upland", "turned back in the direction of Upland": where a road or a
+# movement leads, not where the occurrence is (it stays a place when the sentence names no other)
+_HEADING_BEFORE = re.compile(r"\b(?:road|highway|route|way|direction|en route|heading|headed|bound)\s+(?:\w+\s+){0,2}?"
+                             r"(?:to|towards?|of|for)\s+(?:the\s+)?$", re.IGNORECASE)
 # "refugees arrived in Townsville from Upland": an arrival is where it ends, "from" is where it began
 _ARRIVAL = re.compile(r"\b(?:arriv|return|came|deport|repatriat)", re.IGNORECASE)
 _FROM_BEFORE = re.compile(r"\bfrom\s+(?:the\s+)?$", re.IGNORECASE)
@@ -220,7 +224,7 @@ def _tie(text: str, occurrence: Occurrence, p: PlaceMention, sentence_start: int
     if t_start <= p.start < t_end:  # inside the trigger phrase: "stormed the Hasakah prison"
         kind, score = "adjacent", 4.0
     elif _LOCATIVE.search(before) and not _ORIGIN_BEFORE.search(before) \
-            and not (p.end <= t_start and _DIRECTION_BEFORE.search(before)) \
+            and not (p.end <= t_start and _DIRECTION_BEFORE.search(before)) and not _HEADING_BEFORE.search(before) \
             and not (p.start >= t_end and _ARRIVAL.search(occurrence.trigger) and _FROM_BEFORE.search(before)):
         kind, score = "locative", 3.0
     elif p.end <= t_start and _RELATIVE_AFTER.match(text[p.end:p.end + 60]):
@@ -245,8 +249,8 @@ def _outlier(p: PlaceMention, places: list[PlaceMention], text: str = "") -> boo
     most likely resolved to the wrong namesake ("in Fresnillo, Zacatecas, ... in Colonia Del Valle" with the
     neighbourhood put in another state; "a jail in Hamlet, Townsville (Province)" with Hamlet on another
     continent while Townsville lies in its province): it is not chosen while a coherent place is there."""
-    if p.precision not in ("city", "point"):
-        return False
+    if p.precision not in ("city", "point") or any(q is not p and q.name == p.name for q in places):
+        return False  # (a place the sentence names twice is one it insists on)
     # towns and the provinces that hold them, each name once (a country says nothing about which town)
     others = list({o.name: o for o in places if o.precision in ("city", "point", "admin") and o.name != p.name}.values())
     if any(_agree(p, o) for o in others):

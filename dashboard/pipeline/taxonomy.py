@@ -101,7 +101,7 @@ TRIGGERS: tuple[Trigger, ...] = (
             r"|seiz(?:e|es)|captures|retakes?|recaptures|liberates|overruns|takes? (?:control|over)"
             r"|conquered|confiscated|seizure|capture of|took (?:control|over)|seiz(?:e|ed|ing) control"
             r"|fell (?:to|in|into|on|last|this|after)|(?:which|city|town|and) fell|was taken|were taken"
-            r"|gained control|overpowered|occupied|stormed|driven (?:out )?(?:from|out of)|expelled|ousted|pushed out"
+            r"|gained control|overpowered|(?<!the )(?<!of )(?<!in )(?<!an )(?<!a )occupied|stormed|driven (?:out )?(?:from|out of)|expelled|ousted|pushed out"
             r"|(?:drove|pushed|forced)\s+(?:[\w'’-]+\s+){0,4}(?:out of|from)"
             r"|(?:recovered|discovered|uncovered|found)\s+(?:[\w-]+\s+){0,5}(?:arms|weapons|ammunition|explosives|rifles"
             r"|caches?|drugs|narcotics|cocaine|heroin|cannabis|marijuana|marihuana|hashish|methamphetamine))\b",
@@ -109,6 +109,7 @@ TRIGGERS: tuple[Trigger, ...] = (
              "The port town fell to the insurgents after two days.",
              "Customs officers confiscated a shipment of rifles at the crossing.",
              "Soldiers discovered a hidden cache of rifles in a cave.",
+             "Rebels occupied the customs post for a day.",
              "Border guards discovered two tonnes of cannabis under a load of melons.")),
     Trigger("battle",
             r"\bclash(?:ed|es)?\b|\bfighting\b|\bfought\b|\bbattles?\b"
@@ -119,7 +120,7 @@ TRIGGERS: tuple[Trigger, ...] = (
             r"|\bcarried out (?:an? )?(?:[\w-]+\s+){0,3}(?:operations?|raids?|attacks?)\b|\bexchanged fire\b|\bopened fire\b|\bcrumbled\b|\brouted\b"
             r"|\bkill(?:ed|ing|s)?\b|\b(?:wounded|injured|died|shot|shots|shoots?)\b|\bbursts? of (?:gun)?fire\b|\bshoot-?outs?\b|\bshootings?\b|\bgun ?fire\b|\bgun ?shots\b"
             r"|\bartillery\b|\bprojectiles\b|\btargeted\b|\bbombard(?:ed|ing|ment|s)?\b|\btarget(?:ing|s)?\s+(?:\w+\s+){0,3}(?:sites|positions|bases|camps|convoys|hideouts)\b|\bdislodg\w+|\brepel(?:led|s)?\b|\brepulsed\b|\bskirmish\w*"
-            r"|\bhostilities\b|\bcombat\b|\bexchanges? of fire\b|\binjur(?:ing|ies)\b"
+            r"|\bhostilities\b|\b(?<!to )combat\b|\bexchanges? of fire\b|\binjur(?:ing|ies)\b"
             r"|\bcarr(?:y|ies|ying) out (?:an? )?(?:[\w-]+\s+){0,3}(?:operations?|raids?|attacks?)\b"
             r"|\b(?:violence|fights?|fighting|scuffles?|brawls?)\s+(?:\w+\s+)?(?:broke out|erupted|flared)\b"
             r"|\bscuffl(?:ed|es)\b|\bleaving\s+(?:\w+\s+){0,4}dead\b",
