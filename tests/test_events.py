@@ -274,3 +274,11 @@ def test_the_merge_index_offers_every_occurrence_a_telling_could_join():
 ])
 def test_the_date_that_frames_the_main_clause(text):
     assert events(text) == [("Tikrit", "2018-05-03", "2018-05-03", "stated")]
+
+
+@pytest.mark.parametrize("text", [
+    "Teachers in Tikrit went on strike over their March wages.",
+    "Crowds in Tikrit protested against the candidates of the May 3 elections.",
+])
+def test_a_date_that_only_describes_a_noun_leaves_the_occurrence_undated(text):
+    assert events(text) == [("Tikrit", "2019-03-06", "2019-03-06", "published")]

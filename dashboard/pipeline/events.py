@@ -311,7 +311,8 @@ _RELATIVE_OPEN = re.compile(r"\b(?:who|whom|whose|which)\b[^,;()]*$", re.IGNOREC
 # after a possessive ("their March wages", "its 2019 budget")
 _NAME_AFTER = re.compile(r"^\s+(?:[A-Z]\w+\s+)?(?:bridge|street|square|avenue|road|sector|district|neighbou?rhood"
                          r"|camp|brigade|movement|revolution|stadium|hospital|school|university|city|town|village"
-                         r"|salar(?:y|ies)|wages?|pay|pensions?|rent|bills?|budget|subsid(?:y|ies))\b", re.IGNORECASE)
+                         r"|salar(?:y|ies)|wages?|pay|pensions?|rent|bills?|budget|subsid(?:y|ies)|elections?|polls?"
+                         r"|referendum)\b", re.IGNORECASE)
 _POSSESSIVE_BEFORE = re.compile(r"\b(?:their|his|her|its|our|my|your)\s+$", re.IGNORECASE)
 
 
@@ -326,11 +327,11 @@ def _frames(text: str, sentence_start: int, d: DateMention) -> bool:
 
 def _time_of(text: str, occurrence: Occurrence, dates: list[DateMention], last_date, published, retag,
              filed: DateMention | None = None, sentence_start: int | None = None):
+    # "the 25 March bridge", "their March wages", "the May 3 elections": no time of anything that happened
+    dates = [d for d in dates if not _names_or_qualifies(text, d)]
     if dates:
         def cost(d: DateMention) -> int:
             near = _distance(text, occurrence.start, occurrence.end, d)
-            if _names_or_qualifies(text, d) and len(dates) > 1:
-                near += 3 * CLAUSE_BREAK_COST  # "the 25 March bridge", "their March wages": no time of anything
             if sentence_start is not None and d.end <= occurrence.start and _RELATIVE_OPEN.search(
                     text, max(sentence_start, d.start - 60), d.start):
                 near += CLAUSE_BREAK_COST  # "teachers who were hired in 2019 protested": the hiring's date
