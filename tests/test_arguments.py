@@ -120,3 +120,9 @@ def test_a_place_named_twice_is_not_an_outlier():
     far, far_again = place("Farpoint", 10, 20.0, 20.0), place("Farpoint", 30, 20.0, 20.0)
     assert _outlier(far, [far, town, province])
     assert not _outlier(far, [far, far_again, town, province])
+
+
+def test_a_country_that_did_it_is_not_the_scene_of_a_sentence_without_a_place():
+    # "a U.S. airstrike": the United States struck; the sentence names no place where, so it makes no dot
+    assert places_of("Just before he was killed in a U.S. airstrike in 2019, the group's former leader had "
+                     "hidden in a village.") == []

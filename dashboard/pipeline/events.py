@@ -229,7 +229,8 @@ def _tellings(doc: Document, dates: list[DateMention], places: list[PlaceMention
             # the province the sentence also names: it goes first among the candidates
             candidates = named_facilities(clean, places_in.get(i, [])) + candidates
             groups: dict[int | None, _Telling] = {}
-            own_scene = _scene(clean, places_in.get(i, []))  # for "the battle" told first in a clause of its own
+            # for "the battle" told first in a clause of its own ("a U.S. airstrike" does not set it in the US)
+            own_scene = _scene(clean, places_in.get(i, []), found)
             for occurrence in found:
                 chosen, kind = attach(clean, sentence.start, occurrence, candidates)
                 date, interval, basis = _time_of(clean, occurrence, ds, last_date, published, retag, filed,
@@ -246,7 +247,7 @@ def _tellings(doc: Document, dates: list[DateMention], places: list[PlaceMention
             if any(k is not None for k in groups):
                 groups.pop(None, None)  # an unplaced trigger beside placed ones is told by them
             out.extend(groups.values())
-        scene = _scene(clean, places_in.get(i, [])) if i in places_in else None
+        scene = _scene(clean, places_in.get(i, []), found) if i in places_in else None
         if scene is not None:
             last_place = scene
             _place_told_after(out, i, sentence, clean, scene)
@@ -269,10 +270,10 @@ def _place_told_after(tellings: list[_Telling], i: int, sentence: Sentence, text
         t.narrative_place = scene
 
 
-def _scene(text: str, places: list[PlaceMention]) -> PlaceMention | None:
+def _scene(text: str, places: list[PlaceMention], triggers=()) -> PlaceMention | None:
     """Where a sentence is: its most specific place that can be an event's place, the first of those."""
     # a dateline's place ("BEIRUT, June 6 -") is where the report was filed, not where the story is
-    candidates = [p for p in candidate_places(text, places) if p.mention_kind != "demonym"
+    candidates = [p for p in candidate_places(text, places, triggers) if p.mention_kind != "demonym"
                   and not (p.text.isupper() and len(p.text) > 3 and _DATELINE_DATE_AFTER.match(text[p.end:p.end + 4])
                            or p.text.isupper() and len(p.text) > 3 and text[p.end:p.end + 1] == ",")]
     return min(candidates, key=lambda p: (_PLACE_RANK.get(p.precision, 9), p.start)) if candidates else None
