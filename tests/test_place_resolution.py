@@ -47,6 +47,14 @@ EXAMPLES = [
     ("de-la", "Nurses marched in Santa Cruz de la Sierra on Tuesday.", "Santa Cruz de la Sierra", "BO", -17.79,
      -63.18),
     ("de-la", "In San Pedro de la Paz, Biobio, armed men opened fire.", "San Pedro de la Paz", "CL", -36.84, -73.10),
+    # A country's name is the country, even where its capital is also called so ("Mexico" for Mexico City).
+    ("country-name", "Schools closed across Mexico, and Mexico City emptied.", "Mexico", "MX", 23.0, -102.0),
+    # The qualifier of a town that does not lie near its city reading is the state.
+    ("qualifier-area", "A nurse from Buffalo, New York, was the first case.", "New York", "US", 43.02, -75.59),
+    # A name listed among a country's states is a state.
+    ("listed-with-areas", "Cases rose in Utah, Virginia and Washington.", "Washington", "US", 47.38, -120.41),
+    # A big city known by a short form of its name is kept beside a place abroad.
+    ("short-name", "The airline flies between New York and Moscow.", "New York", "US", 40.71, -74.01),
     # Alone, the best-known namesake.
     ("alone", "Volunteers from Athens cleaned the river banks.", "Athens", "GR", 37.98, 23.73),
 ]
@@ -66,6 +74,7 @@ def test_the_namesake_chosen(gazetteer, rule, text, mention, country, lat, lon):
     ("Svitlodarsk Holdings reported higher profits.", "Svitlodarsk"),  # no place word: still a company
     ("The fighters of al-Baghdadi regrouped.", "al-Baghdadi"),  # a nisba: from Baghdad, not Baghdad
     ("Shells hit a farm near Shakhta, Donetsk.", "Shakhta"),  # a village abroad that nothing points to
+    ("Cases of the Marburg virus were found in Uige.", "Marburg"),  # a disease's name
 ])
 def test_not_the_place(gazetteer, text, name):
     assert name not in resolved(text, gazetteer)

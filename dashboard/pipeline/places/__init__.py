@@ -34,7 +34,7 @@ def find_places(text: str, spans: Sequence[tuple[int, int]] | None = None, *, ga
     if spans is not None:
         spans = _merged(spans)
     matches = Recogniser(gazetteer, demonyms=demonyms).find(text, spans)
-    return Resolver(gazetteer).resolve(matches)
+    return Resolver(gazetteer).resolve(matches, text)
 
 
 def _merged(spans) -> list[tuple[int, int]]:

@@ -18,12 +18,14 @@ from __future__ import annotations
 
 import bisect
 import math
+import re
 from collections import Counter, defaultdict
 
 import numpy as np
 from geopy.distance import EARTH_RADIUS as EARTH_RADIUS_KM
 
 from dashboard.geocoders.index import PRECISION_OF_FEATURE, Gazetteer, prior
+from dashboard.geocoders.names import name_key
 from dashboard.pipeline.places.recognise import Match
 from dashboard.records import PlaceCandidate, PlaceMention
 
@@ -48,7 +50,8 @@ ROLE_EVIDENCE = 0.25  # the weight, as evidence of where, of a name that is not 
 # "Paris and Henry County": of the many Parises and Henry Counties, one of each lie together; a reading
 # that another name of the text can share is likelier than one no other name comes near.
 TOGETHER_KM, TOGETHER_BONUS = 50.0, 1.5
-_POINTS = frozenset({"city", "capital", "admin2"})  # a country's or province's point says little of nearness
+_POINTS = frozenset({"city", "capital", "admin2"})
+_LIST_GAP = re.compile(r",\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+")  # between the names of a list  # a country's or province's point says little of nearness
 
 
 def _nearest_km(g: Gazetteer, entries, others) -> dict[int, float]:
@@ -135,7 +138,7 @@ class Resolver:
         # An entry's prior depends on the gazetteer alone: computed once per process, kept on the gazetteer.
         self.priors: dict[int, float] = vars(gazetteer).setdefault("_resolve_priors", {})
 
-    def resolve(self, matches: list[Match]) -> list[PlaceMention]:
+    def resolve(self, matches: list[Match], text: str = "") -> list[PlaceMention]:
         if not matches:
             return []
         g = self.g
@@ -187,6 +190,7 @@ class Resolver:
             for key, group in groups.items():
                 scores[key] = self._score(key, group, choice, countries, admin1s, points)
                 choice[key] = max(scores[key], key=scores[key].get)
+        self._areas_by_company(matches, choice, text)
         # The countries the text is about: where its located names (those found by their own spelling)
         # put most of their weight.
         evidence: Counter = Counter()
@@ -218,11 +222,54 @@ class Resolver:
             own = 0.0 if match.key.startswith("~") else self.weights[match.key]
             if code and evidence.get(code, 0) - own <= 0 and match.role == "location" \
                     and g.features[entry] in ("city", "admin2") \
-                    and (g.populations[entry] < SMALL_TOWN or entry in self.other_name[match.key]) \
+                    and (g.populations[entry] < SMALL_TOWN
+                         or (entry in self.other_name[match.key] and not self._short_for(match.key, entry))) \
                     and not g.sources[entry].startswith("curated") and self._abroad(match, evidence, code, own):
                 continue
             kept.append(self._mention(match, entry, scores[match.key]))
         return kept
+
+    def _areas_by_company(self, matches: list[Match], choice: dict[str, int], text: str) -> None:
+        """A name read as a town where the company it keeps says it is an area: the qualifier of a town
+        that its town does not lie near ("Buffalo, New York" is the state), and a name listed among areas
+        of one country ("Utah, Virginia, Washington and Wyoming" are states)."""
+        g = self.g
+        for match in matches:
+            qualifier = match.qualifier
+            if qualifier is None or qualifier.key == match.key or qualifier.key.startswith("~"):
+                continue
+            town, here = choice[match.key], choice[qualifier.key]
+            if g.features[here] in _SETTLEMENTS and g.features[town] in _POINTS and not _contains(g, here, town):
+                areas = [e for e in qualifier.entries if g.features[e] in ("admin1", "country") and _contains(g, e, town)]
+                if areas:
+                    choice[qualifier.key] = max(areas, key=lambda e: self._prior(qualifier.key, e))
+        if not text:
+            return
+        lists: list[list[Match]] = []
+        for a, b in zip(matches, matches[1:]):
+            if _LIST_GAP.fullmatch(text, a.end, b.start):
+                if lists and lists[-1][-1] is a:
+                    lists[-1].append(b)
+                else:
+                    lists.append([a, b])
+        for members in (m for m in lists if len(m) >= 3):
+            kinds = Counter((g.features[choice[m.key]], g.country_codes[choice[m.key]]) for m in members)
+            for member in members:
+                entry = choice[member.key]
+                if g.features[entry] not in _SETTLEMENTS:
+                    continue
+                for feature in ("admin1", "country"):
+                    wanted = [e for e in member.entries if g.features[e] == feature
+                              and kinds[(feature, g.country_codes[e])] >= 2]
+                    if wanted:
+                        choice[member.key] = max(wanted, key=lambda e: self._prior(member.key, e))
+                        break
+
+    def _short_for(self, key: str, entry: int) -> bool:
+        """Whether the name written is the entry's own name without its last word "City" ("New York" for
+        New York City, "Quebec" for Quebec City): a short form of its name, not a foreign or old one."""
+        words = self.g.names[entry].split()
+        return len(words) >= 2 and words[-1].lower() == "city" and name_key(" ".join(words[:-1])) == key
 
     def _alone(self, entry: int, chosen_in: Counter) -> bool:
         """A small town that no other name of the text lies near or shares a country with: the gazetteer
@@ -348,8 +395,9 @@ class Resolver:
         areas = {(g.country_codes[e], g.admin1[e] if g.features[e] == "admin1" else ""): g.populations[e]
                  for e in entries if g.features[e] in ("admin1", "country")}
         namesakes = {}
-        for entry in entries:
-            if g.features[entry] in ("city", "admin2"):
+        for entry in entries:  # (a capital too where only another of its names is the country's: "Mexico")
+            if g.features[entry] in ("city", "admin2") or (
+                    g.features[entry] == "capital" and entry in self.other_name.get(key, ())):
                 for (code, admin1), population in areas.items():
                     if g.country_codes[entry] == code and g.populations[entry] * 10 < population \
                             and not (admin1 and g.admin1[entry] == admin1 and g.populations[entry] >= SMALL_TOWN):

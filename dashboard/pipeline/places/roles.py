@@ -21,7 +21,7 @@ import re
 
 from dashboard.geocoders.index import Gazetteer
 from dashboard.pipeline.places.vocabulary import (
-    ACTOR_SUFFIXES, ARABIC_ARTICLES, BODY_WORDS, ROUTE_WORDS, COMPARISON_BEFORE, CONNECTORS, CURRENCY_WORDS, GENERIC_WORDS, INSTITUTION_WORDS,
+    ACTOR_SUFFIXES, ARABIC_ARTICLES, BODY_WORDS, DISEASE_WORDS, ROUTE_WORDS, COMPARISON_BEFORE, CONNECTORS, CURRENCY_WORDS, GENERIC_WORDS, INSTITUTION_WORDS,
     KIND_WORDS, MONTHS_AND_DAYS, PLACE_PREFIXES, ROLE_WORDS, SETTLEMENT_WORDS, TITLE_CASE_WORDS, TITLES)
 
 DROP = "drop"
@@ -63,6 +63,8 @@ def verdict(g: Gazetteer, text: str, tokens, run, k: int, m: int, free_from: int
     nxt = tokens[m] if m < len(tokens) else None
     if nxt is not None and nxt.lower in CURRENCY_WORDS and text[last.end:nxt.start] in (" ", "-"):
         return "currency"
+    if nxt is not None and nxt.lower in DISEASE_WORDS and text[last.end:nxt.start] in (" ", "-") and m == j:
+        return DROP  # "the Marburg virus", "Lassa fever": a disease's name
     if after.startswith(("-", "‑")) and nxt is not None and nxt.lower in ACTOR_SUFFIXES:
         return "organisation"  # "US-led coalition", "Iran-backed militias"
     if ending in ("of", "from", "the") and _BODY_OF.search(before):

@@ -101,6 +101,8 @@ VERY_COMMON_ZIPF = 4.5  # "hope" 5.4, "police" 5.3
 STRONG_FEATURES = frozenset({"country", "continent", "admin1", "region", "sea", "river", "desert"})
 
 # Words after a place that make it money, not a place ("the US dollar", "Iraqi dinars", "Swiss franc").
+# Diseases named after a place ("Marburg virus", "Lassa fever"): the name is the disease's, not where it is.
+DISEASE_WORDS = frozenset("virus viruses fever flu influenza disease".split())
 CURRENCY_WORDS = frozenset("""
 dollar dollars pound pounds sterling dinar dinars rial rials riyal riyals lira liras lire euro euros rupee
 rupees naira shilling shillings franc francs peso pesos yuan renminbi yen rouble roubles ruble rubles
