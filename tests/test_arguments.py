@@ -126,3 +126,11 @@ def test_a_country_that_did_it_is_not_the_scene_of_a_sentence_without_a_place():
     # "a U.S. airstrike": the United States struck; the sentence names no place where, so it makes no dot
     assert places_of("Just before he was killed in a U.S. airstrike in 2019, the group's former leader had "
                      "hidden in a village.") == []
+
+
+@pytest.mark.parametrize("text", [
+    "Amid protests in Kirkuk, gunmen attacked a bus near Tikrit on Monday.",
+    "In a week of clashes around Mosul, militants stormed a checkpoint near Tikrit on Monday.",
+])
+def test_the_main_clause_leads_its_opening_phrase(text):
+    assert places_of(text)[0] == "Tikrit"

@@ -486,10 +486,23 @@ def _sentence_weight(doc: Document, t: _Telling) -> float:
     return generic
 
 
+# "Amid protests in Townsville, gunmen attacked a bus near Hamlet.": an occurrence told only in the phrase
+# that opens the sentence is its background; the main clause's occurrence is the news.
+_BACKGROUND_OPENING = re.compile(r"^\W*(?:in|amid|amidst|during|after|following|despite|since|before|as part of)\s"
+                                 r"[^,;]{3,120},\s", re.IGNORECASE)
+BACKGROUND_COST = 0.03
+
+
+def _background(text: str, t: _Telling) -> bool:
+    m = _BACKGROUND_OPENING.match(text, t.sentence.start, t.sentence.end)
+    return m is not None and all(o.end <= m.end() for o in t.occurrences)
+
+
 def _prominence(doc: Document, o: _Occurrence) -> float:
     sentences = {t.index for t in o.tellings}
-    return max(_sentence_weight(doc, t) for t in o.tellings) + 0.04 * (len(sentences) - 1) \
-        + 0.02 * ATTACHMENT_CONFIDENCE.get(o.best_place().attachment, 0.5)
+    text = doc.clean_text or doc.text
+    return max(_sentence_weight(doc, t) - (BACKGROUND_COST if _background(text, t) else 0.0) for t in o.tellings) \
+        + 0.04 * (len(sentences) - 1) + 0.02 * ATTACHMENT_CONFIDENCE.get(o.best_place().attachment, 0.5)
 
 
 def _as_known(published) -> str | None:
