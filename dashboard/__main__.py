@@ -1,3 +1,3 @@
-from dashboard.cli import main
+from dashboard.cli import run
 
-raise SystemExit(main())
+run()
