@@ -20,7 +20,7 @@ CASES = [
     ("Drones struck Jabal al-Zawiya south of Idlib.", "Zawiya", None, None),
     ("Drones struck Jabal al-Zawiya south of Idlib.", "Idlib", "location", "SY"),
     ("The cavalry crossed at Morton's Ford before dawn.", "Morton", None, None),
-    ("Gunmen shot a farmer in Lumbishi (Kalehe, Sud-Kivu) overnight.", "Sud", None, None),
+    ("Gunmen shot a farmer in Lumbishi (Kalehe, Sud-Kivu) overnight.", "Sud-Kivu", "location", "CD"),  # whole, not "Sud"
     # ... but a kind-of-place word, a second place or Title Case keep it.
     ("Engineers inspected the Mosul Dam on Tuesday.", "Mosul Dam", "location", "IQ"),
     ("Militias attacked farms in Sabuwa LGA in Katsina.", "Katsina", "location", "NG"),

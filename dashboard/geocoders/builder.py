@@ -21,6 +21,8 @@ from dashboard.geocoders.names import (ARABIC_ARTICLE, ARABIC_SCRIPT_COUNTRIES, 
 MAX_CANDIDATES_PER_NAME = 25
 # Skeletons shorter than this are too common to be found within one edit ("Hms" is Homs and a dozen more).
 MIN_NEAR_SKELETON = 5
+# A Natural Earth division is GeoNames' when this share of its towns are that division's, and the reverse.
+SAME_DIVISION = 0.75
 
 # Forms around a division's name that say it is a division: "Anbar province", "province of Anbar".
 DIVISION_WORDS = ("province", "governorate", "state", "region", "district", "county", "parish", "oblast",
@@ -208,10 +210,7 @@ def build_gazetteer() -> Gazetteer:
             for abbreviation in sources.US_STATE_ABBREVIATIONS.get(admin1_code, ()):
                 abbreviations[abbreviation] = entry
         for name in _division_names(label):
-            builder.name(entry, name)
-            for word in DIVISION_WORDS:
-                builder.name(entry, f"{name} {word}")
-                builder.name(entry, f"{word} of {name}")
+            _name_division(builder, entry, name)
 
     # Second-level divisions (counties, districts): only their full names ("Kern County") and, in the US,
     # the bare county name, which local news uses on its own ("Fond du Lac").
@@ -258,6 +257,7 @@ def build_gazetteer() -> Gazetteer:
                             row["geonameid"], row["importance"], "", "curated:" + row["source"])
         for name in [row["name"], *row["aliases"]]:
             builder.name(entry, name)
+    _natural_earth_divisions(builder, admin1_entry, countries)
     demonyms = _demonyms(builder, country_entry)
 
     # Washington, D.C. is written with its district.
@@ -288,6 +288,99 @@ def build_gazetteer() -> Gazetteer:
         country_entry=country_entry, admin1_entry=admin1_entry, abbreviations=abbreviations,
         skeletons=_packed(builder, skeletons), families=_packed(builder, builder.families),
         near_skeletons=_packed(builder, near), common_words=sources.common_words())
+
+
+def _name_division(builder: _Builder, entry: int, name: str, bare: bool = True) -> None:
+    if bare:
+        builder.name(entry, name)
+    for word in DIVISION_WORDS:
+        builder.name(entry, f"{name} {word}")
+        builder.name(entry, f"{word} of {name}")
+
+
+def _natural_earth_divisions(builder: _Builder, admin1_entry: dict[str, int], countries: dict) -> None:
+    """Natural Earth's first-level divisions: the names GeoNames' division gets no other way ("Sud-Kivu"
+    is South Kivu, "Extreme-North" is Cameroon's Far North), and the divisions GeoNames' town table names
+    none of (South Sudan's states), placed at Natural Earth's label point. A name of another division of
+    the same country is never added ("Extremadura", an alternate of its province Badajoz)."""
+    divisions = {e for e, feature in enumerate(builder.features) if feature == "admin1"}  # GeoNames', curated
+    known: dict[tuple[str, str], set[int]] = defaultdict(set)  # (country, key) -> divisions
+    for key, entries in builder.keys.items():
+        for entry in entries & divisions:
+            known[(builder.country_codes[entry], key)].add(entry)
+    units = sources.natural_earth_admin1()
+    common = sources.common_words()
+    shares = _town_shares(builder, units)
+    for number, unit in enumerate(units):
+        code = unit["country_code"]
+        spoken = {language.split("-")[0] for language in (countries.get(code, {}).get("languages") or "").split(",")}
+        own = [unit["name"], unit["name_en"]]
+        names = own + [unit[f"name_{lang}"] for lang in ("fr", "es", "pt") if lang in spoken] + unit["other_names"]
+        forms = {n: _division_names(n) for n in names if n and _LATIN.match(n)}
+        matched = {e for n in own if n in forms for form in forms[n] for e in known.get((code, name_key(form)), ())}
+        if len(matched) > 1:
+            continue  # two GeoNames divisions go by these names: which one is meant is not ours to guess
+        population, admin1, same = shares.get(number, (0, "", ""))
+        if not matched and admin1_entry.get(same) is not None:
+            matched = {admin1_entry[same]}  # "Wardak" is GeoNames' "Maidan Wardak": the same towns
+        if matched:
+            entry = matched.pop()
+        else:
+            entry = builder.add(unit["name"], unit["lat"], unit["lon"], code, "admin1", 0, population, admin1,
+                                "naturalearth:admin1")
+        for name, variants in forms.items():
+            for form in variants:
+                if name_key(form) in common and form != unit["name"]:
+                    continue  # "Free" of "Free State", "North" for Cameroon's Nord: words, not the division
+                if not known.get((code, name_key(form)), {entry}) - {entry}:
+                    # a division named after a town of its country is that town when written bare
+                    # ("Mosul" for Nineveh, the Paris department): only "Paris department" is the division
+                    _name_division(builder, entry, form, bare=not _town_of(builder, code, name_key(form)))
+
+
+def _town_of(builder: _Builder, code: str, key: str) -> bool:
+    return any(builder.features[e] in ("city", "capital") and builder.country_codes[e] == code
+               for e in builder.keys.get(key, ()))
+
+
+def _town_shares(builder: _Builder, units: list[dict]) -> dict[int, tuple[int, str, str]]:
+    """For each division (by its number in ``units``): the population of the towns of its country whose
+    nearest division label point it is, the GeoNames admin1 code of the town nearest that point, and the
+    GeoNames division it is ("" when none: a province inside a Spanish community)."""
+    import numpy as np  # only the build needs it
+
+    by_country: dict[str, list[int]] = defaultdict(list)
+    for number, unit in enumerate(units):
+        by_country[unit["country_code"]].append(number)
+    towns: dict[str, list[int]] = defaultdict(list)
+    for entry, feature in enumerate(builder.features):
+        if feature in ("city", "capital") and builder.country_codes[entry] in by_country:
+            towns[builder.country_codes[entry]].append(entry)
+    shares = {}
+    for code, numbers in by_country.items():
+        members = towns.get(code)
+        if not members:
+            continue
+        lat = np.array([builder.lats[m] for m in members])
+        lon = np.array([builder.lons[m] for m in members])
+        population = np.array([builder.populations[m] for m in members], dtype=np.int64)
+        ulat = np.array([units[n]["lat"] for n in numbers])[:, None]
+        ulon = np.array([units[n]["lon"] for n in numbers])[:, None]
+        distance = (lat - ulat) ** 2 + ((lon - ulon) * np.cos(np.radians(ulat))) ** 2  # divisions x towns
+        owner = distance.argmin(axis=0)
+        nearest = distance.argmin(axis=1)
+        codes = np.array([builder.admin1[m] for m in members])
+        for row, number in enumerate(numbers):
+            owned = codes[owner == row]
+            values, counts = np.unique(owned, return_counts=True) if len(owned) else ([], [])
+            same = ""
+            if len(counts):
+                best = int(np.argmax(counts))
+                # the same division as GeoNames' when most of its towns are this one's and the reverse
+                if counts[best] >= SAME_DIVISION * len(owned) and counts[best] >= SAME_DIVISION * (codes == values[best]).sum():
+                    same = str(values[best])
+            shares[number] = (int(population[owner == row].sum()), builder.admin1[members[int(nearest[row])]], same)
+    return shares
 
 
 def _packed(builder: _Builder, keyed: dict[str, set[int]]) -> dict[str, object]:

