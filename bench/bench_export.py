@@ -90,6 +90,9 @@ def cold_probe(store: str, fmt: str, figure: str, out: str) -> None:
     renderer.kill()
     mark("browser killed")
     print(json.dumps(marks))
+    from dashboard.cli import quick_exit
+
+    quick_exit(0)  # as `python -m dashboard export` ends
 
 
 if __name__ == "__main__" and sys.argv[1:2] == ["--cold-probe"]:  # before this script's own imports below

@@ -222,7 +222,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         return 2
     finally:
         shared_renderer().kill()  # done: no graceful close to wait for
-        _end_at_once.add("export")
+        _quick_exit_after.add("export")
     print(f"wrote {args.out} ({result})", file=sys.stderr)
     return 0
 
@@ -453,25 +453,30 @@ def parser() -> argparse.ArgumentParser:
 
 
 # Commands done with everything (files written whole, browser killed) that end their process at once.
-_end_at_once: set[str] = set()
+_quick_exit_after: set[str] = set()
 
 
 def run() -> None:
-    """``python -m dashboard``: ``main``, then the process ends. After an export it ends without the
-    interpreter's teardown of pandas, pyarrow and duckdb (0.2-0.4 s of a three-second export), once
-    what is left to free has been (a spill folder of the store) and the streams are flushed."""
+    """``python -m dashboard``: ``main``, then the process ends (at once after an export)."""
     code = main()
-    if _end_at_once:
-        import gc
-        import logging
-        import os
-
-        gc.collect()  # finalizers still due: a large store's temporary DuckDB folder
-        logging.shutdown()
-        sys.stdout.flush()
-        sys.stderr.flush()
-        os._exit(code)
+    if _quick_exit_after:
+        quick_exit(code)
     raise SystemExit(code)
+
+
+def quick_exit(code: int) -> None:
+    """End the process without the interpreter's teardown of pandas, pyarrow and duckdb (0.2-0.4 s of a
+    three-second export), once what is left to free has been (a spill folder of the store) and the
+    streams are flushed."""
+    import gc
+    import logging
+    import os
+
+    gc.collect()  # finalizers still due: a large store's temporary DuckDB folder
+    logging.shutdown()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
 
 
 def main(argv: list[str] | None = None) -> int:
