@@ -350,8 +350,11 @@ class Recogniser:
                     if longer_text.endswith("s") and tokens[m + extra - 1].lower[:-1] in KIND_WORDS:
                         longer_text = longer_text[:-1]  # "Raqqah and Deir Ezzor governorates"
                     longer_key, longer = self._lookup(longer_text)
-                    if longer:
-                        key, entries, end = longer_key, longer, _end_without_possessive(text, tokens[m + extra - 1])
+                    if longer:  # "Hyderabad city": the towns called Hyderabad too, not only those called so
+                        towns = () if tokens[m].lower not in SETTLEMENT_KINDS else tuple(
+                            e for e, other in self.gazetteer.lookup_names(key) if not other and e not in longer
+                            and self.gazetteer.features[e] in ("city", "capital"))
+                        key, entries, end = longer_key, longer + towns, _end_without_possessive(text, tokens[m + extra - 1])
                         break
             match = Match(token.start, end, "", entries, key=key)
             match.text = text[match.start:match.end]

@@ -27,6 +27,7 @@ from geopy.distance import EARTH_RADIUS as EARTH_RADIUS_KM
 from dashboard.geocoders.index import PRECISION_OF_FEATURE, Gazetteer, prior
 from dashboard.geocoders.names import name_key
 from dashboard.pipeline.places.recognise import Match
+from dashboard.pipeline.places.vocabulary import AREA_KINDS
 from dashboard.records import PlaceCandidate, PlaceMention
 
 OTHER_NAME_PENALTY = 1.5  # named by an old or foreign alternate only ("Augusta" for Augsburg)
@@ -132,6 +133,11 @@ def _said_to_be_a_place(match: Match) -> bool:
     return "located" in match.notes or "settlement" in match.notes
 
 
+def _said_to_be_an_area(match: Match) -> bool:
+    """'Ahmadabad district', 'Lara state': the text says the name is a district, province or state."""
+    return "area" in match.notes or match.text.rsplit(None, 1)[-1].lower() in AREA_KINDS
+
+
 class Resolver:
     def __init__(self, gazetteer: Gazetteer):
         self.g = gazetteer
@@ -156,9 +162,9 @@ class Resolver:
             if narrowed:
                 choice[qualified.key] = max(narrowed, key=lambda e: self._prior(qualified.key, e))
         self.qualified_by: dict[str, set[str]] = defaultdict(set)
-        for match in matches:  # only small places: "Ludhiana (Punjab)" still says which Punjab
-            if match.qualifier is not None and match.qualifier.key != match.key \
-                    and max(g.populations[e] for e in match.entries) < SMALL_TOWN:
+        for match in matches:  # only villages and districts: "Ludhiana (Punjab)" still says which Punjab
+            if match.qualifier is not None and match.qualifier.key != match.key and max(
+                    (g.populations[e] for e in match.entries if g.features[e] in _SETTLEMENTS), default=0) < SMALL_TOWN:
                 self.qualified_by[match.qualifier.key].add(match.key)
         # Names that are no location here ("forces of Armenia", "the US dollar") weigh little as evidence.
         self.not_located = {key for key, group in groups.items() if all(m.role != "location" for m in group)}
@@ -231,15 +237,16 @@ class Resolver:
 
     def _areas_by_company(self, matches: list[Match], choice: dict[str, int], text: str) -> None:
         """A name read as a town where the company it keeps says it is an area: the qualifier of a town
-        that its town does not lie near ("Buffalo, New York" is the state), and a name listed among areas
-        of one country ("Utah, Virginia, Washington and Wyoming" are states)."""
+        that its town does not lie near ("Buffalo, New York" is the state) or in ("Ropar (Punjab)" is the
+        Indian Punjab), and a name listed among areas of one country ("Utah, Virginia and Washington")."""
         g = self.g
         for match in matches:
             qualifier = match.qualifier
             if qualifier is None or qualifier.key == match.key or qualifier.key.startswith("~"):
                 continue
             town, here = choice[match.key], choice[qualifier.key]
-            if g.features[here] in _SETTLEMENTS and g.features[town] in _POINTS and not _contains(g, here, town):
+            if g.features[here] in (*_SETTLEMENTS, "admin1", "country") and g.features[town] in _POINTS \
+                    and not _contains(g, here, town):
                 areas = [e for e in qualifier.entries if g.features[e] in ("admin1", "country") and _contains(g, e, town)]
                 if areas:
                     choice[qualifier.key] = max(areas, key=lambda e: self._prior(qualifier.key, e))
@@ -327,9 +334,12 @@ class Resolver:
             # "Martinez (Buenos Aires)" with no Martinez in Argentina: a town abroad is not it, unless it is
             # a city the qualifier is more likely wrong about, or the qualifier is a town that may itself be
             # a namesake ("Djugu, Ituri" where the gazetteer's only Ituri lies elsewhere)
+            # ("Ahmadabad district, Paktia", "Rio Claro, Lara state": a district, or a qualifier said to be a
+            # state, leaves no doubt)
             big = BIG_TOWN if g.features[choice[qualifier.key]] in ("country", "admin1") \
                 or g.populations[choice[qualifier.key]] >= BIG_TOWN else SMALL_TOWN
-            return g.populations[entry] < big
+            return g.populations[entry] < big or g.features[entry] not in _SETTLEMENTS \
+                or _said_to_be_an_area(match) or _said_to_be_an_area(qualifier)
         if g.populations[entry] >= SMALL_TOWN:
             return False  # a well-known place outweighs a qualifier the gazetteer may not know
         # "Sosnivka, Kherson" where every Sosnivka lies in other provinces, far off: a village the

@@ -31,6 +31,9 @@ _COMPARISON = re.compile(r"(?:" + "|".join(re.escape(p) for p in COMPARISON_BEFO
                          re.IGNORECASE)
 _LAST_WORDS_BEFORE = frozenset(p.split()[-1] for p in COMPARISON_BEFORE) | {"the"}
 _BODY_OF = re.compile(r"\b(?:" + "|".join(sorted(BODY_WORDS)) + r")\s+(?:of|from)\s+(?:the\s+)?$", re.IGNORECASE)
+# "the forces of India and Pakistan": the second name is in the body's name too
+_BODY_OF_TWO = re.compile(r"\b(?:" + "|".join(sorted(BODY_WORDS)) + r")\s+(?:of|from)\s+(?:the\s+)?"
+                          r"(?:[A-Z][\w'’-]*\s+){1,3}and\s+(?:the\s+)?$", re.IGNORECASE)
 _TITLE_OF = re.compile(r"\b(?:" + "|".join(sorted(TITLES - {"st"})) + r")\s+of\s+(?:the\s+)?$", re.IGNORECASE)
 
 
@@ -67,7 +70,7 @@ def verdict(g: Gazetteer, text: str, tokens, run, k: int, m: int, free_from: int
         return DROP  # "the Marburg virus", "Lassa fever": a disease's name
     if after.startswith(("-", "‑")) and nxt is not None and nxt.lower in ACTOR_SUFFIXES:
         return "organisation"  # "US-led coalition", "Iran-backed militias"
-    if ending in ("of", "from", "the") and _BODY_OF.search(before):
+    if ending in ("of", "from", "the") and _BODY_OF.search(before) or ending == "and" and _BODY_OF_TWO.search(before):
         return "organisation"  # "the military forces of Armenia", "the government of Iraq"
     if ending in ("of", "the") and _TITLE_OF.search(before):
         return "title"  # "the Governor of Kirkuk"
