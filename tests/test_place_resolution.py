@@ -66,6 +66,11 @@ EXAMPLES = [
     # The qualifier is the area that holds its town ("Ropar (Punjab)": India's Punjab, not Pakistan's).
     ("qualifier-holds", "A protest was held in Rupnagar city (Punjab) on Friday.", "Punjab", "IN", 31.14, 75.68),
     ("qualifier-holds", "Protests spread in Lahore (Punjab) on Friday.", "Punjab", "PK", 31.44, 72.68),
+    # A name that may be the same place ("Dublin City" beside "Dublin") is no witness for it.
+    ("same-place", "The Dublin City Council met on Monday. Dublin officials and the Franklin County engineer "
+     "agreed to repave the road.", "Dublin", "US", 40.10, -83.11),
+    ("same-place", "Dublin City Council voted to close the quays; Dublin pubs stayed open.", "Dublin", "IE", 53.33,
+     -6.25),
     # Alone, the best-known namesake.
     ("alone", "Volunteers from Athens cleaned the river banks.", "Athens", "GR", 37.98, 23.73),
 ]

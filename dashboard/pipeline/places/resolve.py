@@ -168,6 +168,7 @@ class Resolver:
                 self.qualified_by[match.qualifier.key].add(match.key)
         # Names that are no location here ("forces of Armenia", "the US dollar") weigh little as evidence.
         self.not_located = {key for key, group in groups.items() if all(m.role != "location" for m in group)}
+        self.same = self._same_places(groups)
         self.together = self._together(groups)
         scores: dict[str, dict[int, float]] = {}
         for _ in range(2):
@@ -285,6 +286,19 @@ class Resolver:
         return g.features[entry] in ("city", "admin2") and g.populations[entry] < SMALL_TOWN \
             and chosen_in[g.country_codes[entry]] <= 1 and entry not in self.together
 
+    def _same_places(self, groups: dict[str, list[Match]]) -> dict[str, set[str]]:
+        """For each name, the other names that share a candidate with it ("Dublin City", "Dublin"): they may
+        name the same place, so neither is evidence of where the other is."""
+        named_by: dict[int, list[str]] = defaultdict(list)
+        for key, group in groups.items():
+            for entry in group[0].entries:
+                named_by[entry].append(key)
+        same: dict[str, set[str]] = defaultdict(set)
+        for keys in (k for k in named_by.values() if len(k) > 1):
+            for key in keys:
+                same[key].update(k for k in keys if k != key)
+        return same
+
     def _together(self, groups: dict[str, list[Match]]) -> dict[int, int]:
         """For each candidate of a name, how many other names have a candidate within
         ``TOGETHER_KM`` of it. The candidates sit in one-degree cells (about 111 km), so each looks only at
@@ -300,6 +314,7 @@ class Resolver:
                     cells[(math.floor(g.lats[entry]), math.floor(g.lons[entry]))].append((key, entry))
         together: dict[int, int] = {}
         for key in keys:
+            same = self.same.get(key, ())  # "Dublin City" lies by Dublin because it may be Dublin
             for entry in groups[key][0].entries:
                 if g.features[entry] not in _POINTS:
                     continue
@@ -307,7 +322,7 @@ class Resolver:
                 row, column = math.floor(lat), math.floor(lon)
                 near = {other for dr in (-1, 0, 1) for dc in (-1, 0, 1)
                         for other, there in cells.get((row + dr, column + dc), ())
-                        if other != key and there != entry
+                        if other != key and there != entry and other not in same
                         and great_circle_km(lat, lon, g.lats[there], g.lons[there]) <= TOGETHER_KM}
                 if near:
                     together[entry] = len(near)
@@ -389,10 +404,15 @@ class Resolver:
         # A qualifier ("Donetsk" in "Sosnovskoye, Donetsk") is the better-known place: the small places
         # it qualifies are no evidence for it, or a village's namesake abroad would drag it along.
         qualified = self.qualified_by.get(key, set())
-        if qualified:
-            countries = countries.copy()
-            for other in qualified:
+        # "Dublin City" beside "Dublin": a name read as a place this one may be is no witness of where it is
+        same = {other for other in self.same.get(key, ()) if choice[other] in entries}
+        if qualified or same:
+            countries, admin1s = countries.copy(), admin1s.copy()
+            for other in qualified | same:
                 countries[g.country_codes[choice[other]]] -= self.weights[other]
+            for other in same:
+                admin1s[g.admin1[choice[other]]] -= self.weights[other]
+            qualified = qualified | same
         country_total = sum(countries.values()) - own_weight
         # "Veracruz, Veracruz" and "Tiruppur (Tiruppur district)": the town in the province named after it;
         # the qualifier is the area, so the area itself gets no bonus (an area does not lie in itself)
