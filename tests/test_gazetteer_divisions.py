@@ -65,3 +65,53 @@ def test_a_word_that_a_division_is_named_with_is_no_place(g):
     assert divisions(g, "Free") == [] and divisions(g, "Free State")
     assert [p.text for p in find_places("The Free Syrian Army held the north of the town.", gazetteer=g)
             if p.role == "location"] == []
+
+
+# --- districts, communes, LGAs and payams (geoBoundaries) ------------------------------------------
+def test_the_district_source_is_read_and_a_bad_row_named(tmp_path):
+    import gzip
+
+    from dashboard.geocoders.sources import admin_units
+
+    assert len(admin_units()) > 100_000
+    bad = tmp_path / "units.csv.gz"
+    with gzip.open(bad, "wt", encoding="utf-8") as handle:
+        handle.write("country_code,name,lat,lon,province\nCD,Alpha,-2,28,Sud-Kivu\nCD,,-2,28,Sud-Kivu\n")
+    with pytest.raises(ValueError, match=r"units.csv.gz: row 3: bad country, name or point"):
+        admin_units(bad)
+
+
+@pytest.mark.parametrize("sentence,written,code,lat,lon", [
+    # a village the gazetteer lacks, qualified by its district: the event lands in the district
+    ("Gunmen burned two houses in Ndoki village (Masisi, Nord-Kivu) on 3 May 2020.", "Masisi", "CD", -1.40, 28.82),
+    ("Soldiers clashed with raiders near Kiburu, Kalehe on Sunday.", "Kalehe", "CD", -2.05, 28.64),
+    ("Herders fought over water in Mayendit county on Friday.", "Mayendit", "SS", 8.2, 29.9),
+])
+def test_a_district_gives_the_place_where_the_village_is_unknown(sentence, written, code, lat, lon, g):
+    (found,) = [p for p in find_places(sentence, gazetteer=g) if p.text == written]
+    assert (found.country_code, found.precision, found.role) == (code, "admin", "location")
+    assert great_circle((found.lat, found.lon), (lat, lon)).km < 60
+
+
+@pytest.mark.parametrize("sentence,written", [
+    ("In her statement, Jansen said the vote had been rushed.", "Jansen"),      # a Canadian district's name
+    ("At least nine people died, Al-Ahram reported, citing doctors.", "Al-Ahram"),  # an Egyptian one's
+    ("The wedding was held at Windsor Castle on Saturday.", "Windsor Castle"),  # a district of Jamaica
+])
+def test_a_district_named_like_a_person_or_a_paper_is_read_only_where_a_place_is_expected(sentence, written, g):
+    assert [p.text for p in find_places(sentence, gazetteer=g) if p.text == written] == []
+
+
+def test_a_district_never_takes_the_name_of_a_town_of_its_country(g):
+    # the towns keep their names: no district of the same country is added under them
+    for town in ("Mosul", "Goma", "Bukavu", "Maiduguri"):
+        entries = g.lookup(name_key(town))
+        code = g.country_codes[entries[0]]
+        assert not [e for e in entries if g.sources[e].startswith("geoboundaries") and g.country_codes[e] == code]
+
+
+def test_a_congolese_name_ending_in_i_is_no_arabic_nisba(g):
+    # "Masisi" is no nisba of Masis (Armenia); "al-Baghdadi" still is one of Baghdad
+    assert [p.text for p in find_places("Fighting spread across Masisi territory.", gazetteer=g)] == ["Masisi"]
+    assert [p.text for p in find_places("A cousin of al-Baghdadi was detained.", gazetteer=g)
+            if p.role == "location"] == []

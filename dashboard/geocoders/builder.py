@@ -258,6 +258,7 @@ def build_gazetteer() -> Gazetteer:
         for name in [row["name"], *row["aliases"]]:
             builder.name(entry, name)
     _natural_earth_divisions(builder, admin1_entry, countries)
+    _admin_units(builder)
     demonyms = _demonyms(builder, country_entry)
 
     # Washington, D.C. is written with its district.
@@ -336,6 +337,28 @@ def _natural_earth_divisions(builder: _Builder, admin1_entry: dict[str, int], co
                     # a division named after a town of its country is that town when written bare
                     # ("Mosul" for Nineveh, the Paris department): only "Paris department" is the division
                     _name_division(builder, entry, form, bare=not _town_of(builder, code, name_key(form)))
+
+
+def _admin_units(builder: _Builder) -> None:
+    """geoBoundaries' districts, communes, LGAs and payams, at their centroids: the places reports qualify
+    a village with ("a farm near Lumbishi (Kalehe, Sud-Kivu)"), so that an event in a village the
+    gazetteer lacks lands in its district rather than nowhere. Only under a name no other place of the
+    country goes by (a district named after its town is that town), never a common English word, and
+    with the lowest prior of any place (``index.FEATURE_PRIOR["admin2"]``)."""
+    common = sources.common_words()
+    added: set[tuple[str, str]] = set()
+    for code, written, lat, lon in sources.admin_units():
+        if not _LATIN.match(written) or any(ch.isdigit() for ch in written):
+            continue
+        name = DIVISION_NAME_NOISE.sub("", written.title() if written.isupper() else written).strip()
+        key = name_key(name)
+        if len(key) < 4 or key in common or (code, key) in added:
+            continue  # one entry per name and country: the first of namesakes stands for all
+        if any(builder.country_codes[e] == code for e in builder.keys.get(key, ())):
+            continue
+        added.add((code, key))
+        entry = builder.add(name, lat, lon, code, "admin2", 0, 0, "", "geoboundaries:admin2-3")
+        builder.name(entry, name)
 
 
 def _town_of(builder: _Builder, code: str, key: str) -> bool:

