@@ -71,6 +71,10 @@ EXAMPLES = [
      "agreed to repave the road.", "Dublin", "US", 40.10, -83.11),
     ("same-place", "Dublin City Council voted to close the quays; Dublin pubs stayed open.", "Dublin", "IE", 53.33,
      -6.25),
+    # A qualifier is not called abroad by the names it qualifies ("Dessa, Tillabery": Tillabery is kept
+    # though Dessa spells a town in Ethiopia).
+    ("qualifier-first", "Gunmen attacked the village of Gaigorou (Dessa, Tillabery) at dawn.", "Tillabery", "NE",
+     14.21, 1.45),
     # Alone, the best-known namesake.
     ("alone", "Volunteers from Athens cleaned the river banks.", "Athens", "GR", 37.98, 23.73),
 ]

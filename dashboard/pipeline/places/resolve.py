@@ -162,6 +162,10 @@ class Resolver:
             if narrowed:
                 choice[qualified.key] = max(narrowed, key=lambda e: self._prior(qualified.key, e))
         self.qualified_by: dict[str, set[str]] = defaultdict(set)
+        self.qualifies: dict[str, set[str]] = defaultdict(set)
+        for match in matches:
+            if match.qualifier is not None and match.qualifier.key != match.key and not match.key.startswith("~"):
+                self.qualifies[match.qualifier.key].add(match.key)
         for match in matches:  # only villages and districts: "Ludhiana (Punjab)" still says which Punjab
             if match.qualifier is not None and match.qualifier.key != match.key and max(
                     (g.populations[e] for e in match.entries if g.features[e] in _SETTLEMENTS), default=0) < SMALL_TOWN:
@@ -231,7 +235,7 @@ class Resolver:
                     and g.features[entry] in ("city", "admin2") \
                     and (g.populations[entry] < SMALL_TOWN
                          or (entry in self.other_name[match.key] and not self._short_for(match.key, entry))) \
-                    and not g.sources[entry].startswith("curated") and self._abroad(match, evidence, code, own):
+                    and not g.sources[entry].startswith("curated") and self._abroad(match, evidence, code, own, choice):
                 continue
             kept.append(self._mention(match, entry, scores[match.key]))
         return kept
@@ -328,10 +332,14 @@ class Resolver:
                     together[entry] = len(near)
         return together
 
-    def _abroad(self, match: Match, evidence: Counter, code: str, own: float) -> bool:
-        """Whether the rest of the text has a clear focus elsewhere that none of the name's places lies in."""
+    def _abroad(self, match: Match, evidence: Counter, code: str, own: float, choice: dict[str, int]) -> bool:
+        """Whether the rest of the text has a clear focus elsewhere that none of the name's places lies in.
+        The names this one qualifies are no part of that rest ("Dessa, Tillabery": Tillabery says where
+        Dessa is, not the other way round)."""
         rest = evidence.copy()
         rest[code] -= own
+        for other in self.qualifies.get(match.key, ()):
+            rest[self.g.country_codes[choice[other]]] -= self.weights[other]
         top = max(rest.values(), default=0.0)
         focus = {c for c, weight in rest.items() if weight >= FOCUS_SHARE * top and weight > 0}
         return top >= FOCUS_MIN_WEIGHT and not any(self.g.country_codes[e] in focus for e in match.entries)
