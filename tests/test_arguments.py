@@ -134,3 +134,8 @@ def test_a_country_that_did_it_is_not_the_scene_of_a_sentence_without_a_place():
 ])
 def test_the_main_clause_leads_its_opening_phrase(text):
     assert places_of(text)[0] == "Tikrit"
+
+
+def test_a_district_is_where_it_happened_not_the_town_that_says_where_the_district_is():
+    # Zhari is a district ("admin2"); "Kandahar" after it names its province, resolved to the province's capital
+    assert places_of("On 2 May, a bomb wounded two farmers in Zhari district, Kandahar.") == ["Zhari"]

@@ -104,6 +104,7 @@ _SCENE_OPENING = re.compile(r"^\W*(?:(?:on|around|as reported on|reported on|bet
 SCENE_KM = 50.0
 OUTLIER_KM = 150.0  # farther than this from every other place of its sentence, a place is suspect
 CONTAINS_KM = {"country": math.inf, "admin": 250.0, "region": 350.0}  # how far a containing area reaches
+DISTRICT_KM = 30.0  # a district (feature "admin2") holds the towns near its centre, not its province's capital
 
 
 def mark_speakers(text: str, places: list[PlaceMention] | tuple[PlaceMention, ...]) -> list[PlaceMention]:
@@ -185,7 +186,7 @@ def _line_end(text: str, p: PlaceMention, places) -> bool:
 def contains(outer: PlaceMention, inner: PlaceMention) -> bool:
     """True when ``outer`` is an area that holds ``inner``: a country its towns, a province or a valley the
     towns near its centre. Same names are not containment."""
-    reach = CONTAINS_KM.get(outer.precision)
+    reach = DISTRICT_KM if outer.feature == "admin2" else CONTAINS_KM.get(outer.precision)
     if reach is None or outer.precision == inner.precision and outer.precision != "admin":
         return False
     if (outer.geonameid and outer.geonameid == inner.geonameid) or (outer.name == inner.name):
@@ -330,6 +331,12 @@ _QUALIFIER_GAP = re.compile(r"\s*(?:,|\()\s*(?:(?:the\s+)?(?:city|municipality|d
                             r"|department|governorate)\s+of\s+)?", re.IGNORECASE)
 
 
+# "Hamlet district, Townsville", "Hamlet district in Townsville": the kind of area, then where it is
+_KIND_QUALIFIER_GAP = re.compile(r"\s+(?:district|sub-?district|province|township|prefecture|county|municipality|commune"
+                                 r"|tehsil|circle|area|town|village|LGA|department|governorate)(?:\s+(?:centre|center))?"
+                                 r"\s*(?:,|\s+in|\s+of)\s+(?:the\s+)?", re.IGNORECASE)
+
+
 def _qualifies(text: str, places: list[PlaceMention], place: PlaceMention, later: PlaceMention) -> bool:
     """True when ``later`` is in the comma chain after ``place`` ("Townsville, Province"): it says where
     ``place`` is, so it is never a place inside it."""
@@ -337,7 +344,8 @@ def _qualifies(text: str, places: list[PlaceMention], place: PlaceMention, later
     i = ordered.index(place)
     # commas only: "Province (Town)" names the town inside the province, in the other order
     while i + 1 < len(ordered) and "(" not in text[ordered[i].end:ordered[i + 1].start] \
-            and _QUALIFIER_GAP.fullmatch(text[ordered[i].end:ordered[i + 1].start]):
+            and (_QUALIFIER_GAP.fullmatch(text[ordered[i].end:ordered[i + 1].start])
+                 or _KIND_QUALIFIER_GAP.fullmatch(text[ordered[i].end:ordered[i + 1].start])):
         i += 1
         if ordered[i] is later:
             return True
@@ -363,7 +371,7 @@ def _qualified(text: str, ordered: list[PlaceMention], best: PlaceMention, place
             and not _is_list(text, ordered, i) and not _outlier(ordered[i - 1], list(places), text):
         i -= 1
     head = ordered[i]
-    if head.precision in ("admin", "region") and i + 1 < len(ordered) \
+    if head.precision in ("admin", "region") and head.feature != "admin2" and i + 1 < len(ordered) \
             and _QUALIFIER_GAP.fullmatch(text[head.end:ordered[i + 1].start]) \
             and ordered[i + 1].precision in ("city", "point") and not contains(head, ordered[i + 1]):
         return ordered[i + 1]
