@@ -8,12 +8,10 @@ another name of Sanaa), and is not an ordinary English word when written in lowe
 International, from the ``english-words`` package). An all-capital word has five letters or more:
 shorter ones are mostly acronyms ("MOCA", a museum).
 
-    >>> from dashboard.geocoders.gazetteer import load_gazetteer
-    >>> g = load_gazetteer()
-    >>> [g.names[e] for _, _, _, entries in lowercase_places(g, "heavy shelling in east mosul tonight")
-    ...  for e in entries[:1]]
-    ['Mosul']
-    >>> lowercase_places(g, "we had turkey and rice in a nice cafe")
+    >>> from dashboard.pipeline.places import find_places
+    >>> [(p.text, p.name) for p in find_places("heavy shelling in east mosul tonight")]
+    [('mosul', 'Mosul')]
+    >>> find_places("we had turkey and rice in a nice cafe")
     []
 """
 from __future__ import annotations
@@ -27,10 +25,6 @@ from dashboard.pipeline.places.vocabulary import GENERIC_WORDS, MONTHS_AND_DAYS
 
 WELL_KNOWN_POPULATION = 100_000
 WELL_KNOWN_FEATURES = frozenset({"country", "admin1", "capital"})
-# A lower-case word inside a handle, an address or a file name is not written as a word: "@mosul_eye",
-# "aleppo.example.org", "/raqqa/".
-_LOWER_WORD = re.compile(r"(?<![\w@/.#-])#?([a-z][a-z'’-]{3,}+)(?![\w@/_]|\.\w)")  # possessive: no backing off to a prefix
-
 
 @functools.lru_cache(maxsize=1)
 def ordinary_words() -> frozenset[str]:
@@ -74,19 +68,24 @@ def _ordinary(word: str) -> bool:
                for ending, stem in _ENDINGS)
 
 
-def lowercase_places(g: Gazetteer, text: str, start: int = 0, end: int | None = None,
-                     lookup=None) -> list[tuple[int, int, str, tuple[int, ...]]]:
-    """(start, end, key, entries) of each lower-case word of ``text[start:end]`` that is a well-known
-    place's name and no ordinary word. ``lookup(written) -> (key, entries)`` is the recogniser's."""
-    lookup = lookup or (lambda written: (name_key(written), g.lookup(name_key(written))))
+def lowercase_places(g: Gazetteer, text: str, tokens, lookup) -> list[tuple[int, int, str, tuple[int, ...]]]:
+    """(start, end, key, entries) of each lower-case token (the recogniser's, with ``lookup(written) ->
+    (key, entries)``) that is a well-known place's name and no ordinary word. A word inside a handle, an
+    address, a file name or a hyphenated compound is not written as a name: "@mosul_eye",
+    "aleppo.example.org", "north-east"."""
     found = []
-    for m in _LOWER_WORD.finditer(text, start, len(text) if end is None else end):
-        word = m.group(1)
-        if _plain(word):
+    index = g.index
+    # most words are no name at all: a plain lower-case word is its own key ("mosul's" is Mosul's)
+    for token in [t for t in tokens if not t.capitalised and len(t.text) >= 4
+                  and (t.text in index or (t.text[-2:] in ("'s", "’s") and t.text[:-2] in index))]:
+        word = token.text
+        before, after = text[token.start - 1] if token.start else " ", text[token.end:token.end + 2]
+        if before in "@/.-" or before.isalnum() or after[:1] in ("@", "/", "_", "-") \
+                or (after[:1] == "." and after[1:2].isalnum()):
             continue
         key, entries = lookup(word)
-        if entries and well_known(g, entries, key):
-            found.append((m.start(1), m.end(1), key, entries))
+        if entries and well_known(g, entries, key) and not _plain(word):
+            found.append((token.start, token.end, key, entries))
     return found
 
 

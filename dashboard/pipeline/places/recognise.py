@@ -202,8 +202,8 @@ class Recogniser:
             for run in runs:
                 matches.extend(self._match_run(text, tokens, run, surnames))
         # posts write names in lower case ("shelling in east mosul", "#idlib"): well-known places only
-        lower = [Match(a, b, text[a:b], entries, key=key, notes=["lower case"]) for start, end in regions
-                 for a, b, key, entries in casing.lowercase_places(self.gazetteer, text, start, end, self._lookup)]
+        lower = [Match(a, b, text[a:b], entries, key=key, notes=["lower case"]) for _, tokens, _ in prepared
+                 for a, b, key, entries in casing.lowercase_places(self.gazetteer, text, tokens, self._lookup)]
         if lower:
             matches = sorted(matches + [m for m in lower if not any(m.start < o.end and o.start < m.end for o in matches)],
                              key=lambda m: m.start)
