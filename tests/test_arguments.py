@@ -139,3 +139,5 @@ def test_the_main_clause_leads_its_opening_phrase(text):
 def test_a_district_is_where_it_happened_not_the_town_that_says_where_the_district_is():
     # Zhari is a district ("admin2"); "Kandahar" after it names its province, resolved to the province's capital
     assert places_of("On 2 May, a bomb wounded two farmers in Zhari district, Kandahar.") == ["Zhari"]
+    # the province named in parentheses after the district says where the district is
+    assert places_of("On 2 May, a roadside bomb killed two farmers in Zhari (Kandahar).") == ["Zhari"]

@@ -337,6 +337,10 @@ _KIND_QUALIFIER_GAP = re.compile(r"\s+(?:district|sub-?district|province|townshi
                                  r"\s*(?:,|\s+in|\s+of)\s+(?:the\s+)?", re.IGNORECASE)
 
 
+def _is_qualifier_gap(gap: str) -> bool:
+    return bool(_QUALIFIER_GAP.fullmatch(gap) or _KIND_QUALIFIER_GAP.fullmatch(gap))
+
+
 def _qualifies(text: str, places: list[PlaceMention], place: PlaceMention, later: PlaceMention) -> bool:
     """True when ``later`` is in the comma chain after ``place`` ("Townsville, Province"): it says where
     ``place`` is, so it is never a place inside it."""
@@ -366,10 +370,11 @@ def _qualified(text: str, ordered: list[PlaceMention], best: PlaceMention, place
     """
     i = ordered.index(best)
     # walk back over ", " and " (" to the head of the chain, when the chain is not a list ("X, Y and Z")
-    while i > 0 and _QUALIFIER_GAP.fullmatch(text[ordered[i - 1].end:ordered[i].start]) \
-            and _PRECISION_RANK[ordered[i - 1].precision] <= _PRECISION_RANK[ordered[i].precision] \
+    while i > 0 and _is_qualifier_gap(text[ordered[i - 1].end:ordered[i].start]) \
+            and (_PRECISION_RANK[ordered[i - 1].precision] <= _PRECISION_RANK[ordered[i].precision]
+                 or ordered[i - 1].feature == "admin2" and ordered[i].precision in ("city", "point")) \
             and not _is_list(text, ordered, i) and not _outlier(ordered[i - 1], list(places), text):
-        i -= 1
+        i -= 1  # (a district before a town: "Hamlet district, Townsville" is in the district)
     head = ordered[i]
     if head.precision in ("admin", "region") and head.feature != "admin2" and i + 1 < len(ordered) \
             and _QUALIFIER_GAP.fullmatch(text[head.end:ordered[i + 1].start]) \
