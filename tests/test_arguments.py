@@ -76,6 +76,7 @@ def test_a_drug_seizure_is_an_occurrence():
 
 @pytest.mark.parametrize("text,expected", [
     ("Militants shelled army posts on the Kirkuk-Erbil front line near Dibis.", ["Dibis"]),
+    ("On 4 May, drivers held a protest at the Kirkuk-Tikrit stretch of the highway near Dibis.", ["Dibis"]),
     # with no other place, the ends of the line are all there is
     ("Troops carried out operations along the Tikrit-Baiji axis, leaving six militants dead.", ["Tikrit"]),
 ])

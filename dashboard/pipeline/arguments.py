@@ -170,7 +170,7 @@ def candidate_places(text: str, places: list[PlaceMention], triggers=()) -> list
 
 
 _LINE_AFTER = re.compile(r"^\s+(?:\w+\s+)?(?:border|borders|frontier|boundary|axis|front|corridor|road|highway|motorway"
-                         r"|expressway|route|railway|line)\b", re.IGNORECASE)
+                         r"|expressway|route|railway|line|stretch|section|segment)\b", re.IGNORECASE)
 
 
 def _line_end(text: str, p: PlaceMention, places) -> bool:
