@@ -24,6 +24,9 @@ CASES = [
     # ... but a kind-of-place word, a second place or Title Case keep it.
     ("Engineers inspected the Mosul Dam on Tuesday.", "Mosul Dam", "location", "IQ"),
     ("Militias attacked farms in Sabuwa LGA in Katsina.", "Katsina", "location", "NG"),
+    # a kind of place after a name that is also a given name, an acronym kind among them: the area
+    ("Bandits raided a village in Rafi LGA on Monday.", "Rafi", "location", "NG"),
+    ("Rafi said the village had been raided.", "Rafi", None, None),
     ("Artillery hit the Homs-Hama-Idlib Corridor again.", "Hama", "location", "SY"),
     ("Artillery hit the Homs-Hama-Idlib Corridor again.", "Idlib", "location", "SY"),
     ("Iraq Says It Will Retake Mosul", "Mosul", "location", "IQ"),

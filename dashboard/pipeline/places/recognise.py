@@ -521,13 +521,14 @@ class Recogniser:
             big_town = max((g.populations[e] for e in entries[:5] if g.features[e] in ("city", "capital")),
                            default=0)
             # "protested in Rafaela": after a locative preposition a town's name is the town
-            located = k == i and k > 0 and tokens[k - 1].lower in LOCATIVE_PREPOSITIONS and big_town >= 10_000
+            located = (k == i and k > 0 and tokens[k - 1].lower in LOCATIVE_PREPOSITIONS and big_town >= 10_000) \
+                or (m < len(tokens) and tokens[m].lower in KIND_WORDS)  # "Rafi LGA", "Masisi territory"
             if self._is_given_name(word) and not qualified and not located and not (
                     curated_or_country or big_town >= 100_000 or (g.features[entries[0]] == "admin1" and zipf < 4.0)):
                 return False  # "Brenna", "Mary" (a Turkmen province); but "Victoria", "Georgia"
             # Nisba or demonym-like adjective of a place ("Halabi", "Baghdadi"): a small namesake is not it
             # (an Arabic, Persian or Pashto naming: "Masisi" of Congo is no nisba of Masis in Armenia).
-            if lower.endswith("i") and big < 50_000 and len(match.key) > 4 and _another_place(
+            if lower.endswith("i") and big < 50_000 and len(match.key) > 4 and not located and _another_place(
                     tuple(e for e in g.lookup(match.key[:-1]) if g.country_codes[e] in TRANSLITERATED_COUNTRIES), entries):
                 return False
         return True

@@ -117,7 +117,7 @@ def verdict(g: Gazetteer, text: str, tokens, run, k: int, m: int, free_from: int
         return "location"  # "Mogadishu-Hodan", "Pemba-Metuge": a place and a part of it
     word = following.lower
     rest = {t.lower for t in tokens[m:j]} | {t.lower[:-1] for t in tokens[m:j]}
-    if rest & (BODY_WORDS | INSTITUTION_WORDS) or following.text.isupper():
+    if rest & (BODY_WORDS | INSTITUTION_WORDS) or (following.text.isupper() and word not in KIND_WORDS):
         return "organisation"  # "Leeds Police", "Kabul University", "the Derna Shura Council", "Kano SEMA"
     if word in KIND_WORDS or word[:-1] in KIND_WORDS or rest & KIND_WORDS:
         return "location"  # "Raqqa City", "Mosul Dam", "Sabuwa LGA", "Donetsk Water Station"
