@@ -289,6 +289,64 @@ def test_a_renderer_failure_is_retried_in_a_fresh_browser(renderer):
 
 
 @needs_chromium
+def test_a_start_whose_page_lacks_its_scripts_is_made_again_before_any_drawing(monkeypatch):
+    """A CLI export's browser draws no practice map: its page's scripts are checked in the context kaleido
+    will draw in, and a start that fails the check is thrown away and made again."""
+    import kaleido
+
+    from dashboard.export import renderer as renderer_module
+
+    drawings, checks = [], []
+    original_draw, original_check = kaleido.Kaleido.calc_fig, renderer_module._check_page_scripts
+
+    async def counted(self, fig, *args, **kwargs):
+        drawings.append(fig)
+        return await original_draw(self, fig, *args, **kwargs)
+
+    async def lost_once(k):
+        checks.append(k)
+        if len(checks) == 1:  # as seen under load: kaleido kept the blank page's context
+            raise RuntimeError("the page's scripts are missing (kaleido_scopes, Plotly: 'undefined undefined')")
+        await original_check(k)
+
+    monkeypatch.setattr(kaleido.Kaleido, "calc_fig", counted)
+    monkeypatch.setattr(renderer_module, "_check_page_scripts", lost_once)
+    with ImageRenderer() as cold:
+        assert len(checks) == 2 and cold.restarts == 1 and drawings == []
+        assert cold.render(small_figure(5), "png", 200, 150).startswith(b"\x89PNG") and len(drawings) == 1
+    practised = ImageRenderer()
+    try:
+        practised.start(practice=True)  # the app's browser, started ahead: one practice map, no check
+        assert len(drawings) == 2 and drawings[1]["layout"]["geo"]["resolution"] == 50 and len(checks) == 2
+    finally:
+        practised.close()
+
+
+@needs_chromium
+def test_the_page_check_fails_in_a_context_without_the_scripts(renderer):
+    import asyncio
+
+    from dashboard.export.renderer import _check_page_scripts
+
+    renderer.start()
+    k, loop = renderer._kaleido, renderer._loop
+    asyncio.run_coroutine_threadsafe(_check_page_scripts(k), loop).result(timeout=30)  # the real page passes
+
+    async def in_a_context_that_is_gone():
+        tab = await k.tabs_ready.get()
+        real, tab._current_js_id = tab._current_js_id, 987654  # no such context: as if kept from a blank page
+        await k.tabs_ready.put(tab)
+        try:
+            await _check_page_scripts(k)
+        finally:
+            tab._current_js_id = real
+
+    with pytest.raises(RuntimeError, match="the page's scripts are missing"):
+        asyncio.run_coroutine_threadsafe(in_a_context_that_is_gone(), loop).result(timeout=30)
+    assert renderer.render(small_figure(6), "png", 200, 150).startswith(b"\x89PNG")
+
+
+@needs_chromium
 def test_a_renderer_that_keeps_failing_says_so_and_the_next_export_succeeds(renderer, monkeypatch):
     import kaleido
 
