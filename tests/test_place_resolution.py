@@ -36,6 +36,7 @@ EXAMPLES = [
     # when the sentence says it is a place: after "near", or with "city".
     ("said-a-place", "Artillery fire was reported near Svitlodarsk overnight.", "Svitlodarsk", "UA", 48.43, 38.22),
     ("said-a-place", "Students rallied at Reasi city on Monday.", "Reasi", "IN", 33.08, 74.83),
+    ("said-a-place", "Mortar rounds landed near Marinka at night.", "Marinka", "UA", 47.95, 37.51),
     # A name ending in -i that is the town itself ("Bolnisi", also spelled "Bolnis"), not a nisba.
     ("not-a-nisba", "Medics were attacked in Bolnisi on Tuesday.", "Bolnisi", "GE", 41.45, 44.54),
     # Names listed before a plural kind of area are each that kind of area.

@@ -521,8 +521,9 @@ class Recogniser:
             big_town = max((g.populations[e] for e in entries[:5] if g.features[e] in ("city", "capital")),
                            default=0)
             # "protested in Rafaela": after a locative preposition a town's name is the town
-            located = (k == i and k > 0 and tokens[k - 1].lower in LOCATIVE_PREPOSITIONS and big_town >= 10_000) \
-                or (m < len(tokens) and tokens[m].lower in KIND_WORDS)  # "Rafi LGA", "Masisi territory"
+            located = (k == i and k > 0 and tokens[k - 1].lower in LOCATIVE_PREPOSITIONS and (
+                big_town >= 10_000 or tokens[k - 1].lower in ("near", "outside"))) \
+                or (m < len(tokens) and tokens[m].lower in KIND_WORDS)  # "near Marinka", "Rafi LGA"
             if self._is_given_name(word) and not qualified and not located and not (
                     curated_or_country or big_town >= 100_000 or (g.features[entries[0]] == "admin1" and zipf < 4.0)):
                 return False  # "Brenna", "Mary" (a Turkmen province); but "Victoria", "Georgia"
