@@ -57,12 +57,12 @@ EXAMPLES = [
     # A big city known by a short form of its name is kept beside a place abroad.
     ("short-name", "The airline flies between New York and Moscow.", "New York", "US", 40.71, -74.01),
     # "X city": the towns called X too, not only the one the gazetteer also calls "X City".
-    ("x-city", "Workers held a protest in Hyderabad city (Hyderabad, TS) on Friday.", "Hyderabad city", "IN", 17.38,
+    ("x-city", "Bus drivers went on strike in Hyderabad city (Hyderabad, TS) last week.", "Hyderabad city", "IN", 17.38,
      78.46),
     ("x-city", "Weavers protested in Salem city (Salem, TN) on Friday.", "Salem city", "IN", 11.65, 78.16),
     # The qualifier is read first: a village or district it qualifies does not pull it to the district's
     # namesake abroad, and a district abroad is not the one meant.
-    ("qualifier-first", "Two militants were killed in the Morghan Qichi village of Daman district, Kandahar.",
+    ("qualifier-first", "A bomb went off in a farming village of Daman district, Kandahar, on Monday.",
      "Kandahar", "AF", 31.61, 65.71),
     # The qualifier is the area that holds its town ("Ropar (Punjab)": India's Punjab, not Pakistan's).
     ("qualifier-holds", "A protest was held in Rupnagar city (Punjab) on Friday.", "Punjab", "IN", 31.14, 75.68),
@@ -98,7 +98,7 @@ def test_the_namesake_chosen(gazetteer, rule, text, mention, country, lat, lon):
     ("The fighters of al-Baghdadi regrouped.", "al-Baghdadi"),  # a nisba: from Baghdad, not Baghdad
     ("Shells hit a farm near Shakhta, Donetsk.", "Shakhta"),  # a village abroad that nothing points to
     ("Cases of the Marburg virus were found in Uige.", "Marburg"),  # a disease's name
-    ("In Rio Claro, Lara state, residents protested.", "Rio Claro"),  # Lara state holds no Rio Claro
+    ("A blackout hit Rio Claro, Lara state, for a day.", "Rio Claro"),  # Lara state holds no Rio Claro
 ])
 def test_not_the_place(gazetteer, text, name):
     assert name not in resolved(text, gazetteer)
@@ -112,6 +112,6 @@ def test_a_listed_area_spans_its_name_and_is_an_area(gazetteer):
 
 
 def test_the_second_of_two_bodies_is_no_location(gazetteer):
-    found = resolved("Military forces of India and Pakistan exchanged fire near Poonch.", gazetteer)
+    found = resolved("The armies of India and Pakistan traded shots near Poonch.", gazetteer)
     assert (found["India"].role, found["Pakistan"].role, found["Poonch"].role) == (
         "organisation", "organisation", "location")
