@@ -257,8 +257,9 @@ def build_gazetteer() -> Gazetteer:
                             row["geonameid"], row["importance"], "", "curated:" + row["source"])
         for name in [row["name"], *row["aliases"]]:
             builder.name(entry, name)
-    _natural_earth_divisions(builder, admin1_entry, countries)
-    _admin_units(builder)
+    common = sources.common_words()  # read once: the divisions and the index's readers all use it
+    _natural_earth_divisions(builder, admin1_entry, countries, common)
+    _admin_units(builder, common)
     demonyms = _demonyms(builder, country_entry)
 
     # Washington, D.C. is written with its district.
@@ -288,7 +289,7 @@ def build_gazetteer() -> Gazetteer:
         word_frequency=word_frequency, given_names=sources.given_names(), demonyms=demonyms,
         country_entry=country_entry, admin1_entry=admin1_entry, abbreviations=abbreviations,
         skeletons=_packed(builder, skeletons), families=_packed(builder, builder.families),
-        near_skeletons=_packed(builder, near), common_words=sources.common_words())
+        near_skeletons=_packed(builder, near), common_words=common)
 
 
 def _name_division(builder: _Builder, entry: int, name: str, bare: bool = True) -> None:
@@ -299,7 +300,8 @@ def _name_division(builder: _Builder, entry: int, name: str, bare: bool = True) 
         builder.name(entry, f"{word} of {name}")
 
 
-def _natural_earth_divisions(builder: _Builder, admin1_entry: dict[str, int], countries: dict) -> None:
+def _natural_earth_divisions(builder: _Builder, admin1_entry: dict[str, int], countries: dict,
+                             common: frozenset) -> None:
     """Natural Earth's first-level divisions: the names GeoNames' division gets no other way ("Sud-Kivu"
     is South Kivu, "Extreme-North" is Cameroon's Far North), and the divisions GeoNames' town table names
     none of (South Sudan's states), placed at Natural Earth's label point. A name of another division of
@@ -310,7 +312,6 @@ def _natural_earth_divisions(builder: _Builder, admin1_entry: dict[str, int], co
         for entry in entries & divisions:
             known[(builder.country_codes[entry], key)].add(entry)
     units = sources.natural_earth_admin1()
-    common = sources.common_words()
     shares = _town_shares(builder, units)
     for number, unit in enumerate(units):
         code = unit["country_code"]
@@ -339,13 +340,12 @@ def _natural_earth_divisions(builder: _Builder, admin1_entry: dict[str, int], co
                     _name_division(builder, entry, form, bare=not _town_of(builder, code, name_key(form)))
 
 
-def _admin_units(builder: _Builder) -> None:
+def _admin_units(builder: _Builder, common: frozenset) -> None:
     """geoBoundaries' districts, communes, LGAs and payams, at their centroids: the places reports qualify
     a village with ("a farm near Lumbishi (Kalehe, Sud-Kivu)"), so that an event in a village the
     gazetteer lacks lands in its district rather than nowhere. Only under a name no other place of the
     country goes by (a district named after its town is that town), never a common English word, and
     with the lowest prior of any place (``index.FEATURE_PRIOR["admin2"]``)."""
-    common = sources.common_words()
     added: set[tuple[str, str]] = set()
     for code, written, lat, lon in sources.admin_units():
         if not _LATIN.match(written) or any(ch.isdigit() for ch in written):

@@ -113,36 +113,33 @@ def admin1_names(path: Path = ADMIN1_NAMES_CSV) -> dict[tuple[str, str], str]:
                                    for _, row in _rows(path) if row["name"]})
 
 
-def natural_earth_admin1(path: Path = ADMIN1_NATURAL_EARTH_CSV) -> list[dict]:
-    """Natural Earth's first-level divisions: country code, label point, name, its English, French,
-    Spanish and Portuguese names and its other names. A bad row raises ValueError naming the row."""
-    units = []
+def _placed_rows(path: Path):
+    """(row, lat, lon) of a file of named places with a country code and a point, each row checked: a bad
+    one raises ValueError naming the file and the row."""
     for line, row in _rows(path):
         try:
             lat, lon = float(row["lat"]), float(row["lon"])
             if not (-90 <= lat <= 90 and -180 <= lon <= 180) or len(row["country_code"]) != 2 or not row["name"]:
                 raise ValueError(f"bad country, name or point: {row['country_code']!r}, {row['name']!r}, {lat}, {lon}")
-            units.append({"country_code": row["country_code"], "lat": lat, "lon": lon, "name": row["name"],
-                          **{f"name_{lang}": row[f"name_{lang}"] for lang in ("en", "fr", "es", "pt")},
-                          "other_names": [n for n in row["other_names"].split("|") if n]})
+            yield row, lat, lon
         except (KeyError, ValueError, TypeError) as error:
             raise ValueError(f"{path}: row {line}: {error}") from error
-    return units
+
+
+def natural_earth_admin1(path: Path = ADMIN1_NATURAL_EARTH_CSV) -> list[dict]:
+    """Natural Earth's first-level divisions: country code, label point, name, its English, French,
+    Spanish and Portuguese names and its other names. A bad row raises ValueError naming the row."""
+    return _checked(path, lambda: [
+        {"country_code": row["country_code"], "lat": lat, "lon": lon, "name": row["name"],
+         **{f"name_{lang}": row[f"name_{lang}"] for lang in ("en", "fr", "es", "pt")},
+         "other_names": [n for n in row["other_names"].split("|") if n]}
+        for row, lat, lon in _placed_rows(path)])
 
 
 def admin_units(path: Path = ADMIN_UNITS_CSV) -> list[tuple[str, str, float, float]]:
     """(country code, name, lat, lon) of geoBoundaries' second- and third-level divisions. A bad row
     raises ValueError naming the file and the row."""
-    units = []
-    for line, row in _rows(path):
-        try:
-            lat, lon = float(row["lat"]), float(row["lon"])
-            if not (-90 <= lat <= 90 and -180 <= lon <= 180) or len(row["country_code"]) != 2 or not row["name"]:
-                raise ValueError(f"bad country, name or point: {row['country_code']!r}, {row['name']!r}, {lat}, {lon}")
-            units.append((row["country_code"], row["name"], lat, lon))
-        except (KeyError, ValueError, TypeError) as error:
-            raise ValueError(f"{path}: row {line}: {error}") from error
-    return units
+    return [(row["country_code"], row["name"], lat, lon) for row, lat, lon in _placed_rows(path)]
 
 
 def town_admin2(path: Path = TOWN_ADMIN2_CSV) -> dict[int, str]:
