@@ -157,7 +157,9 @@ def build_gazetteer() -> Gazetteer:
         if city["population"] >= 15000 or code in NON_LATIN_SCRIPT_COUNTRIES:
             alternates = {a for a in city.get("alternatenames", ()) if _useful_alternate(a)}
             if code in ARABIC_SCRIPT_COUNTRIES:
-                for name in list(alternates):
+                # not from romanisations written all in lower case ("an man" for Amman): without
+                # their first word they are other places' names ("Man")
+                for name in [a for a in alternates if not a.islower()]:
                     alternates.update(_arabic_variants(name))
         for name in names:
             builder.name(entry, name)
