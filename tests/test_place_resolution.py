@@ -80,6 +80,11 @@ EXAMPLES = [
      "NE", 14.21, 1.45),
     # A district qualified by its province is the one there.
     ("qualifier-first", "An IED hit forces in Khoshi district, Logar.", "Khoshi", "AF", 34.00, 69.22),
+    # A chain of qualifiers down from the province outweighs a famous namesake abroad.
+    ("qualifier-chain", "Police broke up a rally in Boston (Lincolnshire, England).", "Boston", "GB", 52.98,
+     -0.02),
+    # A romanisation in lower case keeps its article: "an man" (Amman) does not make "Man" Amman.
+    ("alone", "Teachers marched in Man on Monday.", "Man", "CI", 7.41, -7.55),
     # Alone, the best-known namesake.
     ("alone", "Volunteers from Athens cleaned the river banks.", "Athens", "GR", 37.98, 23.73),
 ]
@@ -100,6 +105,8 @@ def test_the_namesake_chosen(gazetteer, rule, text, mention, country, lat, lon):
     ("The fighters of al-Baghdadi regrouped.", "al-Baghdadi"),  # a nisba: from Baghdad, not Baghdad
     ("Shells hit a farm near Pervomayka, Donetsk.", "Pervomayka"),  # a village abroad that nothing points to
     ("Cases of Lassa fever were found in Jos.", "Lassa"),  # a disease's name
+    # two qualifiers of one country say the famous Windsor is not meant: the gazetteer lacks this one
+    ("Gunmen killed two traders in Windsor (Kisii, Nyanza).", "Windsor"),
 ])
 def test_not_the_place(gazetteer, text, name):
     assert name not in resolved(text, gazetteer)

@@ -361,9 +361,11 @@ class Resolver:
             # state, leaves no doubt)
             big = BIG_TOWN if g.features[choice[qualifier.key]] in ("country", "admin1") \
                 or g.populations[choice[qualifier.key]] >= BIG_TOWN else SMALL_TOWN
+            if self._insisted(match, codes, choice):
+                big = math.inf  # "Brighton (Eastern Cape)", "Oxford, Kilifi, Coast": the writer rules out the famous one
             return g.populations[entry] < big or g.features[entry] not in _SETTLEMENTS \
                 or _said_to_be_an_area(match) or _said_to_be_an_area(qualifier)
-        if g.populations[entry] >= SMALL_TOWN:
+        if g.populations[entry] >= SMALL_TOWN and not self._insisted(match, codes, choice):
             return False  # a well-known place outweighs a qualifier the gazetteer may not know
         # "Sosnivka, Kherson" where every Sosnivka lies in other provinces, far off: a village the
         # gazetteer lacks, whose province (a mention of its own) says where it is. Near the province's
@@ -373,6 +375,15 @@ class Resolver:
         here = choice[qualifier.key]
         return min(great_circle_km(g.lats[e], g.lons[e], g.lats[here], g.lons[here])
                    for e in match.entries) > QUALIFIER_FAR_KM
+
+    def _insisted(self, match: Match, codes: set[str], choice: dict[str, int]) -> bool:
+        """Whether the writer took pains to say where the place is: its qualifier qualified in turn by a
+        place of the same country ("Oxford (Kilifi, Coast)", a chain down from the province). One
+        qualifier alone may be a namesake itself ("Lome (Golfe)" read as a place in Angola)."""
+        qualifier = match.qualifier
+        further = qualifier.qualifier
+        return further is not None and further.key != qualifier.key \
+            and self.g.country_codes[choice[further.key]] in codes
 
     def _countries_nearby(self, matches: list[Match], choice: dict[str, int]) -> dict[str, set[str]]:
         """Countries (and provinces' countries) named within a sentence's reach of each name: "In
