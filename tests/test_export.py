@@ -23,6 +23,7 @@ from PIL import Image
 from pypdf import PdfReader
 
 from dashboard.export import exporter as export
+from dashboard.export import plotlyjs
 from dashboard.export import renderer as rendering
 from dashboard.export.exporter import run_export
 from dashboard.export.formats import ExportError
@@ -113,11 +114,18 @@ def pixel_spread(png: bytes) -> float:
 
 # -- offline by construction --------------------------------------------------------------------------
 
-def test_everything_the_browser_is_given_is_local():
-    settings = rendering.render_settings()
-    plotlyjs = Path(settings["plotlyjs"])
-    assert plotlyjs.is_file() and plotlyjs.name == "plotly.min.js"
-    assert "plotly" in plotlyjs.parts and "package_data" in plotlyjs.parts
+@pytest.mark.parametrize("partial", [False, True])
+def test_everything_the_browser_is_given_is_local(partial):
+    settings = rendering.render_settings(partial=partial)
+    script = Path(settings["plotlyjs"])
+    if partial:  # the exporter's own bundle, vendored with its licence and build script
+        assert script == plotlyjs.PARTIAL_PLOTLYJS and script.is_file()
+        assert (script.parent / "LICENSE-plotly.js").is_file()
+        assert (script.parent / "build_plotly_export.sh").is_file()
+        assert {"scatter", "bar", "scattergeo", "choropleth"} <= settings["traces"]
+    else:
+        assert script.is_file() and script.name == "plotly.min.js" and settings["traces"] is None
+        assert "plotly" in script.parts and "package_data" in script.parts
     assert settings["mathjax"] is False  # kaleido's default MathJax comes from a CDN
     assert settings["topojson"].startswith("file://") and settings["topojson"].endswith("/")
     folder = Path(settings["topojson"].removeprefix("file://"))
@@ -154,6 +162,70 @@ def test_the_browser_cannot_reach_the_internet():
     with pytest.raises(ExportError, match="could not draw the png image .*topojson file at https://cdn"):
         online.render(map_figure([36.2], [36.2]), "png", 400, 300)
     assert not online.running
+
+
+# -- the partial plotly.js ----------------------------------------------------------------------------
+
+def test_the_partial_plotlyjs_is_the_version_of_the_full_one():
+    full_header = plotlyjs.plotlyjs_path().read_text(encoding="utf-8", errors="replace")[:400]
+    partial_header = plotlyjs.PARTIAL_PLOTLYJS.read_text(encoding="utf-8", errors="replace")[:400]
+    version = plotlyjs._FULL_HEADER.search(full_header)["version"]
+    assert f"plotly.js v{version} partial bundle" in partial_header
+    assert plotlyjs.partial_plotlyjs() == (plotlyjs.PARTIAL_PLOTLYJS,
+                                            frozenset({"scatter", "bar", "scattergeo", "choropleth"}))
+
+
+@pytest.mark.parametrize("header", ["/* plotly.js v0.0.1 partial bundle, traces: scatter,bar */", "/* a file */", ""])
+def test_a_partial_plotlyjs_of_another_version_or_none_is_not_used(monkeypatch, tmp_path, header):
+    bundle = tmp_path / "plotly-export.min.js"
+    if header:
+        bundle.write_text(header + "\nvar Plotly = {};\n", encoding="utf-8")
+    monkeypatch.setattr(plotlyjs, "PARTIAL_PLOTLYJS", bundle)
+    assert plotlyjs.partial_plotlyjs() is None
+    settings = rendering.render_settings(partial=True)
+    assert Path(settings["plotlyjs"]) == plotlyjs.plotlyjs_path() and settings["traces"] is None
+
+
+@pytest.mark.parametrize("fig, expected", [
+    ({"data": [{"type": "bar"}, {"y": [1]}]}, {"bar", "scatter"}),
+    (go.Figure([go.Scattergeo(lon=[1], lat=[2]), go.Pie(values=[1])]), {"scattergeo", "pie"}),
+    ({"data": []}, set()),
+    ({"layout": {}}, set()),
+])
+def test_trace_types(fig, expected):
+    assert plotlyjs.trace_types(fig) == expected
+
+
+@needs_chromium
+def test_the_partial_plotlyjs_draws_exactly_what_the_full_one_draws(events):
+    partial = ImageRenderer()
+    full = ImageRenderer()
+    full.full_plotlyjs = True
+    figures = [map_figure([36.2, 43.1, 39.0], [36.2, 36.3, 35.9]), timeline_figure(events),
+               go.Figure(go.Bar(x=["a", "b"], y=[3, 5]), layout={"title": "Bars"})]
+    try:
+        for fig in figures:
+            drawn = partial.render(fig, "png", 500, 300, 2), full.render(fig, "png", 500, 300, 2)
+            assert drawn[0] == drawn[1]
+        assert partial.settings["plotlyjs"] == str(plotlyjs.PARTIAL_PLOTLYJS)
+        assert full.settings["plotlyjs"] == str(plotlyjs.plotlyjs_path())
+    finally:
+        partial.close()
+        full.close()
+
+
+@needs_chromium
+def test_a_trace_type_outside_the_partial_plotlyjs_is_drawn_with_the_full_one():
+    pie = go.Figure(go.Pie(values=[1, 1], marker={"colors": [f"rgb{LAND}", "rgb(200, 30, 30)"]}, sort=False))
+    pie.update_layout(margin={"l": 0, "r": 0, "t": 0, "b": 0}, showlegend=False)
+    with ImageRenderer() as running:
+        assert running.settings["plotlyjs"] == str(plotlyjs.PARTIAL_PLOTLYJS)
+        png = running.render(pie, "png", 300, 300)
+        assert running.full_plotlyjs and running.settings["plotlyjs"] == str(plotlyjs.plotlyjs_path())
+        assert land_share(png) > 0.2  # half of the pie, in the land colour: the pie was drawn
+        # from then on the renderer keeps the full bundle, for every figure
+        assert land_share(running.render(map_figure([40.0], [34.0]), "png", 400, 300)) > 0.2
+        assert running.settings["plotlyjs"] == str(plotlyjs.plotlyjs_path())
 
 
 # -- every image format is valid and not blank --------------------------------------------------------

@@ -2,7 +2,9 @@
 
 Everything the browser draws with is local:
 
-* plotly.js is the copy inside the installed ``plotly`` package (never a CDN);
+* plotly.js is the copy inside the installed ``plotly`` package (never a CDN), or its partial bundle of
+  the same version in ``assets/plotlyjs/`` (only the trace types our exports draw: it loads in a third
+  of the time), used whenever every trace of the figure is in it;
 * MathJax is switched off (kaleido would otherwise load it from a CDN; our figures use no LaTeX);
 * the map's boundaries are the vendored Natural Earth topojson in ``assets/topojson/``;
 * Chromium is started with a proxy that refuses every connection, so anything that still tried to
@@ -30,6 +32,7 @@ from typing import Any
 
 from dashboard.core.timelimit import TimeLimitExceeded, finish_within
 from dashboard.export.formats import IMAGE_FORMATS, ExportError, first_line
+from dashboard.export.plotlyjs import partial_plotlyjs, plotlyjs_path, trace_types
 from dashboard import settings
 from dashboard.settings import TOPOJSON_DIR
 
@@ -84,16 +87,6 @@ def find_browser() -> Path:
     )
 
 
-def plotlyjs_path() -> Path:
-    """The plotly.js bundled with the installed plotly package: the one the app serves, so the same."""
-    import plotly
-
-    path = Path(plotly.__file__).resolve().parent / "package_data" / "plotly.min.js"
-    if not path.is_file():
-        raise ExportError(f"plotly.js is missing from the plotly package (expected {path}); reinstall plotly.")
-    return path
-
-
 def topojson_url() -> str:
     """The folder of vendored map boundaries as a file:// URL ending in '/', as plotly.js expects.
 
@@ -108,10 +101,16 @@ def topojson_url() -> str:
     return TOPOJSON_DIR.as_uri() + "/"
 
 
-def render_settings() -> dict[str, Any]:
-    """Everything the browser is given to draw with; all of it local (the offline tests check this)."""
+def render_settings(*, partial: bool = False) -> dict[str, Any]:
+    """Everything the browser is given to draw with; all of it local (the offline tests check this).
+
+    ``partial``: plotly.js's partial bundle when it is usable (``partial_plotlyjs``), and in ``traces``
+    the trace types it draws; otherwise, and by default, the full bundle (``traces`` None: every type).
+    """
+    found = partial_plotlyjs() if partial else None
     return {
-        "plotlyjs": str(plotlyjs_path()),
+        "plotlyjs": str(found[0] if found else plotlyjs_path()),
+        "traces": found[1] if found else None,
         "mathjax": False,
         "topojson": topojson_url(),
         "proxy_server": OFFLINE_PROXY,
@@ -137,7 +136,9 @@ class ImageRenderer:
 
     kaleido's own ``start_sync_server`` is not used because a browser that fails to start leaves its
     callers waiting forever; here every wait (start, each image, close) has a limit. The page is kept
-    between images (``IMAGES_PER_PAGE``), so plotly.js and the map boundaries are loaded once. The browser lives
+    between images (``IMAGES_PER_PAGE``), so plotly.js and the map boundaries are loaded once. The page
+    loads plotly.js's partial bundle (``partial_plotlyjs``); a figure with a trace type it lacks restarts
+    the browser with the full bundle, kept from then on. The browser lives
     in a private event loop on a daemon thread, so callers need no asyncio and may call from several
     threads (Dash callbacks do); images are drawn one after another in one tab.
 
@@ -160,6 +161,7 @@ class ImageRenderer:
         self._starter: threading.Thread | None = None  # a start_soon() in progress
         self._start_error: ExportError | None = None  # why it failed
         self.restarts = 0  # drawings that failed and were drawn again in a fresh browser
+        self.full_plotlyjs = False  # set once a figure needed a trace type the partial bundle lacks
 
     # lifecycle ------------------------------------------------------------------------------------
     @property
@@ -186,7 +188,7 @@ class ImageRenderer:
             browser = self.browser_path or find_browser()
             if not (browser.is_file() and os.access(browser, os.X_OK)):
                 raise ExportError(f"browser {browser} is not an executable file")
-            self.settings = render_settings()
+            self.settings = render_settings(partial=not self.full_plotlyjs)
             configure_plotly_io()
             if self.topojson:
                 self.settings["topojson"] = self.topojson
@@ -364,6 +366,11 @@ class ImageRenderer:
 
     def _draw(self, fig: Any, fmt: str, width: int, height: int, scale: float) -> bytes:
         self.start()
+        traces = self.settings.get("traces")
+        if traces is not None and not trace_types(fig) <= traces:  # the partial plotly.js would skip them
+            self.full_plotlyjs = True
+            self.close()
+            self.start()
         loop, k = self._loop, self._kaleido
         if loop is None or k is None:  # closed by another thread between start() and here
             raise _DrawingFailed(RuntimeError("the image renderer was closed while an export was starting"))
