@@ -85,6 +85,8 @@ EXAMPLES = [
      -0.02),
     # A romanisation in lower case keeps its article: "an man" (Amman) does not make "Man" Amman.
     ("alone", "Teachers marched in Man on Monday.", "Man", "CI", 7.41, -7.55),
+    # A name the gazetteer holds whole is no nisba because its last word ends in -i.
+    ("not-a-nisba", "Rockets hit Al Jabal al Gharbi overnight.", "Al Jabal al Gharbi", "LY", 31.81, 12.43),
     # Alone, the best-known namesake.
     ("alone", "Volunteers from Athens cleaned the river banks.", "Athens", "GR", 37.98, 23.73),
 ]

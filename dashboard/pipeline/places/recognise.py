@@ -467,8 +467,9 @@ class Recogniser:
         if single and surnames and (match.key in surnames or name_key(_strip_possessive(word.text)) in surnames) \
                 and not self._qualified(text, match):
             return False  # "Obama" after "Barack Obama" (but "Obama, Japan" is the town)
-        # Nisba: "al-Baghdadi" (from Baghdad), "al-Masri", "Tikriti".
-        if words and words[-1].text.lower().endswith("i") and tokens[k].lower in ARABIC_ARTICLES:
+        # Nisba: "al-Baghdadi" (from Baghdad), "al-Masri", "Tikriti"; not the adjective ending a longer name
+        named = [t for t in words if t.lower not in ARABIC_ARTICLES]  # ("Al Jabal al Gharbi": western mountain)
+        if len(named) == 1 and named[0].text.lower().endswith("i") and tokens[k].lower in ARABIC_ARTICLES:
             stem = name_key(_strip_possessive(words[-1].text))[:-1]
             if len(stem) >= 3 and _another_place(g.lookup(stem), entries):
                 return False
