@@ -83,7 +83,7 @@ TRIGGERS: tuple[Trigger, ...] = (
             r"|\bburn(?:ed|t) (?:down\s+)?(?:\w+\s+){0,2}(?:houses|homes|villages?)\b|\btortur(?:ed|ing)\b|\b(?:of|under|after|from)\s+torture\b|\blooted\b"
             r"|\bbeat(?:en)? up\b|\braped\b|\blynched\b|\bst(?:ole|olen)\b|\brobb(?:ed|ery|eries)\b|\bbeat(?:en|ing)?\b|\bstabbed\b|\bhacked\b|\btonsured\b"
             r"|\bdrive-by\b|\bgunned down\b|\bset alight\b|\bkidnaps?\b|\babducts?\b|\bexecutes?\b|\bbeheads?\b|\b(?:set|sets)\s+(?:\w+\s+){0,3}(?:on )?fire\b|\btorched\b|\bdestroyed\b|\bdemolished\b"
-            r"|\bvandali[sz]ed\b|\bbulldoz(?:ed|ing)\b|\bburn(?:ed|t)\b|\b(?:bod(?:y|ies)|corpses?)\b(?:\s+[\w,]+){0,10}?\s+(?:was|were)"
+            r"|\bvandali[sz]ed\b|\bbulldoz(?:ed|ing)\b|\bburn(?:ed|t)\b(?!\s+(?:\w+\s+)?(?:tyres|tires))|\b(?:bod(?:y|ies)|corpses?)\b(?:\s+[\w,]+){0,10}?\s+(?:was|were)"
             r"\s+(?:\w+\s+)?found\b|\bfound dead\b"
             r"|\b(?:remains|heads?|bod(?:y|ies)|corpses?|dead (?:man|men|woman|women|person|people))\b[^.;]{0,120}?"
             r"\b(?:was|were)\s+(?:\w+\s+)?(?:found|dumped|left|thrown|discovered)\b"
@@ -135,7 +135,9 @@ TRIGGERS: tuple[Trigger, ...] = (
             r"\bprotest(?:ed|ers|s|ing)?\b|\bdemonstrat(?:ed|es|e|ions?|ors)\b|\brall(?:y|ied|ies)\b|\bmarch(?:ed|es)?\b"
             r"|\briot(?:s|ed|ing|ers)?\b|\b(?:went|go|goes|are|were) on strike\b|\bsit-ins?\b|\bstrikes? over\b"
             r"|\bblock(?:ed|ing|ade)\s+(?:[\w'’-]+\s+){0,6}(?:roads?|highways?|streets?|avenues?|sectors?|bridges?|circulation"
-            r"|traffic|access|entrances?|railway|rails|tracks|offices?|gates?)\b|\bpadlock(?:ed|ing)\b|\bgather(?:ed|ing)\b|\bassembled\b|\bprocessions?\b|\bhuman chain\b"
+            r"|traffic|access|entrances?|railway|rails|tracks|offices?|gates?)\b"
+            r"|\b(?:block|clos)(?:ed|ing)\s+(?:the\s+)?(?:(?:national |main |coastal )?(?:road|route|highway)\s+|r[np]\s|[a-z]{1,2}-?)\d+\b"
+            r"|\bburn(?:ed|t|ing)\s+(?:\w+\s+)?(?:tyres|tires)\b|\bpadlock(?:ed|ing)\b|\bgather(?:ed|ing)\b|\bassembled\b|\bprocessions?\b|\bhuman chain\b"
             r"|\bpicket(?:ed|ing|s)?\b|\bboycott(?:ed)?\b|\bhunger strike\b|\bdispersed\b|\bchant(?:ed|ing)\b|\bslogans\b"
             r"|\bwalk-?outs?\b|\bwalked out\b|\bstaged\b|\bsit-?ins?\b|\bmotorcades?\b|\bcaravans?\b|\bdemand(?:ed|ing)\b"
             r"|\bston(?:ed|ing)\b|\bpelted\b|\b(?:\d+-hour|\d+-day|general|open-ended|indefinite|nationwide|labou?r"
@@ -147,7 +149,9 @@ TRIGGERS: tuple[Trigger, ...] = (
              "Students blocked the main road with burning tyres.",
              "Youths threw stones at the mayor's car.",
              "Traders barricaded the entrance of the town hall.",
-             "Students blocked with two buses the coastal highway at dawn.")),
+             "Students blocked with two buses the coastal highway at dawn.",
+             "Farmers closed the N7 with their tractors for three hours.",
+             "Residents burned old tyres outside the water board's office.")),
     Trigger("arrest",
             r"\barrest(?:ed|s)?\b|\bdetain(?:ed)?\b|\bdetention\b|\bimprisoned\b|\bjailed\b|\btaken into custody\b"
             r"|\bheld (?:captive|prisoner|hostage)\b|\bapprehended\b|\bsummoned\b|\b(?:was|were) (?:a )?prisoners? (?:at|in)\b"
@@ -176,13 +180,19 @@ TRIGGERS: tuple[Trigger, ...] = (
     Trigger("other",
             r"\breceived\s+(?:\w+\s+){0,3}(?:dollars|funds|money|cash|payments?|weapons|arms)\b|\bpaid (?:a )?ransom\b"
             r"|\bsign(?:ed|s)? (?:a |an |the )?(?:\w+\s+){0,2}(?:agreement|deal|accord|truce|ceasefire)\b|\b(?:was|were) released from\b|\breleased\s+"
-            r"(?:\w+\s+){0,3}(?:prisoners|detainees|hostages|captives)\b|\bexchanged prisoners\b"
+            r"(?:\w+\s+){0,4}(?:prisoners|detainees|hostages|captives)\b|\bexchanged prisoners\b"
             r"|\bformed (?:a |an )?(?:\w+\s+){0,2}(?:patrol|militia|alliance|group|coalition|government)\b|\brecruit(?:ed|ment)\b"
-            r"|\bhanded over\b",
+            r"|\bhanded over\b"
+            r"|\b(?:deliver|distribut|hand)(?:ed|ing|s)?(?: out)?\s+(?:[\w-]+\s+){0,3}(?:food|aid|relief|packages|parcels"
+            r"|supplies|rations|boxes|hampers|sacks|flour|rice|blankets|medicines?)\b|\b(?:set up|placed|erected|installed|established|mounted)\s+(?:[\w-]+\s+){0,2}"
+            r"(?:check ?points|roadblocks|road blocks)\b",
             ("Local commanders received large sums of cash from a foreign sponsor.",
              "The two militias signed a truce in the market square.",
              "The rebels released twelve hostages after a week of talks.",
-             "Forty conscripts were released from a rebel jail on Friday.")),
+             "Forty conscripts were released from a rebel jail on Friday.",
+             "The militia handed out sacks of flour to families in the camp.",
+             "Armed men set up two checkpoints on the mountain road.",
+             "The rebels released nine policemen held as captives.")),
 )
 def _alternatives(pattern: str) -> list[str]:
     """The top-level alternatives of a pattern ("a|(b|c)" -> ["a", "(b|c)"])."""
