@@ -349,6 +349,20 @@ def _admin_units(builder: _Builder, common: frozenset) -> None:
     country goes by (a district named after its town is that town), never a common English word, and
     with the lowest prior of any place (``index.FEATURE_PRIOR["admin2"]``)."""
     added: set[tuple[str, str]] = set()
+    # Each unit is given the first-level division of the nearest town, so that "Rafi LGA (Niger)" can be
+    # seen to lie in Niger State: towns bucketed by half-degree cells, the nearest within a cell's reach.
+    cells: dict[tuple[str, int, int], list[int]] = defaultdict(list)
+    for entry, feature in enumerate(builder.features):
+        if feature in ("city", "capital") and builder.admin1[entry]:
+            cells[(builder.country_codes[entry], int(builder.lats[entry] * 2 // 1), int(builder.lons[entry] * 2 // 1))].append(entry)
+
+    def division_of(code: str, lat: float, lon: float) -> str:
+        row, column = int(lat * 2 // 1), int(lon * 2 // 1)
+        near = [e for dr in (-1, 0, 1) for dc in (-1, 0, 1) for e in cells.get((code, row + dr, column + dc), ())]
+        scale = math.cos(math.radians(lat))
+        return builder.admin1[min(near, key=lambda e: (builder.lats[e] - lat) ** 2 + ((builder.lons[e] - lon) * scale) ** 2)] \
+            if near else ""
+
     for code, written, lat, lon in sources.admin_units():
         if not _LATIN.match(written) or any(ch.isdigit() for ch in written):
             continue
@@ -359,7 +373,7 @@ def _admin_units(builder: _Builder, common: frozenset) -> None:
         if any(builder.country_codes[e] == code for e in builder.keys.get(key, ())):
             continue
         added.add((code, key))
-        entry = builder.add(name, lat, lon, code, "admin2", 0, 0, "", "geoboundaries:admin2-3")
+        entry = builder.add(name, lat, lon, code, "admin2", 0, 0, division_of(code, lat, lon), "geoboundaries:admin2-3")
         builder.name(entry, name)
 
 
