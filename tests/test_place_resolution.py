@@ -85,6 +85,11 @@ EXAMPLES = [
      -0.02),
     # A romanisation in lower case keeps its article: "an man" (Amman) does not make "Man" Amman.
     ("alone", "Teachers marched in Man on Monday.", "Man", "CI", 7.41, -7.55),
+    # A district holds its division (that of its nearest town): "Niger" after a Nigerian LGA is the state,
+    # whatever kind words stand between ("LGA", "town area").
+    ("qualifier-holds", "Bandits raided a market in Mariga LGA (Niger) on Friday.", "Niger", "NG", 9.80, 5.61),
+    ("qualifier-holds", "Bandits raided a market in Mariga LGA (Niger) on Friday.", "Mariga", "NG", 10.69, 5.81),
+    ("qualifier-holds", "Bandits raided Mashegu town area (Niger) on Friday.", "Niger", "NG", 9.80, 5.61),
     # A name the gazetteer holds whole is no nisba because its last word ends in -i.
     ("not-a-nisba", "Rockets hit Al Jabal al Gharbi overnight.", "Al Jabal al Gharbi", "LY", 31.81, 12.43),
     # Alone, the best-known namesake.

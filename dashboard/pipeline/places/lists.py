@@ -79,7 +79,9 @@ def attach_qualifiers(text: str, matches: list, gazetteer: Gazetteer) -> None:
 
 
 # What may stand between a name and the name that qualifies it: a comma, an opening bracket (with an
-# unknown district and a comma inside), "of"/"in" after a kind of place ("village of", "district in").
+# unknown district and a comma inside), "of"/"in" after a kind of place ("village of", "district in"),
+# up to two kind words ("Kalyan sector area (Thane)"), as written ("Rafi LGA (Niger)").
 _KIND = r"\s+(?:" + "|".join(sorted(KIND_WORDS - {"border", "crossing", "river"})) + r")"
 QUALIFIER_GAP = re.compile(
-    r"(?:" + _KIND + r")?(?:\s*,\s*|\s*\((?:[^(),]{1,30},\s*)?)$|" + _KIND + r"\s+(?:of|in)\s+(?:the\s+)?$")
+    r"(?:" + _KIND + r"){0,2}(?:\s*,\s*|\s*\((?:[^(),]{1,30},\s*)?)$|" + _KIND + r"\s+(?:of|in)\s+(?:the\s+)?$",
+    re.IGNORECASE)
