@@ -228,6 +228,8 @@ def _tie(text: str, occurrence: Occurrence, p: PlaceMention, sentence_start: int
             and not (p.end <= t_start and _DIRECTION_BEFORE.search(before)) and not _HEADING_BEFORE.search(before) \
             and not (p.start >= t_end and _ARRIVAL.search(occurrence.trigger) and _FROM_BEFORE.search(before)):
         kind, score = "locative", 3.0
+    elif _stands_in(text, p, before, places):
+        kind, score = "locative", 2.9  # "in Hamlet (Townsville district)": the district says where Hamlet is
     elif p.end <= t_start and _RELATIVE_AFTER.match(text[p.end:p.end + 60]):
         kind, score = "relative", 2.8
     elif gap <= 25:
@@ -243,6 +245,21 @@ def _tie(text: str, occurrence: Occurrence, p: PlaceMention, sentence_start: int
         score += 0.3  # locatives mostly follow their trigger ("attacked X", "fled to X")
     score -= _BREADTH_COST.get(p.precision, 0.0)  # "in Townsville ... in Ruritania": the town is where
     return kind, score
+
+
+# A name the gazetteer lacks, after a locative, then the bracket or comma of its qualifier.
+_UNKNOWN_QUALIFIED = re.compile(r"(?:[A-Z][\w'’.-]*\s+){0,3}[A-Z][\w'’.-]*(?:\s+(?:village|town|city|area|camp|locality"
+                                r"|hill|neighbou?rhood|settlement|district|sector))*\s*[(,]\s*$")
+
+
+def _stands_in(text: str, p: PlaceMention, before: str, places) -> bool:
+    """True when ``p`` qualifies a name we do not know that a locative introduces ("clashes in Hamlet
+    (Townsville district)"): the qualifier is the nearest we can place the scene."""
+    unknown = _UNKNOWN_QUALIFIED.search(before)
+    if unknown is None or not _LOCATIVE.search(before[:unknown.start()]):
+        return False
+    head_start = p.start - (len(before) - unknown.start())
+    return not any(q is not p and head_start <= q.start < p.start for q in places)
 
 
 def _outlier(p: PlaceMention, places: list[PlaceMention], text: str = "") -> bool:
