@@ -19,7 +19,8 @@ and prints the medians, the ratios naive/warm and naive/cold, and the targets (c
 ``--breakdown`` says where the seconds go instead: a cold export's stages in a new process (Chromium's
 launch, its page loading plotly.js, the imports, the page built, the drawing, the exit: each a time since
 the process started), and a warm export's parts (the page built in Python, the drawing, the PDF's title;
-inside the browser: plotly.js drawing the figure, serializing it to SVG, rasterizing and encoding the PNG).
+inside the browser: plotly.js drawing the figure, serializing it to SVG, rasterizing and encoding the PNG;
+the map from its basemap cut to the view, as an export draws it).
 
     .venv/bin/python bench/bench_export.py --breakdown --formats png,pdf
 """
@@ -100,6 +101,7 @@ if __name__ == "__main__" and sys.argv[1:2] == ["--cold-probe"]:  # before this 
     raise SystemExit(0)
 
 
+from dashboard.export.basemap import cut_basemap, hand_to_page  # noqa: E402
 from dashboard.export.exporter import export_bytes, export_figure  # noqa: E402
 from dashboard.export.formats import EXTENSIONS, FIGURES, FORMATS, IMAGE_FORMATS  # noqa: E402
 from dashboard.export.presets import DEFAULT_SCALE, image_size  # noqa: E402
@@ -218,6 +220,7 @@ def in_page_parts(renderer: ImageRenderer, fig: dict, width: int, height: int, s
     """Seconds inside the browser: plotly.js drawing; SVG export (drawing again + serializing); PNG export."""
     async def run() -> list[float]:
         k = renderer._kaleido
+        await hand_to_page(k, cut_basemap(fig))  # as a drawing does: the basemap cut to the map's view
         tab = await k.tabs_ready.get()
         try:
             answer = await tab.tab.send_command("Runtime.callFunctionOn", params={
