@@ -155,7 +155,7 @@ def district_placed(g: Gazetteer, text: str, tokens, k: int, m: int, entries) ->
     if not all(g.sources[e].startswith("geoboundaries") for e in entries[:5]):
         return True
     before = tokens[k - 1].lower if k > 0 else ""
-    if (before in LOCATIVE_PREPOSITIONS and before != "at") or text[:tokens[k].start].rstrip().endswith("("):
+    if before in LOCATIVE_PREPOSITIONS or text[:tokens[k].start].rstrip().endswith("("):
         return True
     if k > 0 and tokens[k - 1].capitalised and text[tokens[k - 1].end:tokens[k].start].strip() == ",":
         return True  # "Bubamba, Kalehe": after another name

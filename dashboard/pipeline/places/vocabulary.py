@@ -16,7 +16,7 @@ AREA_KINDS = frozenset("province governorate state region oblast prefecture depa
                        "lga payam woreda commune subdistrict sub-district subdivision municipality raion".split())
 # Prepositions after which a town's name is the town, even one spelled like a given name ("in Rafaela"):
 # not "at" or "from", which people follow too ("at Mary's", "a call from Victoria").
-LOCATIVE_PREPOSITIONS = frozenset("in at near outside inside into across around".split())
+LOCATIVE_PREPOSITIONS = frozenset("in near outside inside into across around".split())
 # Connectors that join a name across a plain space; the others only across a hyphen ("Deir ez-Zor",
 # "Khan-al-Asal"), so that "Lyon on April 9" and "Leeds at Home" stay apart.
 SPACED_CONNECTORS = frozenset("of de del della di da do dos das du des la le les el al y upon the bin ibn".split())
