@@ -16,12 +16,10 @@ not a place in news is filtered by context, with general rules (no list of bench
 - ordinary words that are also small places ("May", "Hope", "Corridor" in "Homs-Hama-Idlib Corridor"),
   judged by their English word frequency against the place's population, plus directions and generic
   words ("North", "Central"), contractions ("I've") and unknown all-capital words ("NATO"; datelines such as
-  "BOISE, Idaho --" are read, and well-known places shouted in posts: "downtown BEIRUT", see casing.py);
-- lower-case names, as posts write them ("east mosul", "#idlib"), only for well-known places that are no
-  ordinary word (casing.py);
+  "BOISE, Idaho --" are read, and well-known places shouted or in lower case in posts: "downtown BEIRUT",
+  "east mosul", see casing.py);
 - adjectives of nationality count as their country only when they modify a noun or a role ("Russian
-  bunkers", "the western Iraqi deserts", "Russian President Orlov"), not in names ("Syrian Democratic
-  Forces") and not as nouns;
+  bunkers", "Russian President Orlov"), not in names ("Syrian Democratic Forces") and not as nouns;
 - US state abbreviations after a town ("Macon, Ga.") and "D.C." are places and qualify the town;
 - a run the gazetteer does not know by any spelling may be found spelling-blind if it is transliterated
   from Arabic, Persian or Pashto ("Tal Tamir" ~ GeoNames "Tall Tamr"); never for people or English words.
@@ -32,13 +30,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import NamedTuple
 
 from dashboard.geocoders.index import Gazetteer
 from dashboard.geocoders.names import (TRANSLITERATED_COUNTRIES, family_key, name_key, one_edit_variants,
                                        transliteration_skeleton)
 from dashboard.pipeline.places import casing, roles
 from dashboard.pipeline.places.lists import attach_qualifiers, listed_areas
+from dashboard.pipeline.places.tokens import Token, joined, strip_possessive, tokenise
 from dashboard.pipeline.places.vocabulary import (
     CONNECTORS, SPACED_CONNECTORS, ARABIC_ARTICLES, PERSON_PARTICLES, TITLES, SPEECH_VERBS,
     ORGANISATION_WORDS, FACILITY_WORDS, GENERIC_WORDS, ROLE_WORDS, PLACE_PREFIXES, CONTRACTION_ENDINGS,
@@ -47,22 +45,6 @@ from dashboard.pipeline.places.vocabulary import (
 
 # What, between two words, ends a sentence, a line, a quote or a heading: capitals after it say nothing.
 SENTENCE_BREAKS = frozenset(".!?:\n\"“”‘'—|•")
-# A word: letters/digits, with inner apostrophes (O'Hare, Iraq's); or a dotted abbreviation (U.S., D.C.).
-WORD = re.compile(r"(?:[A-Z]\.){2,}|[^\W_](?:[\w\u0300-\u036f]|['’](?=\w))*")  # (with combining accents)
-
-
-
-class Token(NamedTuple):
-    """A word of the text. ``lower`` and ``capitalised`` are computed once: the rules ask for them
-    millions of times over a large corpus (a tuple: a hundred thousand are made per MB of text)."""
-
-    start: int
-    end: int
-    text: str
-    lower: str
-    capitalised: bool
-
-
 @dataclass
 class Match:
     """A span the gazetteer knows, with the entries it could be (most populous first)."""
@@ -76,27 +58,6 @@ class Match:
     qualifier: "Match | None" = None  # "Iran" in "Zabol, Iran"
     role: str = "location"  # what the name does in its sentence (roles.verdict)
     notes: list[str] = field(default_factory=list)
-
-
-def _tokens(text: str, start: int, end: int) -> list[Token]:
-    # A NamedTuple's own __new__ is a Python function, and attribute look-ups cost on this hot path.
-    new, lower, isupper = tuple.__new__, str.lower, str.isupper
-    return [new(Token, (m.start(), m.end(), word, lower(word), isupper(word[0])))
-            for m in WORD.finditer(text, start, end) for word in (m.group(),)]
-
-
-def _strip_possessive(text: str) -> str:
-    if text.endswith(("'s", "’s")):
-        return text[:-2]
-    if text.endswith(("s'", "s’")):
-        return text[:-1]
-    return text
-
-
-def _joined(text: str, left: Token, right: Token) -> bool:
-    """Two tokens belong to one name when only a space or a hyphen separates them."""
-    gap = text[left.end:right.start]
-    return gap in (" ", "-", "‑", "–") or (0 < len(gap) <= 2 and gap.strip(" -") == "")
 
 
 def _arabic_article(text: str, token: Token, following: Token) -> bool:
@@ -118,17 +79,17 @@ def _runs(text: str, tokens: list[Token]) -> list[tuple[int, int]]:
             i += 1
             continue
         j = i + 1
-        while j < n and _joined(text, tokens[j - 1], tokens[j]):
+        while j < n and joined(text, tokens[j - 1], tokens[j]):
             if tokens[j].text == "I" or tokens[j].lower in MONTHS_AND_DAYS:
                 break  # "Lyon on April 9", "But I": a date or the pronoun is no part of a name
             if tokens[j].capitalised:
                 j += 1
             elif tokens[j].lower in SPACED_CONNECTORS and j + 2 < n and tokens[j + 1].lower in ARTICLES_AFTER_DE \
                     and tokens[j + 2].capitalised and not tokens[j + 1].capitalised \
-                    and _joined(text, tokens[j], tokens[j + 1]) and _joined(text, tokens[j + 1], tokens[j + 2]):
+                    and joined(text, tokens[j], tokens[j + 1]) and joined(text, tokens[j + 1], tokens[j + 2]):
                 j += 3  # "Santa Cruz de la Sierra", "San Juan de los Lagos": a preposition and an article
             elif tokens[j].lower in CONNECTORS and j + 1 < n and tokens[j + 1].capitalised \
-                    and _joined(text, tokens[j], tokens[j + 1]) and (
+                    and joined(text, tokens[j], tokens[j + 1]) and (
                         tokens[j].lower in SPACED_CONNECTORS or text[tokens[j - 1].end:tokens[j].start] != " "
                         or text[tokens[j].end:tokens[j + 1].start] != " "):
                 j += 2
@@ -156,7 +117,7 @@ class Recogniser:
         """(name key, entries) of a written name, possessive dropped ("Iraq's" is Iraq)."""
         found = self._looked_up.get(text)
         if found is None:
-            key = name_key(_strip_possessive(text))
+            key = name_key(strip_possessive(text))
             found = self._looked_up[text] = (key, self.gazetteer.lookup(key) if len(key) >= 2 else ())
         return found
 
@@ -192,7 +153,7 @@ class Recogniser:
         for start, end in regions:
             if end <= start:
                 continue
-            tokens = _tokens(text, start, end)
+            tokens = tokenise(text, start, end)
             runs = _runs(text, tokens)
             prepared.append((start, tokens, runs))
             for run in runs:
@@ -261,12 +222,12 @@ class Recogniser:
             if end - 1 <= i and tokens[i].lower in TITLES:
                 return  # "President of Azerbaijan": a title and a place, no name
             last = tokens[end - 1]
-            key = name_key(_strip_possessive(last.text))
+            key = name_key(strip_possessive(last.text))
             if any(self.gazetteer.features[e] in ("country", "continent") for e in self.gazetteer.lookup(key)[:3]):
                 return  # a surname that is also a country would hide the country for the whole article
             surnames.add(key)
             if end - 2 >= i and tokens[end - 2].lower in ARABIC_ARTICLES:
-                surnames.add(name_key(tokens[end - 2].text + _strip_possessive(last.text)))
+                surnames.add(name_key(tokens[end - 2].text + strip_possessive(last.text)))
 
     def _dateline(self, text, tokens, k, m) -> bool:
         """An all-capital place at the start of a line or text, followed by a comma, a dash or "(AP)"."""
@@ -302,7 +263,7 @@ class Recogniser:
         previous = tokens[i - 1] if i > 0 else None
         # A whole run that names a person or an operation holds no place.
         if previous is not None and previous.lower in OPERATION_WORDS and previous.capitalised \
-                and _joined(text, previous, first):
+                and joined(text, previous, first):
             return out
         if first.lower in OPERATION_WORDS and len(run_words) >= 2:
             return out
@@ -347,8 +308,8 @@ class Recogniser:
             # "Anbar province", "al-Hol camp", "Tanf border crossing": a kind-of-place word after the name.
             for extra in (2, 1):
                 kind = m < len(tokens) and (tokens[m].lower in KIND_WORDS or tokens[m].lower[:-1] in KIND_WORDS)
-                if kind and m + extra <= len(tokens) and tokens[m - 1].text == _strip_possessive(tokens[m - 1].text) \
-                        and all(_joined(text, tokens[x - 1], tokens[x]) for x in range(m, m + extra)):
+                if kind and m + extra <= len(tokens) and tokens[m - 1].text == strip_possessive(tokens[m - 1].text) \
+                        and all(joined(text, tokens[x - 1], tokens[x]) for x in range(m, m + extra)):
                     longer_text = text[token.start:tokens[m + extra - 1].end]
                     if longer_text.endswith("s") and tokens[m + extra - 1].lower[:-1] in KIND_WORDS:
                         longer_text = longer_text[:-1]  # "Raqqah and Deir Ezzor governorates"
@@ -361,7 +322,7 @@ class Recogniser:
                         break
             match = Match(token.start, end, "", entries, key=key)
             match.text = text[match.start:match.end]
-            if m < len(tokens) and tokens[m].start >= end and _joined(text, tokens[m - 1], tokens[m]):
+            if m < len(tokens) and tokens[m].start >= end and joined(text, tokens[m - 1], tokens[m]):
                 said = tokens[m].lower  # "Kandal village" is the village, "Raqqa province" the province
                 if said in SETTLEMENT_KINDS or said in AREA_KINDS:
                     match.notes.append("settlement" if said in SETTLEMENT_KINDS else "area")
@@ -403,7 +364,7 @@ class Recogniser:
         if not words or len(words) > 4 or any(t.text.isupper() for t in words):
             return "", ()
         g = self.gazetteer
-        if any((g.word_frequency.get(name_key(_strip_possessive(t.text)), 0.0) >= 3.0 or t.lower in g.common_words)
+        if any((g.word_frequency.get(name_key(strip_possessive(t.text)), 0.0) >= 3.0 or t.lower in g.common_words)
                and t.lower not in PLACE_PREFIXES for t in words) \
                 or any(t.lower in self.gazetteer.demonyms for t in words):
             return "", ()  # English words ("Ministry" is no village) and adjectives are no transliterations
@@ -464,13 +425,13 @@ class Recogniser:
                                      or second.lower in ORGANISATION_WORDS)) \
                     and not (k == i and len(run_words) == 2 and second.lower in KIND_WORDS):
                 return False  # (but "Rafah City", "Jordan Valley": a town's name and a kind of place)
-        if single and surnames and (match.key in surnames or name_key(_strip_possessive(word.text)) in surnames) \
+        if single and surnames and (match.key in surnames or name_key(strip_possessive(word.text)) in surnames) \
                 and not self._qualified(text, match):
             return False  # "Obama" after "Barack Obama" (but "Obama, Japan" is the town)
         # Nisba: "al-Baghdadi" (from Baghdad), "al-Masri", "Tikriti"; not the adjective ending a longer name
         named = [t for t in words if t.lower not in ARABIC_ARTICLES]  # ("Al Jabal al Gharbi": western mountain)
         if len(named) == 1 and named[0].text.lower().endswith("i") and tokens[k].lower in ARABIC_ARTICLES:
-            stem = name_key(_strip_possessive(words[-1].text))[:-1]
+            stem = name_key(strip_possessive(words[-1].text))[:-1]
             if len(stem) >= 3 and _another_place(g.lookup(stem), entries):
                 return False
         # Organisation words after the place in the same run.
@@ -479,7 +440,7 @@ class Recogniser:
                 return False
         if "&" in text[max(0, match.start - 3):match.start] or "&" in text[match.end:match.end + 3]:
             return False  # "Harlow & Pryce"
-        if m < len(tokens) and tokens[m].lower == "administration" and _joined(text, tokens[m - 1], tokens[m]):
+        if m < len(tokens) and tokens[m].lower == "administration" and joined(text, tokens[m - 1], tokens[m]):
             return False  # "the Carter administration"
         if m < len(tokens) and m == j:
             after = tokens[m]
@@ -553,7 +514,7 @@ class Recogniser:
                 nxt = k + 1
             else:
                 continue
-            if nxt >= len(tokens) or not _joined(text, tokens[nxt - 1], tokens[nxt]):
+            if nxt >= len(tokens) or not joined(text, tokens[nxt - 1], tokens[nxt]):
                 continue
             following = tokens[nxt]
             if (following.capitalised and following.lower not in ROLE_WORDS) or following.lower in CONNECTORS:
@@ -590,7 +551,7 @@ def _after_of(tokens: list[Token], i: int, j: int) -> int:
 
 
 def _end_without_possessive(text: str, token: Token) -> int:
-    stripped = _strip_possessive(token.text)
+    stripped = strip_possessive(token.text)
     return token.start + len(stripped)
 
 
