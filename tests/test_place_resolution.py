@@ -90,6 +90,10 @@ EXAMPLES = [
     ("qualifier-holds", "Bandits raided a market in Mariga LGA (Niger) on Friday.", "Niger", "NG", 9.80, 5.61),
     ("qualifier-holds", "Bandits raided a market in Mariga LGA (Niger) on Friday.", "Mariga", "NG", 10.69, 5.81),
     ("qualifier-holds", "Bandits raided Mashegu town area (Niger) on Friday.", "Niger", "NG", 9.80, 5.61),
+    # An adjective of nationality before a kind of area is the division named so, where there is one.
+    ("division-by-people", "Clan clashes killed five in Degehabur zone (Somali region).", "Somali", "ET", 7.76,
+     44.35),
+    ("division-by-people", "Somali troops crossed the border on Monday.", "Somali", "SO", 6.0, 48.0),
     # A name the gazetteer holds whole is no nisba because its last word ends in -i.
     ("not-a-nisba", "Rockets hit Al Jabal al Gharbi overnight.", "Al Jabal al Gharbi", "LY", 31.81, 12.43),
     # Alone, the best-known namesake.

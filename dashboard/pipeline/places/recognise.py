@@ -19,7 +19,8 @@ not a place in news is filtered by context, with general rules (no list of bench
   "BOISE, Idaho --" are read, and well-known places shouted or in lower case in posts: "downtown BEIRUT",
   "east mosul", see casing.py);
 - adjectives of nationality count as their country only when they modify a noun or a role ("Russian
-  bunkers", "Russian President Orlov"), not in names ("Syrian Democratic Forces") and not as nouns;
+  bunkers", "Russian President Orlov"), not in names ("Syrian Democratic Forces") and not as nouns; before
+  a kind of area they are the division named so ("the Somali region", where the gazetteer has one);
 - US state abbreviations after a town ("Macon, Ga.") and "D.C." are places and qualify the town;
 - a run the gazetteer does not know by any spelling may be found spelling-blind if it is transliterated
   from Arabic, Persian or Pashto ("Tal Tamir" ~ GeoNames "Tall Tamr"); never for people or English words.
@@ -520,7 +521,12 @@ class Recogniser:
             if (following.capitalised and following.lower not in ROLE_WORDS) or following.lower in CONNECTORS:
                 continue  # "Syrian Democratic Forces", "Iraqi and ..." (but "Russian President Orlov")
             note = "place-noun" if following.lower in PLACE_NOUNS else "modifier"
-            out.append(Match(start, end, text[start:end], (entry,), kind="demonym", key=name_key(text[start:end]),
+            key = name_key(text[start:end])
+            divisions = tuple(e for e in g.lookup(key) if g.features[e] == "admin1") if following.lower in AREA_KINDS else ()
+            if divisions:  # "the Somali region", "Afar state": a division named like the people, not their country
+                out.append(Match(start, end, text[start:end], divisions, key=key, notes=["area"]))
+                continue
+            out.append(Match(start, end, text[start:end], (entry,), kind="demonym", key=key,
                              notes=[note], role=roles.demonym_role(following.lower, note)))
         return out
 
