@@ -97,8 +97,9 @@ def _arabic_variants(name: str) -> list[str]:
 
 
 def _useful_alternate(alternate: str) -> bool:
-    # Latin script, not an airport or ISO code ("OSM", "DEZ"), not a one-letter abbreviation.
-    return (len(alternate) >= 3 and _LATIN.match(alternate) is not None and not alternate.isupper()
+    # Latin script, not an airport or ISO code ("OSM", "DEZ"), not three letters or fewer ("Kho", another
+    # language's spelling of Ho, is a word of other names).
+    return (len(alternate) >= 4 and _LATIN.match(alternate) is not None and not alternate.isupper()
             and not any(ch.isdigit() for ch in alternate))
 
 
