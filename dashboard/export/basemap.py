@@ -9,8 +9,8 @@ view changes: a shape is dropped only when all of it lies outside the window, an
 clipped to the view (the images are byte-identical, ``tests/test_export.py`` compares them).
 
 Only world maps in the natural earth projection (the app's and the exports') zoomed in enough to gain are
-cut, never a figure whose traces look shapes up in the topojson by name (``locations``); anything else is
-drawn from the whole file.
+cut, never a figure whose traces look shapes up in the topojson by name (``locations`` without a
+``geojson`` of their own); anything else is drawn from the whole file.
 
 >>> fig = {"data": [{"type": "scattergeo", "lon": [40], "lat": [35]}], "layout": {"geo": {
 ...     "resolution": 50, "projection": {"type": "natural earth", "scale": 8}, "center": {"lon": 40, "lat": 35},
@@ -54,7 +54,7 @@ def cut_basemap(fig: Any) -> Basemap | None:
     fig = fig if isinstance(fig, dict) else fig.to_plotly_json()
     layout, data = fig.get("layout"), fig.get("data")
     geos = [key for key in (layout or {}) if key == "geo" or (key.startswith("geo") and key[3:].isdigit())]
-    if len(geos) != 1 or any((trace or {}).get("locations") is not None for trace in data or ()):
+    if len(geos) != 1 or any(_looks_up_names(trace or {}) for trace in data or ()):
         return None
     geo = layout[geos[0]] or {}
     window = view_window(geo)
@@ -62,6 +62,12 @@ def cut_basemap(fig: Any) -> Basemap | None:
     if window is None or resolution not in RESOLUTIONS:
         return None
     return _cut_text(f"world_{resolution}m", window)
+
+
+def _looks_up_names(trace: dict) -> bool:
+    """Whether a trace finds its shapes or points in the basemap by name (countries by ISO code ...): a
+    choropleth with its own ``geojson`` (the density layer's squares) does not."""
+    return trace.get("locations") is not None and trace.get("geojson") is None
 
 
 @functools.lru_cache(maxsize=8)
