@@ -164,9 +164,10 @@ TRIGGERS: tuple[Trigger, ...] = (
             r"|\b(?:moved|relocated|transferred|deployed|redeployed)\s+(?:\w+\s+){0,3}(?:fighters|troops|forces"
             r"|soldiers|militants|units|families|prisoners|detainees|weapons)\b|\bcrossed (?:into|over|the border)\b|\b(?:was|were) (?:re)?deployed\b"
             r"|\bemerged from\b|\bslipped (?:away|out|through|into|across)\b|\bdisplaced\b|\bsurrendered\b"
-            r"|\bdefect(?:ed|s|ing)? to\b|\bdefected\b|\bentered\b|\b(?:swept|pushed|advanced|moved) (?:into|on|toward|towards)\b|\breturn(?:ed|ing) (?:home|to)\b|\bpoured into\b|\barriv(?:ed|al)\b|\bevacuat(?:ed|ion)\b"
+            r"|\bdefect(?:ed|s|ing)? to\b|\bdefected\b|\bentered\b|\b(?:swept|pushed|advanced|moved) (?:into|on|toward|towards)\b|\breturn(?:ed|ing) (?:home|to)\b|\b(?:migrants|refugees|returnees|deportees|displaced)\s+(?:\w+\s+){0,4}?returned\b|\bpoured into\b|\barriv(?:ed|al)\b|\bevacuat(?:ed|ion)\b"
             r"|\bdeported\b|\brepatriated\b|\binfiltrat\w+|\brescu(?:ed|e)\b",
             ("Thousands of families fled the villages before dawn.",
+             "Some 150 refugees from the hill camp returned overnight.",
              "The rebels withdrew from the hills overnight.",
              "About forty fighters surrendered to the army at the bridge.")),
     Trigger("statement_or_report",
@@ -185,14 +186,16 @@ TRIGGERS: tuple[Trigger, ...] = (
             r"|\bhanded over\b"
             r"|\b(?:deliver|distribut|hand)(?:ed|ing|s)?(?: out)?\s+(?:[\w-]+\s+){0,3}(?:food|aid|relief|packages|parcels"
             r"|supplies|rations|boxes|hampers|sacks|flour|rice|blankets|medicines?)\b|\b(?:set up|placed|erected|installed|established|mounted)\s+(?:[\w-]+\s+){0,2}"
-            r"(?:check ?points|roadblocks|road blocks)\b",
+            r"(?:check ?points|roadblocks|road blocks)\b"
+            r"|\b(?:conduct|hold|held|stag|carr)\w*(?: out)?\s+(?:[\w-]+\s+){0,2}(?:exercises|drills|manoeuvres|maneuvers)\b",
             ("Local commanders received large sums of cash from a foreign sponsor.",
              "The two militias signed a truce in the market square.",
              "The rebels released twelve hostages after a week of talks.",
              "Forty conscripts were released from a rebel jail on Friday.",
              "The militia handed out sacks of flour to families in the camp.",
              "Armed men set up two checkpoints on the mountain road.",
-             "The rebels released nine policemen held as captives.")),
+             "The rebels released nine policemen held as captives.",
+             "The navy held live-fire drills off the northern cape.")),
 )
 def _alternatives(pattern: str) -> list[str]:
     """The top-level alternatives of a pattern ("a|(b|c)" -> ["a", "(b|c)"])."""
