@@ -70,6 +70,7 @@ def test_what_a_place_name_does_in_its_sentence(sentence, written, role, country
      [("Murree", "route"), ("Rawalpindi", "location")]),
     ("Gunmen stopped a bus on the Kirkuk highway near Tikrit.", [("Kirkuk", "route"), ("Tikrit", "location")]),
     ("The convoy reached Kirkuk by road.", [("Kirkuk", "location")]),
+    ("Workers staged a protest near the Kisumu bypass in Kakamega.", [("Kisumu", "route"), ("Kakamega", "location")]),
 ])
 def test_a_road_named_after_a_town_is_not_the_town(text, roles):
     assert [(p.text, p.role) for p in find_places(text)] == roles

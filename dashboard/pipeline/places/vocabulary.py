@@ -116,7 +116,7 @@ COMPARISON_BEFORE = ("the size of", "size of", "larger than", "bigger than", "sm
 # Bodies of a state: "forces of Armenia", "the army of Mali", "Nigeria's police" are actors, not places.
 # Lower-case words after a town that make it the name of a road leading there ("on the Murree road"): the
 # road is not the town, and the town is no event's place.
-ROUTE_WORDS = frozenset("road highway motorway expressway route".split())
+ROUTE_WORDS = frozenset("road highway motorway expressway route bypass".split())
 BODY_WORDS = frozenset("""
 forces force army armies military troops soldiers police government governments regime ministry
 embassy consulate navy air-force authorities officials delegation parliament administration
