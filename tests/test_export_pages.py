@@ -16,6 +16,7 @@ import re
 import subprocess
 import sys
 import threading
+import time
 from pathlib import Path
 
 import numpy as np
@@ -440,6 +441,12 @@ def test_a_killed_renderer_leaves_no_browser_nor_folder_and_starts_again():
     assert process.poll() is None and profile.is_dir()
     renderer.kill()
     assert process.poll() is not None and not profile.exists()
+    # the profile is deleted by a detached process (the CLI does not wait for it): gone within seconds
+    aside = profile.with_name(profile.name + ".removing")
+    deadline = time.monotonic() + 30
+    while aside.exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not aside.exists()
     try:
         assert renderer.render(small_figure(5), "png", 200, 150).startswith(b"\x89PNG")
     finally:

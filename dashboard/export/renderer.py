@@ -25,7 +25,6 @@ import atexit
 import math
 import os
 import shutil
-import signal
 import threading
 from concurrent.futures import TimeoutError as FutureTimeout
 from pathlib import Path
@@ -35,6 +34,7 @@ from dashboard.core.timelimit import TimeLimitExceeded, finish_within
 from dashboard.export.basemap import Basemap, cut_basemap, hand_to_page
 from dashboard.export.formats import IMAGE_FORMATS, ExportError, first_line
 from dashboard.export.plotlyjs import partial_plotlyjs, plotlyjs_path, trace_types
+from dashboard.export.stopping import CLOSE_TIMEOUT, kill_browser, remove_in_background
 from dashboard import settings
 from dashboard.settings import TOPOJSON_DIR
 
@@ -49,7 +49,6 @@ IMAGES_PER_PAGE = 20
 # Seconds. Starting Chromium takes ~1.5 s on a quiet machine; the limits leave room for a busy one.
 START_TIMEOUT = 30.0
 RENDER_TIMEOUT = 30.0
-CLOSE_TIMEOUT = 10.0
 RENDER_ATTEMPTS = 2  # a failed drawing is tried once more, in a fresh browser
 # A fresh page sometimes answers its first drawing with "ReferenceError: kaleido_scopes is not defined"
 # (under load, kaleido can take the blank page's scripting context for the loaded page's): such a start is
@@ -298,14 +297,14 @@ class ImageRenderer:
                 asyncio.run_coroutine_threadsafe(_cancel_other_tasks(), loop).result(timeout=CLOSE_TIMEOUT)
             except Exception:  # noqa: BLE001 - the kill below does not depend on it
                 pass
-        _kill_browser(k)
+        kill_browser(k)
         # the browser's profile and kaleido's page; kaleido's close would remove them after its waits
-        for folder in (getattr(getattr(k, "_browser_impl", None), "tmp_dir", None), getattr(k, "_html_tmp_dir", None)):
-            try:
-                if folder is not None:
-                    folder.clean()
-            except Exception:  # noqa: BLE001 - a folder left in the temp dir is no reason to fail an export
-                pass
+        remove_in_background(getattr(getattr(k, "_browser_impl", None), "tmp_dir", None))
+        try:
+            if getattr(k, "_html_tmp_dir", None) is not None:
+                k._html_tmp_dir.clean()
+        except Exception:  # noqa: BLE001 - a folder left in the temp dir is no reason to fail an export
+            pass
         if loop is not None:
             loop.call_soon_threadsafe(loop.stop)
 
@@ -317,12 +316,12 @@ class ImageRenderer:
             return
         if k is not None:
             if not graceful:  # it did not answer in time: do not wait for it to close itself
-                _kill_browser(k)
+                kill_browser(k)
             try:  # closes the pipes and removes the browser's temporary profile, even after a kill
                 asyncio.run_coroutine_threadsafe(k.close(), loop).result(timeout=CLOSE_TIMEOUT)
             except Exception:  # noqa: BLE001 - a browser that will not close is killed below
                 pass
-            _kill_browser(k)
+            kill_browser(k)
         try:  # let kaleido's and choreographer's tasks end cleanly rather than be destroyed pending
             asyncio.run_coroutine_threadsafe(_cancel_other_tasks(), loop).result(timeout=CLOSE_TIMEOUT)
         except Exception:  # noqa: BLE001 - the loop is stopped regardless
@@ -475,21 +474,6 @@ async def _cancel_other_tasks() -> None:
     for task in tasks:
         task.cancel()
     await asyncio.gather(*tasks, return_exceptions=True)
-
-
-def _kill_browser(k: Any) -> None:
-    """Kill the Chromium process group that kaleido started for us (it runs in its own session)."""
-    process = getattr(k, "subprocess", None)
-    if process is None or process.poll() is not None:
-        return
-    try:
-        os.killpg(process.pid, signal.SIGKILL)
-    except (ProcessLookupError, PermissionError):
-        process.kill()
-    try:
-        process.wait(timeout=CLOSE_TIMEOUT)
-    except Exception:  # noqa: BLE001 - nothing more we can do; it is a daemon's child
-        pass
 
 
 _shared_renderer: ImageRenderer | None = None
