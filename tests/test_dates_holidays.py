@@ -74,6 +74,7 @@ def test_holiday_without_a_year_takes_the_latest_before_a_past_tense_report():
     ("independence_day", 2018, "MX", D(2018, 9, 16)), ("independence_day", 2018, "US", D(2018, 7, 4)),
     ("thanksgiving", 2019, "IQ", D(2019, 11, 28)),  # no Thanksgiving there: US troops keep theirs
     ("labor_day", 2020, "XK", D(2020, 5, 1)),  # a calendar outside the ISO list still answers
+    ("labor_day", 2020, "IN", D(2020, 5, 1)),  # no national holiday of the name: May 1, not September
 ])
 def test_a_holiday_of_many_countries_is_the_texts_countrys(key, year, country, day):
     assert holiday_interval(key, year, country=country) == (day, day)

@@ -18,10 +18,13 @@ Some names mean another day in each country: Labor Day is the first Monday of Se
 States and May 1 in most of the world, Independence Day is July 4 only in the US. Given the country the
 text is about, such a name is looked up in that country's calendar (the ``holidays`` package, by its
 English name); the US day stays when the country has no holiday of that name (Thanksgiving in a report
-on US troops abroad).
+on US troops abroad), except Labour Day, which outside North America is May 1 where the calendar has no
+national holiday of the name (India's is kept by the states).
 
     >>> holiday_interval("labor_day", 2020, country="CO"), holiday_interval("labor_day", 2020)
     ((datetime.date(2020, 5, 1), datetime.date(2020, 5, 1)), (datetime.date(2020, 9, 7), datetime.date(2020, 9, 7)))
+    >>> holiday_interval("labor_day", 2020, country="IN")
+    (datetime.date(2020, 5, 1), datetime.date(2020, 5, 1))
 """
 from __future__ import annotations
 
@@ -50,6 +53,7 @@ _NATIONAL = {
     "thanksgiving": re.compile(r"^thanksgiving\b", re.I),
     "memorial_day": re.compile(r"^memorial day\b", re.I),
 }
+_SEPTEMBER_LABOUR_DAY = frozenset({"US", "CA"})  # the rest of the world keeps May 1 unless its calendar says
 _EASTER_SHIFT = {"easter": 0, "good_friday": -2, "easter_monday": 1, "palm_sunday": -7}
 # (month, weekday Monday=0, n-th; -1 the last, or a day of the month the weekday comes after)
 _NTH_WEEKDAY = {
@@ -118,6 +122,8 @@ def holiday_interval(key: str, year: int, near: dt.date | None = None,
     if it is unknown."""
     if country and country != "US" and key in _NATIONAL:
         day = _national_day(key, year, country)
+        if day is None and key == "labor_day" and country not in _SEPTEMBER_LABOUR_DAY:
+            day = D(year, 5, 1)  # International Workers' Day
         if day is not None:
             return day, day
     if key in _FIXED:
