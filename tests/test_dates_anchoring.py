@@ -216,9 +216,20 @@ DURATIONS = [
     "More than 1500 fishing boats stayed in the harbour.",
     "Supplies reached some 2010 displaced families in the valley.",
     "Prices rose amid fears of a drought.",
+    "Between 600-1200 pilgrims camped by the shrine.",
+    "Fishermen sheltered at the Nowruz beach resort.",
 ]
 
 
 @pytest.mark.parametrize("sentence", DURATIONS)
 def test_durations_and_counts_are_no_dates(sentence):
     assert tag_dates(sentence, parse_published("2017-11-08")) == []
+
+
+@pytest.mark.parametrize("sentence,day", [
+    ("Gunmen stopped a minibus on 2 June.", dt.date(2021, 6, 2)),  # a report dated a day early
+    ("Gunmen stopped a minibus on 9 June.", dt.date(2020, 6, 9)),  # a week later: last year's
+])
+def test_a_past_day_just_after_the_publication_is_of_its_year(sentence, day):
+    (found,) = tag_dates(sentence, parse_published("2021-06-01"))
+    assert (found.start_date, found.end_date) == (day, day)

@@ -124,7 +124,16 @@ def yearless(ctx: Context, make, unit: str, relative: str | None = None, untense
         iv = _pick(candidates, pivot, None)
     else:
         iv = _pick(candidates, pivot, ctx.direction() or untensed)
+        this_year = make(pivot.year)
+        if this_year and iv[1] < this_year[0] and 0 < (this_year[0] - pivot).days <= DATELINE_SLACK_DAYS:
+            # "attacked on 30 April" in a text dated 29 April: a report dated a day early, not a year late
+            iv = this_year
     return Resolution(iv[0], iv[1], "", "published" if later is None else "text")
+
+
+# A yearless day this many days after the publication date, told in the past, is still of the
+# publication's year: publication dates are often a day or two behind the story.
+DATELINE_SLACK_DAYS = 3
 
 
 def _from_reference(ctx: Context, make, reference, direction: int | None, explicit: bool):
