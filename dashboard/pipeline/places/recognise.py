@@ -46,7 +46,7 @@ from dashboard.pipeline.places.vocabulary import (
 
 # What, between two words, ends a sentence, a line, a quote or a heading: capitals after it say nothing.
 SENTENCE_BREAKS = frozenset(".!?:\n\"“”‘'—|•")
-@dataclass
+@dataclass(slots=True)
 class Match:
     """A span the gazetteer knows, with the entries it could be (most populous first)."""
 
