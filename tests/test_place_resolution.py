@@ -118,6 +118,8 @@ def test_the_namesake_chosen(gazetteer, rule, text, mention, country, lat, lon):
     ("Cases of Lassa fever were found in Jos.", "Lassa"),  # a disease's name
     # two qualifiers of one country say the famous Windsor is not meant: the gazetteer lacks this one
     ("Gunmen killed two traders in Windsor (Kisii, Nyanza).", "Windsor"),
+    # a chain through the city's own district ("Surat city (Surat, Gujarat)"): the far town is not this area
+    ("Workers protested in Mehsana area of Surat city (Surat, Gujarat).", "Mehsana"),
 ])
 def test_not_the_place(gazetteer, text, name):
     assert name not in resolved(text, gazetteer)

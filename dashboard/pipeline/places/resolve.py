@@ -382,8 +382,9 @@ class Resolver:
         qualifier alone may be a namesake itself ("Lome (Golfe)" read as a place in Angola)."""
         qualifier = match.qualifier
         further = qualifier.qualifier
-        return further is not None and further.key != qualifier.key \
-            and self.g.country_codes[choice[further.key]] in codes
+        while further is not None and further.key == qualifier.key:
+            further = further.qualifier  # "Surat city (Surat, Gujarat)": the city's own district, then its state
+        return further is not None and self.g.country_codes[choice[further.key]] in codes
 
     def _countries_nearby(self, matches: list[Match], choice: dict[str, int]) -> dict[str, set[str]]:
         """Countries (and provinces' countries) named within a sentence's reach of each name: "In
