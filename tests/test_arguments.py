@@ -144,3 +144,8 @@ def test_a_district_is_where_it_happened_not_the_town_that_says_where_the_distri
     assert places_of("On 2 May, a bomb wounded two farmers in Zhari district, Kandahar.") == ["Zhari"]
     # the province named in parentheses after the district says where the district is
     assert places_of("On 2 May, a roadside bomb killed two farmers in Zhari (Kandahar).") == ["Zhari"]
+
+
+def test_a_facility_named_after_a_town_is_where_the_text_says_it_is():
+    assert places_of("On 2 May 2020, gunmen attacked the Nairobi Hospital in Kisumu.") == ["Kisumu"]
+    assert places_of("On 2 May 2020, gunmen attacked the Uitenhage Provincial Hospital.") == ["Kariega"]

@@ -139,10 +139,19 @@ _FACILITY_AFTER = re.compile(r"^\s+(?:[A-Z][\w.'’-]*\s+){0,3}(?:Hospital|Unive
                              r"|Bridge|Barracks|LGA|Local Government Area|District|Municipality|Township|County)\b")
 
 
+_PLACED_AFTER = re.compile(r"\s*,?\s+(?:in|at|near|outside)\s+(?:the\s+)?[A-Z]")
+
+
 def named_facilities(text: str, places: list[PlaceMention]) -> list[PlaceMention]:
-    """Towns named in the name of a facility or an area of theirs, as locations (when nothing else is)."""
-    return [replace(p, role="location") for p in places if p.role in ("organisation", "title")
-            and p.precision in ("city", "point") and p.resolved and _FACILITY_AFTER.match(text[p.end:p.end + 60])]
+    """Towns named in the name of a facility or an area of theirs, as locations (when nothing else is);
+    not when the text says where the facility is ("the Nairobi Hospital in Kisumu")."""
+    out = []
+    for p in places:
+        if p.role in ("organisation", "title") and p.precision in ("city", "point") and p.resolved:
+            facility = _FACILITY_AFTER.match(text[p.end:p.end + 60])
+            if facility and not _PLACED_AFTER.match(text, p.end + facility.end()):
+                out.append(replace(p, role="location"))
+    return out
 
 
 def own_forces(text: str, places: list[PlaceMention]) -> list[PlaceMention]:
