@@ -94,6 +94,9 @@ EXAMPLES = [
     ("division-by-people", "Clan clashes killed five in Degehabur zone (Somali region).", "Somali", "ET", 7.76,
      44.35),
     ("division-by-people", "Somali troops crossed the border on Monday.", "Somali", "SO", 6.0, 48.0),
+    # The Persian "i" joins a name as "de" does ("Qala i Naw", "Mazar i Sharif").
+    ("ezafe", "Shops closed in Qala i Naw on Monday.", "Qala i Naw", "AF", 34.99, 63.13),
+    ("ezafe", "Fighting was reported near Mazar i Sharif on Monday.", "Mazar i Sharif", "AF", 36.71, 67.11),
     # A name the gazetteer holds whole is no nisba because its last word ends in -i.
     ("not-a-nisba", "Rockets hit Al Jabal al Gharbi overnight.", "Al Jabal al Gharbi", "LY", 31.81, 12.43),
     # Alone, the best-known namesake.

@@ -8,7 +8,7 @@ from __future__ import annotations
 # Lower-case words that may sit inside a place name ("Bay of Islands", "Deir ez-Zor", "Abu al-Duhur").
 CONNECTORS = frozenset(
     "of de del della di da do dos das du des la le les el al ad ar as ash az an at ez es et y upon on the "
-    "bin ibn sur am au aux en sous".split())
+    "bin ibn sur am au aux en sous i e".split())  # (Persian "i"/"e": "Qala i Naw", "Rabat-e Sangi")
 # Kind-of-place words after a name that say which of its namesakes is meant: "Kandal village" is no
 # province, "Kirkuk governorate" no city.
 SETTLEMENT_KINDS = frozenset("village villages town city hamlet township suburb neighbourhood neighborhood".split())
@@ -19,7 +19,7 @@ AREA_KINDS = frozenset("province governorate state region oblast prefecture depa
 LOCATIVE_PREPOSITIONS = frozenset("in near outside inside into across around".split())
 # Connectors that join a name across a plain space; the others only across a hyphen ("Deir ez-Zor",
 # "Khan-al-Asal"), so that "Lyon on April 9" and "Leeds at Home" stay apart.
-SPACED_CONNECTORS = frozenset("of de del della di da do dos das du des la le les el al y upon the bin ibn".split())
+SPACED_CONNECTORS = frozenset("of de del della di da do dos das du des la le les el al y upon the bin ibn i".split())
 # Articles after "de" inside a Spanish, Portuguese or French name: "Santa Cruz de la Sierra".
 ARTICLES_AFTER_DE = frozenset("la las los".split())
 ARABIC_ARTICLES = frozenset("al el ad ar as ash az an at ez es adh ath".split())
