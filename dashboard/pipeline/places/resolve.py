@@ -349,8 +349,8 @@ class Resolver:
         gazetteer lacks this place, and its namesakes elsewhere are not it."""
         g = self.g
         qualifier = match.qualifier
-        if qualifier.key == match.key or g.features[entry] in ("country", "admin1", "continent"):
-            return False
+        if qualifier.key == match.key or qualifier.key.startswith("~") or g.features[entry] in ("country", "admin1", "continent"):
+            return False  # (a qualifier read spelling-blind may be any namesake: it rules nothing out)
         areas = _areas(g, qualifier, choice[qualifier.key])
         codes = {g.country_codes[e] for e in areas}
         if not any(g.country_codes[e] in codes for e in match.entries):
