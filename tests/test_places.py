@@ -90,6 +90,9 @@ def test_countries_resolve_to_the_country(gazetteer):
     ("Analysts such as Evan Kohlmann disagreed, but Kohlmann suggests otherwise.", "Kohlmann"),
     ("The aircraft carrier Abraham Lincoln sailed into the Gulf.", "Lincoln"),
     ("It was a nice day, said Hope.", "Hope"),
+    # a double surname after a title, and either half of it later on its own
+    ("Congresswoman Ana Diaz-Balart spoke first. Diaz-Balart said the road would be built.", "Balart"),
+    ("Congresswoman Ana Diaz-Balart spoke first. Diaz-Balart said the road would be built.", "Diaz-Balart said"),
 ])
 def test_not_a_place_here(gazetteer, text, negative):
     start = text.index(negative)

@@ -226,6 +226,8 @@ class Recogniser:
             surnames.add(key)
             if end - 2 >= i and tokens[end - 2].lower in ARABIC_ARTICLES:
                 surnames.add(name_key(tokens[end - 2].text + strip_possessive(last.text)))
+            elif end - 2 > i and tokens[end - 2].capitalised and text[tokens[end - 2].end:last.start] in ("-", "‑"):
+                surnames.add(name_key(tokens[end - 2].text))  # "Ana Ruiz-Balart": "Ruiz-Balart" alone later
 
     def _dateline(self, text, tokens, k, m) -> bool:
         """An all-capital place at the start of a line or text, followed by a comma, a dash or "(AP)"."""
@@ -408,8 +410,8 @@ class Recogniser:
         if single and len(match.key) <= 2 and not word.text.replace(".", "").isupper():
             return False
         # Inside a person's name.
-        if titled and k <= i + 2:
-            return False
+        if titled and (k <= i + 2 or (k == i + 3 and text[tokens[k - 1].end:tokens[k].start] in ("-", "‑"))):
+            return False  # (and the second half of a double surname: "Senator Ana Ruiz-Balart")
         first = tokens[i]
         run_words = [t for t in tokens[i:j] if t.capitalised]
         if k < _after_of(tokens, i, j) and len(run_words) >= 2 and "spelling-blind" not in match.notes and (

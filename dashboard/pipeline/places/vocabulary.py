@@ -34,7 +34,8 @@ sergeant cpl corporal pvt private adm admiral cmdr commander sen senator rep rep
 secretary minister premier chancellor ambassador sheikh sheik shaykh king queen prince princess pope
 prophet imam mullah emir amir caliph judge justice officer chief director spokesman spokeswoman
 spokesperson ayatollah haji hajji rev reverend father sister brother lord lady sir dame mayor dep deputy
-chairman chairwoman chair speaker councilman councilwoman councillor detective sheriff trooper
+chairman chairwoman chair speaker councilman councilwoman councillor detective sheriff trooper congressman
+congresswoman congressmember assemblyman assemblywoman assemblymember alderwoman
 coach pastor rabbi bishop cardinal archbishop saint st attorney professor analyst researcher
 correspondent reporter editor author writer founder leader commander-in-chief marshal ms. sens reps
 comptroller coroner clerk auditor treasurer commissioner assessor prosecutor selectman selectwoman alderman
