@@ -350,23 +350,31 @@ def _admin_units(builder: _Builder, common: frozenset) -> None:
     country goes by (a district named after its town is that town), never a common English word, and
     with the lowest prior of any place (``index.FEATURE_PRIOR["admin2"]``)."""
     added: set[tuple[str, str]] = set()
-    # Each unit is given the first-level division of the nearest town, so that "Rafi LGA (Niger)" can be
-    # seen to lie in Niger State: towns bucketed by half-degree cells, the nearest within a cell's reach.
-    cells: dict[tuple[str, int, int], list[int]] = defaultdict(list)
+    # Each unit is checked against the towns around its centroid (half-degree cells, the five nearest):
+    # the redistributed file puts some border units in a neighbour (Myanmar's Hpapun in Thailand, Afghan
+    # districts in Bermuda); a unit whose country none of them shares takes theirs. It is then given the
+    # first-level division of the nearest town of its country, so that "Rafi LGA (Niger)" can be seen to
+    # lie in Niger State.
+    cells: dict[tuple[int, int], list[int]] = defaultdict(list)
     for entry, feature in enumerate(builder.features):
-        if feature in ("city", "capital") and builder.admin1[entry]:
-            cells[(builder.country_codes[entry], int(builder.lats[entry] * 2 // 1), int(builder.lons[entry] * 2 // 1))].append(entry)
+        if feature in ("city", "capital"):
+            cells[(int(builder.lats[entry] * 2 // 1), int(builder.lons[entry] * 2 // 1))].append(entry)
 
-    def division_of(code: str, lat: float, lon: float) -> str:
+    def placed(code: str, lat: float, lon: float) -> tuple[str, str]:
         row, column = int(lat * 2 // 1), int(lon * 2 // 1)
-        near = [e for dr in (-1, 0, 1) for dc in (-1, 0, 1) for e in cells.get((code, row + dr, column + dc), ())]
         scale = math.cos(math.radians(lat))
-        return builder.admin1[min(near, key=lambda e: (builder.lats[e] - lat) ** 2 + ((builder.lons[e] - lon) * scale) ** 2)] \
-            if near else ""
+        near = sorted((e for dr in (-1, 0, 1) for dc in (-1, 0, 1) for e in cells.get((row + dr, column + dc), ())),
+                      key=lambda e: (builder.lats[e] - lat) ** 2 + ((builder.lons[e] - lon) * scale) ** 2)
+        nearest = [builder.country_codes[e] for e in near[:5]]
+        if nearest and code not in nearest:
+            code = Counter(nearest).most_common(1)[0][0]
+        own = next((e for e in near if builder.country_codes[e] == code and builder.admin1[e]), None)
+        return code, builder.admin1[own] if own is not None else ""
 
     for code, written, lat, lon in sources.admin_units():
         if not _LATIN.match(written) or any(ch.isdigit() for ch in written):
             continue
+        code, division = placed(code, lat, lon)
         name = DIVISION_NAME_NOISE.sub("", written.title() if written.isupper() else written).strip()
         key = name_key(name)
         if len(key) < 4 or key in common or (code, key) in added:
@@ -374,7 +382,7 @@ def _admin_units(builder: _Builder, common: frozenset) -> None:
         if any(builder.country_codes[e] == code for e in builder.keys.get(key, ())):
             continue
         added.add((code, key))
-        entry = builder.add(name, lat, lon, code, "admin2", 0, 0, division_of(code, lat, lon), "geoboundaries:admin2-3")
+        entry = builder.add(name, lat, lon, code, "admin2", 0, 0, division, "geoboundaries:admin2-3")
         builder.name(entry, name)
 
 
