@@ -278,7 +278,12 @@ def mark_furniture(clean: str, sentences: list[Sentence]) -> list[Sentence]:
     for s in sentences:
         by_paragraph.setdefault(s.paragraph, []).append(s)
     out, headline_found = [], False
-    lead_words = [set(w.casefold() for w in _WORDS.findall(clean[s.start:s.end])) for s in sentences[:12]]
+    lead: list[list[set[str]]] = []  # the words of the lead's sentences, read once a caption may repeat them
+
+    def lead_words() -> list[set[str]]:
+        if not lead:
+            lead.append([set(w.casefold() for w in _WORDS.findall(clean[t.start:t.end])) for t in sentences[:12]])
+        return lead[0]
     for position, s in enumerate(sentences):
         line = clean[s.start:s.end]
         kind = "prose"
@@ -297,12 +302,13 @@ def mark_furniture(clean: str, sentences: list[Sentence]) -> list[Sentence]:
     return out
 
 
-def _repeats_lead(line: str, position: int, lead_words: list[set[str]]) -> bool:
+def _repeats_lead(line: str, position: int, lead_words) -> bool:
+    """``lead_words()``: the word sets of the lead's sentences (made only for a line long enough to ask)."""
     words = set(w.casefold() for w in _WORDS.findall(line))
     if len(words) < 5:
         return False
     return any(i != position and len(other) > len(words) and len(words & other) >= 0.85 * len(words)
-               for i, other in enumerate(lead_words))
+               for i, other in enumerate(lead_words()))
 
 
 def _paragraphs(clean: str) -> list[tuple[int, int]]:
