@@ -97,6 +97,8 @@ EXAMPLES = [
     # The Persian "i" joins a name as "de" does ("Qala i Naw", "Mazar i Sharif").
     ("ezafe", "Shops closed in Qala i Naw on Monday.", "Qala i Naw", "AF", 34.99, 63.13),
     ("ezafe", "Fighting was reported near Mazar i Sharif on Monday.", "Mazar i Sharif", "AF", 36.71, 67.11),
+    # A name of three letters is a place when a kind of place follows it.
+    ("short-name-kind", "Indian troops returned fire at Uri sector in Kashmir on Monday.", "Uri", "IN", 34.09, 74.03),
     # A name the gazetteer holds whole is no nisba because its last word ends in -i.
     ("not-a-nisba", "Rockets hit Al Jabal al Gharbi overnight.", "Al Jabal al Gharbi", "LY", 31.81, 12.43),
     # Alone, the best-known namesake.

@@ -463,8 +463,9 @@ class Recogniser:
             if "'" in word.text or "’" in word.text:
                 if word.text.replace("’", "'").rsplit("'", 1)[-1].lower() in CONTRACTION_ENDINGS[:-1]:
                     return False  # "I've", "We're"
-            if len(match.key) <= 3 and not word.text.isupper() and not (curated_or_country or big >= 100_000):
-                return False  # "Wal", "Ita": fragments and mojibake
+            if len(match.key) <= 3 and not word.text.isupper() and not (curated_or_country or big >= 100_000) \
+                    and not (m < len(tokens) and tokens[m].lower in KIND_WORDS):
+                return False  # "Wal", "Ita": fragments and mojibake (but "Uri sector", "Bam district")
             if any(c.isupper() for c in word.text[1:]) and not word.text.isupper() and len(word.text) <= 4:
                 return False  # "WaL"
             qualified = self._qualified(text, match)  # "Hope, Arkansas", "Obama, Japan": the name is a place
