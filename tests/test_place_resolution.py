@@ -99,6 +99,10 @@ EXAMPLES = [
     ("ezafe", "Fighting was reported near Mazar i Sharif on Monday.", "Mazar i Sharif", "AF", 36.71, 67.11),
     # A name of three letters is a place when a kind of place follows it.
     ("short-name-kind", "Indian troops returned fire at Uri sector in Kashmir on Monday.", "Uri", "IN", 34.09, 74.03),
+    # "X countryside" is the province around the town, also with a side between ("Hama northern countryside").
+    ("countryside", "Shelling hit villages in the Raqqa countryside on Monday.", "Raqqa", "SY", 36.18, 38.76),
+    ("countryside", "Militias raided farms in the Hama northern countryside.", "Hama", "SY", 35.18, 36.73),
+    ("countryside", "Shelling hit Raqqa on Monday.", "Raqqa", "SY", 35.95, 39.01),
     # A name the gazetteer holds whole is no nisba because its last word ends in -i.
     ("not-a-nisba", "Rockets hit Al Jabal al Gharbi overnight.", "Al Jabal al Gharbi", "LY", 31.81, 12.43),
     # Alone, the best-known namesake.

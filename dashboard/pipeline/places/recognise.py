@@ -44,6 +44,8 @@ from dashboard.pipeline.places.vocabulary import (
     OPERATION_WORDS, MONTHS_AND_DAYS, PLACE_NOUNS, KIND_WORDS, COMMON_WORD_ZIPF, VERY_COMMON_ZIPF,
     STRONG_FEATURES, LOCATIVE_PREPOSITIONS, SETTLEMENT_KINDS, AREA_KINDS, ARTICLES_AFTER_DE)
 
+_SIDES = frozenset("northern southern eastern western central north south east west northeastern northwestern "
+                   "southeastern southwestern".split())
 # What, between two words, ends a sentence, a line, a quote or a heading: capitals after it say nothing.
 SENTENCE_BREAKS = frozenset(".!?:\n\"“”‘'—|•")
 @dataclass(slots=True)
@@ -324,6 +326,8 @@ class Recogniser:
             match.text = text[match.start:match.end]
             if m < len(tokens) and tokens[m].start >= end and joined(text, tokens[m - 1], tokens[m]):
                 said = tokens[m].lower  # "Kandal village" is the village, "Raqqa province" the province
+                if said in _SIDES and m + 1 < len(tokens) and joined(text, tokens[m], tokens[m + 1]):
+                    said = tokens[m + 1].lower  # "Raqqa eastern countryside": the province's east
                 if said in SETTLEMENT_KINDS or said in AREA_KINDS:
                     match.notes.append("settlement" if said in SETTLEMENT_KINDS else "area")
             if k == i and k > 0 and tokens[k - 1].lower in LOCATIVE_PREPOSITIONS:

@@ -13,7 +13,8 @@ CONNECTORS = frozenset(
 # province, "Kirkuk governorate" no city.
 SETTLEMENT_KINDS = frozenset("village villages town city hamlet township suburb neighbourhood neighborhood".split())
 AREA_KINDS = frozenset("province governorate state region oblast prefecture department county district territory "
-                       "lga payam woreda commune subdistrict sub-district subdivision municipality raion".split())
+                       "lga payam woreda commune subdistrict sub-district subdivision municipality raion "
+                       "countryside".split())  # ("Idlib countryside": the governorate around the city)
 # Prepositions after which a town's name is the town, even one spelled like a given name ("in Rafaela"):
 # not "at" or "from", which people follow too ("at Mary's", "a call from Victoria").
 LOCATIVE_PREPOSITIONS = frozenset("in near outside inside into across around".split())
