@@ -196,6 +196,12 @@ def test_trace_types(fig, expected):
     assert plotlyjs.trace_types(fig) == expected
 
 
+def test_the_app_page_does_not_load_the_exporters_plotlyjs(store):
+    # Dash adds every .js under assets/ to its page: the partial bundle (and its licence) must not be
+    html = create_app(store).server.test_client().get("/").get_data(as_text=True)
+    assert "map_scale.js" in html and "plotlyjs/" not in html and "plotly-export" not in html
+
+
 @needs_chromium
 def test_the_partial_plotlyjs_draws_exactly_what_the_full_one_draws(events):
     partial = ImageRenderer()

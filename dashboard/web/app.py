@@ -68,6 +68,7 @@ def create_app(store_path: str | Path, *, upload_dir: str | Path | None = None,
     app = dash.Dash(
         __name__, title="News timeline and map", assets_folder=str(ASSETS_DIR), serve_locally=True,
         update_title=None,
+        assets_path_ignore=["plotlyjs"],  # the exporter's partial plotly.js: the page keeps the full one
     )
     extra_filters, extra_main = [export_panel.layout()], []
     editing = None
