@@ -302,6 +302,8 @@ def _place_right_before(text: str, p: PlaceMention, before: str, places=()) -> b
     Bucca near |Basra". A name we do not know ("at Hamlet Village in |Townsville") leaves the town the most
     specific place there is."""
     head = re.sub(r"(?:,\s*|\s+(?:near|outside|north of|south of|east of|west of|in)\s+)$", "", before)
+    if re.search(r",\s*(?:north|south|east|west) of\s+$", before):
+        head = re.sub(r",\s*$", "", head)  # "Tarmiyah, north of |Baghdad": the comma before the direction too
     if not re.search(r"[A-Z][\w.'’-]*\)?$", head):
         return False
     head_end = p.start - (len(before) - len(head))
