@@ -60,10 +60,15 @@ TRIGGERS: tuple[Trigger, ...] = (
     Trigger("airstrike",
             r"\bair ?strikes?\b|\bair raids?\b|\bdrone strikes?\b|\baerial (?:bombardment|attack|assault|strike|raid)s?\b"
             r"|\b(?:warplanes?|jets?|drones?|aircraft|helicopters?|bombers)\s+(?:\w+\s+){0,12}?"
-            r"(?:struck|bombed|hit|pounded|targeted|strafed|carried out (?:a |an )?(?:\w+\s+)?strikes?)\b",
+            r"(?:struck|bombed|hit|pounded|targeted|strafed|carried out (?:a |an )?(?:\w+\s+)?strikes?)\b"
+            r"|\b(?:missile |drone |rocket |artillery )?strikes?\s+(?:\w+\s+)?(?:hit|struck|pounded|targeted|killed)\b"
+            # (not the strikes of workers: "strikes hit production", "hit exports")
+            r"(?!\s+(?:the\s+)?(?:production|output|exports?|imports?|services|economy|trade|transport|traffic|flights"
+            r"|schools|businesses|shops|sales|supplies|hospitals|ports?|factories|mines|industry)\b)",
             ("An airstrike hit a convoy on the coastal road.",
              "Government warplanes bombed the market in the early afternoon.",
-             "Three jets carried out strikes on a hideout in the hills.")),
+             "Three jets carried out strikes on a hideout in the hills.",
+             "Overnight strikes hit a weapons depot outside the port.")),
     Trigger("bombing",
             r"\bsuicide (?:bomb(?:er|ers|ing|ings)?|attack(?:er|ers|s)?|vests?)\b|\bcar[- ]bombs?\b|\bbombings?\b"
             r"|\b(?:roadside|truck|improvised|landmine|mine)\s+(?:bombs?|explosives?|devices?)\b|\bieds?\b"
