@@ -90,7 +90,8 @@ TRIGGERS: tuple[Trigger, ...] = (
             r"|\bbeat(?:en)? up\b|\braped\b|\blynched\b|\bst(?:ole|olen)\b|\brobb(?:ed|ery|eries)\b|\bbeat(?:en|ing)?\b|\bstabbed\b|\bhacked\b|\btonsured\b"
             r"|\bdrive-by\b|\bgunned down\b|\bset alight\b|\bkidnaps?\b|\babducts?\b|\bexecutes?\b|\bbeheads?\b|\b(?:set|sets)\s+(?:\w+\s+){0,3}(?:on )?fire\b|\btorched\b|\bdestroyed\b|\bdemolished\b"
             r"|\bvandali[sz]ed\b|\bbulldoz(?:ed|ing)\b|\bburn(?:ed|t)\b(?!\s+(?:\w+\s+)?(?:tyres|tires))|\b(?:bod(?:y|ies)|corpses?)\b(?:\s+[\w,]+){0,10}?\s+(?:was|were)"
-            r"\s+(?:\w+\s+)?found\b|\bfound dead\b"
+            r"\s+(?:\w+\s+)?found\b|\bfound dead\b|\b(?:found|discovered|recovered|unearthed)\s+(?:the\s+)?(?:\w+\s+)?"
+            r"(?:bod(?:y|ies)|corpses?|remains|mass graves?)\b"
             r"|\b(?:remains|heads?|bod(?:y|ies)|corpses?|dead (?:man|men|woman|women|person|people))\b[^.;]{0,120}?"
             r"\b(?:was|were)\s+(?:\w+\s+)?(?:found|dumped|left|thrown|discovered)\b"
             r"|\bloot(?:ing|ers)\b|\bsmash(?:ed|ing)\b|\bburning\s+(?:\w+\s+){0,2}(?:houses|homes|shops|stores|cars"
@@ -100,6 +101,7 @@ TRIGGERS: tuple[Trigger, ...] = (
              "Armed men looted shops and burned several houses.",
              "The remains of three men were found beside the canal.",
              "The body of a driver who had been missing since the storm and bore bruises was found at dawn.",
+             "Fishermen found the bodies of two traders on the river bank.",
              "A crowd went on a looting spree in the market.",
              "The detainee died of torture in a police cell.")),
     Trigger("capture_or_seizure",
