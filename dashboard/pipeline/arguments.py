@@ -338,6 +338,10 @@ def attach(text: str, sentence_start: int, occurrence: Occurrence,
         best = max(inner, key=lambda t: (-_PRECISION_RANK[t[1].precision], t[0]))[1]
     ordered = sorted(places, key=lambda p: p.start)
     best = _qualified(text, ordered, best, places)
+    # "in Baghdad's Sadr City district": the possessive's place lies in the town before it
+    inside = next((q for q in places if q.start == best.end + 3 and text[best.end:q.start] in ("'s ", "’s ")
+                   and (contains(best, q) or _km(best, q) <= DISTRICT_KM)), None)
+    best = inside or best
     chosen = [best]
     run = _list_around(text, ordered, ordered.index(best))
     i = run.index(best)
