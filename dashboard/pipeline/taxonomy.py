@@ -72,7 +72,7 @@ TRIGGERS: tuple[Trigger, ...] = (
     Trigger("bombing",
             r"\bsuicide (?:bomb(?:er|ers|ing|ings)?|attack(?:er|ers|s)?|vests?)\b|\bcar[- ]bombs?\b|\bbombings?\b"
             r"|\b(?:roadside|truck|improvised|landmine|mine)\s+(?:bombs?|explosives?|devices?)\b|\bieds?\b"
-            r"|\bexplosions?\b|\bblasts?\b|\bdetonated\b|\bexploded\b|\bbl(?:ew|own|owing|ows?) up\b|\b(?:was|were)?\s*bombed\b|\bbombs?\b|\bgrenades?\b|\blandmines?\b"
+            r"|\bexplosions?\b|\bblasts?\b|\bdetonated\b|\bexploded\b|\bbl(?:ew|own|owing|ows?) (?:\w+sel(?:f|ves) )?up\b|\b(?:was|were)?\s*bombed\b|\bbombs?\b|\bgrenades?\b|\blandmines?\b"
             r"|\bdefused\b|\b(?:bombs?|explosives?|devices?|mines?)\s+(?:\w+\s+){0,2}(?:discovered|found|planted)\b"
             r"|\b(?:missiles?|rockets?|shells?|mortars?|mortar rounds?|projectiles?)\s+(?:\w+\s+){0,3}?"
             r"(?:hit|struck|landed|fell|slammed|crashed)\b",
@@ -81,7 +81,8 @@ TRIGGERS: tuple[Trigger, ...] = (
              "A roadside device exploded as the patrol passed.",
              "Two rockets landed near the stadium during the match.",
              "A stray shell hit the roof of a school.",
-             "The retreating fighters blew up the old bridge over the river.")),
+             "The retreating fighters blew up the old bridge over the river.",
+             "A bomber blew himself up at the gate of the depot.")),
     Trigger("attack_on_civilians",
             r"\bexecut(?:ed|ions?)\b|\bmassacr(?:ed|es?)\b|\bbeheaded\b|\bkidnapp(?:ed|ings?)\b|\babduct(?:ed|ions?)\b"
             r"|\bextort(?:ed|ion|ing)\b|\bkill(?:ed|ing)\s+" + _V + r"(?:civilians|villagers|residents|worshippers"
