@@ -56,7 +56,12 @@ class Gazetteer:
 
     def lookup(self, key: str) -> tuple[int, ...]:
         """Entry numbers named ``key``, most likely first (by their name or by another of their names)."""
-        return tuple(e if e >= 0 else -e - 1 for e in _entries(self.index.get(key)))
+        hit = self.index.get(key)
+        if hit is None:  # most look-ups (every capitalised word is tried): no generator for them
+            return ()
+        if isinstance(hit, int):
+            return (hit if hit >= 0 else -hit - 1,)
+        return tuple(e if e >= 0 else -e - 1 for e in hit)
 
     def lookup_names(self, key: str) -> tuple[tuple[int, bool], ...]:
         """(entry, by_other_name): ``by_other_name`` when ``key`` is only a historical or foreign-language
