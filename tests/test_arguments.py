@@ -22,6 +22,9 @@ def places_of(text, published="2019-03-06"):
     ("On 3 May, in Anbar, Kirkuk, militants burned a truck.", ["Kirkuk"]),
     # "in X's Y": the district of the town, where it lies within the town's reach
     ("On 1 May 2016, a bomber blew himself up at a mosque in Baghdad's Sadr City district.", ["Sadr City"]),
+    # a facility in its town: the facility, whichever trigger of the sentence is nearer the town
+    ("On 4 March 2016, the rebels held the Mezzeh Air Base in Damascus after a week of fighting.",
+     ["Mezzeh Air Base"]),
     # "X, north of Y": Y only says where X is, for every occurrence of the sentence
     ("On 8 May 2021, gunmen attacked a checkpoint near Balad, north of Baghdad, killing two guards.", ["Balad"]),
     # the district of a village we do not know stands in for it: a place named later in the sentence does not

@@ -103,7 +103,8 @@ _SCENE_OPENING = re.compile(r"^\W*(?:(?:on|around|as reported on|reported on|bet
                             r"|(?-i:[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){0,3}(?:\s+[a-z]+)?)\s*(?:\(|,\s*))?$", re.IGNORECASE)
 SCENE_KM = 50.0
 OUTLIER_KM = 150.0  # farther than this from every other place of its sentence, a place is suspect
-CONTAINS_KM = {"country": math.inf, "admin": 250.0, "region": 350.0}  # how far a containing area reaches
+# how far a containing area reaches (a town holds its own prison, airport or quarter)
+CONTAINS_KM = {"country": math.inf, "admin": 250.0, "region": 350.0, "city": 20.0}
 DISTRICT_KM = 30.0  # a district (feature "admin2") holds the towns near its centre, not its province's capital
 
 

@@ -110,7 +110,7 @@ TRIGGERS: tuple[Trigger, ...] = (
             r"|seiz(?:e|es)|captures|retakes?|recaptures|liberates|overruns|takes? (?:control|over)"
             r"|conquered|confiscated|seizure|capture of|took (?:control|over)|seiz(?:e|ed|ing) control"
             r"|fell (?:to|in|into|on|last|this|after)|(?:which|city|town|and) fell|was taken|were taken"
-            r"|gained control|overpowered|(?<!the )(?<!of )(?<!in )(?<!an )(?<!a )occupied|stormed|driven (?:out )?(?:from|out of)|expelled|ousted|pushed out"
+            r"|(?:re)?gained control|regain(?:ed|s|ing)? control|overpowered|(?<!the )(?<!of )(?<!in )(?<!an )(?<!a )occupied|stormed|driven (?:out )?(?:from|out of)|expelled|ousted|pushed out"
             r"|(?:drove|pushed|forced)\s+(?:[\w'’-]+\s+){0,4}(?:out of|from)"
             r"|(?:recovered|discovered|uncovered|found)\s+(?:[\w-]+\s+){0,5}(?:arms|weapons|ammunition|explosives|rifles"
             r"|caches?|drugs|narcotics|cocaine|heroin|cannabis|marijuana|marihuana|hashish|methamphetamine))\b",
