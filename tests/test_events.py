@@ -140,6 +140,11 @@ def test_no_publication_date_and_no_date_makes_no_event():
     assert run("Rebels seized a bridge in Kirkuk.", "").events == ()
 
 
+def test_a_superlative_since_a_date_is_a_yardstick_not_the_time():
+    assert events("A car bomb killed nine people in Kirkuk, the worst attack there since 2016.") == \
+        [("Kirkuk", "2019-03-06", "2019-03-06", "published")]
+
+
 def test_since_when_dates_the_when_clause_itself():
     got = events("Markets have recovered since 2015, when Iraq's army crumbled in the north.", "2022-01-29")
     assert got == [("Iraq", "2015-01-01", "2015-12-31", "stated")]

@@ -317,7 +317,15 @@ _NAME_AFTER = re.compile(r"^\s+(?:[A-Z]\w+\s+)?(?:bridge|street|square|avenue|ro
 _POSSESSIVE_BEFORE = re.compile(r"\b(?:their|his|her|its|our|my|your)\s+$", re.IGNORECASE)
 
 
+# "the deadliest attack in the city since 2017", "the first such strike since March": a yardstick
+_COMPARED_SINCE = re.compile(
+    r"\bthe\s+(?:(?!(?:protest|arrest|west|interest|rest|request|forest|conquest|contest|test|quest|inquest|guest"
+    r"|unrest|harvest)\b)\w+est|worst|first|most|only)\b[^.;:]{0,80}\bsince\s+(?:the\s+)?$", re.IGNORECASE)
+
+
 def _names_or_qualifies(text: str, d: DateMention) -> bool:
+    if _COMPARED_SINCE.search(text, max(0, d.start - 100), d.start):
+        return True
     return bool(_NAME_AFTER.match(text[d.end:d.end + 40]) or _POSSESSIVE_BEFORE.search(text[max(0, d.start - 8):d.start])
                 or re.match(r"^['’]s?\s", text[d.end:d.end + 3]) and _POSSESSIVE_BEFORE.search(text[max(0, d.start - 8):d.start]))
 
