@@ -196,7 +196,8 @@ TRIGGERS: tuple[Trigger, ...] = (
             r"|\b(?:deliver|distribut|hand)(?:ed|ing|s)?(?: out)?\s+(?:[\w-]+\s+){0,3}(?:food|aid|relief|packages|parcels"
             r"|supplies|rations|boxes|hampers|sacks|flour|rice|blankets|medicines?)\b|\b(?:set up|placed|erected|installed|established|mounted)\s+(?:[\w-]+\s+){0,2}"
             r"(?:check ?points|roadblocks|road blocks)\b"
-            r"|\b(?:conduct|hold|held|stag|carr)\w*(?: out)?\s+(?:[\w-]+\s+){0,2}(?:exercises|drills|manoeuvres|maneuvers)\b",
+            r"|\b(?:conduct|hold|held|stag|carr)\w*(?: out)?\s+(?:[\w-]+\s+){0,2}(?:exercises|drills|manoeuvres|maneuvers)\b"
+            r"|\b(?:thwart|foil)(?:ed|s|ing)?\b",
             ("Local commanders received large sums of cash from a foreign sponsor.",
              "The two militias signed a truce in the market square.",
              "The rebels released twelve hostages after a week of talks.",
@@ -204,7 +205,8 @@ TRIGGERS: tuple[Trigger, ...] = (
              "The militia handed out sacks of flour to families in the camp.",
              "Armed men set up two checkpoints on the mountain road.",
              "The rebels released nine policemen held as captives.",
-             "The navy held live-fire drills off the northern cape.")),
+             "The navy held live-fire drills off the northern cape.",
+             "Guards foiled a plan to free the inmates of the northern jail.")),
 )
 def _alternatives(pattern: str) -> list[str]:
     """The top-level alternatives of a pattern ("a|(b|c)" -> ["a", "(b|c)"])."""
@@ -263,14 +265,16 @@ NOT_OCCURRENCES: tuple[tuple[str, str, str, tuple[str, ...]], ...] = (
      ("Insurgents could attack the convoy on its way north.",
       "The bridge might fall within days if supplies run out.")),
     ("hypothetical or intention", "before",
-     r"\b(?:if|unless|whether|threaten(?:s|ed|ing)? to|plan(?:s|ned|ning)? to|vow(?:s|ed)? to|intend(?:s|ed)? to"
+     r"\b(?:if|unless|whether|threaten(?:s|ed|ing)? to|plan(?:s|ned|ning)?(?: to)?|plott(?:ed|ing)|plots?"
+     r"|vow(?:s|ed)? to|intend(?:s|ed)? to"
      r"|aim(?:s|ed)? to|seek(?:s|ing)? to|sought to|tr(?:y|ies|ied|ying) to|attempt(?:s|ed)? to|ability to|able to"
      r"|capable of|call(?:s|ed)? for|urg(?:e|es|ed)|threat of|risk of|fears? of|prevent(?:ed|s)?|deter"
      r"|in order to|ready to|prepar\w* (?:for|to)|meant to|designed to|used to|bid to|effort to|efforts to"
      r"|order(?:s|ed)?(?:\s+\w+)?\s+to|want(?:s|ed)? to|pushing to)" + _GAP,
      ("The militia has threatened to storm the airport.",
       "Commanders are preparing for an offensive on the valley.",
-      "The cell's leader called for raids on the border posts.")),
+      "The cell's leader called for raids on the border posts.",
+      "The cell had been planning bombings in the capital.")),
     ("negation", "before",
      r"\b(?:not|never|no|n't|without|failed to|fail to|den(?:y|ies|ied)|neither|nor|no longer|yet to|nobody|none)" + _GAP,
      ("No one was killed in the town over the weekend.",
