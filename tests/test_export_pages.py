@@ -12,6 +12,7 @@ import importlib.util
 import io
 import itertools
 import json
+import os
 import re
 import subprocess
 import sys
@@ -438,15 +439,16 @@ def test_a_killed_renderer_leaves_no_browser_nor_folder_and_starts_again():
     renderer = ImageRenderer().start()
     process = renderer._kaleido.subprocess
     profile = Path(renderer._kaleido._browser_impl.tmp_dir.path)
-    assert process.poll() is None and profile.is_dir()
+    socket_folder = Path(os.readlink(profile / "SingletonSocket")).parent  # Chromium's own, in the temp dir
+    assert process.poll() is None and profile.is_dir() and socket_folder.is_dir()
     renderer.kill()
     assert process.poll() is not None and not profile.exists()
     # the profile is deleted by a detached process (the CLI does not wait for it): gone within seconds
     aside = profile.with_name(profile.name + ".removing")
     deadline = time.monotonic() + 30
-    while aside.exists() and time.monotonic() < deadline:
+    while (aside.exists() or socket_folder.exists()) and time.monotonic() < deadline:
         time.sleep(0.05)
-    assert not aside.exists()
+    assert not aside.exists() and not socket_folder.exists()
     try:
         assert renderer.render(small_figure(5), "png", 200, 150).startswith(b"\x89PNG")
     finally:

@@ -1,11 +1,12 @@
 """Ending the export browser at once, for a process that is done (a CLI export): Chromium's process group
-killed, its profile folder removed without waiting for it."""
+killed, its profile folder (and its singleton socket's) removed without waiting for it."""
 from __future__ import annotations
 
 import os
 import shutil
 import signal
 import subprocess
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -34,6 +35,9 @@ def remove_in_background(folder: Any) -> None:
     path = getattr(folder, "path", None)
     if folder is None or path is None:
         return
+    # Chromium's process-singleton socket lives in a folder of its own in the temp dir, named by a link in
+    # the profile; a killed Chromium leaves it behind (one empty folder per export otherwise)
+    socket_folder = _singleton_folder(Path(path))
     aside = Path(path).with_name(Path(path).name + ".removing")
     try:
         os.rename(path, aside)
@@ -42,13 +46,30 @@ def remove_in_background(folder: Any) -> None:
             folder.clean()
         except Exception:  # noqa: BLE001 - a folder left in the temp dir is no reason to fail an export
             pass
+        if socket_folder:
+            shutil.rmtree(socket_folder, ignore_errors=True)
         return
+    folders = [str(aside)] + ([str(socket_folder)] if socket_folder else [])
     try:
-        subprocess.Popen(["rm", "-rf", "--", str(aside)], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+        subprocess.Popen(["rm", "-rf", "--", *folders], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                          stderr=subprocess.DEVNULL, start_new_session=True, close_fds=True)
     except OSError:  # no rm
-        shutil.rmtree(aside, ignore_errors=True)
+        for folder_path in folders:
+            shutil.rmtree(folder_path, ignore_errors=True)
     finalizer = getattr(getattr(folder, "temp_dir", None), "_finalizer", None)
     if finalizer is not None:  # tempfile's own clean-up at exit would find the folder gone
         finalizer.detach()
     folder.exists = False
+
+
+def _singleton_folder(profile: Path) -> Path | None:
+    """The folder of Chromium's ``SingletonSocket`` for a profile (e.g. /tmp/org.chromium.Chromium.XXXX), if
+    it is one of Chromium's own in the temp dir; None otherwise (nothing else is ever removed)."""
+    try:
+        target = Path(os.readlink(profile / "SingletonSocket"))
+    except OSError:
+        return None
+    folder = target.parent
+    if folder.name.startswith("org.chromium.Chromium.") and folder.parent == Path(tempfile.gettempdir()):
+        return folder
+    return None
