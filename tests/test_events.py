@@ -287,3 +287,19 @@ def test_the_date_that_frames_the_main_clause(text):
 ])
 def test_a_date_that_only_describes_a_noun_leaves_the_occurrence_undated(text):
     assert events(text) == [("Tikrit", "2019-03-06", "2019-03-06", "published")]
+
+
+# --- the dateline: where the report was filed ---------------------------------------------------------
+def test_a_dateline_gives_way_to_the_scene_the_sentence_names():
+    got = [e.place for e in run("BAGHDAD (Reuters) - Drones struck militants in the Hamrin Mountains on Sunday.").events]
+    assert got == ["Hamrin Mountains"]
+
+
+def test_a_dateline_alone_places_the_event_but_less_surely():
+    (filed,) = run("MOSUL (AP) - A car bomb killed ten people on Sunday, police said.").events
+    (told,) = run("A car bomb killed ten people in Mosul on Sunday, police said.").events
+    assert (filed.place, told.place) == ("Mosul", "Mosul") and filed.confidence < told.confidence
+
+
+def test_a_dateline_is_no_place_for_a_scene_the_gazetteer_lacks():
+    assert run("ERBIL (Reuters) - Drones struck a camp in the Zaraw mountains on Sunday.").events == ()

@@ -92,7 +92,7 @@ _LIST_JOIN = re.compile(r"^\s*(?:,\s*(?:and\s+|or\s+)?|\s(?:and|or)\s+)(?:the\s+
 
 # How a place is tied to its trigger, and how much an event at it can be trusted (events.py confidence).
 ATTACHMENT_CONFIDENCE = {"locative": 1.0, "relative": 0.95, "adjacent": 0.9, "clause": 0.75, "sentence": 0.6,
-                         "narrative": 0.5}
+                         "dateline": 0.6, "narrative": 0.5}
 # "On 3 May, in Townsville, Province, gunmen attacked a bar in Harbour district": the sentence opens on
 # the town it happened in; a quarter named later that resolves far from it is a namesake, not the place.
 # The opening may name an area of the town first ("in the old quarter of Townsville", "in Hamlet village
@@ -159,6 +159,32 @@ def own_forces(text: str, places: list[PlaceMention]) -> list[PlaceMention]:
     """Countries named as the owners of the forces in a sentence ("Iraq's military"), as locations."""
     return [replace(p, role="location") for p in places
             if p.precision == "country" and p.mention_kind == "name" and _OWN_FORCES_AFTER.match(text[p.end:p.end + 40])]
+
+
+# "BAGHDAD (Reuters) -", "MOSUL, Iraq —": where the report was filed, at the start of a line.
+_DATELINE_AFTER = re.compile(r"^(?:,[^\n]{0,40}?)?\s*(?:\([\w .]+\)\s*)?[-—–]{1,2}\s")
+# "in the Hamrin mountains", "near Tall Hamid village": a scene the gazetteer does not know.
+_UNKNOWN_SCENE = re.compile(r"\b(?:in|near|outside|around|inside)\s+(?:the\s+)?(?:[A-Z][\w'’-]+\s+){1,3}"
+                            r"(?:mountains?|hills?|desert|valley|village|town|district|area|region|camp|base|neighbou?rhood"
+                            r"|suburb|countryside)\b")
+
+
+def is_dateline(text: str, p: PlaceMention) -> bool:
+    """An all-capital place that opens a line and is followed by a dateline's dash."""
+    return p.text.isupper() and len(p.text) > 3 and (p.start == 0 or text[p.start - 1] == "\n") \
+        and bool(_DATELINE_AFTER.match(text[p.end:p.end + 60]))
+
+
+def dateline_scene(text: str, sentence_start: int, sentence_end: int, chosen: list[PlaceMention],
+                   places: list[PlaceMention]) -> tuple[list[PlaceMention], str] | None:
+    """When the only place an occurrence gets is the dateline: the dateline, marked as such, or nothing when
+    the sentence names a scene we cannot place ("BAGHDAD - ... an air strike in the Hamrin mountains")."""
+    if not chosen or not all(is_dateline(text, p) for p in chosen):
+        return None
+    for unknown in _UNKNOWN_SCENE.finditer(text, sentence_start, sentence_end):
+        if not any(p.start < unknown.end() and unknown.start() < p.end for p in places):
+            return [], ""
+    return chosen, "dateline"
 
 
 def candidate_places(text: str, places: list[PlaceMention], triggers=()) -> list[PlaceMention]:
@@ -327,14 +353,14 @@ def attach(text: str, sentence_start: int, occurrence: Occurrence,
     opening = min(places, key=lambda p: p.start)
     elsewhere = _km(best, opening) > SCENE_KM if best.precision in ("city", "point") else not contains(best, opening)
     if best is not opening and opening.end <= occurrence.start and elsewhere \
-            and opening.precision in ("city", "point") \
+            and opening.precision in ("city", "point") and not is_dateline(text, opening) \
             and _SCENE_OPENING.match(text[sentence_start:opening.start]) and not _outlier(opening, places, text):
         best, kind = opening, "locative"
     if occurrence.anaphoric and (kind == "sentence" or _breaks_between(text, occurrence.end, best.start) > 0):
         return [], ""  # "The prison break was a warning ... in Iraq": told again, placed where first told
     # the most specific place the best one contains, in the same clause
     inner = [(s, p) for (_, s), _, p in scored if contains(best, p) and _breaks_between(text, best.start, p.start) == 0
-             and not _qualifies(text, places, best, p)]
+             and not _qualifies(text, places, best, p) and not is_dateline(text, p)]
     if inner:
         best = max(inner, key=lambda t: (-_PRECISION_RANK[t[1].precision], t[0]))[1]
     ordered = sorted(places, key=lambda p: p.start)

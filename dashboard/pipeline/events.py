@@ -32,7 +32,8 @@ import unicodedata
 from dataclasses import dataclass, field
 
 from dashboard.pipeline.arguments import (
-    ATTACHMENT_CONFIDENCE, attach, candidate_places, contains, named_facilities, own_forces,
+    ATTACHMENT_CONFIDENCE, attach, candidate_places, contains, dateline_scene, is_dateline, named_facilities,
+    own_forces,
 )
 from dashboard.pipeline.taxonomy import Occurrence, find_occurrences, most_specific
 from dashboard.pipeline.fatalities import fatalities
@@ -233,6 +234,8 @@ def _tellings(doc: Document, dates: list[DateMention], places: list[PlaceMention
             own_scene = _scene(clean, places_in.get(i, []), found)
             for occurrence in found:
                 chosen, kind = attach(clean, sentence.start, occurrence, candidates)
+                chosen, kind = dateline_scene(clean, sentence.start, sentence.end, chosen, candidates) \
+                    or (chosen, kind)
                 date, interval, basis = _time_of(clean, occurrence, ds, last_date, published, retag, filed,
                                                  sentence.start)
                 if interval is None:
@@ -274,8 +277,8 @@ def _scene(text: str, places: list[PlaceMention], triggers=()) -> PlaceMention |
     """Where a sentence is: its most specific place that can be an event's place, the first of those."""
     # a dateline's place ("BEIRUT, June 6 -") is where the report was filed, not where the story is
     candidates = [p for p in candidate_places(text, places, triggers) if p.mention_kind != "demonym"
-                  and not (p.text.isupper() and len(p.text) > 3 and _DATELINE_DATE_AFTER.match(text[p.end:p.end + 4])
-                           or p.text.isupper() and len(p.text) > 3 and text[p.end:p.end + 1] == ",")]
+                  and not (is_dateline(text, p) or p.text.isupper() and len(p.text) > 3 and (
+                      _DATELINE_DATE_AFTER.match(text[p.end:p.end + 4]) or text[p.end:p.end + 1] == ","))]
     return min(candidates, key=lambda p: (_PLACE_RANK.get(p.precision, 9), p.start)) if candidates else None
 
 
