@@ -127,6 +127,9 @@ def test_the_namesake_chosen(gazetteer, rule, text, mention, country, lat, lon):
     ("Cases of Lassa fever were found in Jos.", "Lassa"),  # a disease's name
     # two qualifiers of one country say the famous Windsor is not meant: the gazetteer lacks this one
     ("Gunmen killed two traders in Windsor (Kisii, Nyanza).", "Windsor"),
+    # a town of the same country far from the district the writer names is not this one (the gazetteer
+    # lacks it); only a city of 100,000 or more outweighs the qualifier
+    ("Two men were shot in Una, Pratapgarh district, on Monday.", "Una"),
     # a chain through the city's own district ("Surat city (Surat, Gujarat)"): the far town is not this area
     ("Workers protested in Mehsana area of Surat city (Surat, Gujarat).", "Mehsana"),
 ])

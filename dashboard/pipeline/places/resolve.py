@@ -359,13 +359,12 @@ class Resolver:
             # a namesake ("Djugu, Ituri" where the gazetteer's only Ituri lies elsewhere)
             # ("Ahmadabad district, Paktia", "Rio Claro, Lara state": a district, or a qualifier said to be a
             # state, leaves no doubt)
-            big = BIG_TOWN if g.features[choice[qualifier.key]] in ("country", "admin1") \
-                or g.populations[choice[qualifier.key]] >= BIG_TOWN else SMALL_TOWN
+            big = BIG_TOWN
             if self._insisted(match, codes, choice):
                 big = math.inf  # "Brighton (Eastern Cape)", "Oxford, Kilifi, Coast": the writer rules out the famous one
             return g.populations[entry] < big or g.features[entry] not in _SETTLEMENTS \
                 or _said_to_be_an_area(match) or _said_to_be_an_area(qualifier)
-        if g.populations[entry] >= SMALL_TOWN and not self._insisted(match, codes, choice):
+        if g.populations[entry] >= BIG_TOWN and not self._insisted(match, codes, choice):
             return False  # a well-known place outweighs a qualifier the gazetteer may not know
         # "Sosnivka, Kherson" where every Sosnivka lies in other provinces, far off: a village the
         # gazetteer lacks, whose province (a mention of its own) says where it is. Near the province's
