@@ -140,7 +140,7 @@ _FACILITY_AFTER = re.compile(r"^\s+(?:[A-Z][\w.'’-]*\s+){0,3}(?:Hospital|Unive
                              r"|Bridge|Barracks|LGA|Local Government Area|District|Municipality|Township|County)\b")
 
 
-_PLACED_AFTER = re.compile(r"\s*,?\s+(?:in|at|near|outside)\s+(?:the\s+)?[A-Z]")
+_PLACED_AFTER = re.compile(r"(?:[^\S\n]*,)?[^\S\n]+(?:in|at|near|outside)[^\S\n]+(?:the[^\S\n]+)?[A-Z]")
 
 
 def named_facilities(text: str, places: list[PlaceMention]) -> list[PlaceMention]:
