@@ -64,6 +64,14 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+def generated_store(folder: Path, n_events: int, seed: int) -> Path:
+    """``folder``/store: a synthetic store of ``n_events`` written by the dashboard's own generator."""
+    from gen_events import generate_events, write_store
+
+    events, articles = generate_events(n_events, seed=seed)
+    return write_store(folder / "store", events, articles)
+
+
 @pytest.fixture(scope="session")
 def synthetic_store(tmp_path_factory) -> Path:
     """A 3,000-event synthetic store (bench/gen_events.py) in the real layout."""

@@ -34,6 +34,7 @@ from dashboard.export.report import app_panels, report_figure
 from dashboard.export.tables import defuse_formula, events_csv, events_geojson
 from dashboard.store.schema import EVENTS_SCHEMA
 from dashboard.web.app import create_app
+from tests.conftest import generated_store
 
 LAND = (46, 160, 67)  # a land colour no other part of the test figures uses
 CHROMIUM = rendering.shutil.which("chromium") or os.environ.get("BROWSER_PATH")
@@ -503,20 +504,13 @@ def test_run_export_refuses_a_folder_that_is_not_a_store(tmp_path):
 
 # -- run_export on a real store: the export holds what the app shows for a URL ---------------------------
 
-GEN_EVENTS = Path(__file__).resolve().parents[1] / "bench" / "gen_events.py"
 STORE_LAND = (244, 241, 234)  # the app map's land colour (figures.draw_map)
 
 
 @pytest.fixture(scope="module")
 def store(tmp_path_factory):
     """A synthetic store in the real layout, written by the dashboard's own generator."""
-    import importlib.util
-
-    spec = importlib.util.spec_from_file_location("gen_events", GEN_EVENTS)
-    gen_events = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(gen_events)
-    events_table, articles = gen_events.generate_events(600, seed=11)
-    return gen_events.write_store(tmp_path_factory.mktemp("export") / "store", events_table, articles)
+    return generated_store(tmp_path_factory.mktemp("export"), 600, seed=11)
 
 
 @pytest.fixture(scope="module")
@@ -807,13 +801,7 @@ def test_the_caption_shortens_long_lists():
 
 @needs_chromium
 def test_an_empty_store_exports_empty_files_and_a_report_that_says_so(tmp_path, renderer):
-    import importlib.util
-
-    spec = importlib.util.spec_from_file_location("gen_events", GEN_EVENTS)
-    gen_events = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(gen_events)
-    empty, articles = gen_events.generate_events(0, seed=1)
-    store = gen_events.write_store(tmp_path / "store", empty, articles)
+    store = generated_store(tmp_path, 0, seed=1)
     csv_result = run_export(store, "csv", tmp_path / "events.csv")
     assert csv_result.n_events == 0 and len(pd.read_csv(csv_result.path, encoding="utf-8-sig")) == 0
     collection = json.loads((run_export(store, "geojson", tmp_path / "events.geojson").path).read_bytes())

@@ -3,7 +3,6 @@ byte-identical to those drawn from the whole world file, in real Chromium, for v
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 
@@ -13,8 +12,8 @@ from dashboard.export.presets import image_size
 from dashboard.export.renderer import ImageRenderer
 from dashboard.views.query import EventStore
 from dashboard.views.state import ViewState
+from tests.conftest import generated_store
 
-GEN_EVENTS = Path(__file__).resolve().parents[1] / "bench" / "gen_events.py"
 
 
 def app_geo(lon: float, lat: float, scale: float, **extra) -> dict:
@@ -121,13 +120,7 @@ def test_the_same_view_is_cut_once():
 
 @pytest.fixture(scope="module")
 def event_store(tmp_path_factory):
-    import importlib.util
-
-    spec = importlib.util.spec_from_file_location("gen_events", GEN_EVENTS)
-    gen_events = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(gen_events)
-    events_table, articles = gen_events.generate_events(300, seed=5)
-    return EventStore(gen_events.write_store(tmp_path_factory.mktemp("basemap") / "store", events_table, articles))
+    return EventStore(generated_store(tmp_path_factory.mktemp("basemap"), 300, seed=5))
 
 
 VIEWS = ["", "map=40,35,8", "map=20,70,6", "map=0,20,1.3", "map=-170,60,4", "map=179,-17,16", "map=0,-75,4",

@@ -8,7 +8,6 @@ functions, and (tests marked ``chromium``) real drawings by the offline headless
 from __future__ import annotations
 
 import base64
-import importlib.util
 import io
 import itertools
 import json
@@ -36,18 +35,11 @@ from dashboard.export.renderer import ImageRenderer
 from dashboard.views.query import EventStore
 from dashboard.views.state import ViewState
 from dashboard.web import export_panel
+from tests.conftest import generated_store
 
 ROOT = Path(__file__).resolve().parents[1]
 needs_chromium = pytest.mark.chromium
 ALL_PRESETS = (None, *presets.PRESETS)
-
-
-def generated_store(folder: Path, n_events: int, seed: int) -> Path:
-    spec = importlib.util.spec_from_file_location("gen_events", ROOT / "bench" / "gen_events.py")
-    gen_events = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(gen_events)
-    events, articles = gen_events.generate_events(n_events, seed=seed)
-    return gen_events.write_store(folder / "store", events, articles)
 
 
 @pytest.fixture(scope="module")

@@ -20,6 +20,7 @@ from dashboard.views.figures import map_dict, map_figure
 from dashboard.views.query import EventStore
 from dashboard.views.state import ViewState
 from dashboard.views.summary import summary_data
+from tests.conftest import generated_store
 
 needs_chromium = pytest.mark.chromium
 
@@ -230,14 +231,7 @@ def test_summary_counts_come_from_the_stores_public_query():
 
 @needs_chromium
 def test_an_exported_map_shows_the_density(tmp_path):
-    from test_export import GEN_EVENTS  # the dashboard's own synthetic store generator
-    import importlib.util
-
-    spec = importlib.util.spec_from_file_location("gen_events", GEN_EVENTS)
-    gen_events = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(gen_events)
-    events_table, articles = gen_events.generate_events(400, seed=5)
-    store = gen_events.write_store(tmp_path / "store", events_table, articles)
+    store = generated_store(tmp_path, 400, seed=5)  # the dashboard's own synthetic store generator
     with ImageRenderer() as renderer:
         plain = run_export(store, "png", tmp_path / "plain.png", figure="map", view_query="map=42,35,5",
                            width=900, height=600, renderer=renderer)
