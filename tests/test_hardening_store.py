@@ -164,6 +164,9 @@ def test_a_store_path_with_glob_characters_serves_and_exports(site, tmp_path, ca
         events = EventStore(store, memory_limit=memory_limit)
         assert set(events.filter(ViewState())["id"]) == expected
         assert events.event(dam["id"])["provenance"][0]["sentence"] == dam["sentence"]
+    lean = EventStore(store, inline_provenance=False)  # an image export's store: provenance stays on disk
+    assert "provenance" not in lean.filter(ViewState()).columns or lean.filter(ViewState())["provenance"].isna().all()
+    assert lean.event(dam["id"])["provenance"][0]["sentence"] == dam["sentence"]
     app = create_app(store)
     assert app.server.test_client().get("/").status_code == 200
     out = home / "events [all].csv"

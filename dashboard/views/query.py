@@ -60,8 +60,12 @@ class EventStore:
     """
 
     def __init__(self, store_path: str | Path | None = None, *, events: pd.DataFrame | pa.Table | None = None,
-                 memory_limit: str | None = None):
+                 memory_limit: str | None = None, inline_provenance: bool | None = None):
+        # inline_provenance: keep the provenance column in memory (True), read an event's from Parquet when
+        # it is asked for (False: an image export, which never shows one, opens a store in half the time),
+        # or decide by the store's size (None).
         self.path = Path(store_path) if store_path is not None else None
+        self._keep_provenance = inline_provenance
         memory_limit = memory_limit or settings.query_memory_limit()
         rows = self._parquet_rows() if events is None else 0
         # Insertion order is kept: the table is stored by date, so "first N by date" streams without a sort.
@@ -103,7 +107,7 @@ class EventStore:
         """
         if self.path is None:
             return
-        fresh = EventStore(self.path)
+        fresh = EventStore(self.path, inline_provenance=self._keep_provenance)
         with self._text_lock:
             self.__dict__.update(fresh.__dict__)
 
@@ -117,7 +121,7 @@ class EventStore:
         self._parquet_files = [str(f) for f in files]
         rows = sum(pq.ParquetFile(f).metadata.num_rows for f in files)
         # Provenance (the bulkiest column) stays in memory for ordinary stores and on disk for huge ones.
-        keep_provenance = rows <= INLINE_PROVENANCE_ROWS
+        keep_provenance = rows <= INLINE_PROVENANCE_ROWS if self._keep_provenance is None else self._keep_provenance
         columns = ", ".join(f'"{name}"' for name in EVENTS_SCHEMA.names if keep_provenance or name != "provenance")
         return self._db.sql(f"SELECT {columns} FROM read_parquet($files, union_by_name=true)",
                             params={"files": self._parquet_files}).to_arrow_table()
