@@ -71,7 +71,7 @@ def cold_probe(store: str, fmt: str, figure: str, out: str) -> None:
     from dashboard.views.state import ViewState
 
     mark("exporter imported (pandas, duckdb, pyarrow, plotly)")
-    event_store = _open_store(Path(store))
+    event_store = _open_store(Path(store), inline_provenance=False)  # as run_export does for an image
     mark("store opened")
     from dashboard.export import exporter
 
