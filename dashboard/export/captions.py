@@ -202,8 +202,10 @@ def _sources_line(facts: CaptionFacts, store_info: StoreInfo | None) -> str:
         return "no events"
     line = f"{counted(facts.n_events, 'event')} from {counted(len(facts.article_ids), 'article')}"
     articles = store_info.articles if store_info else {}
-    outlets = list(dict.fromkeys(
-        outlet for article_id in facts.article_ids if (outlet := (articles.get(article_id) or {}).get("outlet"))))
+    # by C-level map/filter: a view of 100,000 events cites some 30,000 articles (25 ms as a Python loop)
+    outlet_of = {article_id: article["outlet"] for article_id, article in articles.items()
+                 if article and article.get("outlet")}
+    outlets = list(dict.fromkeys(filter(None, map(outlet_of.get, facts.article_ids))))
     if outlets:
         shown = outlets[:OUTLETS_SHOWN]
         more = f", and {len(outlets) - len(shown):,} more" if len(outlets) > len(shown) else ""
