@@ -262,7 +262,8 @@ def build_gazetteer() -> Gazetteer:
             builder.name(entry, name)
     common = sources.common_words()  # read once: the divisions and the index's readers all use it
     _natural_earth_divisions(builder, admin1_entry, countries, common)
-    _admin_units(builder, common)
+    _admin_units(builder, common, sources.admin_units(), "admin2", "geoboundaries:admin2-3")
+    _admin_units(builder, common, sources.villages(), "city", "osm:village")
     demonyms = _demonyms(builder, country_entry)
 
     # Washington, D.C. is written with its district.
@@ -343,12 +344,16 @@ def _natural_earth_divisions(builder: _Builder, admin1_entry: dict[str, int], co
                     _name_division(builder, entry, form, bare=not _town_of(builder, code, name_key(form)))
 
 
-def _admin_units(builder: _Builder, common: frozenset) -> None:
+def _admin_units(builder: _Builder, common: frozenset, units: list[tuple[str, str, float, float]],
+                 kind: str, source: str) -> None:
     """geoBoundaries' districts, communes, LGAs and payams, at their centroids: the places reports qualify
     a village with ("a farm near Lumbishi (Kalehe, Sud-Kivu)"), so that an event in a village the
-    gazetteer lacks lands in its district rather than nowhere. Only under a name no other place of the
-    country goes by (a district named after its town is that town), never a common English word, and
-    with the lowest prior of any place (``index.FEATURE_PRIOR["admin2"]``)."""
+    gazetteer lacks lands in its district rather than nowhere; and the villages of OpenStreetMap that
+    ``villages.csv.gz`` holds, at their points (``kind`` "city", no population). Only under a name no
+    other place of the country goes by (a district named after its town is that town), never a common
+    English word; a district has the lowest prior of any place (``index.FEATURE_PRIOR["admin2"]``). The
+    recogniser reads a name known only from these lists only where a place is expected
+    (``roles.district_placed``)."""
     added: set[tuple[str, str]] = set()
     # Each unit is checked against the towns around its centroid (half-degree cells, the five nearest):
     # the redistributed file puts some border units in a neighbour (Myanmar's Hpapun in Thailand, Afghan
@@ -371,7 +376,7 @@ def _admin_units(builder: _Builder, common: frozenset) -> None:
         own = next((e for e in near if builder.country_codes[e] == code and builder.admin1[e]), None)
         return code, builder.admin1[own] if own is not None else ""
 
-    for code, written, lat, lon in sources.admin_units():
+    for code, written, lat, lon in units:
         if not _LATIN.match(written) or any(ch.isdigit() for ch in written):
             continue
         code, division = placed(code, lat, lon)
@@ -382,7 +387,7 @@ def _admin_units(builder: _Builder, common: frozenset) -> None:
         if any(builder.country_codes[e] == code for e in builder.keys.get(key, ())):
             continue
         added.add((code, key))
-        entry = builder.add(name, lat, lon, code, "admin2", 0, 0, division, "geoboundaries:admin2-3")
+        entry = builder.add(name, lat, lon, code, kind, 0, 0, division, source)
         builder.name(entry, name)
 
 

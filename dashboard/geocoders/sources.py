@@ -33,10 +33,11 @@ ADMIN1_NAMES_CSV = GAZETTEER_DATA / "admin1_names.csv"
 TOWN_ADMIN2_CSV = GAZETTEER_DATA / "town_admin2.csv.gz"
 ADMIN1_NATURAL_EARTH_CSV = GAZETTEER_DATA / "admin1_natural_earth.csv.gz"
 ADMIN_UNITS_CSV = GAZETTEER_DATA / "admin_units.csv.gz"
+VILLAGES_CSV = GAZETTEER_DATA / "villages.csv.gz"
 GIVEN_NAMES_CSV = GAZETTEER_DATA / "given_names.csv"
 NATURAL_EARTH = TOPOJSON_DIR / "world_50m.json"
 SOURCE_FILES = (SUPPLEMENT_CSV, DEMONYMS_CSV, COUNTRY_POINTS_CSV, ADMIN1_NAMES_CSV, TOWN_ADMIN2_CSV,
-                ADMIN1_NATURAL_EARTH_CSV, ADMIN_UNITS_CSV, GIVEN_NAMES_CSV, NATURAL_EARTH)
+                ADMIN1_NATURAL_EARTH_CSV, ADMIN_UNITS_CSV, VILLAGES_CSV, GIVEN_NAMES_CSV, NATURAL_EARTH)
 
 # Other names of countries that GeoNames' English name does not cover ("US", "Britain").
 COUNTRY_ALIASES = {
@@ -139,6 +140,12 @@ def natural_earth_admin1(path: Path = ADMIN1_NATURAL_EARTH_CSV) -> list[dict]:
 def admin_units(path: Path = ADMIN_UNITS_CSV) -> list[tuple[str, str, float, float]]:
     """(country code, name, lat, lon) of geoBoundaries' second- and third-level divisions. A bad row
     raises ValueError naming the file and the row."""
+    return [(row["country_code"], row["name"], lat, lon) for row, lat, lon in _placed_rows(path)]
+
+
+def villages(path: Path = VILLAGES_CSV) -> list[tuple[str, str, float, float]]:
+    """(country code, name, lat, lon) of the villages and hamlets of OpenStreetMap that ``villages.csv.gz``
+    holds (Nigeria's). A bad row raises ValueError naming the file and the row."""
     return [(row["country_code"], row["name"], lat, lon) for row, lat, lon in _placed_rows(path)]
 
 

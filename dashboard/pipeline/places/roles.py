@@ -146,13 +146,18 @@ def demonym_role(following_lower: str, note: str) -> str:
     return "nationality"
 
 
+# Places known only from a list of districts (geoBoundaries) or villages (OpenStreetMap), by name and point:
+# read only where a place is expected
+LISTED_ONLY = ("geoboundaries", "osm:")
+
+
 def district_placed(g: Gazetteer, text: str, tokens, k: int, m: int, entries) -> bool:
     """False when tokens[k:m] name only districts the gazetteer knows from their boundaries (geoBoundaries)
     and stand where no place is expected. A district is read after "in", "near" ... or "the village of",
     before a kind of place ("Kalehe territory"), or as a qualifier ("Lumbishi (Kalehe, Sud-Kivu)",
     "Bubamba, Kalehe"): many are named like people ("Jansen said"), newspapers ("told Al-Ahram") or
     buildings ("at Windsor Castle", a district of Jamaica)."""
-    if not all(g.sources[e].startswith("geoboundaries") for e in entries[:5]):
+    if not all(g.sources[e].startswith(LISTED_ONLY) for e in entries[:5]):
         return True
     before = tokens[k - 1].lower if k > 0 else ""
     if before in LOCATIVE_PREPOSITIONS or text[:tokens[k].start].rstrip().endswith("("):
