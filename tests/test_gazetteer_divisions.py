@@ -124,3 +124,43 @@ def test_a_congolese_name_ending_in_i_is_no_arabic_nisba(g):
 def test_a_district_lies_in_the_country_and_division_of_the_towns_around_it(g, key, code, division):
     districts = [e for e in g.lookup(key) if g.sources[e].startswith("geoboundaries")]
     assert [(g.country_codes[e], g.admin1[e]) for e in districts] == [(code, division)]
+
+
+# --- villages (OpenStreetMap, villages.csv.gz) -----------------------------------------------------
+def test_the_village_source_is_read_and_a_bad_row_named(tmp_path):
+    import gzip
+
+    from dashboard.geocoders.sources import villages
+
+    assert len(villages()) > 20_000
+    bad = tmp_path / "villages.csv.gz"
+    with gzip.open(bad, "wt", encoding="utf-8") as handle:
+        handle.write("country_code,name,lat,lon,province,district\nNG,Alpha,11,13,Borno,Bama\nNG,Beta,91,13,Borno,Bama\n")
+    with pytest.raises(ValueError, match=r"villages.csv.gz: row 3: bad country, name or point"):
+        villages(bad)
+
+
+@pytest.mark.parametrize("sentence,written,lat,lon", [
+    # villages of the list that cities500 lacks, each at its own point
+    ("On 3 May 2020, gunmen attacked Bagajau village in Askira-Uba LGA, Borno.", "Bagajau", 10.73477, 13.30399),
+    ("Herders and farmers clashed near Bagargar on Tuesday.", "Bagargar", 11.2859, 11.266),
+    ("Two traders were abducted in Bagarawa (Bodinga LGA, Sokoto) overnight.", "Bagarawa", 12.88565, 5.23669),
+])
+def test_a_listed_village_is_found_at_its_point(sentence, written, lat, lon, g):
+    (found,) = [p for p in find_places(sentence, gazetteer=g) if p.text == written]
+    assert (found.country_code, found.precision, found.role, found.lat, found.lon) == ("NG", "city", "location", lat, lon)
+
+
+def test_a_listed_village_is_read_only_where_a_place_is_expected(g):
+    assert [p.text for p in find_places("Bagajau said the talks would resume.", gazetteer=g)] == []
+
+
+def test_a_village_takes_the_state_its_list_gives_near_a_state_line(g):
+    # Bagajau lies in Borno, a few kilometres from Adamawa's nearest towns
+    (entry,) = g.lookup(name_key("Bagajau"))
+    assert g.admin1[entry] == g.admin1[g.lookup(name_key("Maiduguri"))[0]]
+
+
+def test_a_village_never_takes_the_name_of_a_town_of_its_country(g):
+    for town in ("Maiduguri", "Bama", "Gwoza", "Kano"):
+        assert not [e for e in g.lookup(name_key(town)) if g.sources[e].startswith("osm:")]

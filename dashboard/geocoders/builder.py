@@ -262,7 +262,8 @@ def build_gazetteer() -> Gazetteer:
             builder.name(entry, name)
     common = sources.common_words()  # read once: the divisions and the index's readers all use it
     _natural_earth_divisions(builder, admin1_entry, countries, common)
-    _admin_units(builder, common, sources.admin_units(), "admin2", "geoboundaries:admin2-3")
+    # (the districts' file names some provinces in another country's terms: their towns decide instead)
+    _admin_units(builder, common, [(*unit, "") for unit in sources.admin_units()], "admin2", "geoboundaries:admin2-3")
     _admin_units(builder, common, sources.villages(), "city", "osm:village")
     demonyms = _demonyms(builder, country_entry)
 
@@ -344,7 +345,7 @@ def _natural_earth_divisions(builder: _Builder, admin1_entry: dict[str, int], co
                     _name_division(builder, entry, form, bare=not _town_of(builder, code, name_key(form)))
 
 
-def _admin_units(builder: _Builder, common: frozenset, units: list[tuple[str, str, float, float]],
+def _admin_units(builder: _Builder, common: frozenset, units: list[tuple[str, str, float, float, str]],
                  kind: str, source: str) -> None:
     """geoBoundaries' districts, communes, LGAs and payams, at their centroids: the places reports qualify
     a village with ("a farm near Lumbishi (Kalehe, Sud-Kivu)"), so that an event in a village the
@@ -376,10 +377,14 @@ def _admin_units(builder: _Builder, common: frozenset, units: list[tuple[str, st
         own = next((e for e in near if builder.country_codes[e] == code and builder.admin1[e]), None)
         return code, builder.admin1[own] if own is not None else ""
 
-    for code, written, lat, lon in units:
+    divisions = {(builder.country_codes[e], name_key(builder.names[e])): builder.admin1[e]
+                 for e, feature in enumerate(builder.features) if feature == "admin1" and builder.admin1[e]}
+    for written_code, written, lat, lon, province in units:
         if not _LATIN.match(written) or any(ch.isdigit() for ch in written):
             continue
-        code, division = placed(code, lat, lon)
+        code, division = placed(written_code, lat, lon)
+        if province and code == written_code:  # a village near a state line: the state its list gives
+            division = divisions.get((code, name_key(province)), division)
         name = DIVISION_NAME_NOISE.sub("", written.title() if written.isupper() else written).strip()
         key = name_key(name)
         if len(key) < 4 or key in common or (code, key) in added:

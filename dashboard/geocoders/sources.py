@@ -143,10 +143,11 @@ def admin_units(path: Path = ADMIN_UNITS_CSV) -> list[tuple[str, str, float, flo
     return [(row["country_code"], row["name"], lat, lon) for row, lat, lon in _placed_rows(path)]
 
 
-def villages(path: Path = VILLAGES_CSV) -> list[tuple[str, str, float, float]]:
-    """(country code, name, lat, lon) of the villages and hamlets of OpenStreetMap that ``villages.csv.gz``
-    holds (Nigeria's). A bad row raises ValueError naming the file and the row."""
-    return [(row["country_code"], row["name"], lat, lon) for row, lat, lon in _placed_rows(path)]
+def villages(path: Path = VILLAGES_CSV) -> list[tuple[str, str, float, float, str]]:
+    """(country code, name, lat, lon, first-level division's name) of the villages and hamlets of
+    OpenStreetMap that ``villages.csv.gz`` holds (Nigeria's). A bad row raises ValueError naming the file
+    and the row."""
+    return [(row["country_code"], row["name"], lat, lon, row["province"]) for row, lat, lon in _placed_rows(path)]
 
 
 def town_admin2(path: Path = TOWN_ADMIN2_CSV) -> dict[int, str]:
