@@ -164,3 +164,39 @@ def test_a_village_takes_the_state_its_list_gives_near_a_state_line(g):
 def test_a_village_never_takes_the_name_of_a_town_of_its_country(g):
     for town in ("Maiduguri", "Bama", "Gwoza", "Kano"):
         assert not [e for e in g.lookup(name_key(town)) if g.sources[e].startswith("osm:")]
+
+
+# --- Ukraine's settlements (KATOTTG, settlements_ua.csv.gz) ------------------------------------------
+def test_the_ukrainian_settlements_are_read_romanised_and_a_bad_row_named(tmp_path):
+    import gzip
+    import re
+
+    from dashboard.geocoders.sources import settlements_ua
+
+    rows = settlements_ua()
+    assert len(rows) > 20_000 and not [name for _, name, *_ in rows if re.search("[\u0400-\u04ff]", name)]
+    bad = tmp_path / "ua.csv.gz"
+    with gzip.open(bad, "wt", encoding="utf-8") as handle:
+        handle.write("country_code,name,lat,lon,province,district\nUA,Alpha,48,37,Donetska,Alpha\nUA,Beta,48,,Donetska,Beta\n")
+    with pytest.raises(ValueError, match=r"ua.csv.gz: row 3"):
+        settlements_ua(bad)
+
+
+@pytest.mark.parametrize("sentence,lat,lon", [
+    # one name, a village in each of several oblasts: the oblast written says which community's centre
+    ("Observers heard shelling near Berestky, Donetsk region, overnight.", 48.0245, 37.3778),
+    ("Observers heard shelling near Berestky, Kharkiv region, overnight.", 48.7458, 36.3391),
+])
+def test_a_ukrainian_village_lands_at_its_community_in_the_oblast_written(sentence, lat, lon, g):
+    (found,) = [p for p in find_places(sentence, gazetteer=g) if p.text == "Berestky"]
+    # the centre of its community, not the village's own point: drawn as an area, never as exact
+    assert (found.country_code, found.precision, found.lat, found.lon) == ("UA", "admin", lat, lon)
+
+
+def test_a_ukrainian_village_is_read_only_where_a_place_is_expected(g):
+    assert [p.text for p in find_places("Berestky told reporters the count was wrong.", gazetteer=g)] == []
+
+
+def test_a_ukrainian_village_never_takes_the_name_of_a_town_of_its_country(g):
+    for town in ("Zolote", "Vasylivka", "Avdiivka", "Mariupol"):
+        assert not [e for e in g.lookup(name_key(town)) if g.sources[e].startswith("katottg:")]

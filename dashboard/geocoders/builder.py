@@ -264,7 +264,9 @@ def build_gazetteer() -> Gazetteer:
     _natural_earth_divisions(builder, admin1_entry, countries, common)
     # (the districts' file names some provinces in another country's terms: their towns decide instead)
     _admin_units(builder, common, [(*unit, "") for unit in sources.admin_units()], "admin2", "geoboundaries:admin2-3")
-    _admin_units(builder, common, sources.villages(), "city", "osm:village")
+    _admin_units(builder, common, sources.villages(), "city", "osm:village", per_division=True)
+    # at the centre of its community, not its own point: read as an area ("admin") of its name
+    _admin_units(builder, common, sources.settlements_ua(), "admin2", "katottg:community", per_division=True)
     demonyms = _demonyms(builder, country_entry)
 
     # Washington, D.C. is written with its district.
@@ -346,13 +348,16 @@ def _natural_earth_divisions(builder: _Builder, admin1_entry: dict[str, int], co
 
 
 def _admin_units(builder: _Builder, common: frozenset, units: list[tuple[str, str, float, float, str]],
-                 kind: str, source: str) -> None:
+                 kind: str, source: str, *, per_division: bool = False) -> None:
     """geoBoundaries' districts, communes, LGAs and payams, at their centroids: the places reports qualify
     a village with ("a farm near Lumbishi (Kalehe, Sud-Kivu)"), so that an event in a village the
     gazetteer lacks lands in its district rather than nowhere; and the villages of OpenStreetMap that
     ``villages.csv.gz`` holds, at their points (``kind`` "city", no population). Only under a name no
     other place of the country goes by (a district named after its town is that town), never a common
-    English word; a district has the lowest prior of any place (``index.FEATURE_PRIOR["admin2"]``). The
+    English word; a district has the lowest prior of any place (``index.FEATURE_PRIOR["admin2"]``).
+    Namesakes: the first of a country stands for all, or (``per_division``: villages, where each province
+    has its Novoselivka) the first of each province. Ukraine's settlements (KATOTTG) stand at their
+    community's centre, so they are areas of their name ("admin2"), never a point that looks exact. The
     recogniser reads a name known only from these lists only where a place is expected
     (``roles.district_placed``)."""
     added: set[tuple[str, str]] = set()
@@ -387,11 +392,12 @@ def _admin_units(builder: _Builder, common: frozenset, units: list[tuple[str, st
             division = divisions.get((code, name_key(province)), division)
         name = DIVISION_NAME_NOISE.sub("", written.title() if written.isupper() else written).strip()
         key = name_key(name)
-        if len(key) < 4 or key in common or (code, key) in added:
-            continue  # one entry per name and country: the first of namesakes stands for all
-        if any(builder.country_codes[e] == code for e in builder.keys.get(key, ())):
+        seen = (code, key, division if per_division else "")
+        if len(key) < 4 or key in common or seen in added:
+            continue  # one entry per name and country (or province): the first of namesakes stands for all
+        if any(builder.country_codes[e] == code and builder.sources[e] != source for e in builder.keys.get(key, ())):
             continue
-        added.add((code, key))
+        added.add(seen)
         entry = builder.add(name, lat, lon, code, kind, 0, 0, division, source)
         builder.name(entry, name)
 
