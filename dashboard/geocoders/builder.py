@@ -395,8 +395,9 @@ def _admin_units(builder: _Builder, common: frozenset, units: list[tuple[str, st
         seen = (code, key, division if per_division else "")
         if len(key) < 4 or key in common or seen in added:
             continue  # one entry per name and country (or province): the first of namesakes stands for all
-        if any(builder.country_codes[e] == code and builder.sources[e] != source for e in builder.keys.get(key, ())):
-            continue
+        if any(builder.country_codes[e] == code and builder.sources[e] != source
+               and (not per_division or builder.admin1[e] == division) for e in builder.keys.get(key, ())):
+            continue  # (a village list: a namesake in another province does not hide it)
         added.add(seen)
         entry = builder.add(name, lat, lon, code, kind, 0, 0, division, source)
         builder.name(entry, name)
