@@ -20,6 +20,13 @@ CASES = [
     ("Drones struck Jabal al-Zawiya south of Idlib.", "Zawiya", None, None),
     ("Drones struck Jabal al-Zawiya south of Idlib.", "Idlib", "location", "SY"),
     ("The cavalry crossed at Morton's Ford before dawn.", "Morton", None, None),
+    # ... after "of" too: the name after it begins there ("University of Zambia"), so its first words count
+    ("Troops cleared Kukawa of Boko Haram on Sunday.", "Haram", None, None),
+    ("A unit of Boko Haram fighters was seen near Bama.", "Haram", None, None),
+    ("Officials at the University of Zambia closed the campus.", "Zambia", "location", "ZM"),
+    # "cleared X of Y": the verb takes the place, and after "of" what was driven out of it
+    ("Troops cleared Kukawa of Boko Haram on Sunday.", "Kukawa", "location", "NG"),
+    ("The army purged Damasak of the insurgents.", "Damasak", "location", "NG"),
     ("Gunmen shot a farmer in Lumbishi (Kalehe, Sud-Kivu) overnight.", "Sud-Kivu", "location", "CD"),  # whole, not "Sud"
     # ... but a kind-of-place word, a second place or Title Case keep it.
     ("Engineers inspected the Mosul Dam on Tuesday.", "Mosul Dam", "location", "IQ"),

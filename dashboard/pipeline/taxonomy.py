@@ -112,6 +112,7 @@ TRIGGERS: tuple[Trigger, ...] = (
             r"|fell (?:to|in|into|on|last|this|after)|(?:which|city|town|and) fell|was taken|were taken"
             r"|(?:re)?gained control|regain(?:ed|s|ing)? control|overpowered|(?<!the )(?<!of )(?<!in )(?<!an )(?<!a )occupied|stormed|driven (?:out )?(?:from|out of)|expelled|ousted|pushed out"
             r"|(?:drove|pushed|forced)\s+(?:[\w'’-]+\s+){0,4}(?:out of|from)"
+            r"|(?:clear|purge|cleanse)(?:s|d|ed|ing)?\s+(?:[\w'’-]+\s+){1,5}of|rid(?:s|ding)?\s+(?:[\w'’-]+\s+){1,5}of"
             r"|(?:recovered|discovered|uncovered|found)\s+(?:[\w-]+\s+){0,5}(?:arms|weapons|ammunition|explosives|rifles"
             r"|caches?|drugs|narcotics|cocaine|heroin|cannabis|marijuana|marihuana|hashish|methamphetamine))\b",
             ("Rebel fighters overran an army checkpoint south of the capital.",
@@ -119,7 +120,8 @@ TRIGGERS: tuple[Trigger, ...] = (
              "Customs officers confiscated a shipment of rifles at the crossing.",
              "Soldiers discovered a hidden cache of rifles in a cave.",
              "Rebels occupied the customs post for a day.",
-             "Border guards discovered two tonnes of cannabis under a load of melons.")),
+             "Border guards discovered two tonnes of cannabis under a load of melons.",
+             "Soldiers cleared two hill villages of the insurgents.")),
     Trigger("battle",
             r"\bclash(?:ed|es)?\b|\bfighting\b|\bfought\b|\bbattles?\b"
             r"(?! ?-hardened)|\b(?:counter)?offensive\b|\bsieges?\b|\bbesieg\w*|\bambush(?:ed|es)?\b"

@@ -38,6 +38,12 @@ _BODY_OF_TWO = re.compile(r"\b(?:" + "|".join(sorted(BODY_WORDS)) + r")\s+(?:of|
 _TITLE_OF = re.compile(r"\b(?:" + "|".join(sorted(TITLES - {"st"})) + r")\s+of\s+(?:the\s+)?$", re.IGNORECASE)
 
 
+# "cleared Kukawa of the rebels", "rid the town of Kalongo of its gangs": the verb takes a place and, after
+# "of", what was driven out of it
+_CLEARED = re.compile(r"\b(?:clear|rid|free|purge|cleanse|liberate|empty|flush|sweep)(?:s|ed|d|ing)?\b"
+                      r"[^.;:!?]{0,60}$", re.IGNORECASE)
+
+
 def _strong(g: Gazetteer, entries) -> bool:
     return any(g.features[e] in STRONG_NEIGHBOUR or g.populations[e] >= 100_000 for e in entries[:3])
 
@@ -86,12 +92,14 @@ def verdict(g: Gazetteer, text: str, tokens, run, k: int, m: int, free_from: int
         return "location"  # a headline: where a name ends cannot be read from its capitals
     # The words of the run before the match: the tail of an unknown longer name is not this place.
     if k > free_from:
-        previous = next((t for t in reversed(tokens[free_from:k]) if t.capitalised and t.lower not in CONNECTORS),
+        # only the words after the run's last lower-case connector: "University of Zambia" is a place
+        # after "of", but "Haram" of "Kukawa of Boko Haram" is still the tail of "Boko Haram"
+        start = max((t + 1 for t in range(free_from, k) if not tokens[t].capitalised
+                     and tokens[t].lower not in ARABIC_ARTICLES), default=free_from)
+        previous = next((t for t in reversed(tokens[start:k]) if t.capitalised and t.lower not in CONNECTORS),
                         None)
-        between = {t.lower for t in tokens[free_from:k] if not t.capitalised}
-        if between - ARABIC_ARTICLES or text[tokens[k - 1].end:tokens[k].start] in ("-", "‑", "–") and \
-                tokens[k - 1].capitalised:
-            previous = None  # "University of Zambia", "Obafemi-Owode": the name after "of" or "-" is a place
+        if text[tokens[k - 1].end:tokens[k].start] in ("-", "‑", "–") and tokens[k - 1].capitalised:
+            previous = None  # "Obafemi-Owode": the name after "-" is a place
         if previous is not None and previous.text.endswith(("'s", "’s")):
             previous = None  # "Dow's West Virginia plant": a possessive before a name is no part of it
         if previous is tokens[i] and sentence_initial and not lookup(previous.text)[1]:
@@ -111,6 +119,8 @@ def verdict(g: Gazetteer, text: str, tokens, run, k: int, m: int, free_from: int
         # Somali Region of Ethiopia" is a region
         if last.lower in KIND_WORDS and last.lower not in INSTITUTION_WORDS:
             return "location"
+        if following.lower == "of" and _CLEARED.search(before):
+            return "location"  # "troops cleared Kukawa of the insurgents"
         _, entries = lookup(text[tokens[k].start:last.end])
         return "organisation" if _strong(g, entries) else DROP
     if text[last.end:following.start] in ("-", "‑", "–"):
