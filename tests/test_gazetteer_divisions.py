@@ -214,3 +214,28 @@ def test_a_ukrainian_village_named_like_a_town_of_another_oblast_is_kept(g):
     assert found.precision == "admin" and 46.8 < found.lat < 49.3 and 36.5 < found.lon < 39.0  # in Donetsk oblast
     assert [p for p in find_places("Mortar fire was reported near Slavne, Crimea.", gazetteer=g)
             if p.text == "Slavne"][0].lat < 46.3  # and the town of the name, in Crimea
+
+
+# --- India's post offices (villages_in.csv.gz) ------------------------------------------------------
+def test_the_indian_post_offices_are_read_without_their_office_kind(g):
+    from dashboard.geocoders.sources import VILLAGES_IN_CSV, villages
+
+    rows = villages(VILLAGES_IN_CSV)
+    assert len(rows) > 100_000 and {code for code, *_ in rows} == {"IN"}
+    assert not [name for _, name, *_ in rows if name.endswith((" BO", " SO", " HO", " B.O", " S.O"))]
+
+
+def test_an_indian_village_with_a_post_office_is_found_at_its_point(g):
+    (found,) = [p for p in find_places("Police fired tear gas at protesters in Mankattha village on Sunday.",
+                                       gazetteer=g) if p.text == "Mankattha"]
+    assert (found.country_code, found.precision, found.lat, found.lon) == ("IN", "city", 25.20615, 86.05356)
+
+
+@pytest.mark.parametrize("district,kept", [
+    ("Samastipur", True),   # 42 km from the only Baghauni the gazetteer knows: that village
+    ("Nalanda", False),     # 133 km from it: another Baghauni, which the gazetteer lacks
+])
+def test_a_village_far_from_the_district_written_with_it_is_a_namesake(g, district, kept):
+    sentence = f"Two farmers were beaten in Baghauni village, {district} district, on Friday."
+    found = {p.text for p in find_places(sentence, gazetteer=g)}
+    assert ("Baghauni" in found) is kept and district in found

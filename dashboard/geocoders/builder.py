@@ -263,8 +263,10 @@ def build_gazetteer() -> Gazetteer:
     common = sources.common_words()  # read once: the divisions and the index's readers all use it
     _natural_earth_divisions(builder, admin1_entry, countries, common)
     # (the districts' file names some provinces in another country's terms: their towns decide instead)
-    _admin_units(builder, common, [(*unit, "") for unit in sources.admin_units()], "admin2", "geoboundaries:admin2-3")
+    _admin_units(builder, common, [(*unit, "", "") for unit in sources.admin_units()], "admin2", "geoboundaries:admin2-3")
     _admin_units(builder, common, sources.villages(), "city", "osm:village", per_division=True)
+    _admin_units(builder, common, sources.villages(sources.VILLAGES_IN_CSV), "city", "indiapost:office",
+                 per_division=True)
     # at the centre of its community, not its own point: read as an area ("admin") of its name
     _admin_units(builder, common, sources.settlements_ua(), "admin2", "katottg:community", per_division=True)
     demonyms = _demonyms(builder, country_entry)
@@ -347,7 +349,7 @@ def _natural_earth_divisions(builder: _Builder, admin1_entry: dict[str, int], co
                     _name_division(builder, entry, form, bare=not _town_of(builder, code, name_key(form)))
 
 
-def _admin_units(builder: _Builder, common: frozenset, units: list[tuple[str, str, float, float, str]],
+def _admin_units(builder: _Builder, common: frozenset, units: list[tuple[str, str, float, float, str, str]],
                  kind: str, source: str, *, per_division: bool = False) -> None:
     """geoBoundaries' districts, communes, LGAs and payams, at their centroids: the places reports qualify
     a village with ("a farm near Lumbishi (Kalehe, Sud-Kivu)"), so that an event in a village the
@@ -356,7 +358,7 @@ def _admin_units(builder: _Builder, common: frozenset, units: list[tuple[str, st
     other place of the country goes by (a district named after its town is that town), never a common
     English word; a district has the lowest prior of any place (``index.FEATURE_PRIOR["admin2"]``).
     Namesakes: the first of a country stands for all, or (``per_division``: villages, where each province
-    has its Novoselivka) the first of each province. Ukraine's settlements (KATOTTG) stand at their
+    has its Novoselivka) the first of each district of each province. Ukraine's settlements (KATOTTG) stand at their
     community's centre, so they are areas of their name ("admin2"), never a point that looks exact. The
     recogniser reads a name known only from these lists only where a place is expected
     (``roles.district_placed``)."""
@@ -384,7 +386,7 @@ def _admin_units(builder: _Builder, common: frozenset, units: list[tuple[str, st
 
     divisions = {(builder.country_codes[e], name_key(builder.names[e])): builder.admin1[e]
                  for e, feature in enumerate(builder.features) if feature == "admin1" and builder.admin1[e]}
-    for written_code, written, lat, lon, province in units:
+    for written_code, written, lat, lon, province, district in units:
         if not _LATIN.match(written) or any(ch.isdigit() for ch in written):
             continue
         code, division = placed(written_code, lat, lon)
@@ -392,7 +394,7 @@ def _admin_units(builder: _Builder, common: frozenset, units: list[tuple[str, st
             division = divisions.get((code, name_key(province)), division)
         name = DIVISION_NAME_NOISE.sub("", written.title() if written.isupper() else written).strip()
         key = name_key(name)
-        seen = (code, key, division if per_division else "")
+        seen = (code, key, f"{division} {district}" if per_division else "")
         if len(key) < 4 or key in common or seen in added:
             continue  # one entry per name and country (or province): the first of namesakes stands for all
         if any(builder.country_codes[e] == code and builder.sources[e] != source

@@ -35,10 +35,11 @@ ADMIN1_NATURAL_EARTH_CSV = GAZETTEER_DATA / "admin1_natural_earth.csv.gz"
 ADMIN_UNITS_CSV = GAZETTEER_DATA / "admin_units.csv.gz"
 VILLAGES_CSV = GAZETTEER_DATA / "villages.csv.gz"
 SETTLEMENTS_UA_CSV = GAZETTEER_DATA / "settlements_ua.csv.gz"
+VILLAGES_IN_CSV = GAZETTEER_DATA / "villages_in.csv.gz"
 GIVEN_NAMES_CSV = GAZETTEER_DATA / "given_names.csv"
 NATURAL_EARTH = TOPOJSON_DIR / "world_50m.json"
 SOURCE_FILES = (SUPPLEMENT_CSV, DEMONYMS_CSV, COUNTRY_POINTS_CSV, ADMIN1_NAMES_CSV, TOWN_ADMIN2_CSV,
-                ADMIN1_NATURAL_EARTH_CSV, ADMIN_UNITS_CSV, VILLAGES_CSV, SETTLEMENTS_UA_CSV,
+                ADMIN1_NATURAL_EARTH_CSV, ADMIN_UNITS_CSV, VILLAGES_CSV, SETTLEMENTS_UA_CSV, VILLAGES_IN_CSV,
                 GIVEN_NAMES_CSV, NATURAL_EARTH)
 
 # Other names of countries that GeoNames' English name does not cover ("US", "Britain").
@@ -145,17 +146,19 @@ def admin_units(path: Path = ADMIN_UNITS_CSV) -> list[tuple[str, str, float, flo
     return [(row["country_code"], row["name"], lat, lon) for row, lat, lon in _placed_rows(path)]
 
 
-def villages(path: Path = VILLAGES_CSV) -> list[tuple[str, str, float, float, str]]:
-    """(country code, name, lat, lon, first-level division's name) of the villages and hamlets of
-    OpenStreetMap that ``villages.csv.gz`` holds (Nigeria's). A bad row raises ValueError naming the file
-    and the row."""
-    return [(row["country_code"], row["name"], lat, lon, row["province"]) for row, lat, lon in _placed_rows(path)]
+def villages(path: Path = VILLAGES_CSV) -> list[tuple[str, str, float, float, str, str]]:
+    """(country code, name, lat, lon, first- and second-level division's names) of the villages and hamlets of
+    OpenStreetMap that ``villages.csv.gz`` holds (Nigeria's), or of another village list of that form
+    (``VILLAGES_IN_CSV``: India's post offices). A bad row raises ValueError naming the file and the row."""
+    return [(row["country_code"], row["name"], lat, lon, row["province"], row["district"])
+            for row, lat, lon in _placed_rows(path)]
 
 
-def settlements_ua(path: Path = SETTLEMENTS_UA_CSV) -> list[tuple[str, str, float, float, str]]:
-    """(country code, name, lat, lon, oblast) of Ukraine's settlements (KATOTTG), each at the centre of
+def settlements_ua(path: Path = SETTLEMENTS_UA_CSV) -> list[tuple[str, str, float, float, str, str]]:
+    """(country code, name, lat, lon, oblast, community) of Ukraine's settlements (KATOTTG), each at the centre of
     its territorial community. A bad row raises ValueError naming the file and the row."""
-    return [(row["country_code"], row["name"], lat, lon, row["province"]) for row, lat, lon in _placed_rows(path)]
+    return [(row["country_code"], row["name"], lat, lon, row["province"], row["district"])
+            for row, lat, lon in _placed_rows(path)]
 
 
 def town_admin2(path: Path = TOWN_ADMIN2_CSV) -> dict[int, str]:

@@ -42,7 +42,7 @@ from dashboard.pipeline.places.vocabulary import (
     CONNECTORS, SPACED_CONNECTORS, ARABIC_ARTICLES, PERSON_PARTICLES, TITLES, SPEECH_VERBS,
     ORGANISATION_WORDS, FACILITY_WORDS, GENERIC_WORDS, ROLE_WORDS, PLACE_PREFIXES, CONTRACTION_ENDINGS,
     OPERATION_WORDS, MONTHS_AND_DAYS, PLACE_NOUNS, KIND_WORDS, COMMON_WORD_ZIPF, VERY_COMMON_ZIPF,
-    STRONG_FEATURES, LOCATIVE_PREPOSITIONS, SETTLEMENT_KINDS, AREA_KINDS, ARTICLES_AFTER_DE)
+    STRONG_FEATURES, LOCATIVE_PREPOSITIONS, SETTLEMENT_KINDS, AREA_KINDS, DISTRICT_KINDS, ARTICLES_AFTER_DE)
 
 _SIDES = frozenset("northern southern eastern western central north south east west northeastern northwestern "
                    "southeastern southwestern".split())
@@ -330,6 +330,8 @@ class Recogniser:
                     said = tokens[m + 1].lower  # "Raqqa eastern countryside": the province's east
                 if said in SETTLEMENT_KINDS or said in AREA_KINDS:
                     match.notes.append("settlement" if said in SETTLEMENT_KINDS else "area")
+                    if said in DISTRICT_KINDS:
+                        match.notes.append("district")  # a few tens of kilometres across
             if k == i and k > 0 and tokens[k - 1].lower in LOCATIVE_PREPOSITIONS:
                 match.notes.append("located")  # "near Svitlodarsk": the sentence says it is a place
             if initial is None:

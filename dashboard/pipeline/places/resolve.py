@@ -27,7 +27,7 @@ from geopy.distance import EARTH_RADIUS as EARTH_RADIUS_KM
 from dashboard.geocoders.index import PRECISION_OF_FEATURE, Gazetteer, prior
 from dashboard.geocoders.names import name_key
 from dashboard.pipeline.places.recognise import Match
-from dashboard.pipeline.places.vocabulary import AREA_KINDS
+from dashboard.pipeline.places.vocabulary import AREA_KINDS, DISTRICT_KINDS
 from dashboard.records import PlaceCandidate, PlaceMention
 
 OTHER_NAME_PENALTY = 1.5  # named by an old or foreign alternate only ("Augusta" for Augsburg)
@@ -38,6 +38,7 @@ AROUND_KM, AROUND_BONUS = 400.0, 0.6
 QUALIFIER_BONUS = 6.0
 QUALIFIER_TOWN_KM = 100.0  # "Wentworth, Durban": a town qualified by a town lies this near it
 QUALIFIER_FAR_KM = 200.0  # farther than this from its qualifier, a namesake is another place
+DISTRICT_FAR_KM = 100.0  # ... from a district (a few tens of kilometres across) that qualifies it
 NEARBY_CHARS, NEARBY_COUNTRY_BONUS = 150, 1.0  # a country named within about a sentence
 MAX_ALTERNATIVES = 5
 FOCUS_SHARE = 0.5  # a country with half the weight of the most named one is a focus of the text too
@@ -372,8 +373,11 @@ class Resolver:
         if any(_contains(g, area, e) for area in areas for e in match.entries):
             return False
         here = choice[qualifier.key]
+        # "Kanfo village, Dapelo district" where the gazetteer's only Kanfo lies 150 km from that district
+        said_district = "district" in qualifier.notes or qualifier.text.rsplit(None, 1)[-1].lower() in DISTRICT_KINDS
+        far = DISTRICT_FAR_KM if said_district else QUALIFIER_FAR_KM
         return min(great_circle_km(g.lats[e], g.lons[e], g.lats[here], g.lons[here])
-                   for e in match.entries) > QUALIFIER_FAR_KM
+                   for e in match.entries) > far
 
     def _insisted(self, match: Match, codes: set[str], choice: dict[str, int]) -> bool:
         """Whether the writer took pains to say where the place is: its qualifier qualified in turn by a

@@ -156,9 +156,9 @@ def demonym_role(following_lower: str, note: str) -> str:
     return "nationality"
 
 
-# Places known only from a list of districts (geoBoundaries) or villages (OpenStreetMap, Ukraine's KATOTTG),
-# by name and point: read only where a place is expected
-LISTED_ONLY = ("geoboundaries", "osm:", "katottg:")
+# Places known only from a list of districts (geoBoundaries) or villages (OpenStreetMap, Ukraine's KATOTTG,
+# India's post offices), by name and point: read only where a place is expected
+LISTED_ONLY = ("geoboundaries", "osm:", "katottg:", "indiapost:")
 
 
 def district_placed(g: Gazetteer, text: str, tokens, k: int, m: int, entries) -> bool:

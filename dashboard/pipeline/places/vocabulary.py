@@ -15,6 +15,8 @@ SETTLEMENT_KINDS = frozenset("village villages town city hamlet township suburb 
 AREA_KINDS = frozenset("province governorate state region oblast prefecture department county district territory "
                        "lga payam woreda commune subdistrict sub-district subdivision municipality raion "
                        "countryside".split())  # ("Idlib countryside": the governorate around the city)
+# The kinds of area a few tens of kilometres across (not a Latin American municipality or a US county)
+DISTRICT_KINDS = frozenset("district lga subdistrict sub-district payam woreda".split())
 # Prepositions after which a town's name is the town, even one spelled like a given name ("in Rafaela"):
 # not "at" or "from", which people follow too ("at Mary's", "a call from Victoria").
 LOCATIVE_PREPOSITIONS = frozenset("in near outside inside into across around".split())
