@@ -107,6 +107,8 @@ EXAMPLES = [
     ("not-a-nisba", "Rockets hit Al Jabal al Gharbi overnight.", "Al Jabal al Gharbi", "LY", 31.81, 12.43),
     # Alone, the best-known namesake.
     ("alone", "Volunteers from Athens cleaned the river banks.", "Athens", "GR", 37.98, 23.73),
+    # A qualifier of one country with the big city in it: the city ("Valencia, Couva" is not: see below).
+    ("qualifier", "Gunmen shot a shopkeeper in Valencia, Carabobo, overnight.", "Valencia", "VE", 10.16, -68.00),
 ]
 
 
@@ -132,6 +134,8 @@ def test_the_namesake_chosen(gazetteer, rule, text, mention, country, lat, lon):
     ("Two men were shot in Una, Pratapgarh district, on Monday.", "Una"),
     # a chain through the city's own district ("Surat city (Surat, Gujarat)"): the far town is not this area
     ("Workers protested in Mehsana area of Surat city (Surat, Gujarat).", "Mehsana"),
+    # a qualifier whose every reading lies in one country rules out even a big city abroad
+    ("Gunmen shot a shopkeeper in Valencia, Couva, overnight.", "Valencia"),
 ])
 def test_not_the_place(gazetteer, text, name):
     assert name not in resolved(text, gazetteer)

@@ -359,9 +359,10 @@ class Resolver:
             # a city the qualifier is more likely wrong about, or the qualifier is a town that may itself be
             # a namesake ("Djugu, Ituri" where the gazetteer's only Ituri lies elsewhere)
             # ("Ahmadabad district, Paktia", "Rio Claro, Lara state": a district, or a qualifier said to be a
-            # state, leaves no doubt)
+            # state, leaves no doubt; so does a qualifier that names places of one country only: "Valencia,
+            # Couva" is no Spanish or Venezuelan city when every Couva is in Trinidad)
             big = BIG_TOWN
-            if self._insisted(match, codes, choice):
+            if len({g.country_codes[e] for e in qualifier.entries}) == 1 or self._insisted(match, codes, choice):
                 big = math.inf  # "Brighton (Eastern Cape)", "Oxford, Kilifi, Coast": the writer rules out the famous one
             return g.populations[entry] < big or g.features[entry] not in _SETTLEMENTS \
                 or _said_to_be_an_area(match) or _said_to_be_an_area(qualifier)
