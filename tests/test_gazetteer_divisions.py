@@ -239,3 +239,11 @@ def test_a_village_far_from_the_district_written_with_it_is_a_namesake(g, distri
     sentence = f"Two farmers were beaten in Baghauni village, {district} district, on Friday."
     found = {p.text for p in find_places(sentence, gazetteer=g)}
     assert ("Baghauni" in found) is kept and district in found
+
+
+def test_no_village_takes_the_name_of_a_lake_a_region_or_a_country(g):
+    # a village list's "LakeChad" (one word) would stand for Lake Chad wherever it is written
+    for name in ("Lake Chad", "Nigeria", "Borno", "Kano"):
+        entries = g.lookup(name_key(name))
+        kept = [e for e in entries if g.sources[e].startswith(("osm:", "indiapost:", "katottg:"))]
+        assert not [e for e in kept if any(g.features[o] not in ("city", "capital", "admin2") for o in entries)]

@@ -400,6 +400,9 @@ def _admin_units(builder: _Builder, common: frozenset, units: list[tuple[str, st
         if any(builder.country_codes[e] == code and builder.sources[e] != source
                and (not per_division or builder.admin1[e] == division) for e in builder.keys.get(key, ())):
             continue  # (a village list: a namesake in another province does not hide it)
+        if per_division and any(builder.features[e] not in ("city", "capital", "admin2")
+                                or builder.sources[e].startswith("curated") for e in builder.keys.get(key, ())):
+            continue  # nor is a village called after a lake, a region or a country anywhere ("LakeChad")
         added.add(seen)
         entry = builder.add(name, lat, lon, code, kind, 0, 0, division, source)
         builder.name(entry, name)
