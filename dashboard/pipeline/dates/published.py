@@ -30,6 +30,7 @@ _FULL_DATE_RULES = [RULE_BY_NAME[name] for name in ("day_month_year", "month_day
 _TIME = re.compile(r"\d{1,2}:\d\d(?::\d\d)?[^\S\n]{0,2}(?:[AaPp]\.?[Mm]\.?)?(?:[^\S\n]{1,2}\(?[A-Z]{2,5}\)?)?")
 _LABEL = re.compile(r"\b(?:published|posted|updated|last\s+updated|date|on|at|first\s+published|issued)\b:?",
                     re.IGNORECASE)
+_DIGIT = re.compile(r"\d")
 _SEPARATORS = re.compile(r"[\s\-\u2013\u2014|,/•·:()\[\]]+")
 
 
@@ -76,8 +77,8 @@ def _datelines(text: str):
         if number >= HEAD_LINES:
             break
         line_start, offset = offset, offset + len(line) + 1
-        if not line.strip() or len(line.strip()) > MAX_DATELINE or "://" in line:
-            continue
+        if not line.strip() or len(line.strip()) > MAX_DATELINE or "://" in line or not _DIGIT.search(line):
+            continue  # (each full-date rule ends in a year: a line without a digit holds none)
         for rule in _FULL_DATE_RULES:
             for match in rule.compiled.finditer(line):
                 ctx = Context(line, PublicationDate.unknown())
