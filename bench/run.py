@@ -51,7 +51,23 @@ BENCH = ROOT / "bench"
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-DEFAULT_BENCHMARKS = ROOT.parent / "shared" / "benchmarks"
+
+
+def _default_benchmarks() -> Path:
+    """``../shared/benchmarks`` beside the checkout; for a git worktree (whose ``.git`` is a file naming
+    ``<main>/.git/worktrees/<name>``), beside the main checkout: otherwise a worktree would silently
+    measure the synthetic corpus and its figures would not compare with main's."""
+    beside = ROOT.parent / "shared" / "benchmarks"
+    dot_git = ROOT / ".git"
+    if beside.is_dir() or not dot_git.is_file():
+        return beside
+    gitdir = dot_git.read_text(encoding="utf-8").partition("gitdir:")[2].strip()
+    main = Path(gitdir).parents[2] if gitdir else None  # <main>/.git/worktrees/<name> -> <main>
+    found = main.parent / "shared" / "benchmarks" if main else beside
+    return found if found.is_dir() else beside
+
+
+DEFAULT_BENCHMARKS = _default_benchmarks()
 DEFAULT_WORKDIR = Path(tempfile.gettempdir()) / "news-dashboard-bench"
 
 # The targets printed beside the figures: issue 9's speed-up over the peer; issues 14 and 16's pipeline
