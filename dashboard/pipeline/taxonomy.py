@@ -48,6 +48,13 @@ class Trigger:
 
 
 _V = r"(?:\w+\s+){0,3}"  # up to three words between a verb and its object
+# People who are no party to a fight (the victims of an attack on civilians): not soldiers, fighters or
+# "members" of anything, nor "people" (whom a battle kills too)
+_CIVILIANS = (r"(?:m[ae]n|wom[ae]n|boys?|girls?|child(?:ren)?|civilians?|residents?|farmers?|traders?|drivers?"
+              r"|shopkeepers?|students?|teachers?|journalists?|famil(?:y|ies)|villagers?|passengers?|herders?"
+              r"|herdsm[ae]n|youths?|couples?|elders?|pastors?|imams?|priests?|worshippers|activists?|motorcyclists?"
+              r"|businessm[ae]n|vendors?|fisherm[ae]n|nurses?|doctors?|pupils?|mothers?|fathers?|sons?|daughters?"
+              r"|brothers?|wi(?:fe|ves)|husbands?|shepherds?|labou?rers?|cleric|councillors?)")
 TRIGGERS: tuple[Trigger, ...] = (
     Trigger("prison_break",
             r"\b(?:prison|jail)[- ]?breaks?\b|\bjailbreaks?\b|\b(?:attack(?:ed|s|ing)?|stormed|raided|assaulted|"
@@ -84,7 +91,14 @@ TRIGGERS: tuple[Trigger, ...] = (
              "The retreating fighters blew up the old bridge over the river.",
              "A bomber blew himself up at the gate of the depot.")),
     Trigger("attack_on_civilians",
-            r"\bexecut(?:ed|ions?)\b|\bmassacr(?:ed|es?)\b|\bbeheaded\b|\bkidnapp(?:ed|ings?)\b|\babduct(?:ed|ions?)\b"
+            # a civilian shot, stabbed or beaten (not "members of" a group: fighters)
+            r"\b(?:shot|stabbed|hacked|killed|attacked|injured|wounded|fired (?:up)?on|beat)\s+(?:and\s+\w+\s+)?"
+            r"(?:a|an|one|two|three|four|five|six|seven|eight|nine|ten|\d+|several|his|her|their)\s+(?:\w+\s+){0,2}?"
+            + _CIVILIANS + r"\b(?!\s+of\b)"
+            r"|\b(?:a|an|one|two|three|four|five|six|seven|eight|nine|ten|\d+|several)\s+(?:\w+\s+){0,2}?" + _CIVILIANS
+            + r"\s+(?:\w+\s+){0,5}?(?:was|were)\s+(?:\w+\s+)?(?:shot|stabbed|hacked|beaten|killed|injured|wounded|lynched)"
+            r"\b(?![^.;]{0,40}\b(?:clash|crossfire|fighting|battle)\w*)"
+            r"|\bexecut(?:ed|ions?)\b|\bmassacr(?:ed|es?)\b|\bbeheaded\b|\bkidnapp(?:ed|ings?)\b|\babduct(?:ed|ions?)\b"
             r"|\bextort(?:ed|ion|ing)\b|\bkill(?:ed|ing)\s+" + _V + r"(?:civilians|villagers|residents|worshippers"
             r"|farmers|children|women)\b|\battacks? on civilians\b|\bassassinat(?:ed|ion)\b|\bmurdered\b"
             r"|\bburn(?:ed|t) (?:down\s+)?(?:\w+\s+){0,2}(?:houses|homes|villages?)\b|\btortur(?:ed|ing)\b|\b(?:of|under|after|from)\s+torture\b|\blooted\b"
@@ -104,7 +118,10 @@ TRIGGERS: tuple[Trigger, ...] = (
              "The body of a driver who had been missing since the storm and bore bruises was found at dawn.",
              "Fishermen found the bodies of two traders on the river bank.",
              "A crowd went on a looting spree in the market.",
-             "The detainee died of torture in a police cell.")),
+             "The detainee died of torture in a police cell.",
+             "Two gunmen on a motorbike shot a shopkeeper outside his store.",
+             "A farmer and his son were shot dead on their way to the fields.",
+             "Unknown men stabbed and injured a taxi driver near the bus station.")),
     Trigger("capture_or_seizure",
             r"\b(?:captured|seized|overran|overrun|retook|retaken|retaking|recaptured?|liberated|liberation"
             r"|seiz(?:e|es)|captures|retakes?|recaptures|liberates|overruns|takes? (?:control|over)"
