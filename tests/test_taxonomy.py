@@ -60,6 +60,17 @@ def test_non_occurrences(sentence):
     ("Three men were arrested at the bus station.", "arrest"),
     ("Nurses marched on the governor's office, demanding back pay.", "protest"),
     ("The weather was mild in the capital.", "other"),  # no occurrence: "other" for classify, no event
+    # a civilian shot, stabbed or beaten: an attack on civilians; fighters or "members of" a group: a battle
+    ("Two gunmen on a motorbike shot a shopkeeper outside his store.", "attack_on_civilians"),
+    ("A farmer and his son were shot dead on their way to the fields.", "attack_on_civilians"),
+    ("Soldiers killed four members of the militia near the ford.", "battle"),
+    ("Two soldiers were shot dead in a clash with rebels.", "battle"),
+    ("Clashes between troops and rebels killed 20 people.", "battle"),
+    # a crowd's violence is a riot, and so are its later blows in the sentence
+    ("A mob attacked two traffic wardens and injured one of them.", "protest"),
+    ("Rioters clashed with guards at the depot gate.", "protest"),
+    ("A crowd of youths torched two buses near the market.", "protest"),
+    ("Gunmen attacked a police post near the market.", "battle"),
 ])
 def test_sentence_types(sentence, event_type):
     assert classify_event(sentence) == event_type

@@ -363,6 +363,14 @@ def blocking_frame(sentence: str, start: int, end: int) -> str | None:
     return None
 
 
+# A crowd's violence is a riot: "a mob attacked the police", "rioters clashed with guards" (the attack
+# or clash whose doer is the crowd, not a battle or an attack on civilians)
+_CROWD = re.compile(r"\b(?:mobs?|rioters|crowds?|protesters|demonstrators|angry (?:residents|villagers|youths))\b"
+                    r"(?:\s+(?:of|comprising)\s+(?:\w+\s+){0,4}?\w+)?(?:\s+\w+){0,3}?\s+(?=(?:attack|clash|pelt|ston|torch"
+                    r"|vandali|assault|beat|lynch|set|injur|burn|damag|smash)\w*)")
+_CROWD_TYPES = frozenset({"battle", "attack_on_civilians"})
+
+
 @functools.lru_cache(maxsize=8192)
 def find_occurrences(sentence: str) -> tuple[Occurrence, ...]:
     """Every occurrence a sentence reports (offsets into ``sentence``), in text order; one per trigger
@@ -374,6 +382,7 @@ def find_occurrences(sentence: str) -> tuple[Occurrence, ...]:
     ()
     """
     found: list[Occurrence] = []
+    crowd = False  # a crowd's violence was told: the sentence's later blows are the riot's
     lower = sentence.lower()
     same_length = len(lower) == len(sentence)
     pattern = _TRIGGER_PATTERN if same_length else _TRIGGER_PATTERN_ANY_CASE
@@ -384,8 +393,21 @@ def find_occurrences(sentence: str) -> tuple[Occurrence, ...]:
         if blocking_frame(sentence, m.start(), m.end()) or _is_month_name(sentence[m.start():m.end()]):
             continue
         anaphoric = bool(_ANAPHOR.search(sentence[max(0, m.start() - 30):m.start()]))
-        found.append(Occurrence(trigger.event_type, m.start(), m.end(), sentence[m.start():m.end()], anaphoric))
+        event_type = trigger.event_type
+        if event_type in _CROWD_TYPES and (crowd or _crowd_did(text, m.start())):
+            event_type, crowd = "protest", True  # (and what follows in the sentence: "... and injured three")
+        found.append(Occurrence(event_type, m.start(), m.end(), sentence[m.start():m.end()], anaphoric))
     return tuple(found)
+
+
+def _crowd_did(text: str, start: int) -> bool:
+    """Whether the trigger at ``start`` is the deed of a crowd named just before it ("a mob of youths
+    attacked").
+
+    >>> _crowd_did("a mob of youths attacked the station", 16), _crowd_did("gunmen attacked the station", 7)
+    (True, False)
+    """
+    return any(found.end() == start for found in _CROWD.finditer(text, max(0, start - 80), start + 24))
 
 
 def _is_month_name(written: str) -> bool:
