@@ -263,12 +263,13 @@ def build_gazetteer() -> Gazetteer:
     common = sources.common_words()  # read once: the divisions and the index's readers all use it
     _natural_earth_divisions(builder, admin1_entry, countries, common)
     # (the districts' file names some provinces in another country's terms: their towns decide instead)
-    _admin_units(builder, common, [(*unit, "", "") for unit in sources.admin_units()], "admin2", "geoboundaries:admin2-3")
-    _admin_units(builder, common, sources.villages(), "city", "osm:village", per_division=True)
-    _admin_units(builder, common, sources.villages(sources.VILLAGES_IN_CSV), "city", "indiapost:office",
-                 per_division=True)
+    districts = [(*unit, "", "") for unit in sources.admin_units()]
+    _listed_places(builder, common, districts, "admin2", "geoboundaries:admin2-3")
+    _listed_places(builder, common, sources.villages(), "city", "osm:village", per_division=True)
+    _listed_places(builder, common, sources.villages(sources.VILLAGES_IN_CSV), "city", "indiapost:office",
+                   per_division=True)
     # at the centre of its community, not its own point: read as an area ("admin") of its name
-    _admin_units(builder, common, sources.settlements_ua(), "admin2", "katottg:community", per_division=True)
+    _listed_places(builder, common, sources.settlements_ua(), "admin2", "katottg:community", per_division=True)
     demonyms = _demonyms(builder, country_entry)
 
     # Washington, D.C. is written with its district.
@@ -349,18 +350,20 @@ def _natural_earth_divisions(builder: _Builder, admin1_entry: dict[str, int], co
                     _name_division(builder, entry, form, bare=not _town_of(builder, code, name_key(form)))
 
 
-def _admin_units(builder: _Builder, common: frozenset, units: list[tuple[str, str, float, float, str, str]],
-                 kind: str, source: str, *, per_division: bool = False) -> None:
-    """geoBoundaries' districts, communes, LGAs and payams, at their centroids: the places reports qualify
-    a village with ("a farm near Lumbishi (Kalehe, Sud-Kivu)"), so that an event in a village the
-    gazetteer lacks lands in its district rather than nowhere; and the villages of OpenStreetMap that
-    ``villages.csv.gz`` holds, at their points (``kind`` "city", no population). Only under a name no
-    other place of the country goes by (a district named after its town is that town), never a common
-    English word; a district has the lowest prior of any place (``index.FEATURE_PRIOR["admin2"]``).
-    Namesakes: the first of a country stands for all, or (``per_division``: villages, where each province
-    has its Novoselivka) the first of each district of each province. Ukraine's settlements (KATOTTG) stand at their
-    community's centre, so they are areas of their name ("admin2"), never a point that looks exact. The
-    recogniser reads a name known only from these lists only where a place is expected
+def _listed_places(builder: _Builder, common: frozenset, units: list[tuple[str, str, float, float, str, str]],
+                   kind: str, source: str, *, per_division: bool = False) -> None:
+    """Places known only from a list, by name and point, as entries of ``kind`` from ``source``.
+
+    geoBoundaries' districts, communes, LGAs and payams at their centroids: the places reports qualify a
+    village with ("a farm near Lumbishi (Kalehe, Sud-Kivu)"), so that an event in a village the gazetteer
+    lacks lands in its district rather than nowhere. The village lists (Nigeria's OpenStreetMap
+    settlements, India's post offices) at their points, "city" with no population; Ukraine's settlements
+    (KATOTTG) at their community's centre, so they are areas of their name ("admin2"), never a point that
+    looks exact. Only under a name no other place of the country goes by (a district named after its town
+    is that town), never a common English word; a district has the lowest prior of any place
+    (``index.FEATURE_PRIOR["admin2"]``). Namesakes: the first of a country stands for all, or
+    (``per_division``: villages, where each province has its Novoselivka) the first of each district of
+    each province. The recogniser reads a name known only from these lists only where a place is expected
     (``roles.district_placed``)."""
     added: set[tuple[str, str]] = set()
     # Each unit is checked against the towns around its centroid (half-degree cells, the five nearest):

@@ -147,18 +147,18 @@ def admin_units(path: Path = ADMIN_UNITS_CSV) -> list[tuple[str, str, float, flo
 
 
 def villages(path: Path = VILLAGES_CSV) -> list[tuple[str, str, float, float, str, str]]:
-    """(country code, name, lat, lon, first- and second-level division's names) of the villages and hamlets of
-    OpenStreetMap that ``villages.csv.gz`` holds (Nigeria's), or of another village list of that form
-    (``VILLAGES_IN_CSV``: India's post offices). A bad row raises ValueError naming the file and the row."""
+    """(country code, name, lat, lon, first- and second-level division's names) of the villages and
+    hamlets of OpenStreetMap that ``villages.csv.gz`` holds (Nigeria's), or of another village list of that
+    form (``VILLAGES_IN_CSV``: India's post offices). A bad row raises ValueError naming the file and the
+    row."""
     return [(row["country_code"], row["name"], lat, lon, row["province"], row["district"])
             for row, lat, lon in _placed_rows(path)]
 
 
 def settlements_ua(path: Path = SETTLEMENTS_UA_CSV) -> list[tuple[str, str, float, float, str, str]]:
-    """(country code, name, lat, lon, oblast, community) of Ukraine's settlements (KATOTTG), each at the centre of
-    its territorial community. A bad row raises ValueError naming the file and the row."""
-    return [(row["country_code"], row["name"], lat, lon, row["province"], row["district"])
-            for row, lat, lon in _placed_rows(path)]
+    """(country code, name, lat, lon, oblast, community) of Ukraine's settlements (KATOTTG), each at the
+    centre of its territorial community: a village list of ``villages``' form."""
+    return villages(path)
 
 
 def town_admin2(path: Path = TOWN_ADMIN2_CSV) -> dict[int, str]:
