@@ -20,6 +20,7 @@ import csv
 import json
 import re
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 # The layers a command needs are imported by that command: `extract` runs once per file in the scorers,
@@ -54,16 +55,37 @@ def cmd_extract(args: argparse.Namespace) -> int:
     from dashboard.pipeline.extract import analysis_json, error_json
     from dashboard.pipeline.analysis import analyse
 
+    from dashboard.pipeline.theatre import Theatre, settle, settle_places
+
     status = 0
+    # Every document is analysed before any is printed: the namesakes one text leaves open are decided by
+    # where the others happen (pipeline/theatre.py; off with --each-alone).
+    done: list = []  # (doc_id, Analysis) or (doc_id, the error's JSON line)
 
     def emit(doc_id, article):
         nonlocal status
         try:
-            out = analysis_json(doc_id, analyse(article))
+            done.append((doc_id, analyse(article)))
         except Exception as err:  # one bad document never stops the others
             _warn(f"{article.path or doc_id}: analysis failed: {type(err).__name__}: {err}")
-            out, status = error_json(doc_id, str(err)), 1
-        print(json.dumps(out, ensure_ascii=False), flush=True)
+            done.append((doc_id, error_json(doc_id, str(err))))
+            status = 1
+        if args.each_alone:
+            flush()
+
+    def flush():
+        analyses = [a for _, a in done if not isinstance(a, dict)]
+        theatre = Theatre.of(e for a in analyses for e in a.events) if len(analyses) > 1 else None
+        for doc_id, analysis in done:
+            if isinstance(analysis, dict):
+                print(json.dumps(analysis, ensure_ascii=False), flush=True)
+                continue
+            if theatre is not None:
+                events = settle(analysis.events, theatre)
+                analysis = replace(analysis, events=tuple(events),
+                                   places=tuple(settle_places(analysis.places, analysis.events, events)))
+            print(json.dumps(analysis_json(doc_id, analysis), ensure_ascii=False), flush=True)
+        done.clear()
 
     if args.stdin_jsonl:
         for item in articles_from_jsonl_lines(sys.stdin):
@@ -72,6 +94,7 @@ def cmd_extract(args: argparse.Namespace) -> int:
                 status = 1
                 continue
             emit(item.id, item)
+        flush()
         return status
     if not args.files:
         _warn("extract needs FILE... or --stdin-jsonl")
@@ -84,7 +107,7 @@ def cmd_extract(args: argparse.Namespace) -> int:
             text = decode_bytes(data, str(path))
         except (OSError, ValueError) as err:
             _warn(f"{path}: {err}")
-            print(json.dumps(error_json(path.stem, str(err))), flush=True)
+            done.append((path.stem, error_json(path.stem, str(err))))
             status = 1
             continue
         problems: list = []
@@ -101,6 +124,7 @@ def cmd_extract(args: argparse.Namespace) -> int:
         for p in problems:
             _warn(str(p))
         emit(path.stem, article)
+    flush()
     return status
 
 
@@ -372,6 +396,8 @@ def parser() -> argparse.ArgumentParser:
     x.add_argument("--published", metavar="DATE", help="publication date YYYY-MM-DD, YYYY-MM or YYYY ('' = unknown)")
     x.add_argument("--stdin-jsonl", action="store_true", help='read {"id", "text", "published"} lines from stdin')
     x.add_argument("--format", choices=["jsonl"], default="jsonl", help=argparse.SUPPRESS)
+    x.add_argument("--each-alone", action="store_true",
+                   help="print each document as it is read; no namesake is decided by the other documents")
     x.set_defaults(func=cmd_extract)
 
     b = sub.add_parser("build", help="build the events store from a corpus folder")

@@ -194,6 +194,9 @@ class PlaceMention:
     # "comparison" (an area the size of Britain), "nationality" (Indian troops), "title" (the Mayor of X),
     # "speaker" (U.S. officials said, Washington warned), "route" (a checkpoint on the Murree road).
     role: str = "location"
+    # The namesakes the text could not tell from the chosen place (another "Lozove" as likely as this
+    # one): a collection of articles may tell them apart (``pipeline.theatre``).
+    namesakes: tuple[PlaceCandidate, ...] = ()
 
 
 PLACE_ROLES = ("location", "organisation", "person", "currency", "comparison", "nationality", "title", "speaker",
@@ -254,3 +257,4 @@ class Event:
     place_basis: str = "stated"
     geonameid: int | None = None
     feature: str = ""
+    namesakes: tuple[PlaceCandidate, ...] = ()  # its place's namesakes the text left open (PlaceMention)

@@ -25,6 +25,7 @@ from tqdm import tqdm
 from dashboard.core.timelimit import TimeLimit, TimeLimitExceeded
 from dashboard.geocoders.gazetteer import load_gazetteer
 from dashboard.pipeline.analysis import PIPELINE_VERSION, analyse
+from dashboard.pipeline.theatre import Theatre, settle
 from dashboard.pipeline.dedup import merge_events
 from dashboard.records import Article
 from dashboard.store.corpus import LoadProblem, iter_corpus
@@ -204,6 +205,8 @@ def build_store(corpus: str | Path | list[str | Path], store: str | Path, *, pro
             _release_analysis_memory()
             ordered = sorted(articles, key=_order_key)
             events = [e for a in ordered for e in results.pop(a.id, ())]
+            # the namesakes one article left open, decided by where the others happen (as extract does)
+            events = settle(events, Theatre.of(events))
             merged = merge_events(events, [a.id for a in ordered])
             corrected_ids: set[str] = set()
             if corrections is not None:

@@ -21,7 +21,7 @@ import re
 import shutil
 import sys
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Iterable, Iterator
 
@@ -30,7 +30,7 @@ import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 
 from dashboard.core.files import fsync_folder
-from dashboard.records import Event, Mention, Provenance
+from dashboard.records import Event, Mention, PlaceCandidate, Provenance
 from dashboard.store.schema import (ARTICLES_FILE, ARTICLES_SCHEMA, CACHE_DIR, EVENTS_DIR, EVENTS_SCHEMA,
                               MANIFEST_FILE)
 
@@ -106,11 +106,18 @@ def event_to_json(e: Event) -> dict:
     row = event_to_row(e)
     row["start_date"], row["end_date"] = e.start_date.isoformat(), e.end_date.isoformat()
     row["provenance"] = json.loads(row["provenance"])
+    if e.namesakes:  # kept in the cache for the build's theatre (pipeline/theatre.py), not in the store
+        row["namesakes"] = [[c.name, c.lat, c.lon, c.country_code, c.feature, c.geonameid] for c in e.namesakes]
     return row
 
 
 def event_from_json(d: dict) -> Event:
-    return event_from_row(d)  # provenance already a list: no round trip through a JSON string
+    event = event_from_row(d)  # provenance already a list: no round trip through a JSON string
+    if d.get("namesakes"):
+        event = replace(event, namesakes=tuple(
+            PlaceCandidate(name=n, lat=float(la), lon=float(lo), country_code=cc, feature=f, geonameid=gid)
+            for n, la, lo, cc, f, gid in d["namesakes"]))
+    return event
 
 
 # --- locations ---------------------------------------------------------------------------------------

@@ -41,6 +41,9 @@ QUALIFIER_FAR_KM = 200.0  # farther than this from its qualifier, a namesake is 
 DISTRICT_FAR_KM = 100.0  # ... from a district (a few tens of kilometres across) that qualifies it
 NEARBY_CHARS, NEARBY_COUNTRY_BONUS = 150, 1.0  # a country named within about a sentence
 MAX_ALTERNATIVES = 5
+# Namesakes the text leaves open: scored within the weight of one place named nearby (NEAR_BONUS) of the
+# chosen one, and far enough apart to be other places; a collection of articles may decide (theatre.py).
+NAMESAKE_MARGIN, NAMESAKE_APART_KM, MAX_NAMESAKES = 1.5, 25.0, 16
 FOCUS_SHARE = 0.5  # a country with half the weight of the most named one is a focus of the text too
 FOCUS_MIN_WEIGHT = 1.0  # a focus that clear: one located name at least
 SMALL_TOWN = 20_000
@@ -217,6 +220,7 @@ class Resolver:
         # text with a clear focus points to (a village the gazetteer lacks, matched to a namesake).
         named = Counter(g.country_codes[choice[m.key]] for m in matches)
         self._rankings: dict[tuple[str, int], tuple[float, tuple[PlaceCandidate, ...]]] = {}
+        self._open: dict[tuple[str, int], tuple[PlaceCandidate, ...]] = {}
         kept = []
         for match in matches:
             entry = choice[match.key]
@@ -527,6 +531,34 @@ class Resolver:
                 break
         return confidence, tuple(alternatives)
 
+    def _namesakes(self, key: str, entry: int, scores: dict[int, float]) -> tuple[PlaceCandidate, ...]:
+        """The towns and villages of this name that the text could not tell from ``entry``: what the text
+        says for them (their score less their prior) within ``NAMESAKE_MARGIN`` of what it says for
+        ``entry``, and farther than ``NAMESAKE_APART_KM`` (nearer, it is the same place). A city of
+        ``BIG_TOWN`` people or more is what its bare name means: it leaves nothing open."""
+        if (key, entry) in self._open:
+            return self._open[(key, entry)]
+        g = self.g
+        out: list[PlaceCandidate] = []
+        if g.features[entry] in _POINTS and len(scores) > 1 and g.populations[entry] < BIG_TOWN:
+            # what the text says for each, its prior aside: a village's missing census figure is no evidence
+            said = scores[entry] - self._prior(key, entry)
+            for other in sorted(scores, key=lambda e: -scores[e]):
+                if other == entry or g.features[other] not in _POINTS or \
+                        scores[other] - self._prior(key, other) < said - NAMESAKE_MARGIN:
+                    continue
+                distance = great_circle_km(g.lats[entry], g.lons[entry], g.lats[other], g.lons[other])
+                if distance > NAMESAKE_APART_KM:
+                    out.append(PlaceCandidate(
+                        name=g.names[other], lat=g.lats[other], lon=g.lons[other],
+                        country_code=g.country_codes[other], feature=g.features[other],
+                        geonameid=g.geonameids[other] or None, population=g.populations[other],
+                        source=g.sources[other], distance_km=round(distance, 1), score=round(scores[other], 2)))
+                if len(out) >= MAX_NAMESAKES:
+                    break
+        self._open[(key, entry)] = tuple(out)
+        return self._open[(key, entry)]
+
     def _mention(self, match: Match, entry: int, scores: dict[int, float]) -> PlaceMention:
         g = self.g
         if (match.key, entry) not in self._rankings:  # once per name: the article may repeat it often
@@ -542,4 +574,4 @@ class Resolver:
             lon=g.lons[entry], country_code=g.country_codes[entry], feature=feature,
             geonameid=g.geonameids[entry] or None, precision=PRECISION_OF_FEATURE.get(feature, "point"),
             confidence=confidence, alternatives=alternatives, mention_kind=match.kind,
-            role=match.role)
+            role=match.role, namesakes=self._namesakes(match.key, entry, scores))

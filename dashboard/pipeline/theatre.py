@@ -1,0 +1,97 @@
+"""Where a collection of articles happens: the namesakes one text leaves open, decided by the others.
+
+A pile of articles is about a theatre: most of its texts name their towns so that only one place fits
+("shelling hit Avdiivka", "a raid near Kramatorsk, Donetsk region"). A text that names only "Lozove", of
+which the gazetteer holds fourteen, cannot say which it means; where the other articles settle place after
+place around one of them and none near the others, that one is meant. The rule decides only what the text
+itself left open, between the namesakes its own evidence scored alike (``PlaceMention.namesakes``), and
+only where the collection is clear: ``MIN_ARTICLES`` articles or more settle a place in one candidate's
+cell, ``RATIO`` times more than in any other's. One article alone, or a pile with no theatre, keeps every
+place as its text chose it; so does any place the text decided (by a qualifier, a province, a town nearby).
+
+    >>> from dashboard.records import PlaceCandidate
+    >>> here = PlaceCandidate("Here", 48.4, 38.2, "UA", "city", None)
+    >>> Theatre({cell_of(48.4, 38.2): 6}).articles_near(here.lat, here.lon)
+    6
+"""
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
+
+from dashboard.records import Event, PlaceCandidate, PlaceMention
+
+CELL_DEGREES = 0.25  # about 25 km: the size of a district, the span of one front-line sector
+MIN_ARTICLES = 5  # articles that settle a place in the winning cell, at least
+RATIO = 5.0  # ... and this many times more than in any other namesake's cell
+_POINTS = frozenset({"city", "capital", "admin2"})
+
+
+def cell_of(lat: float, lon: float) -> tuple[int, int]:
+    return math.floor(lat / CELL_DEGREES), math.floor(lon / CELL_DEGREES)
+
+
+@dataclass(frozen=True)
+class Theatre:
+    """How many articles of the collection settle a place (name it so that only one place fits) in each
+    cell of ``CELL_DEGREES``."""
+
+    articles_by_cell: Mapping[tuple[int, int], int]
+
+    @classmethod
+    def of(cls, events: Iterable[Event]) -> Theatre:
+        articles: dict[tuple[int, int], set[str]] = defaultdict(set)
+        for e in events:
+            if settled(e):
+                articles[cell_of(e.lat, e.lon)].update(e.sources[:1])
+        return cls({cell: len(ids) for cell, ids in articles.items()})
+
+    def articles_near(self, lat: float, lon: float) -> int:
+        return self.articles_by_cell.get(cell_of(lat, lon), 0)
+
+    def decide(self, event: Event) -> PlaceCandidate | None:
+        """The namesake the collection says the event's text meant, if not the one chosen; else None."""
+        if not event.namesakes:
+            return None
+        here = self.articles_near(event.lat, event.lon)
+        counts = sorted(((self.articles_near(c.lat, c.lon), i) for i, c in enumerate(event.namesakes)), reverse=True)
+        best, index = counts[0]
+        runner_up = max([here] + [n for n, _ in counts[1:]])
+        if best >= MIN_ARTICLES and best >= RATIO * max(runner_up, 1):
+            return event.namesakes[index]
+        return None
+
+
+def settled(event: Event) -> bool:
+    """A town or village the text itself placed: stated in the event's sentence, no namesake left open."""
+    return not event.namesakes and event.place_basis == "stated" and event.feature in _POINTS
+
+
+def settle(events: Sequence[Event], theatre: Theatre) -> list[Event]:
+    """``events`` with every place the text left open decided by the collection, where it is clear."""
+    return [_moved(e, chosen) if (chosen := theatre.decide(e)) is not None else e for e in events]
+
+
+def settle_places(places: Sequence[PlaceMention], before: Sequence[Event], after: Sequence[Event]) -> list[PlaceMention]:
+    """The article's place mentions moved as its events were: a mention of a moved event's place goes with it."""
+    moves = {(b.place, round(b.lat, 5), round(b.lon, 5)): a for b, a in zip(before, after) if a is not b}
+    out = []
+    for p in places:
+        moved = moves.get((p.name, round(p.lat, 5), round(p.lon, 5)))
+        out.append(p if moved is None else replace(
+            p, name=moved.place, lat=moved.lat, lon=moved.lon, country_code=moved.country_code,
+            feature=moved.feature, geonameid=moved.geonameid, namesakes=()))
+    return out
+
+
+def _moved(event: Event, chosen: PlaceCandidate) -> Event:
+    """The event at ``chosen``; its id stays the one its text gave (corrections and links keep to it)."""
+    old = PlaceCandidate(name=event.place, lat=event.lat, lon=event.lon, country_code=event.country_code,
+                         feature=event.feature, geonameid=event.geonameid)
+    others = tuple(c for c in event.namesakes if c is not chosen) + (old,)
+    return replace(event, lat=chosen.lat, lon=chosen.lon, place=chosen.name,
+                   country_code=chosen.country_code, feature="city" if chosen.feature == "capital" else chosen.feature,
+                   geonameid=chosen.geonameid,
+                   namesakes=others)
