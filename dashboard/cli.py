@@ -80,10 +80,9 @@ def cmd_extract(args: argparse.Namespace) -> int:
             if isinstance(analysis, dict):
                 print(json.dumps(analysis, ensure_ascii=False), flush=True)
                 continue
-            if theatre is not None:
-                events = settle(analysis.events, theatre)
-                analysis = replace(analysis, events=tuple(events),
-                                   places=tuple(settle_places(analysis.places, analysis.events, events)))
+            events = settle(analysis.events, theatre)
+            analysis = replace(analysis, events=tuple(events),
+                               places=tuple(settle_places(analysis.places, analysis.events, events, theatre)))
             print(json.dumps(analysis_json(doc_id, analysis), ensure_ascii=False), flush=True)
         done.clear()
 

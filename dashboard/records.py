@@ -197,6 +197,9 @@ class PlaceMention:
     # The namesakes the text could not tell from the chosen place (another "Lozove" as likely as this
     # one): a collection of articles may tell them apart (``pipeline.theatre``).
     namesakes: tuple[PlaceCandidate, ...] = ()
+    # Found only by a variant spelling in a text that names no other place: it stands only where the
+    # collection of articles confirms it (``pipeline.theatre``); alone, it makes no event.
+    tentative: bool = False
 
 
 PLACE_ROLES = ("location", "organisation", "person", "currency", "comparison", "nationality", "title", "speaker",
@@ -258,3 +261,4 @@ class Event:
     geonameid: int | None = None
     feature: str = ""
     namesakes: tuple[PlaceCandidate, ...] = ()  # its place's namesakes the text left open (PlaceMention)
+    tentative: bool = False  # its place is a tentative mention (PlaceMention): the collection must confirm it

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-from dashboard.geocoders.names import family_key, name_key, one_edit_variants, transliteration_skeleton
+from dashboard.geocoders.names import (cyrillic_family_key, family_key, name_key, one_edit_variants,
+                                       transliteration_skeleton)
 from dashboard.pipeline.places import find_places
 
 SAME_FAMILY = [
@@ -66,3 +67,40 @@ def test_the_loose_fallback_needs_the_country_in_the_text():
     # The same spelling with no word of Syria around it is no place: the fallback is for the countries
     # the text is about.
     assert not [p for p in find_places("Tal Abyadh said the vote would go ahead.") if p.text == "Tal Abyadh"]
+
+
+# Romanised from Ukrainian, Russian or Belarusian: the official Ukrainian spelling and the older or
+# Russian-derived one a report may use
+SAME_CYRILLIC_FAMILY = [
+    ("Horlivka", "Gorlovka"), ("Kharkiv", "Kharkov"), ("Orikhove", "Orekhovo"), ("Vodiane", "Vodyanoye"),
+    ("Pervomaisk", "Pervomaysk"), ("Yasynuvata", "Yasinovataya"), ("Zhytomyr", "Zhitomir"),
+    ("Kamianka", "Kamyanka"), ("Mykolaiv", "Mykolayiv"), ("Novoselivka", "Novoselovka"),
+    ("Shchastia", "Schastye"), ("Sievierodonetsk", "Severodonetsk"), ("Hirske", "Gorskoye"),
+]
+OTHER_CYRILLIC_FAMILIES = [
+    ("Kharkiv", "Kherson"), ("Horlivka", "Hostomel"), ("Lozove", "Lazurne"),
+    ("Zhytomyr", "Zaporizhzhia"), ("Sumy", "Siversk"), ("Bakhmut", "Brovary"),
+]
+
+
+@pytest.mark.parametrize("one, other", SAME_CYRILLIC_FAMILY)
+def test_romanisations_of_one_cyrillic_name_share_a_key(one, other):
+    assert cyrillic_family_key(one) == cyrillic_family_key(other)
+
+
+@pytest.mark.parametrize("one, other", OTHER_CYRILLIC_FAMILIES)
+def test_different_cyrillic_names_keep_different_keys(one, other):
+    assert cyrillic_family_key(one) != cyrillic_family_key(other)
+
+
+def test_a_russian_derived_spelling_is_found_where_the_text_is_about_ukraine():
+    found = {p.text: p for p in find_places("Shelling was reported near Dolomytne, in Donetsk region.")}
+    assert (found["Dolomytne"].name, found["Dolomytne"].country_code) == ("Dolomitne", "UA")
+    assert (round(found["Dolomytne"].lat, 2), round(found["Dolomytne"].lon, 2)) == (48.43, 38.22)
+    # The same spelling in a text about somewhere else is no place
+    assert "Dolomytne" not in {p.text for p in find_places("Dolomytne, the band from Lagos, played in Accra.")}
+
+
+def test_a_variant_spelling_alone_is_tentative_and_makes_no_event_by_itself():
+    (place,) = [p for p in find_places("Explosions were heard near Dolomytne overnight.") if p.text == "Dolomytne"]
+    assert place.tentative and place.country_code == "UA"

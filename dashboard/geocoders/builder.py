@@ -13,9 +13,9 @@ from pathlib import Path
 
 from dashboard.geocoders import sources
 from dashboard.geocoders.index import Gazetteer
-from dashboard.geocoders.names import (ARABIC_ARTICLE, ARABIC_SCRIPT_COUNTRIES, NON_LATIN_SCRIPT_COUNTRIES,
-                                       TRANSLITERATED_COUNTRIES, family_key, name_key, one_edit_variants,
-                                       transliteration_skeleton)
+from dashboard.geocoders.names import (ARABIC_ARTICLE, ARABIC_SCRIPT_COUNTRIES, CYRILLIC_COUNTRIES,
+                                       NON_LATIN_SCRIPT_COUNTRIES, TRANSLITERATED_COUNTRIES, cyrillic_family_key,
+                                       family_key, name_key, one_edit_variants, transliteration_skeleton)
 
 # Candidates kept per name: the most populous ones (a name like "San Jose" has dozens).
 MAX_CANDIDATES_PER_NAME = 25
@@ -78,6 +78,10 @@ class _Builder:
                 family = family_key(text)
                 if len(family) >= 4:
                     self.families[family].add(entry)
+            elif self.country_codes[entry] in CYRILLIC_COUNTRIES:
+                family = cyrillic_family_key(text)
+                if len(family) >= 4:
+                    self.families["c" + family].add(entry)  # "c": apart from the Arabic families
 
 
 def _arabic_variants(name: str) -> list[str]:

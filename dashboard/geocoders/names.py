@@ -6,6 +6,9 @@ Three keys, from strict to loose:
 - ``family_key``: joins the spelling families of names transliterated from Arabic, Persian or Pashto:
   the article (al-/el-/ad-/as-/ez-...), ou/u/o/aw, ee/i/e, ei/ay/ai, q/k/g, doubled letters, hyphens and
   spaces, a final -h. Built for the places of the countries that write in those scripts.
+- ``cyrillic_family_key``: joins the English spellings of names romanised from Ukrainian, Russian or
+  Belarusian, the official ones and the older or Russian-derived ones: i / y / yi / ii, h / g, kh / h,
+  ie / ye / e, ia / ya / ja, the adjective endings -e / -oye / -oe / -yi, w / v. Built for those countries.
 - ``transliteration_skeleton``: consonants only, for a fallback within edit distance one, tried only in
   the countries the text is about.
 
@@ -20,6 +23,7 @@ import re
 import unicodedata
 
 # Countries written in Arabic script, and those whose place names reach English through another script.
+CYRILLIC_COUNTRIES = frozenset("UA RU BY".split())  # whose names cyrillic_family_key joins
 ARABIC_SCRIPT_COUNTRIES = frozenset("SY IQ JO LB SA YE OM AE QA BH KW EG LY TN DZ MA MR SD PS IL".split())
 TRANSLITERATED_COUNTRIES = ARABIC_SCRIPT_COUNTRIES | frozenset("AF PK IR SO".split())
 NON_LATIN_SCRIPT_COUNTRIES = ARABIC_SCRIPT_COUNTRIES | frozenset(
@@ -91,6 +95,39 @@ def family_key(text: str) -> str:
         kept.append(_ASSIMILATED.sub(r"\1", word) if index else word)
     joined = "".join(kept)
     for pattern, replacement in _FAMILY_REWRITES:
+        joined = pattern.sub(replacement, joined)
+    return joined
+
+
+# Ordered rewrites for romanised Cyrillic (applied to the words joined together).
+_CYRILLIC_REWRITES = tuple((re.compile(pattern), replacement) for pattern, replacement in (
+    (r"shch|sch", "s"),                 # Shchastia ~ Schastye
+    (r"zh", "3"),                       # (zh kept apart from z)
+    (r"kh", "x"),                       # (kh kept apart from h)
+    (r"tch|ch", "c"),
+    (r"ts|tz", "c"),                    # Tsarske ~ Tzarske
+    (r"sh", "s"),
+    (r"h", "g"),                        # Horlivka ~ Gorlovka (Ukrainian h for Russian g)
+    (r"w", "v"),                        # Wolodymyrivka ~ Volodymyrivka
+    (r"j", "y"),                        # Jasne ~ Yasne
+    (r"[aeiouy]+", "a"),                # Orikhove ~ Orekhovo, Vodiane ~ Vodyanoye: every vowel run one vowel
+    (r"(.)\1+", r"\1"),                 # Kommunar ~ Komunar
+    (r"(?<=...)a$", ""),                # the endings -e, -o, -oye, -a, -yi
+))
+
+
+def cyrillic_family_key(text: str) -> str:
+    """A key that joins the usual English spellings of one name romanised from Cyrillic.
+
+    >>> cyrillic_family_key("Horlivka") == cyrillic_family_key("Gorlovka")
+    True
+    >>> cyrillic_family_key("Vodiane") == cyrillic_family_key("Vodyanoye") == cyrillic_family_key("Vodyane")
+    True
+    >>> cyrillic_family_key("Kharkiv") == cyrillic_family_key("Harkiv")
+    False
+    """
+    joined = "".join(_WORDS.findall(name_key_spaced(text)))
+    for pattern, replacement in _CYRILLIC_REWRITES:
         joined = pattern.sub(replacement, joined)
     return joined
 

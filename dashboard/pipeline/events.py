@@ -575,4 +575,5 @@ def _make_event(doc: Document, o: _Occurrence) -> Event:
         confidence=round(min(1.0, confidence), 3), time_basis=when.time_basis,
         place_basis="narrative" if where.attachment == "narrative" else "stated",
         geonameid=place.geonameid, feature=place.feature, namesakes=place.namesakes,
+        tentative=place.tentative,
     )

@@ -66,19 +66,42 @@ class Theatre:
 
 def settled(event: Event) -> bool:
     """A town or village the text itself placed: stated in the event's sentence, no namesake left open."""
-    return not event.namesakes and event.place_basis == "stated" and event.feature in _POINTS
+    return not event.namesakes and not event.tentative and event.place_basis == "stated" and event.feature in _POINTS
 
 
-def settle(events: Sequence[Event], theatre: Theatre) -> list[Event]:
-    """``events`` with every place the text left open decided by the collection, where it is clear."""
-    return [_moved(e, chosen) if (chosen := theatre.decide(e)) is not None else e for e in events]
+def confirmed(theatre: Theatre | None, lat: float, lon: float) -> bool:
+    """Whether a tentative place (a variant spelling in a text naming nothing else) lies where the
+    collection happens: ``MIN_ARTICLES`` articles or more settle a place in its cell."""
+    return theatre is not None and theatre.articles_near(lat, lon) >= MIN_ARTICLES
 
 
-def settle_places(places: Sequence[PlaceMention], before: Sequence[Event], after: Sequence[Event]) -> list[PlaceMention]:
-    """The article's place mentions moved as its events were: a mention of a moved event's place goes with it."""
-    moves = {(b.place, round(b.lat, 5), round(b.lon, 5)): a for b, a in zip(before, after) if a is not b}
+def settle(events: Sequence[Event], theatre: Theatre | None) -> list[Event]:
+    """``events`` with every place the text left open decided by the collection, where it is clear; an
+    event at a tentative place is kept only where the collection confirms it (with no collection, never)."""
+    out = []
+    for e in events:
+        if e.tentative:
+            if confirmed(theatre, e.lat, e.lon):
+                out.append(replace(e, tentative=False))
+            continue
+        chosen = theatre.decide(e) if theatre is not None else None
+        out.append(e if chosen is None else _moved(e, chosen))
+    return out
+
+
+def settle_places(places: Sequence[PlaceMention], before: Sequence[Event], after: Sequence[Event],
+                  theatre: Theatre | None) -> list[PlaceMention]:
+    """The article's place mentions moved as its events were (a mention of a moved event's place goes with
+    it), and its tentative ones kept only where the collection confirms them."""
+    now = {e.id: e for e in after}  # (a moved event keeps its id)
+    moves = {(b.place, round(b.lat, 5), round(b.lon, 5)): now[b.id] for b in before
+             if b.id in now and (now[b.id].lat, now[b.id].lon) != (b.lat, b.lon)}
     out = []
     for p in places:
+        if p.tentative:
+            if confirmed(theatre, p.lat, p.lon):
+                out.append(replace(p, tentative=False))
+            continue
         moved = moves.get((p.name, round(p.lat, 5), round(p.lon, 5)))
         out.append(p if moved is None else replace(
             p, name=moved.place, lat=moved.lat, lon=moved.lon, country_code=moved.country_code,

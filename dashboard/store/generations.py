@@ -108,11 +108,15 @@ def event_to_json(e: Event) -> dict:
     row["provenance"] = json.loads(row["provenance"])
     if e.namesakes:  # kept in the cache for the build's theatre (pipeline/theatre.py), not in the store
         row["namesakes"] = [[c.name, c.lat, c.lon, c.country_code, c.feature, c.geonameid] for c in e.namesakes]
+    if e.tentative:
+        row["tentative"] = True
     return row
 
 
 def event_from_json(d: dict) -> Event:
     event = event_from_row(d)  # provenance already a list: no round trip through a JSON string
+    if d.get("tentative"):
+        event = replace(event, tentative=True)
     if d.get("namesakes"):
         event = replace(event, namesakes=tuple(
             PlaceCandidate(name=n, lat=float(la), lon=float(lo), country_code=cc, feature=f, geonameid=gid)

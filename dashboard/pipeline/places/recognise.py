@@ -33,8 +33,8 @@ import re
 from dataclasses import dataclass, field
 
 from dashboard.geocoders.index import Gazetteer
-from dashboard.geocoders.names import (TRANSLITERATED_COUNTRIES, family_key, name_key, one_edit_variants,
-                                       transliteration_skeleton)
+from dashboard.geocoders.names import (TRANSLITERATED_COUNTRIES, cyrillic_family_key, family_key, name_key,
+                                       one_edit_variants, transliteration_skeleton)
 from dashboard.pipeline.places import casing, roles
 from dashboard.pipeline.places.lists import attach_qualifiers, listed_areas
 from dashboard.pipeline.places.tokens import Token, joined, strip_possessive, tokenise
@@ -362,6 +362,8 @@ class Recogniser:
         end = _end_without_possessive(text, tokens[j - 1])
         match = Match(tokens[i].start, end, text[tokens[i].start:end], entries, key="~" + skeleton,
                       notes=["spelling-blind"])
+        if i > 0 and tokens[i - 1].lower in LOCATIVE_PREPOSITIONS:
+            match.notes.append("located")  # "near Dolomytne": the sentence says it is a place
         return [match] if self._keep(text, tokens, run, i, j, match, surnames, titled) else []
 
     def _spelling_blind_entries(self, run_tokens, run_text: str) -> tuple[str, tuple[int, ...]]:
@@ -378,22 +380,27 @@ class Recogniser:
                 words[0].lower in PERSON_PARTICLES or words[0].lower in TITLES:
             return "", ()  # "Yusuf Darwish", "Abu Karim", "Haji Salem": people, whatever village shares the name
         # From the tightest key to the loosest: the spelling family ("Nassriya" ~ "Nasiriyah"), the
-        # consonant skeleton, then the skeleton within one edit ("Tal Abyadh" ~ "Tall Abyad").
+        # consonant skeleton, then the Cyrillic spelling family ("Gorlovka" ~ "Horlivka") and the
+        # skeleton within one edit ("Tal Abyadh" ~ "Tall Abyad").
         family = family_key(run_text)
         entries = g.lookup_family(family) if len(family) >= 4 else ()
         if entries:
             return "f" + family, entries
         skeleton = transliteration_skeleton(run_text)
-        if len(skeleton) < 5:
-            return "", ()
-        entries = g.lookup_skeleton(skeleton)
+        entries = g.lookup_skeleton(skeleton) if len(skeleton) >= 5 else ()
         if entries:
             return "s" + skeleton, entries
-        near = set(g.lookup_near_skeleton(skeleton))
-        for variant in one_edit_variants(skeleton):
-            near.update(g.lookup_skeleton(variant))
-            near.update(g.lookup_near_skeleton(variant))
+        family = cyrillic_family_key(run_text)  # "Dolomytne" ~ "Dolomitne", "Gorlovka" ~ "Horlivka"
+        cyrillic = g.lookup_family("c" + family) if len(family) >= 4 else ()
+        near: set[int] = set()
+        if len(skeleton) >= 5:
+            near.update(g.lookup_near_skeleton(skeleton))
+            for variant in one_edit_variants(skeleton):
+                near.update(g.lookup_skeleton(variant))
+                near.update(g.lookup_near_skeleton(variant))
         ranked = sorted(near, key=lambda e: -g.populations[e])[:MAX_NEAR_CANDIDATES]
+        if cyrillic:  # both where both meet: the countries the text is about choose (resolve)
+            return "c" + family, tuple(cyrillic) + tuple(e for e in ranked if e not in cyrillic)
         return ("e" + skeleton, tuple(ranked)) if ranked else ("", ())
 
     def _keep(self, text, tokens, run, k, m, match, surnames, titled) -> bool:

@@ -20,12 +20,13 @@ import bisect
 import math
 import re
 from collections import Counter, defaultdict
+from dataclasses import replace
 
 import numpy as np
 from geopy.distance import EARTH_RADIUS as EARTH_RADIUS_KM
 
 from dashboard.geocoders.index import PRECISION_OF_FEATURE, Gazetteer, prior
-from dashboard.geocoders.names import name_key
+from dashboard.geocoders.names import CYRILLIC_COUNTRIES, name_key
 from dashboard.pipeline.places.recognise import Match
 from dashboard.pipeline.places.vocabulary import AREA_KINDS, DISTRICT_KINDS
 from dashboard.records import PlaceCandidate, PlaceMention
@@ -227,7 +228,18 @@ class Resolver:
             code = g.country_codes[entry]
             doubtful = entry in self.other_name[match.key] and g.populations[entry] < 15_000 and \
                 g.features[entry] in ("city", "admin2") and not _said_to_be_a_place(match)
-            if match.key.startswith("~") and code not in focus:
+            # A text that names nothing else ("shelling near Dolomytne"): a village's name of a spelling
+            # family, said to be a place, is kept tentatively; it stands only where the collection happens
+            # (theatre.py). (A city is known by its own spelling: a variant that only meets one of its
+            # foreign names is no reading of it.)
+            tentative = match.key.startswith("~") and not focus and match.key[1] in "fc" \
+                and _said_to_be_a_place(match)
+            if tentative and match.key[1] == "c":  # the family read, not the skeletons that also met it
+                entry = max((e for e in match.entries if g.country_codes[e] in CYRILLIC_COUNTRIES),
+                            key=lambda e: scores[match.key].get(e, float("-inf")))
+                code = g.country_codes[entry]
+            tentative = tentative and g.populations[entry] < BIG_TOWN
+            if match.key.startswith("~") and code not in focus and not tentative:
                 continue
             if doubtful and named[code] <= len(groups[match.key]):
                 continue
@@ -242,7 +254,9 @@ class Resolver:
                          or (entry in self.other_name[match.key] and not self._short_for(match.key, entry))) \
                     and not g.sources[entry].startswith("curated") and self._abroad(match, evidence, code, own, choice):
                 continue
-            kept.append(self._mention(match, entry, scores[match.key]))
+            mention = self._mention(match, entry, scores[match.key])
+            kept.append(replace(mention, tentative=True, confidence=round(mention.confidence * 0.5, 3))
+                        if tentative else mention)
         return kept
 
     def _areas_by_company(self, matches: list[Match], choice: dict[str, int], text: str) -> None:
