@@ -2,6 +2,8 @@
 divisions it lacks, and never a second reading of a town or of a word. Sentences are our own."""
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from geopy.distance import great_circle
 
@@ -124,6 +126,25 @@ def test_a_congolese_name_ending_in_i_is_no_arabic_nisba(g):
 def test_a_district_lies_in_the_country_and_division_of_the_towns_around_it(g, key, code, division):
     districts = [e for e in g.lookup(key) if g.sources[e].startswith("geoboundaries")]
     assert [(g.country_codes[e], g.admin1[e]) for e in districts] == [(code, division)]
+
+
+@pytest.mark.parametrize("key,code", [
+    ("hpapun", "MM"),  # filed under Thailand, with Thai and Burmese towns around: the boundary holds it in Myanmar
+    ("maungdaw", "MM"),  # filed under Bangladesh, across the Naf river
+])
+def test_a_border_district_lies_in_the_country_whose_boundary_holds_it(g, key, code):
+    districts = [e for e in g.lookup(key) if g.sources[e].startswith("geoboundaries")]
+    assert [g.country_codes[e] for e in districts] == [code]
+
+
+def test_the_boundaries_say_which_country_holds_a_point():
+    from dashboard.geocoders.borders import Borders
+
+    borders = Borders.load()
+    assert borders.country_at(36.20, 37.16) == "SY" and borders.country_at(36.34, 43.13) == "IQ"  # Aleppo, Mosul
+    assert borders.country_at(37.07, 37.38) == "TR" and borders.country_at(35.93, 36.63) == "SY"  # Gaziantep, Idlib
+    assert borders.country_at(35.0, 18.0) is None  # the Mediterranean
+    assert Borders.load(Path("/nonexistent/world.json")).country_at(36.2, 37.16) is None  # no file: no opinion
 
 
 # --- villages (OpenStreetMap, villages.csv.gz) -----------------------------------------------------

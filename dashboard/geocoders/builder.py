@@ -2,6 +2,7 @@
 continents, the curated supplement, demonyms, and the keys every name is found by (``names``)."""
 from __future__ import annotations
 
+import functools
 import json
 import math
 import re
@@ -12,6 +13,7 @@ from collections import Counter, defaultdict
 from pathlib import Path
 
 from dashboard.geocoders import sources
+from dashboard.geocoders.borders import Borders
 from dashboard.geocoders.index import Gazetteer
 from dashboard.geocoders.names import (ARABIC_ARTICLE, ARABIC_SCRIPT_COUNTRIES, CYRILLIC_COUNTRIES,
                                        NON_LATIN_SCRIPT_COUNTRIES, TRANSLITERATED_COUNTRIES, cyrillic_family_key,
@@ -372,9 +374,12 @@ def _listed_places(builder: _Builder, common: frozenset, units: list[tuple[str, 
     added: set[tuple[str, str]] = set()
     # Each unit is checked against the towns around its centroid (half-degree cells, the five nearest):
     # the redistributed file puts some border units in a neighbour (Myanmar's Hpapun in Thailand, Afghan
-    # districts in Bermuda); a unit whose country none of them shares takes theirs. It is then given the
+    # districts in Bermuda); a unit whose country none of them shares takes theirs, and a district with
+    # towns of two countries around takes the country whose boundary (Natural Earth's, borders.py) holds
+    # it, where a town of that country is among them. It is then given the
     # first-level division of the nearest town of its country, so that "Rafi LGA (Niger)" can be seen to
     # lie in Niger State.
+    misfiled = source.startswith("geoboundaries")  # (a national list's own country is not second-guessed)
     cells: dict[tuple[int, int], list[int]] = defaultdict(list)
     for entry, feature in enumerate(builder.features):
         if feature in ("city", "capital"):
@@ -388,6 +393,10 @@ def _listed_places(builder: _Builder, common: frozenset, units: list[tuple[str, 
         nearest = [builder.country_codes[e] for e in near[:5]]
         if nearest and code not in nearest:
             code = Counter(nearest).most_common(1)[0][0]
+        elif misfiled and any(other != code for other in nearest):  # towns of both sides: the boundaries decide
+            there = _borders().country_at(lat, lon)
+            if there is not None and there in nearest:
+                code = there
         own = next((e for e in near if builder.country_codes[e] == code and builder.admin1[e]), None)
         return code, builder.admin1[own] if own is not None else ""
 
@@ -413,6 +422,11 @@ def _listed_places(builder: _Builder, common: frozenset, units: list[tuple[str, 
         added.add(seen)
         entry = builder.add(name, lat, lon, code, kind, 0, 0, division, source)
         builder.name(entry, name)
+
+
+@functools.cache
+def _borders() -> Borders:
+    return Borders.load()
 
 
 def _town_of(builder: _Builder, code: str, key: str) -> bool:

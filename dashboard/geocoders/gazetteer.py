@@ -18,7 +18,7 @@ from pathlib import Path
 
 from dashboard import settings
 from dashboard.core.files import atomic_write
-from dashboard.geocoders import builder, index, names, sources
+from dashboard.geocoders import borders, builder, index, names, sources
 from dashboard.geocoders.index import PRECISION_OF_FEATURE, Gazetteer, prior
 from dashboard.geocoders.names import name_key
 from dashboard.geocoders.sources import DEMONYMS_CSV, SUPPLEMENT_CSV, read_supplement
@@ -38,7 +38,8 @@ def _inputs_hash() -> str:
             digest.update(f"{package}={metadata.version(package)}".encode())
         except metadata.PackageNotFoundError:
             digest.update(f"{package}=missing".encode())
-    for path in (Path(builder.__file__), Path(index.__file__), Path(names.__file__), Path(sources.__file__),
+    for path in (Path(borders.__file__), Path(builder.__file__), Path(index.__file__), Path(names.__file__),
+                 Path(sources.__file__),
                  *sources.SOURCE_FILES):
         digest.update(path.read_bytes() if path.exists() else b"missing")
     return digest.hexdigest()[:16]
