@@ -104,3 +104,24 @@ def test_a_russian_derived_spelling_is_found_where_the_text_is_about_ukraine():
 def test_a_variant_spelling_alone_is_tentative_and_makes_no_event_by_itself():
     (place,) = [p for p in find_places("Explosions were heard near Dolomytne overnight.") if p.text == "Dolomytne"]
     assert place.tentative and place.country_code == "UA"
+
+
+def test_the_cyrillic_families_never_meet_an_arabic_family():
+    # Somali writes ʿayn as "c" ("Ceelbuur", "Caluula"): the Arabic family of such a name starts with
+    # "c", and a Cyrillic lookup of the rest of it must still find only Ukrainian, Russian or Belarusian
+    # places.
+    from dashboard.geocoders.gazetteer import load_gazetteer
+    from dashboard.geocoders.names import CYRILLIC_COUNTRIES
+
+    g = load_gazetteer()
+    arabic = [key for key in g.families if key.startswith("c")]
+    assert arabic
+    for key in arabic:
+        assert all(g.country_codes[e] in CYRILLIC_COUNTRIES for e in g.lookup_cyrillic_family(key[1:])), key
+
+
+def test_a_name_alone_whose_family_is_somali_is_read_without_error():
+    # A Somali village's spelling without its "C", in a text naming nothing else: no Cyrillic reading
+    # of it, no error, no tentative place.
+    places = find_places("Three herders were shot dead in Eelbuur on Sunday, elders said.")
+    assert not [p for p in places if p.tentative]

@@ -16,6 +16,7 @@ from dashboard.geocoders import sources
 from dashboard.geocoders.borders import Borders
 from dashboard.geocoders.index import Gazetteer
 from dashboard.geocoders.names import (ARABIC_ARTICLE, ARABIC_SCRIPT_COUNTRIES, CYRILLIC_COUNTRIES,
+                                       CYRILLIC_FAMILY_PREFIX,
                                        NON_LATIN_SCRIPT_COUNTRIES, TRANSLITERATED_COUNTRIES, cyrillic_family_key,
                                        family_key, name_key, one_edit_variants, transliteration_skeleton)
 
@@ -83,7 +84,7 @@ class _Builder:
             elif self.country_codes[entry] in CYRILLIC_COUNTRIES:
                 family = cyrillic_family_key(text)
                 if len(family) >= 4:
-                    self.families["c" + family].add(entry)  # "c": apart from the Arabic families
+                    self.families[CYRILLIC_FAMILY_PREFIX + family].add(entry)  # apart from the Arabic families
 
 
 def _arabic_variants(name: str) -> list[str]:

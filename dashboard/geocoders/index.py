@@ -8,6 +8,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from dashboard.geocoders.names import CYRILLIC_FAMILY_PREFIX
 from dashboard.records import PlaceCandidate
 
 # Feature -> the precision a mention resolved to it has (records.PLACE_PRECISIONS).
@@ -73,6 +74,12 @@ class Gazetteer:
 
     def lookup_family(self, key: str) -> tuple[int, ...]:
         return _entries(self.families.get(key))
+
+    def lookup_cyrillic_family(self, key: str) -> tuple[int, ...]:
+        """Entries of UA, RU and BY whose names share a ``cyrillic_family_key``; kept in the families'
+        table under a prefix no family key can start with ("Cawaday", a Somali spelling, has the Arabic
+        family "cawadai", which a letter prefix on "awadai" would meet)."""
+        return _entries(self.families.get(CYRILLIC_FAMILY_PREFIX + key))
 
     def lookup_near_skeleton(self, variant: str) -> tuple[int, ...]:
         return _entries(self.near_skeletons.get(variant))

@@ -116,6 +116,10 @@ _CYRILLIC_REWRITES = tuple((re.compile(pattern), replacement) for pattern, repla
 ))
 
 
+# The families' table keeps the Cyrillic families under this prefix: family keys are lowercase letters.
+CYRILLIC_FAMILY_PREFIX = "#"
+
+
 def cyrillic_family_key(text: str) -> str:
     """A key that joins the usual English spellings of one name romanised from Cyrillic.
 

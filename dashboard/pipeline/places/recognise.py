@@ -391,7 +391,7 @@ class Recogniser:
         if entries:
             return "s" + skeleton, entries
         family = cyrillic_family_key(run_text)  # "Dolomytne" ~ "Dolomitne", "Gorlovka" ~ "Horlivka"
-        cyrillic = g.lookup_family("c" + family) if len(family) >= 4 else ()
+        cyrillic = g.lookup_cyrillic_family(family) if len(family) >= 4 else ()
         near: set[int] = set()
         if len(skeleton) >= 5:
             near.update(g.lookup_near_skeleton(skeleton))

@@ -235,9 +235,12 @@ class Resolver:
             tentative = match.key.startswith("~") and not focus and match.key[1] in "fc" \
                 and _said_to_be_a_place(match)
             if tentative and match.key[1] == "c":  # the family read, not the skeletons that also met it
-                entry = max((e for e in match.entries if g.country_codes[e] in CYRILLIC_COUNTRIES),
-                            key=lambda e: scores[match.key].get(e, float("-inf")))
-                code = g.country_codes[entry]
+                family = [e for e in match.entries if g.country_codes[e] in CYRILLIC_COUNTRIES]
+                if family:
+                    entry = max(family, key=lambda e: scores[match.key].get(e, float("-inf")))
+                    code = g.country_codes[entry]
+                else:  # only the one-edit skeletons met the name: no family reading to hold on to
+                    tentative = False
             tentative = tentative and g.populations[entry] < BIG_TOWN
             if match.key.startswith("~") and code not in focus and not tentative:
                 continue
