@@ -125,3 +125,30 @@ def test_a_name_alone_whose_family_is_somali_is_read_without_error():
     # of it, no error, no tentative place.
     places = find_places("Three herders were shot dead in Eelbuur on Sunday, elders said.")
     assert not [p for p in places if p.tentative]
+
+
+def test_a_spelling_whose_namesakes_lie_in_other_provinces_is_read_in_its_province():
+    # The gazetteer's "Vodyane" spellings are in Lviv and Zaporizhzhia; Mykolaiv's village is spelt "Vodiane"
+    for sentence in ("Grain stores burned near Vodyane, Mykolaiv, on Tuesday.",
+                     "Grain stores burned near Vodyane, Mykolaiv Oblast, on Tuesday."):
+        found = {p.text: p for p in find_places(sentence)}
+        place = found["Vodyane"]
+        assert (place.name, place.country_code, round(place.lat, 2), round(place.lon, 2)) == \
+            ("Vodiane", "UA", 47.71, 31.89), sentence
+
+
+# An Indian state's abbreviation after a town: (sentence, town, its point, the state's mention or None)
+STATE_ABBREVIATIONS = [
+    ("Workers protested in Salem (TN) over wages.", "Salem", (11.65, 78.16), "Tamil Nadu"),
+    ("Fishermen protested in Nellore, AP on Sunday.", "Nellore", (14.45, 79.99), "Andhra Pradesh"),
+    ("BAGHDAD (AP) - A bomb killed five people in a market.", "BAGHDAD", (33.34, 44.4), None),
+    ("Protesters met Jane Doe (MP) in Leeds.", "Leeds", (53.8, -1.55), None),
+]
+
+
+@pytest.mark.parametrize("sentence, town, point, state", STATE_ABBREVIATIONS)
+def test_an_indian_state_abbreviation_counts_only_after_a_town_of_that_state(sentence, town, point, state):
+    found = {p.text: p for p in find_places(sentence)}
+    assert (round(found[town].lat, 2), round(found[town].lon, 2)) == point
+    states = [p.name for p in found.values() if p.feature == "admin1"]
+    assert states == ([state] if state else [])

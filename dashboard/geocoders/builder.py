@@ -203,6 +203,7 @@ def build_gazetteer() -> Gazetteer:
                 drawn[(code, nearest)] = (lat, lon)
     admin1_entry = {}
     abbreviations: dict[str, int] = {}
+    state_abbreviations: dict[str, int] = {}  # only where they qualify a town of the state
     for (code, admin1_code), members in division_members.items():
         if code == "US" and admin1_code in us_states:
             label, geonameid = us_states[admin1_code]["name"], us_states[admin1_code]["geonameid"]
@@ -219,6 +220,9 @@ def build_gazetteer() -> Gazetteer:
         if code == "US":
             for abbreviation in sources.US_STATE_ABBREVIATIONS.get(admin1_code, ()):
                 abbreviations[abbreviation] = entry
+        if code == "IN":
+            for abbreviation in sources.INDIAN_STATE_ABBREVIATIONS.get(admin1_code, ()):
+                state_abbreviations[abbreviation] = entry
         for name in _division_names(label):
             _name_division(builder, entry, name)
 
@@ -305,6 +309,7 @@ def build_gazetteer() -> Gazetteer:
         admin1=builder.admin1, sources=builder.sources, index=index,
         word_frequency=word_frequency, given_names=sources.given_names(), demonyms=demonyms,
         country_entry=country_entry, admin1_entry=admin1_entry, abbreviations=abbreviations,
+        state_abbreviations=state_abbreviations,
         skeletons=_packed(builder, skeletons), families=_packed(builder, builder.families),
         near_skeletons=_packed(builder, near), common_words=common)
 

@@ -45,6 +45,8 @@ class Gazetteer:
     country_entry: dict[str, int]  # "SY" -> entry number of the country
     admin1_entry: dict[str, int] = field(default_factory=dict)  # "SY.07" -> entry number
     abbreviations: dict[str, int] = field(default_factory=dict)  # "Ga." -> Georgia (after "City, ")
+    # "TN" -> Tamil Nadu: after a town ("Salem (TN)"), and only where the town has a place in the state
+    state_abbreviations: dict[str, int] = field(default_factory=dict)
     skeletons: dict[str, object] = field(default_factory=dict)  # transliteration skeleton -> entries
     # names.family_key -> entries, for places of the transliterated countries ("Dayr az Zawr" family)
     families: dict[str, object] = field(default_factory=dict)

@@ -95,6 +95,14 @@ US_STATE_ABBREVIATIONS = {
     "WV": ("W.Va.", "W. Va."), "WI": ("Wis.", "Wisc."), "WY": ("Wyo.",),
 }
 
+# The abbreviations Indian reports put after a town ("Salem (TN)", "Nellore, AP"), by GeoNames admin1
+# code. Each is also a word of its own ("AP" the news agency, "MP" a member of parliament), so one
+# stands for its state only where it qualifies a name that has a place in that state (recognise).
+INDIAN_STATE_ABBREVIATIONS = {
+    "02": ("AP",), "11": ("HP",), "12": ("J&K",), "13": ("KL",), "16": ("MH",), "25": ("TN",),
+    "28": ("WB",), "35": ("MP",), "36": ("UP",), "40": ("TS",),
+}
+
 
 def _rows(path: Path):
     """(row number, row) of a CSV file whose comment lines start with '#'; gzip when it ends in .gz."""

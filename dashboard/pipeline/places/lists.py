@@ -17,6 +17,7 @@ import re
 from collections.abc import Callable
 
 from dashboard.geocoders.index import Gazetteer
+from dashboard.geocoders.names import cyrillic_family_key, family_key, transliteration_skeleton
 from dashboard.pipeline.places.vocabulary import KIND_WORDS
 
 # Plural kinds of area and the singular the gazetteer's names use.
@@ -73,7 +74,8 @@ def attach_qualifiers(text: str, matches: list, gazetteer: Gazetteer) -> None:
     Mogadishu': the second name narrows the first (see resolve)."""
     for a, b in zip(matches, matches[1:]):
         if b.kind == "name" and b.role == "location" and b.start - a.end <= 60 and not (
-                b.text.isupper() and len(b.text) <= 3 and b.text not in gazetteer.abbreviations) \
+                b.text.isupper() and len(b.text) <= 3 and b.text not in gazetteer.abbreviations
+                and b.text not in gazetteer.state_abbreviations) \
                 and QUALIFIER_GAP.match(text, a.end, b.start) and "\n" not in text[a.end:b.start]:
             a.qualifier = b
 
@@ -85,3 +87,26 @@ _KIND = r"\s+(?:" + "|".join(sorted(KIND_WORDS - {"border", "crossing", "river"}
 QUALIFIER_GAP = re.compile(
     r"(?:" + _KIND + r"){0,2}(?:\s*,\s*|\s*\((?:[^(),]{1,30},\s*)?)$|" + _KIND + r"\s+(?:of|in)\s+(?:the\s+)?$",
     re.IGNORECASE)
+
+
+def respell_within_qualifier(matches: list, gazetteer: Gazetteer) -> None:
+    """'Vodyane, Donetsk' where the gazetteer's Vodyane lie in other provinces and a Vodiane lies in
+    Donetsk's: a name qualified by a province that holds none of its entries gets the entries of its
+    spelling families (Arabic, Cyrillic, consonant skeleton) that the province holds, ahead of its own.
+    (Without them, resolve finds the qualifier contradicted and drops the name.)"""
+    g = gazetteer
+    for match in matches:
+        qualifier = match.qualifier
+        if qualifier is None or match.key.startswith("~") or qualifier.key == match.key or match.kind != "name":
+            continue
+        provinces = {(g.country_codes[e], g.admin1[e]) for e in qualifier.entries
+                     if g.features[e] == "admin1" and g.admin1[e]}
+        if not provinces or any((g.country_codes[e], g.admin1[e]) in provinces for e in match.entries):
+            continue
+        loose = set(g.lookup_family(family_key(match.text))) | set(g.lookup_cyrillic_family(
+            cyrillic_family_key(match.text))) | set(g.lookup_skeleton(transliteration_skeleton(match.text)))
+        within = sorted((e for e in loose if (g.country_codes[e], g.admin1[e]) in provinces
+                         and g.features[e] in ("city", "admin2")), key=lambda e: -g.populations[e])
+        if within:
+            match.entries = tuple(within) + tuple(e for e in match.entries if e not in within)
+            match.notes.append("respelled in its province")

@@ -36,7 +36,7 @@ from dashboard.geocoders.index import Gazetteer
 from dashboard.geocoders.names import (TRANSLITERATED_COUNTRIES, cyrillic_family_key, family_key, name_key,
                                        one_edit_variants, transliteration_skeleton)
 from dashboard.pipeline.places import casing, roles
-from dashboard.pipeline.places.lists import attach_qualifiers, listed_areas
+from dashboard.pipeline.places.lists import attach_qualifiers, listed_areas, respell_within_qualifier
 from dashboard.pipeline.places.tokens import Token, joined, strip_possessive, tokenise
 from dashboard.pipeline.places.vocabulary import (
     CONNECTORS, SPACED_CONNECTORS, ARABIC_ARTICLES, PERSON_PARTICLES, TITLES, SPEECH_VERBS,
@@ -61,6 +61,20 @@ class Match:
     qualifier: "Match | None" = None  # "Iran" in "Zabol, Iran"
     role: str = "location"  # what the name does in its sentence (roles.verdict)
     notes: list[str] = field(default_factory=list)
+
+
+def _states_that_qualify(matches: list[Match], g: Gazetteer) -> list[Match]:
+    """A state's abbreviation stands only where it qualifies a name with a place in that state ("Salem
+    (TN)"); elsewhere ("BAGHDAD (AP)", "Jane Doe (MP)") it is another word, and qualifies nothing."""
+    kept = {id(m.qualifier) for m in matches if m.qualifier is not None
+            and "state abbreviation" in m.qualifier.notes
+            and any(g.country_codes[e] == g.country_codes[m.qualifier.entries[0]]
+                    and g.admin1[e] == g.admin1[m.qualifier.entries[0]] for e in m.entries)}
+    for match in matches:
+        if match.qualifier is not None and "state abbreviation" in match.qualifier.notes \
+                and id(match.qualifier) not in kept:
+            match.qualifier = None
+    return [m for m in matches if "state abbreviation" not in m.notes or id(m) in kept]
 
 
 def _arabic_article(text: str, token: Token, following: Token) -> bool:
@@ -139,15 +153,28 @@ class Recogniser:
             _ABBREVIATION_PATTERNS[id(self.gazetteer)] = pattern
         return pattern
 
+    def _state_pattern(self):
+        pattern = _STATE_PATTERNS.get(id(self.gazetteer))
+        if pattern is None:
+            names = sorted(self.gazetteer.state_abbreviations, key=len, reverse=True)
+            pattern = re.compile(r"(?:(?<=, )|(?<=\())(?:" + "|".join(re.escape(n) for n in names) +
+                                 r")(?=[),;]|\s|$)") if names else re.compile(r"(?!x)x")
+            _STATE_PATTERNS[id(self.gazetteer)] = pattern
+        return pattern
+
     def find(self, text: str, spans) -> list[Match]:
         regions = [(0, len(text))] if spans is None else [(max(0, a), min(len(text), b)) for a, b in spans]
         abbreviations = []
-        pattern = self._abbreviation_pattern()
+        g = self.gazetteer
         for start, end in regions:
-            for found in pattern.finditer(text, start, end):
-                entry = self.gazetteer.abbreviations[found.group()]
+            for found in self._abbreviation_pattern().finditer(text, start, end):
+                entry = g.abbreviations[found.group()]
                 abbreviations.append(Match(found.start(), found.end(), found.group(), (entry,),
-                                           key=name_key(self.gazetteer.names[entry])))
+                                           key=name_key(g.names[entry])))
+            for found in self._state_pattern().finditer(text, start, end):
+                entry = g.state_abbreviations[found.group()]
+                abbreviations.append(Match(found.start(), found.end(), found.group(), (entry,),
+                                           key=name_key(g.names[entry]), notes=["state abbreviation"]))
         surnames: set[str] = set()
         prepared = []
         for start, end in regions:
@@ -176,6 +203,8 @@ class Recogniser:
             matches = [m for m in matches if not any(m.start < b and a < m.end for a, b in taken)]
             matches = sorted(matches + abbreviations, key=lambda m: m.start)
         attach_qualifiers(text, matches, self.gazetteer)
+        matches = _states_that_qualify(matches, g)
+        respell_within_qualifier(matches, self.gazetteer)
         return matches
 
     def _sentence_initial(self, text: str, tokens: list[Token], i: int) -> bool:
@@ -545,6 +574,7 @@ class Recogniser:
 
 
 _ABBREVIATION_PATTERNS: dict[int, re.Pattern] = {}
+_STATE_PATTERNS: dict[int, re.Pattern] = {}
 MEMO_SIZE = 100_000  # written forms remembered per memo: a long build stays within some 20 MB
 
 

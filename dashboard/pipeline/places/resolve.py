@@ -201,7 +201,10 @@ class Resolver:
                 if g.admin1[entry]:
                     admin1s[g.admin1[entry]] += weight
 
-            points = {key: (g.lats[e], g.lons[e]) for key, e in choice.items()}
+            # Where the other names lie says where this one is; an area's centre does not (a town of
+            # Uttar Pradesh is no likelier near the middle of the state).
+            points = {key: (g.lats[e], g.lons[e]) for key, e in choice.items()
+                      if g.features[e] not in ("admin1", "country", "continent")}
             self.nearby = self._countries_nearby(matches, choice)
             for key, group in groups.items():
                 scores[key] = self._score(key, group, choice, countries, admin1s, points)
@@ -464,6 +467,10 @@ class Resolver:
         qualifier_entries = [q for m in group if m.qualifier is not None
                              for q in (_areas(g, m.qualifier, choice[m.qualifier.key]) if m.qualifier.key != key
                                        else [e for e in m.qualifier.entries if g.features[e] in ("admin1", "admin2")])]
+        # "Dodge city (Dodge, Nebraska)": the chain goes on to the state, which holds the one meant
+        qualifier_entries += [q for m in group if m.qualifier is not None and m.qualifier.qualifier is not None
+                              and m.qualifier.qualifier.key not in (key, m.qualifier.key)
+                              for q in _areas(g, m.qualifier.qualifier, choice[m.qualifier.qualifier.key])]
         others = [p for k, p in points.items() if k != key and k not in self.not_located and k not in qualified]
         # A small town named after its state or country ("Iowa", Louisiana; "Mexico", New York) is rarely
         # the one meant.
