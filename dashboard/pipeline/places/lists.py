@@ -110,3 +110,17 @@ def respell_within_qualifier(matches: list, gazetteer: Gazetteer) -> None:
         if within:
             match.entries = tuple(within) + tuple(e for e in match.entries if e not in within)
             match.notes.append("respelled in its province")
+
+
+def states_that_qualify(matches: list, g: Gazetteer) -> list:
+    """A state's abbreviation stands only where it qualifies a name with a place in that state ("Salem
+    (TN)"); elsewhere ("BAGHDAD (AP)", "Jane Doe (MP)") it is another word, and qualifies nothing."""
+    kept = {id(m.qualifier) for m in matches if m.qualifier is not None
+            and "state abbreviation" in m.qualifier.notes
+            and any(g.country_codes[e] == g.country_codes[m.qualifier.entries[0]]
+                    and g.admin1[e] == g.admin1[m.qualifier.entries[0]] for e in m.entries)}
+    for match in matches:
+        if match.qualifier is not None and "state abbreviation" in match.qualifier.notes \
+                and id(match.qualifier) not in kept:
+            match.qualifier = None
+    return [m for m in matches if "state abbreviation" not in m.notes or id(m) in kept]

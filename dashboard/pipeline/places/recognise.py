@@ -36,7 +36,8 @@ from dashboard.geocoders.index import Gazetteer
 from dashboard.geocoders.names import (TRANSLITERATED_COUNTRIES, cyrillic_family_key, family_key, name_key,
                                        one_edit_variants, transliteration_skeleton)
 from dashboard.pipeline.places import casing, roles
-from dashboard.pipeline.places.lists import attach_qualifiers, listed_areas, respell_within_qualifier
+from dashboard.pipeline.places.lists import (attach_qualifiers, listed_areas, respell_within_qualifier,
+                                             states_that_qualify)
 from dashboard.pipeline.places.tokens import Token, joined, strip_possessive, tokenise
 from dashboard.pipeline.places.vocabulary import (
     CONNECTORS, SPACED_CONNECTORS, ARABIC_ARTICLES, PERSON_PARTICLES, TITLES, SPEECH_VERBS,
@@ -61,20 +62,6 @@ class Match:
     qualifier: "Match | None" = None  # "Iran" in "Zabol, Iran"
     role: str = "location"  # what the name does in its sentence (roles.verdict)
     notes: list[str] = field(default_factory=list)
-
-
-def _states_that_qualify(matches: list[Match], g: Gazetteer) -> list[Match]:
-    """A state's abbreviation stands only where it qualifies a name with a place in that state ("Salem
-    (TN)"); elsewhere ("BAGHDAD (AP)", "Jane Doe (MP)") it is another word, and qualifies nothing."""
-    kept = {id(m.qualifier) for m in matches if m.qualifier is not None
-            and "state abbreviation" in m.qualifier.notes
-            and any(g.country_codes[e] == g.country_codes[m.qualifier.entries[0]]
-                    and g.admin1[e] == g.admin1[m.qualifier.entries[0]] for e in m.entries)}
-    for match in matches:
-        if match.qualifier is not None and "state abbreviation" in match.qualifier.notes \
-                and id(match.qualifier) not in kept:
-            match.qualifier = None
-    return [m for m in matches if "state abbreviation" not in m.notes or id(m) in kept]
 
 
 def _arabic_article(text: str, token: Token, following: Token) -> bool:
@@ -203,7 +190,7 @@ class Recogniser:
             matches = [m for m in matches if not any(m.start < b and a < m.end for a, b in taken)]
             matches = sorted(matches + abbreviations, key=lambda m: m.start)
         attach_qualifiers(text, matches, self.gazetteer)
-        matches = _states_that_qualify(matches, g)
+        matches = states_that_qualify(matches, g)
         respell_within_qualifier(matches, self.gazetteer)
         return matches
 

@@ -201,8 +201,7 @@ class Resolver:
                 if g.admin1[entry]:
                     admin1s[g.admin1[entry]] += weight
 
-            # Where the other names lie says where this one is; an area's centre does not (a town of
-            # Uttar Pradesh is no likelier near the middle of the state).
+            # Where the other names lie says where this one is; an area's centre does not.
             points = {key: (g.lats[e], g.lons[e]) for key, e in choice.items()
                       if g.features[e] not in ("admin1", "country", "continent")}
             self.nearby = self._countries_nearby(matches, choice)
