@@ -57,7 +57,7 @@ ROLE_EVIDENCE = 0.25  # the weight, as evidence of where, of a name that is not 
 # that another name of the text can share is likelier than one no other name comes near.
 TOGETHER_KM, TOGETHER_BONUS = 50.0, 1.5
 _POINTS = frozenset({"city", "capital", "admin2"})
-_LIST_GAP = re.compile(r",\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+")  # between the names of a list  # a country's or province's point says little of nearness
+_LIST_GAP = re.compile(r",\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+")  # between the names of a list
 
 
 def _nearest_km(g: Gazetteer, entries, others) -> dict[int, float]:
@@ -159,7 +159,7 @@ class Resolver:
             groups[match.key].append(match)
         self.other_name = {key: ({e for e, other in g.lookup_names(key) if other} if not key.startswith("~")
                                  else set(group[0].entries)) for key, group in groups.items()}
-        choice = {key: self._by_prior(key, group[0].entries) for key, group in groups.items()}
+        choice = {key: max(group[0].entries, key=lambda e, k=key: self._prior(k, e)) for key, group in groups.items()}
         for qualified in (m for m in matches if m.qualifier is not None):
             areas = _areas(g, qualified.qualifier, choice[qualified.qualifier.key])
             narrowed = [e for e in qualified.entries if any(_contains(g, q, e) for q in areas)] or \
@@ -437,9 +437,6 @@ class Resolver:
             known = self.priors[entry] = prior(self.g, entry)
         return known - (OTHER_NAME_PENALTY if entry in self.other_name.get(key, ()) else 0.0)
 
-    def _by_prior(self, key: str, entries: tuple[int, ...]) -> int:
-        return max(entries, key=lambda e: self._prior(key, e))
-
     def _score(self, key, group, choice, countries, admin1s, points) -> dict[int, float]:
         g = self.g
         entries = group[0].entries
@@ -471,8 +468,10 @@ class Resolver:
                               and m.qualifier.qualifier.key not in (key, m.qualifier.key)
                               for q in _areas(g, m.qualifier.qualifier, choice[m.qualifier.qualifier.key])]
         others = [p for k, p in points.items() if k != key and k not in self.not_located and k not in qualified]
-        # A small town named after its state or country ("Iowa", Louisiana; "Mexico", New York) is rarely
-        # the one meant.
+        if qualifier_entries and not any(_contains(g, q, e) for q in qualifier_entries for e in entries):
+            # "Slavne, Donetsk region" with no Slavne inside it: the one nearest the province is meant
+            others = [(g.lats[q], g.lons[q]) for q in qualifier_entries if g.features[q] == "admin1"] + others
+        # A small town named after its state or country ("Iowa", Louisiana; "Mexico", New York) is rarely meant
         areas = {(g.country_codes[e], g.admin1[e] if g.features[e] == "admin1" else ""): g.populations[e]
                  for e in entries if g.features[e] in ("admin1", "country")}
         namesakes = {}
