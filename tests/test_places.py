@@ -244,6 +244,19 @@ def test_a_qualified_name_is_the_place_even_when_it_is_a_word_or_a_surname(gazet
     # the same town with its own province, and a city of 100,000 or more, whose name outweighs a loose qualifier
     ("Shelling damaged houses in Ovruch, Zhytomyr region on Monday.", ["Ovruch", "Zhytomyr region"]),
     ("Shelling damaged houses in Kremenchuk, Kharkiv on Monday.", ["Kremenchuk", "Kharkiv"]),
+    # a qualifier that is only a town: a namesake 150 km off in another province is not the place meant
+    # (Gediz is in Kutahya, Emirdag in Afyonkarahisar) ...
+    ("Farmers blocked the road into Gediz (Emirdag) on Monday.", ["Emirdag"]),
+    # ... but in the town's own province it may be: the town can stand for its district (Dinar, 136 km)
+    ("Farmers blocked the road into Dinar (Emirdag) on Monday.", ["Dinar", "Emirdag"]),
+    # ... and in a list the next name is another item, not a qualifier
+    ("Teams from Gediz, Emirdag and Kutahya took part.", ["Gediz", "Emirdag", "Kutahya"]),
+    # a namesake across the border near the province (Bangladesh's Nabinagar) does not make the town of
+    # the province's country that lies 700 km off (Bihar's) the one meant
+    ("Shops were shut in Nabinagar, Tripura, after the clash.", ["Tripura"]),
+    # a name said to be a district, in a province that does not hold the big city of the name, is not it
+    ("Shelling damaged houses in Kremenchuk district, Kharkiv on Monday.", ["Kharkiv"]),
+    ("Firing was reported in Multan district, AJK, overnight.", ["AJK"]),
 ])
 def test_a_small_town_far_from_its_qualifier_is_another_place(gazetteer, text, kept):
     assert [p.text for p in find_places(text, gazetteer=gazetteer)] == kept

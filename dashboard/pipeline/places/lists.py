@@ -18,7 +18,7 @@ from collections.abc import Callable
 
 from dashboard.geocoders.index import Gazetteer
 from dashboard.geocoders.names import cyrillic_family_key, family_key, transliteration_skeleton
-from dashboard.pipeline.places.vocabulary import KIND_WORDS
+from dashboard.pipeline.places.vocabulary import AREA_KINDS, KIND_WORDS
 
 # Plural kinds of area and the singular the gazetteer's names use.
 PLURAL_AREAS = {
@@ -72,14 +72,17 @@ def listed_areas(text: str, regions, lookup: Callable[[str], tuple[str, tuple[in
 def attach_qualifiers(text: str, matches: list, gazetteer: Gazetteer) -> None:
     """'Zabol, Iran', 'Peoria, Illinois', 'Kisii village (Rafi, Niger State)', 'the Hodan neighbourhood of
     Mogadishu': the second name narrows the first (see resolve)."""
-    for a, b in zip(matches, matches[1:]):
+    for a, b, after in zip(matches, matches[1:], [*matches[2:], None]):
         if b.kind == "name" and b.role == "location" and b.start - a.end <= 60 and not (
                 b.text.isupper() and len(b.text) <= 3 and b.text not in gazetteer.abbreviations
                 and b.text not in gazetteer.state_abbreviations) \
                 and QUALIFIER_GAP.match(text, a.end, b.start) and "\n" not in text[a.end:b.start]:
             a.qualifier = b
+            if after is not None and _LIST_GAP.fullmatch(text, b.end, after.start):
+                a.notes.append("listed")  # "Indianapolis, Louisville, Tampa": maybe a list, not a chain
 
 
+_LIST_GAP = re.compile(r"\s*,\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+")
 # What may stand between a name and the name that qualifies it: a comma, an opening bracket (with an
 # unknown district and a comma inside), "of"/"in" after a kind of place ("village of", "district in"),
 # up to two kind words ("Kalyan sector area (Thane)"), as written ("Rafi LGA (Niger)").
@@ -112,13 +115,27 @@ def respell_within_qualifier(matches: list, gazetteer: Gazetteer) -> None:
             match.notes.append("respelled in its province")
 
 
+def said_to_be_a_place(match) -> bool:
+    """'near Svitlodarsk', 'Reasi city': the sentence itself says the name is a place."""
+    return "located" in match.notes or "settlement" in match.notes
+
+
+def said_to_be_an_area(match) -> bool:
+    """'Ahmadabad district', 'Lara state': the text says the name is a district, province or state."""
+    return "area" in match.notes or match.text.rsplit(None, 1)[-1].lower() in AREA_KINDS
+
+
 def states_that_qualify(matches: list, g: Gazetteer) -> list:
     """A state's abbreviation stands only where it qualifies a name with a place in that state ("Salem
-    (TN)"); elsewhere ("BAGHDAD (AP)", "Jane Doe (MP)") it is another word, and qualifies nothing."""
+    (TN)"), or a district or village of its country that the text says is one ("Kalan district, KPK",
+    where the gazetteer lacks it); elsewhere ("BAGHDAD (AP)", "Jane Doe (MP)") it is another word, and
+    qualifies nothing."""
+    def stands(m, state: int) -> bool:
+        said = said_to_be_an_area(m) or "settlement" in m.notes
+        return any(g.country_codes[e] == g.country_codes[state] and (said or g.admin1[e] == g.admin1[state])
+                   for e in m.entries)
     kept = {id(m.qualifier) for m in matches if m.qualifier is not None
-            and "state abbreviation" in m.qualifier.notes
-            and any(g.country_codes[e] == g.country_codes[m.qualifier.entries[0]]
-                    and g.admin1[e] == g.admin1[m.qualifier.entries[0]] for e in m.entries)}
+            and "state abbreviation" in m.qualifier.notes and stands(m, m.qualifier.entries[0])}
     for match in matches:
         if match.qualifier is not None and "state abbreviation" in match.qualifier.notes \
                 and id(match.qualifier) not in kept:

@@ -28,7 +28,8 @@ from geopy.distance import EARTH_RADIUS as EARTH_RADIUS_KM
 from dashboard.geocoders.index import PRECISION_OF_FEATURE, Gazetteer, prior
 from dashboard.geocoders.names import CYRILLIC_COUNTRIES, name_key
 from dashboard.pipeline.places.recognise import Match
-from dashboard.pipeline.places.vocabulary import AREA_KINDS, DISTRICT_KINDS
+from dashboard.pipeline.places.lists import said_to_be_a_place, said_to_be_an_area
+from dashboard.pipeline.places.vocabulary import DISTRICT_KINDS
 from dashboard.records import PlaceCandidate, PlaceMention
 
 OTHER_NAME_PENALTY = 1.5  # named by an old or foreign alternate only ("Augusta" for Augsburg)
@@ -133,16 +134,6 @@ def _areas(g: Gazetteer, qualifier: Match, chosen: int) -> list[int]:
     return [e for e in qualifier.entries if g.features[e] in ("country", "admin1")] + [chosen]
 
 
-def _said_to_be_a_place(match: Match) -> bool:
-    """'near Svitlodarsk', 'Reasi city': the sentence itself says the name is a place."""
-    return "located" in match.notes or "settlement" in match.notes
-
-
-def _said_to_be_an_area(match: Match) -> bool:
-    """'Ahmadabad district', 'Lara state': the text says the name is a district, province or state."""
-    return "area" in match.notes or match.text.rsplit(None, 1)[-1].lower() in AREA_KINDS
-
-
 class Resolver:
     def __init__(self, gazetteer: Gazetteer):
         self.g = gazetteer
@@ -229,13 +220,13 @@ class Resolver:
             entry = choice[match.key]
             code = g.country_codes[entry]
             doubtful = entry in self.other_name[match.key] and g.populations[entry] < 15_000 and \
-                g.features[entry] in ("city", "admin2") and not _said_to_be_a_place(match)
+                g.features[entry] in ("city", "admin2") and not said_to_be_a_place(match)
             # A text that names nothing else ("shelling near Dolomytne"): a village's name of a spelling
             # family, said to be a place, is kept tentatively; it stands only where the collection happens
             # (theatre.py). (A city is known by its own spelling: a variant that only meets one of its
             # foreign names is no reading of it.)
             tentative = match.key.startswith("~") and not focus and match.key[1] in "fc" \
-                and _said_to_be_a_place(match)
+                and said_to_be_a_place(match)
             if tentative and match.key[1] == "c":  # the family read, not the skeletons that also met it
                 family = [e for e in match.entries if g.country_codes[e] in CYRILLIC_COUNTRIES]
                 if family:
@@ -388,8 +379,9 @@ class Resolver:
             if len({g.country_codes[e] for e in qualifier.entries}) == 1 or self._insisted(match, codes, choice):
                 big = math.inf  # "Brighton (Eastern Cape)", "Oxford, Kilifi, Coast": the writer rules out the famous one
             return g.populations[entry] < big or g.features[entry] not in _SETTLEMENTS \
-                or _said_to_be_an_area(match) or _said_to_be_an_area(qualifier)
-        if g.populations[entry] >= BIG_TOWN and not self._insisted(match, codes, choice):
+                or said_to_be_an_area(match) or said_to_be_an_area(qualifier)
+        if g.populations[entry] >= BIG_TOWN and not self._insisted(match, codes, choice) \
+                and not said_to_be_an_area(match):  # ("Kremenchuk district, Kharkiv" is no city's district)
             return False  # a well-known place outweighs a qualifier the gazetteer may not know
         # "Sosnivka, Kherson" where every Sosnivka lies in other provinces, far off: a village the
         # gazetteer lacks, whose province (a mention of its own) says where it is. Near the province's
@@ -400,8 +392,14 @@ class Resolver:
         # "Kanfo village, Dapelo district" where the gazetteer's only Kanfo lies 150 km from that district
         said_district = "district" in qualifier.notes or qualifier.text.rsplit(None, 1)[-1].lower() in DISTRICT_KINDS
         far = DISTRICT_FAR_KM if said_district else QUALIFIER_FAR_KM
-        return min(great_circle_km(g.lats[e], g.lons[e], g.lats[here], g.lons[here])
-                   for e in match.entries) > far
+        # A qualifier that is only a town may stand for its district, in its province ("Dinar (Emirdag)");
+        # outside that, its places lie around it ("Gediz (Emirdag)"), unless the two may be items of a list.
+        # A namesake across a border is no other.
+        town = g.features[here] in _SETTLEMENTS and "listed" not in match.notes and not any(
+            g.features[e] in ("admin1", "admin2") and g.country_codes[e] == g.country_codes[here] for e in qualifier.entries)
+        return all(great_circle_km(g.lats[e], g.lons[e], g.lats[here], g.lons[here])
+                   > (QUALIFIER_TOWN_KM if town and g.admin1[e] != g.admin1[here] else far)
+                   for e in match.entries if g.country_codes[e] in codes)
 
     def _insisted(self, match: Match, codes: set[str], choice: dict[str, int]) -> bool:
         """Whether the writer took pains to say where the place is: its qualifier qualified in turn by a
