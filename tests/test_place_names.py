@@ -137,17 +137,21 @@ def test_a_spelling_whose_namesakes_lie_in_other_provinces_is_read_in_its_provin
             ("Vodiane", "UA", 47.71, 31.89), sentence
 
 
-# An Indian state's abbreviation after a town: (sentence, town, its point, the state's mention or None)
+# An Indian or Pakistani state's abbreviation after a town: (sentence, town, its point, the state's
+# mention or None)
 STATE_ABBREVIATIONS = [
     ("Workers protested in Salem (TN) over wages.", "Salem", (11.65, 78.16), "Tamil Nadu"),
     ("Fishermen protested in Nellore, AP on Sunday.", "Nellore", (14.45, 79.99), "Andhra Pradesh"),
+    ("Police dispersed traders in Bannu (KPK) on Friday.", "Bannu", (32.99, 70.6), "Khyber Pakhtunkhwa"),
+    ("A shell hit a house in Kotli (AJK) at dawn.", "Kotli", (33.52, 73.9), "Azad Kashmir"),
+    ("Sales rose in Leeds, GB, and York.", "Leeds", (53.8, -1.55), None),
     ("BAGHDAD (AP) - A bomb killed five people in a market.", "BAGHDAD", (33.34, 44.4), None),
     ("Protesters met Jane Doe (MP) in Leeds.", "Leeds", (53.8, -1.55), None),
 ]
 
 
 @pytest.mark.parametrize("sentence, town, point, state", STATE_ABBREVIATIONS)
-def test_an_indian_state_abbreviation_counts_only_after_a_town_of_that_state(sentence, town, point, state):
+def test_a_state_abbreviation_counts_only_after_a_town_of_that_state(sentence, town, point, state):
     found = {p.text: p for p in find_places(sentence)}
     assert (round(found[town].lat, 2), round(found[town].lon, 2)) == point
     states = [p.name for p in found.values() if p.feature == "admin1"]

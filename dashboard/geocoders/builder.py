@@ -220,9 +220,8 @@ def build_gazetteer() -> Gazetteer:
         if code == "US":
             for abbreviation in sources.US_STATE_ABBREVIATIONS.get(admin1_code, ()):
                 abbreviations[abbreviation] = entry
-        if code == "IN":
-            for abbreviation in sources.INDIAN_STATE_ABBREVIATIONS.get(admin1_code, ()):
-                state_abbreviations[abbreviation] = entry
+        for abbreviation in sources.STATE_ABBREVIATIONS.get((code, admin1_code), ()):
+            state_abbreviations[abbreviation] = entry
         for name in _division_names(label):
             _name_division(builder, entry, name)
 

@@ -95,12 +95,15 @@ US_STATE_ABBREVIATIONS = {
     "WV": ("W.Va.", "W. Va."), "WI": ("Wis.", "Wisc."), "WY": ("Wyo.",),
 }
 
-# The abbreviations Indian reports put after a town ("Salem (TN)", "Nellore, AP"), by GeoNames admin1
-# code. Each is also a word of its own ("AP" the news agency, "MP" a member of parliament), so one
-# stands for its state only where it qualifies a name that has a place in that state (recognise).
-INDIAN_STATE_ABBREVIATIONS = {
-    "02": ("AP",), "11": ("HP",), "12": ("J&K",), "13": ("KL",), "16": ("MH",), "25": ("TN",),
-    "28": ("WB",), "35": ("MP",), "36": ("UP",), "40": ("TS",),
+# The abbreviations South Asian reports put after a town ("Salem (TN)", "Nellore, AP", "Bannu (KPK)"), by
+# country and GeoNames admin1 code. Each is also a word of its own ("AP" the news agency, "MP" a member of
+# parliament, "GB" gigabytes), so one stands for its state only where it qualifies a name that has a place
+# in that state (recognise).
+STATE_ABBREVIATIONS = {
+    ("IN", "02"): ("AP",), ("IN", "11"): ("HP",), ("IN", "12"): ("J&K",), ("IN", "13"): ("KL",),
+    ("IN", "16"): ("MH",), ("IN", "25"): ("TN",), ("IN", "28"): ("WB",), ("IN", "35"): ("MP",),
+    ("IN", "36"): ("UP",), ("IN", "40"): ("TS",),
+    ("PK", "03"): ("KPK", "KP"), ("PK", "06"): ("AJK",), ("PK", "07"): ("GB",), ("PK", "08"): ("ICT",),
 }
 
 
