@@ -310,3 +310,42 @@ def test_the_kind_of_place_written_after_a_name(gazetteer, text, found):
 ])
 def test_names_found_and_their_country(gazetteer, text, found):
     assert [(p.text, p.country_code) for p in find_places(text, gazetteer=gazetteer)] == found
+
+
+# Where the sentence says a name is a place, it is read even where the gazetteer knows it only from a
+# list of districts or villages, or it is also a given name: (sentence, name, country, lat, lon, role)
+PLACE_SAID = [
+    # a police station is in its town, and the town is where it happened
+    ("Maoists fired at the Porsura police station on Monday.", "Porsura", "IN", 23.3, 87.7),
+    ("Rebels attacked the Baghini Police Station on Monday.", "Baghini", "IN", 25.2, 83.66),
+    # a Bangladeshi upazila is a kind of district, as a tehsil or a taluk is
+    ("Traders blocked a road in Nachole Upazila (Chapainawabganj) on Monday.", "Nachole", "BD", 24.73, 88.4),
+    # a bracket naming a place after the name: "at" alone would not say so
+    ("Farmers protested at Chandina (Comilla) on Monday.", "Chandina", "BD", 23.45, 90.95),
+    # "the area of": a given name is a place there
+    ("Shells fell in the area of Dana on Monday.", "Dana", "SY", 36.21, 36.77),
+    # an article and a name ending in -i after "in" is a place, not a nisba ("fighters of al-Baghdadi")
+    ("Clashes were reported in As Saiyani on Monday.", "As Saiyani", "YE", 13.82, 44.21),
+    # a qualifier of the chain misread abroad (no Lima LGA in Nigeria) does not undo the state that holds it
+    ("Gunmen raided Dagashla (Lima LGA, Borno) at night.", "Dagashla", "NG", 12.11, 13.5),
+    # a town filed in the next province: the qualifier is the province of the town's country beside it
+    ("Farmers blocked the road into Yayas de Viajama (San Juan) on Monday.", "San Juan", "DO", 18.76, -71.41),
+    # the name written is the province's own name: the city read by its other name is no guess abroad
+    ("Fans rallied in Tucuman, and some called Tucuman a Chilean city.", "Tucuman", "AR", -26.82, -65.21),
+]
+
+
+@pytest.mark.parametrize("text,name,country,lat,lon", PLACE_SAID)
+def test_a_place_the_sentence_says_is_one(gazetteer, text, name, country, lat, lon):
+    found = only(text, gazetteer, name)
+    assert (found.country_code, found.role) == (country, "location") and km(found, lat, lon) < 1
+
+
+@pytest.mark.parametrize("text,kept", [
+    # "Adamdighi Upazila (Adamdighi, Thakurgaon)": the upazila is checked against the town that qualifies
+    # its repetition; the gazetteer's Adamdighi lies 150 km off in another division, so it is another one
+    ("Shops were closed in Adamdighi Upazila (Adamdighi, Thakurgaon) on Monday.", ["Thakurgaon"]),
+    ("Shops were closed in Adamdighi Upazila (Adamdighi, Bogra) on Monday.", ["Adamdighi", "Adamdighi", "Bogra"]),
+])
+def test_a_same_named_qualifier_passes_on_to_its_own(gazetteer, text, kept):
+    assert [p.text for p in places(text, gazetteer)] == kept

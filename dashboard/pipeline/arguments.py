@@ -125,6 +125,8 @@ def mark_speakers(text: str, places: list[PlaceMention] | tuple[PlaceMention, ..
 def _speaks_or_acts(text: str, p: PlaceMention) -> bool:
     after = text[p.end:p.end + 80]
     before = text[max(0, p.start - 40):p.start]
+    if _STATION_AFTER.match(after):
+        return False  # "the Kunda police station was attacked": a building of the town, no government
     if _ACTOR_AFTER.match(after) or _ACTOR_BEFORE.search(before):
         return True
     if _SPEAKS_AFTER.match(after):
@@ -134,6 +136,7 @@ def _speaks_or_acts(text: str, p: PlaceMention) -> bool:
     return False
 
 
+_STATION_AFTER = re.compile(r"\s+police\s+(?:station|post|outpost)\b", re.IGNORECASE)
 # "outside the Uitenhage Provincial Hospital", "Bungudu LGA": a place named by its town is in that town.
 _FACILITY_AFTER = re.compile(r"^\s+(?:[A-Z][\w.'’-]*\s+){0,3}(?:Hospital|University|College|School|Prison|Jail|Airport"
                              r"|Stadium|Market|Camp|Base|Mosque|Church|Cathedral|Station|Port|Hotel|Mall|Bazaar|Square"

@@ -78,7 +78,8 @@ def attach_qualifiers(text: str, matches: list, gazetteer: Gazetteer) -> None:
                 and b.text not in gazetteer.state_abbreviations) \
                 and QUALIFIER_GAP.match(text, a.end, b.start) and "\n" not in text[a.end:b.start]:
             a.qualifier = b
-            if after is not None and _LIST_GAP.fullmatch(text, b.end, after.start):
+            if after is not None and _LIST_GAP.fullmatch(text, a.end, b.start) \
+                    and _LIST_GAP.fullmatch(text, b.end, after.start):
                 a.notes.append("listed")  # "Indianapolis, Louisville, Tampa": maybe a list, not a chain
 
 

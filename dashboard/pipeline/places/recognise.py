@@ -459,13 +459,14 @@ class Recogniser:
             return False  # "Obama" after "Barack Obama" (but "Obama, Japan" is the town)
         # Nisba: "al-Baghdadi" (from Baghdad), "al-Masri", "Tikriti"; not the adjective ending a longer name
         named = [t for t in words if t.lower not in ARABIC_ARTICLES]  # ("Al Jabal al Gharbi": western mountain)
-        if len(named) == 1 and named[0].text.lower().endswith("i") and tokens[k].lower in ARABIC_ARTICLES:
+        if len(named) == 1 and named[0].text.lower().endswith("i") and tokens[k].lower in ARABIC_ARTICLES and not (
+                k > 0 and tokens[k - 1].lower in LOCATIVE_PREPOSITIONS and text[match.end:match.end + 1] not in "'’"):
             stem = name_key(strip_possessive(words[-1].text))[:-1]
             if len(stem) >= 3 and _another_place(g.lookup(stem), entries):
                 return False
         # Organisation words after the place in the same run.
         for t in tokens[m:j]:
-            if t.capitalised and (t.lower in ORGANISATION_WORDS or t.lower in FACILITY_WORDS):
+            if t.capitalised and (t.lower in ORGANISATION_WORDS or t.lower in FACILITY_WORDS) and not roles.police_station(tokens, m):
                 return False
         if "&" in text[max(0, match.start - 3):match.start] or "&" in text[match.end:match.end + 3]:
             return False  # "Harlow & Pryce"
@@ -473,7 +474,7 @@ class Recogniser:
             return False  # "the Carter administration"
         if m < len(tokens) and m == j:
             after = tokens[m]
-            if after.lower in ORGANISATION_WORDS and after.capitalised:
+            if after.lower in ORGANISATION_WORDS and after.capitalised and not roles.police_station(tokens, m):
                 return False
         # Speech: "said Whitfield", "Chad said".
         before = tokens[k - 1] if k > 0 else None
@@ -515,7 +516,7 @@ class Recogniser:
             # "protested in Rafaela": after a locative preposition a town's name is the town
             located = (k == i and k > 0 and tokens[k - 1].lower in LOCATIVE_PREPOSITIONS and (
                 big_town >= 10_000 or tokens[k - 1].lower in ("near", "outside"))) \
-                or (m < len(tokens) and tokens[m].lower in KIND_WORDS)  # "near Marinka", "Rafi LGA"
+                or (m < len(tokens) and tokens[m].lower in KIND_WORDS) or roles.a_place_is_said(tokens, k, m)  # "Rafi LGA"
             if self._is_given_name(word) and not qualified and not located and not (
                     curated_or_country or big_town >= 100_000 or (g.features[entries[0]] == "admin1" and zipf < 4.0)):
                 return False  # "Brenna", "Mary" (a Turkmen province); but "Victoria", "Georgia"

@@ -22,12 +22,12 @@ import re
 from collections import Counter, defaultdict
 from dataclasses import replace
 
-import numpy as np
 from geopy.distance import EARTH_RADIUS as EARTH_RADIUS_KM
 
 from dashboard.geocoders.index import PRECISION_OF_FEATURE, Gazetteer, prior
 from dashboard.geocoders.names import CYRILLIC_COUNTRIES, name_key
 from dashboard.pipeline.places.recognise import Match
+from dashboard.pipeline.places.distance import great_circle_km, nearest_km
 from dashboard.pipeline.places.lists import said_to_be_a_place, said_to_be_an_area
 from dashboard.pipeline.places.vocabulary import DISTRICT_KINDS
 from dashboard.records import PlaceCandidate, PlaceMention
@@ -59,58 +59,6 @@ ROLE_EVIDENCE = 0.25  # the weight, as evidence of where, of a name that is not 
 TOGETHER_KM, TOGETHER_BONUS = 50.0, 1.5
 _POINTS = frozenset({"city", "capital", "admin2"})
 _LIST_GAP = re.compile(r",\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+")  # between the names of a list
-
-
-def _nearest_km(g: Gazetteer, entries, others) -> dict[int, float]:
-    """For each candidate entry, the great-circle distance to the nearest of the article's other places.
-    Most names have a candidate or two and a few other places: plain floats then; one numpy matrix past
-    ``SMALL_MATRIX`` pairs (the numbers are only compared with ``NEAR_KM`` and ``AROUND_KM``)."""
-    if not others or not entries:
-        return {}
-    if len(entries) * len(others) <= SMALL_MATRIX:
-        return _nearest_km_small(g, entries, others)
-    lat1 = np.radians(np.fromiter((g.lats[e] for e in entries), dtype=float, count=len(entries)))[:, None]
-    lon1 = np.radians(np.fromiter((g.lons[e] for e in entries), dtype=float, count=len(entries)))[:, None]
-    lat2 = np.radians(np.array([lat for lat, _ in others], dtype=float))[None, :]
-    lon2 = np.radians(np.array([lon for _, lon in others], dtype=float))[None, :]
-    a = np.sin((lat2 - lat1) / 2) ** 2 + np.cos(lat1) * np.cos(lat2) * np.sin((lon2 - lon1) / 2) ** 2
-    km = 2 * EARTH_RADIUS_KM * np.arcsin(np.minimum(1.0, np.sqrt(a)))
-    return dict(zip(entries, km.min(axis=1).tolist()))
-
-
-SMALL_MATRIX = 64  # pairs of places below which Python floats beat numpy's call overhead
-
-
-def _nearest_km_small(g: Gazetteer, entries, others) -> dict[int, float]:
-    """The haversine of the matrix below, pair by pair; the other places' radians and cosines once."""
-    sin, cos, radians = math.sin, math.cos, math.radians
-    there = [(radians(lat), radians(lon)) for lat, lon in others]
-    there = [(lat, lon, cos(lat)) for lat, lon in there]
-    out = {}
-    for e in entries:
-        lat1, lon1 = radians(g.lats[e]), radians(g.lons[e])
-        cos1 = cos(lat1)
-        a = min(sin((lat2 - lat1) / 2) ** 2 + cos1 * cos2 * sin((lon2 - lon1) / 2) ** 2 for lat2, lon2, cos2 in there)
-        out[e] = 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(a)))  # the nearest: haversine grows with a
-    return out
-
-
-def great_circle_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    """geopy's ``great_circle(a, b).km``, the same formula and the same floats, without making two geopy
-    Points per pair (this runs for every alternative of every name).
-
-    >>> from geopy.distance import great_circle
-    >>> great_circle_km(36.2, 37.16, 35.95, 39.01) == great_circle((36.2, 37.16), (35.95, 39.01)).km
-    True
-    """
-    lat1, lng1, lat2, lng2 = math.radians(lat1), math.radians(lon1), math.radians(lat2), math.radians(lon2)
-    sin_lat1, cos_lat1 = math.sin(lat1), math.cos(lat1)
-    sin_lat2, cos_lat2 = math.sin(lat2), math.cos(lat2)
-    delta_lng = lng2 - lng1
-    cos_delta_lng, sin_delta_lng = math.cos(delta_lng), math.sin(delta_lng)
-    d = math.atan2(math.sqrt((cos_lat2 * sin_delta_lng) ** 2 + (cos_lat1 * sin_lat2 - sin_lat1 * cos_lat2 * cos_delta_lng) ** 2),
-                   sin_lat1 * sin_lat2 + cos_lat1 * cos_lat2 * cos_delta_lng)
-    return EARTH_RADIUS_KM * d
 
 
 def _contains(g: Gazetteer, area: int, entry: int) -> bool:
@@ -247,7 +195,8 @@ class Resolver:
             if code and evidence.get(code, 0) - own <= 0 and match.role == "location" \
                     and g.features[entry] in ("city", "admin2") \
                     and (g.populations[entry] < SMALL_TOWN
-                         or (entry in self.other_name[match.key] and not self._short_for(match.key, entry))) \
+                         or (entry in self.other_name[match.key] and not self._short_for(match.key, entry)
+                             and not self._own_name_in(match, code))) \
                     and not g.sources[entry].startswith("curated") and self._abroad(match, evidence, code, own, choice):
                 continue
             mention = self._mention(match, entry, scores[match.key])
@@ -267,7 +216,10 @@ class Resolver:
             town, here = choice[match.key], choice[qualifier.key]
             if g.features[here] in (*_SETTLEMENTS, "admin1", "country") and g.features[town] in _POINTS \
                     and not _contains(g, here, town):
-                areas = [e for e in qualifier.entries if g.features[e] in ("admin1", "country") and _contains(g, e, town)]
+                areas = [e for e in qualifier.entries if g.features[e] in ("admin1", "country") and _contains(g, e, town)] \
+                    or [e for e in qualifier.entries if g.features[e] == "admin1"  # a town filed in the next province
+                        and g.country_codes[e] == g.country_codes[town] and g.country_codes[here] != g.country_codes[town]
+                        and great_circle_km(g.lats[e], g.lons[e], g.lats[town], g.lons[town]) <= DISTRICT_FAR_KM]
                 if areas:
                     choice[qualifier.key] = max(areas, key=lambda e: self._prior(qualifier.key, e))
         if not text:
@@ -359,13 +311,25 @@ class Resolver:
         focus = {c for c, weight in rest.items() if weight >= FOCUS_SHARE * top and weight > 0}
         return top >= FOCUS_MIN_WEIGHT and not any(self.g.country_codes[e] in focus for e in match.entries)
 
+    def _own_name_in(self, match: Match, code: str) -> bool:
+        """Whether the name written is the own name of a place of country ``code`` ("Odessa", the province,
+        beside Odesa the city): the city read by its other name is then no guess abroad."""
+        return any(self.g.country_codes[e] == code and e not in self.other_name[match.key] for e in match.entries)
+
     def _contradicted(self, match: Match, entry: int, choice: dict[str, int]) -> bool:
         """'Daman district, Kandahar' where no Daman lies in Kandahar's province (or near the town): the
         gazetteer lacks this place, and its namesakes elsewhere are not it."""
         g = self.g
         qualifier = match.qualifier
+        if qualifier.key == match.key and qualifier.qualifier is not None:  # "Kunda area (Kunda, Mesa)"
+            return self._contradicted(replace(match, qualifier=qualifier.qualifier), entry, choice)
         if qualifier.key == match.key or qualifier.key.startswith("~") or g.features[entry] in ("country", "admin1", "continent"):
             return False  # (a qualifier read spelling-blind may be any namesake: it rules nothing out)
+        further = qualifier.qualifier  # "Kunda (Mesa LGA, Borno)": the chain's end holds it, a misread Mesa aside
+        if further is not None and further.key not in (match.key, qualifier.key) \
+                and g.country_codes[choice[qualifier.key]] != g.country_codes[choice[further.key]] and any(
+                _contains(g, area, entry) for area in _areas(g, further, choice[further.key])):
+            return False
         areas = _areas(g, qualifier, choice[qualifier.key])
         codes = {g.country_codes[e] for e in areas}
         if not any(g.country_codes[e] in codes for e in match.entries):
@@ -495,7 +459,7 @@ class Resolver:
         for entry in capitals:
             if entry in self.other_name.get(key, ()):
                 namesakes[entry] = -OTHER_NAME_PENALTY
-        nearest_km = _nearest_km(g, entries, others[:30])
+        nearest_of = nearest_km(g, entries, others[:30])
         said = {note for m in group for note in m.notes if note in ("settlement", "area")}
         out = {}
         for entry in entries:
@@ -519,7 +483,7 @@ class Resolver:
             if entry in self.together and len(entries) > 1:
                 score += TOGETHER_BONUS
             if others and g.features[entry] not in ("country", "continent"):
-                nearest = nearest_km[entry]
+                nearest = nearest_of[entry]
                 if nearest <= NEAR_KM:
                     score += NEAR_BONUS
                 elif nearest <= AROUND_KM:

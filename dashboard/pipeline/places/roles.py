@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 
 from dashboard.geocoders.index import Gazetteer
+from dashboard.geocoders.names import name_key
 from dashboard.pipeline.places.vocabulary import (
     ACTOR_SUFFIXES, ARABIC_ARTICLES, BODY_WORDS, DISEASE_WORDS, ROUTE_WORDS, COMPARISON_BEFORE, CONNECTORS, CURRENCY_WORDS, GENERIC_WORDS, INSTITUTION_WORDS,
     KIND_WORDS, LOCATIVE_PREPOSITIONS, MONTHS_AND_DAYS, PLACE_PREFIXES, ROLE_WORDS, SETTLEMENT_WORDS, TITLE_CASE_WORDS,
@@ -71,6 +72,8 @@ def verdict(g: Gazetteer, text: str, tokens, run, k: int, m: int, free_from: int
     if ending in _LAST_WORDS_BEFORE and _COMPARISON.search(before):
         return "comparison"
     nxt = tokens[m] if m < len(tokens) else None
+    if police_station(tokens, m):
+        return "location"  # "the Kunda police station": where the police are, not the police
     if nxt is not None and nxt.lower in CURRENCY_WORDS and text[last.end:nxt.start] in (" ", "-"):
         return "currency"
     if nxt is not None and nxt.lower in DISEASE_WORDS and text[last.end:nxt.start] in (" ", "-") and m == j:
@@ -156,6 +159,20 @@ def demonym_role(following_lower: str, note: str) -> str:
     return "nationality"
 
 
+def police_station(tokens, m: int) -> bool:
+    """'Adhaura police station', 'Kunda Police Post': the station is in the town, and says it is a place."""
+    return m + 1 < len(tokens) and tokens[m].lower == "police" and tokens[m + 1].lower in ("station", "post", "outpost")
+
+
+def a_place_is_said(tokens, k: int, m: int) -> bool:
+    """'the area of Bara', 'the village of Kunda': a kind of place and "of" before the name, or a police
+    station after it: the name is a place even where it is also a given name."""
+    if k >= 2 and tokens[k - 1].lower == "of" and (tokens[k - 2].lower in KIND_WORDS
+                                                   or tokens[k - 2].lower[:-1] in KIND_WORDS):
+        return True
+    return police_station(tokens, m)
+
+
 # Places known only from a list of districts (geoBoundaries) or villages (OpenStreetMap, Ukraine's KATOTTG,
 # India's post offices), by name and point: read only where a place is expected
 LISTED_ONLY = ("geoboundaries", "osm:", "katottg:", "indiapost:")
@@ -174,6 +191,11 @@ def district_placed(g: Gazetteer, text: str, tokens, k: int, m: int, entries) ->
         return True
     if k > 0 and tokens[k - 1].capitalised and text[tokens[k - 1].end:tokens[k].start].strip() == ",":
         return True  # "Bubamba, Kalehe": after another name
-    if before == "of" and k > 1 and (tokens[k - 2].lower in KIND_WORDS or tokens[k - 2].lower[:-1] in KIND_WORDS):
+    if a_place_is_said(tokens, k, m):
         return True
+    if m < len(tokens) and text[tokens[m - 1].end:tokens[m].start].strip() == "(" \
+            and not text[:tokens[k].start].endswith("-"):  # (not "Azagba" of "Issele-Azagba")
+        # "raided Kunda (Mesa, Borno)": a bracket that names a place the gazetteer knows, after the name
+        inside = [t for t in tokens[m:m + 6] if ")" not in text[tokens[m].start:t.start]]
+        return any(t.capitalised and g.lookup(name_key(t.text)) for t in inside)
     return m < len(tokens) and tokens[m].lower in KIND_WORDS

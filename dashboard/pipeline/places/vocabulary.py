@@ -14,9 +14,9 @@ CONNECTORS = frozenset(
 SETTLEMENT_KINDS = frozenset("village villages town city hamlet township suburb neighbourhood neighborhood".split())
 AREA_KINDS = frozenset("province governorate state region oblast prefecture department county district territory "
                        "lga payam woreda commune subdistrict sub-district subdivision municipality raion "
-                       "countryside".split())  # ("Idlib countryside": the governorate around the city)
+                       "upazila tehsil taluka taluk mandal countryside".split())  # ("Idlib countryside": the governorate around the city)
 # The kinds of area a few tens of kilometres across (not a Latin American municipality or a US county)
-DISTRICT_KINDS = frozenset("district lga subdistrict sub-district payam woreda".split())
+DISTRICT_KINDS = frozenset("district lga subdistrict sub-district payam woreda upazila tehsil taluka taluk mandal".split())
 # Prepositions after which a town's name is the town, even one spelled like a given name ("in Rafaela"):
 # not "at" or "from", which people follow too ("at Mary's", "a call from Victoria").
 LOCATIVE_PREPOSITIONS = frozenset("in near outside inside into across around".split())
@@ -99,7 +99,7 @@ prison jail base airbase airfield border crossing river valley dam desert desert
 oilfield oil field refinery airport plains plain forest city town village lga lgas township regency
 subdistrict sub-district municipality commune sector locality neighbourhood neighborhood quarter suburb
 area zone station checkpoint bridge port harbour island islands peninsula twp payam woreda subdivision
-raion rayon cercle
+raion rayon cercle upazila tehsil taluka taluk mandal
 """.split())
 COMMON_WORD_ZIPF = 3.6  # "triangle" 3.9, "mosul" 3.3: above this a capitalised word may just be a word
 VERY_COMMON_ZIPF = 4.5  # "hope" 5.4, "police" 5.3
