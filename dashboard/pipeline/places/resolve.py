@@ -312,7 +312,7 @@ class Resolver:
         return top >= FOCUS_MIN_WEIGHT and not any(self.g.country_codes[e] in focus for e in match.entries)
 
     def _own_name_in(self, match: Match, code: str) -> bool:
-        """Whether the name written is the own name of a place of country ``code`` ("Odessa", the province,
+        """Whether the name written is the own name of a place of country ``code`` ("Tucuman", the province,
         beside Odesa the city): the city read by its other name is then no guess abroad."""
         return any(self.g.country_codes[e] == code and e not in self.other_name[match.key] for e in match.entries)
 

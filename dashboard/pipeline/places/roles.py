@@ -160,7 +160,7 @@ def demonym_role(following_lower: str, note: str) -> str:
 
 
 def police_station(tokens, m: int) -> bool:
-    """'Adhaura police station', 'Kunda Police Post': the station is in the town, and says it is a place."""
+    """'the Porsura police station', 'Kunda Police Post': the station is in the town, and says it is a place."""
     return m + 1 < len(tokens) and tokens[m].lower == "police" and tokens[m + 1].lower in ("station", "post", "outpost")
 
 
