@@ -313,7 +313,7 @@ class Resolver:
 
     def _own_name_in(self, match: Match, code: str) -> bool:
         """Whether the name written is the own name of a place of country ``code`` ("Tucuman", the province,
-        beside Odesa the city): the city read by its other name is then no guess abroad."""
+        beside San Miguel de Tucuman the city): the city read by its other name is then no guess abroad."""
         return any(self.g.country_codes[e] == code and e not in self.other_name[match.key] for e in match.entries)
 
     def _contradicted(self, match: Match, entry: int, choice: dict[str, int]) -> bool:
