@@ -135,3 +135,33 @@ def test_build_decides_as_extract_does(tmp_path):
     (dolomitne,) = [e for e in events if e.place == "Dolomitne"]
     assert _near(lozove.lat, lozove.lon, SVITLODARSK) and _near(dolomitne.lat, dolomitne.lon, SVITLODARSK)
     assert not dolomitne.tentative
+
+
+# An Arabic spelling the gazetteer lacks ("Ghariyan"), whose family holds Gharyan in Libya, two Al Qurayns
+# and Kairouan (a city, known by its own spelling: no reading of it), in a text that names nothing else
+GHARIYAN_ALONE = "On 6 May 2020, shells fell in Ghariyan."
+GHARYAN = (32.17, 13.02)
+TARHUNA_FRONT = ["On {} May 2020, shelling hit a market in Tarhuna.", "On {} May 2020, a drone struck a depot in Tarhuna.",
+                 "On {} May 2020, two fighters were killed in clashes in Tarhuna.",
+                 "On {} May 2020, artillery hit a school in Tarhuna.", "On {} May 2020, a mine exploded in Tarhuna.",
+                 "On {} May 2020, a clinic in Tarhuna was shelled."]
+
+
+def test_a_variant_spelling_alone_goes_to_the_namesake_in_whose_region_the_collection_happens():
+    front = [{"id": f"t{i}", "text": t.format(i + 1), "published": "2020-05-09"} for i, t in enumerate(TARHUNA_FRONT)]
+    doc = _extract(front + [{"id": "g", "text": GHARIYAN_ALONE, "published": "2020-05-09"}])["g"]
+    (event,) = doc["events"]
+    assert event["place"] == "Gharyan" and _near(event["lat"], event["lon"], GHARYAN), event  # 65 km from Tarhuna
+    assert [(p["name"], p["lat"], p["lon"]) for p in doc["places"]] == [("Gharyan", event["lat"], event["lon"])]
+    alone = _extract([{"id": "g", "text": GHARIYAN_ALONE, "published": "2020-05-09"}])["g"]
+    assert alone["events"] == [] and alone["places"] == []
+
+
+def test_a_tentative_place_moves_only_to_a_clear_region():
+    unsure = replace(_event("unsure", 30.0, 30.0, namesakes=[(32.2, 13.0), (35.7, 10.1)]), tentative=True)
+    region = [_event(f"a{i}", 32.45, 13.6) for i in range(MIN_ARTICLES)]  # 60 km from the namesake: its region
+    (moved,) = settle([unsure], Theatre.of(region))
+    assert (moved.lat, moved.lon, moved.tentative) == (32.2, 13.0, False)
+    rival = [_event(f"b{i}", 35.8, 10.3) for i in range(MIN_ARTICLES)]
+    assert settle([unsure], Theatre.of(region + rival)) == []  # two regions as busy: nothing is clear
+    assert settle([unsure], Theatre.of(region[1:])) == []  # one article short

@@ -8,6 +8,9 @@ itself left open, between the namesakes its own evidence scored alike (``PlaceMe
 only where the collection is clear: ``MIN_ARTICLES`` articles or more settle a place in one candidate's
 cell, ``RATIO`` times more than in any other's. One article alone, or a pile with no theatre, keeps every
 place as its text chose it; so does any place the text decided (by a qualifier, a province, a town nearby).
+A variant spelling in a text that names nothing else is tentative: it stands where the collection settles
+places in its cell, or at the one namesake of its spelling family in whose region (``AROUND_CELLS`` each
+way) the collection happens, and nowhere else.
 
     >>> from dashboard.records import PlaceCandidate
     >>> here = PlaceCandidate("Here", 48.4, 38.2, "UA", "city", None)
@@ -26,6 +29,7 @@ from dashboard.records import Event, PlaceCandidate, PlaceMention
 CELL_DEGREES = 0.25  # about 25 km: the size of a district, the span of one front-line sector
 MIN_ARTICLES = 5  # articles that settle a place in the winning cell, at least
 RATIO = 5.0  # ... and this many times more than in any other namesake's cell
+AROUND_CELLS = 4  # a variant spelling's region: this many cells each way
 _POINTS = frozenset({"city", "capital", "admin2"})
 
 
@@ -50,6 +54,21 @@ class Theatre:
 
     def articles_near(self, lat: float, lon: float) -> int:
         return self.articles_by_cell.get(cell_of(lat, lon), 0)
+
+    def articles_around(self, lat: float, lon: float) -> int:
+        """Articles settling a place within ``AROUND_CELLS`` cells each way (about a degree): the region."""
+        row, column = cell_of(lat, lon)
+        return sum(self.articles_by_cell.get((r, c), 0) for r in range(row - AROUND_CELLS, row + AROUND_CELLS + 1)
+                   for c in range(column - AROUND_CELLS, column + AROUND_CELLS + 1))
+
+    def region_of(self, event: Event) -> PlaceCandidate | Event | None:
+        """For a variant spelling in a text that names nothing else: its place or the one namesake in
+        whose region the collection happens (``MIN_ARTICLES`` or more, ``RATIO`` times any other's)."""
+        candidates = [event, *(c for c in event.namesakes)]
+        counts = sorted(((self.articles_around(c.lat, c.lon), i) for i, c in enumerate(candidates)), reverse=True)
+        best, index = counts[0]
+        runner_up = counts[1][0] if len(counts) > 1 else 0
+        return candidates[index] if best >= MIN_ARTICLES and best >= RATIO * max(runner_up, 1) else None
 
     def decide(self, event: Event) -> PlaceCandidate | None:
         """The namesake the collection says the event's text meant, if not the one chosen; else None."""
@@ -80,9 +99,10 @@ def settle(events: Sequence[Event], theatre: Theatre | None) -> list[Event]:
     event at a tentative place is kept only where the collection confirms it (with no collection, never)."""
     out = []
     for e in events:
-        if e.tentative:
-            if confirmed(theatre, e.lat, e.lon):
-                out.append(replace(e, tentative=False))
+        if e.tentative:  # where the collection happens: at its place, or in the region of one namesake
+            where = e if confirmed(theatre, e.lat, e.lon) else theatre.region_of(e) if theatre is not None else None
+            if where is not None:
+                out.append(replace(e if where is e else _moved(e, where), tentative=False))
             continue
         chosen = theatre.decide(e) if theatre is not None else None
         out.append(e if chosen is None else _moved(e, chosen))
@@ -96,13 +116,15 @@ def settle_places(places: Sequence[PlaceMention], before: Sequence[Event], after
     now = {e.id: e for e in after}  # (a moved event keeps its id)
     moves = {(b.place, round(b.lat, 5), round(b.lon, 5)): now[b.id] for b in before
              if b.id in now and (now[b.id].lat, now[b.id].lon) != (b.lat, b.lon)}
+    kept = {(b.place, round(b.lat, 5), round(b.lon, 5)) for b in before if b.tentative and b.id in now}
     out = []
     for p in places:
-        if p.tentative:
-            if confirmed(theatre, p.lat, p.lon):
-                out.append(replace(p, tentative=False))
-            continue
         moved = moves.get((p.name, round(p.lat, 5), round(p.lon, 5)))
+        if p.tentative:
+            if confirmed(theatre, p.lat, p.lon) or moved is not None or (p.name, round(p.lat, 5), round(p.lon, 5)) in kept:
+                p = replace(p, tentative=False)
+            else:
+                continue
         out.append(p if moved is None else replace(
             p, name=moved.place, lat=moved.lat, lon=moved.lon, country_code=moved.country_code,
             feature=moved.feature, geonameid=moved.geonameid, namesakes=()))

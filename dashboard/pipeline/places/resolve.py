@@ -182,6 +182,11 @@ class Resolver:
                     code = g.country_codes[entry]
                 else:  # only the one-edit skeletons met the name: no family reading to hold on to
                     tentative = False
+            elif tentative:  # an Arabic family's villages and towns, not a city's foreign name
+                small = [e for e in match.entries if g.populations[e] < BIG_TOWN]
+                if small:
+                    entry = max(small, key=lambda e: scores[match.key].get(e, float("-inf")))
+                    code = g.country_codes[entry]
             tentative = tentative and g.populations[entry] < BIG_TOWN
             if match.key.startswith("~") and code not in focus and not tentative:
                 continue
@@ -200,8 +205,9 @@ class Resolver:
                     and not g.sources[entry].startswith("curated") and self._abroad(match, evidence, code, own, choice):
                 continue
             mention = self._mention(match, entry, scores[match.key])
-            kept.append(replace(mention, tentative=True, confidence=round(mention.confidence * 0.5, 3))
-                        if tentative else mention)
+            kept.append(replace(mention, tentative=True, confidence=round(mention.confidence * 0.5, 3),
+                                namesakes=tuple(c for c in mention.namesakes if c.population < BIG_TOWN))
+                        if tentative else mention)  # (the collection may settle it at one of them: theatre)
         return kept
 
     def _areas_by_company(self, matches: list[Match], choice: dict[str, int], text: str) -> None:
