@@ -349,3 +349,14 @@ def test_a_place_the_sentence_says_is_one(gazetteer, text, name, country, lat, l
 ])
 def test_a_same_named_qualifier_passes_on_to_its_own(gazetteer, text, kept):
     assert [p.text for p in places(text, gazetteer)] == kept
+
+
+@pytest.mark.parametrize("text,country,lat,lon", [
+    # "X (X)": the town in its province of that name, not a province (of another country) of the name
+    ("Teachers marched in Florida (Florida) on Monday.", "UY", -34.1, -56.21),
+    ("Teachers marched in Sucre (Sucre) on Monday.", "CO", 8.81, -74.72),
+    ("Teachers marched in Veracruz (Veracruz) on Monday.", "MX", 19.18, -96.14),
+])
+def test_a_town_qualified_by_its_own_name_is_the_town_in_that_province(gazetteer, text, country, lat, lon):
+    first = places(text, gazetteer)[0]
+    assert (first.country_code, first.feature) == (country, "city") and km(first, lat, lon) < 1

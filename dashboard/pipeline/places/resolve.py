@@ -428,6 +428,12 @@ class Resolver:
         country_total = sum(countries.values()) - own_weight
         # "Veracruz, Veracruz" and "Tiruppur (Tiruppur district)": the town in the province named after it;
         # the qualifier is the area, so the area itself gets no bonus (an area does not lie in itself)
+        # "Colon (Colon)", "Florida (Florida)": the town in its province of that name, where there is one (an
+        # area does not lie in itself)
+        self_qualified = any(m.qualifier is not None and m.qualifier.key == key for m in group)
+        towns_in_own_province = self_qualified and any(
+            g.features[e] in _SETTLEMENTS and (g.country_codes[e], g.admin1[e]) in {
+                (g.country_codes[a], g.admin1[a]) for a in entries if g.features[a] == "admin1"} for e in entries)
         qualifier_entries = [q for m in group if m.qualifier is not None
                              for q in (_areas(g, m.qualifier, choice[m.qualifier.key]) if m.qualifier.key != key
                                        else [e for e in m.qualifier.entries if g.features[e] in ("admin1", "admin2")])]
@@ -480,7 +486,9 @@ class Resolver:
                 evidence = admin1s[g.admin1[entry]] - (own_weight if g.admin1[own] == g.admin1[entry] else 0)
                 if evidence > 0:
                     score += ADMIN1_WEIGHT
-            if qualifier_entries and any(_contains(g, q, entry) for q in qualifier_entries):
+            if self_qualified and g.features[entry] in ("admin1", "admin2"):
+                score -= KIND_SAID_PENALTY if towns_in_own_province else 0.0
+            elif qualifier_entries and any(_contains(g, q, entry) for q in qualifier_entries):
                 score += QUALIFIER_BONUS
             elif qualifier_entries and any(g.country_codes[q] == code for q in qualifier_entries):
                 score += QUALIFIER_BONUS / 2  # "Kamianka, Donetsk": in the qualifier's country at least
