@@ -136,6 +136,8 @@ def test_the_namesake_chosen(gazetteer, rule, text, mention, country, lat, lon):
     ("Workers protested in Mehsana area of Surat city (Surat, Gujarat).", "Mehsana"),
     # a qualifier whose every reading lies in one country rules out even a big city abroad
     ("Gunmen shot a shopkeeper in Valencia, Couva, overnight.", "Valencia"),
+    # a name said to be a district of a Nigerian state is no Peruvian region
+    ("Gunmen raided Dagashla (Lima LGA, Borno) at night.", "Lima"),
 ])
 def test_not_the_place(gazetteer, text, name):
     assert name not in resolved(text, gazetteer)

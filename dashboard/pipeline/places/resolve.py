@@ -329,8 +329,10 @@ class Resolver:
         qualifier = match.qualifier
         if qualifier.key == match.key and qualifier.qualifier is not None:  # "Kunda area (Kunda, Mesa)"
             return self._contradicted(replace(match, qualifier=qualifier.qualifier), entry, choice)
-        if qualifier.key == match.key or qualifier.key.startswith("~") or g.features[entry] in ("country", "admin1", "continent"):
+        if qualifier.key == match.key or qualifier.key.startswith("~") or g.features[entry] in ("country", "continent"):
             return False  # (a qualifier read spelling-blind may be any namesake: it rules nothing out)
+        if g.features[entry] == "admin1":  # "Lima LGA, Borno": a province abroad is no district of a state
+            return said_to_be_an_area(match) and g.country_codes[entry] not in {g.country_codes[e] for e in qualifier.entries}
         further = qualifier.qualifier  # "Kunda (Mesa LGA, Borno)": the chain's end holds it, a misread Mesa aside
         if further is not None and further.key not in (match.key, qualifier.key) \
                 and g.country_codes[choice[qualifier.key]] != g.country_codes[choice[further.key]] and any(
