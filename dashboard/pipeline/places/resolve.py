@@ -433,9 +433,10 @@ class Resolver:
         # "Colon (Colon)", "Florida (Florida)": the town in its province of that name, where there is one (an
         # area does not lie in itself)
         self_qualified = any(m.qualifier is not None and m.qualifier.key == key for m in group)
-        towns_in_own_province = self_qualified and any(
-            g.features[e] in _SETTLEMENTS and (g.country_codes[e], g.admin1[e]) in {
-                (g.country_codes[a], g.admin1[a]) for a in entries if g.features[a] == "admin1"} for e in entries)
+        own_provinces = {(g.country_codes[a], g.admin1[a]) for a in entries if g.features[a] == "admin1"} \
+            if self_qualified else set()
+        towns_in_own_province = any(g.features[e] in _SETTLEMENTS and (g.country_codes[e], g.admin1[e]) in own_provinces
+                                    for e in entries) if own_provinces else False
         qualifier_entries = [q for m in group if m.qualifier is not None
                              for q in (_areas(g, m.qualifier, choice[m.qualifier.key]) if m.qualifier.key != key
                                        else [e for e in m.qualifier.entries if g.features[e] in ("admin1", "admin2")])]
