@@ -360,3 +360,12 @@ def test_a_same_named_qualifier_passes_on_to_its_own(gazetteer, text, kept):
 def test_a_town_qualified_by_its_own_name_is_the_town_in_that_province(gazetteer, text, country, lat, lon):
     first = places(text, gazetteer)[0]
     assert (first.country_code, first.feature) == (country, "city") and km(first, lat, lon) < 1
+
+
+def test_two_spellings_the_gazetteer_lacks_that_hold_each_other_are_read(gazetteer):
+    # neither "Balet Weyne" nor "Hiraan" is the gazetteer's spelling; a Beledweyne lies in a Hiiraan province
+    found = places("Two traders were shot near Balet Weyne (Hiraan) on Monday.", gazetteer)
+    assert [(p.name, p.country_code, p.tentative) for p in found] == [
+        ("Beledweyne", "SO", False), ("Hiiraan", "SO", False)]
+    # alone, the variant is tentative: only the collection can confirm it (theatre)
+    assert [p.tentative for p in places("Two traders were shot near Balet Weyne on Monday.", gazetteer)] == [True]

@@ -148,6 +148,7 @@ class Resolver:
                 scores[key] = self._score(key, group, choice, countries, admin1s, points)
                 choice[key] = max(scores[key], key=scores[key].get)
         self._areas_by_company(matches, choice, text)
+        together = self._spelled_together(matches, choice)
         # The countries the text is about: where its located names (those found by their own spelling)
         # put most of their weight.
         evidence: Counter = Counter()
@@ -174,7 +175,7 @@ class Resolver:
             # (theatre.py). (A city is known by its own spelling: a variant that only meets one of its
             # foreign names is no reading of it.)
             tentative = match.key.startswith("~") and not focus and match.key[1] in "fc" \
-                and said_to_be_a_place(match)
+                and said_to_be_a_place(match) and match.key not in together
             if tentative and match.key[1] == "c":  # the family read, not the skeletons that also met it
                 family = [e for e in match.entries if g.country_codes[e] in CYRILLIC_COUNTRIES]
                 if family:
@@ -188,7 +189,7 @@ class Resolver:
                     entry = max(small, key=lambda e: scores[match.key].get(e, float("-inf")))
                     code = g.country_codes[entry]
             tentative = tentative and g.populations[entry] < BIG_TOWN
-            if match.key.startswith("~") and code not in focus and not tentative:
+            if match.key.startswith("~") and code not in focus and not tentative and match.key not in together:
                 continue
             if doubtful and named[code] <= len(groups[match.key]):
                 continue
@@ -209,6 +210,26 @@ class Resolver:
                                 namesakes=tuple(c for c in mention.namesakes if c.population < BIG_TOWN))
                         if tentative else mention)  # (the collection may settle it at one of them: theatre)
         return kept
+
+    def _spelled_together(self, matches: list[Match], choice: dict[str, int]) -> set[str]:
+        """Names read by their spelling family whose readings hold each other: "Baled Weyn (Hiiraan)" where
+        a Beledweyne lies in a Hiraan province. The pair is evidence of itself, as a name of the text's own
+        spelling is; the readings that fit are chosen."""
+        g, out = self.g, set()
+        for match in matches:
+            qualifier = match.qualifier
+            if qualifier is None or qualifier.key == match.key or not (
+                    match.key.startswith("~") or qualifier.key.startswith("~")):
+                continue
+            if g.features[choice[match.key]] in _POINTS and _contains(g, choice[qualifier.key], choice[match.key]):
+                out |= {match.key, qualifier.key}  # the readings chosen already hold each other
+                continue
+            pairs = [(a, b) for b in qualifier.entries if g.features[b] in ("admin1", "country", *_POINTS)
+                     for a in match.entries if g.features[a] in _POINTS and _contains(g, b, a)]
+            if pairs:
+                choice[match.key], choice[qualifier.key] = max(pairs, key=lambda p: self._prior(match.key, p[0]))
+                out |= {match.key, qualifier.key}
+        return out
 
     def _areas_by_company(self, matches: list[Match], choice: dict[str, int], text: str) -> None:
         """A name read as a town where the company it keeps says it is an area: the qualifier of a town
