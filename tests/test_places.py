@@ -328,6 +328,11 @@ PLACE_SAID = [
     ("Clashes were reported in As Saiyani on Monday.", "As Saiyani", "YE", 13.82, 44.21),
     # a qualifier of the chain misread abroad (no Lima LGA in Nigeria) does not undo the state that holds it
     ("Gunmen raided Dagashla (Lima LGA, Borno) at night.", "Dagashla", "NG", 12.11, 13.5),
+    # a list that ends in a plural kind of place: each of its names is one
+    ("Troops cleared Dagashla, Malowsari and Amar Chari villages on Monday.", "Dagashla", "NG", 12.11, 13.5),
+    # "X of Y", a village of the district or town it lies near (but "Stade de France" is no German town)
+    ("Farmers in Kalampaka of Trikala blocked the road on Monday.", "Kalampaka", "GR", 39.7, 21.63),
+    ("Farmers in Sidirokastro of Serres blocked the road on Monday.", "Sidirokastro", "GR", 41.23, 23.39),
     # a town filed in the next province: the qualifier is the province of the town's country beside it
     ("Farmers blocked the road into Yayas de Viajama (San Juan) on Monday.", "San Juan", "DO", 18.76, -71.41),
     # the name written is the province's own name: the city read by its other name is no guess abroad

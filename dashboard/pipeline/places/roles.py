@@ -49,6 +49,14 @@ def _strong(g: Gazetteer, entries) -> bool:
     return any(g.features[e] in STRONG_NEIGHBOUR or g.populations[e] >= 100_000 for e in entries[:3])
 
 
+def _lies_near(g: Gazetteer, entries, others) -> bool:
+    """Whether a town of ``entries`` lies within about 100 km of one of ``others`` in its country ("Stade de France"
+    does not: the German Stade is no town of France)."""
+    return any(g.country_codes[a] == g.country_codes[b] and g.features[a] in ("city", "admin2")
+               and abs(g.lats[a] - g.lats[b]) < 0.9 and abs(g.lons[a] - g.lons[b]) < 1.2
+               for a in entries[:8] for b in others[:8])
+
+
 def _common(g: Gazetteer, word) -> bool:
     lower = word.lower[:-2] if word.lower.endswith(("'s", "’s")) else word.lower
     return lower in g.common_words or lower in GENERIC_WORDS or lower in MONTHS_AND_DAYS
@@ -125,6 +133,9 @@ def verdict(g: Gazetteer, text: str, tokens, run, k: int, m: int, free_from: int
         if following.lower == "of" and _CLEARED.search(before):
             return "location"  # "troops cleared Kukawa of the insurgents"
         _, entries = lookup(text[tokens[k].start:last.end])
+        if following.lower == "of" and m + 1 < j and tokens[m + 1].capitalised \
+                and _lies_near(g, entries, lookup(tokens[m + 1].text)[1]):
+            return "location"  # "rioters in Arnissa of Pella": a village of the district that it lies in
         return "organisation" if _strong(g, entries) else DROP
     if text[last.end:following.start] in ("-", "‑", "–"):
         return "location"  # "Mogadishu-Hodan", "Pemba-Metuge": a place and a part of it
@@ -198,4 +209,22 @@ def district_placed(g: Gazetteer, text: str, tokens, k: int, m: int, entries) ->
         # "raided Kunda (Mesa, Borno)": a bracket that names a place the gazetteer knows, after the name
         inside = [t for t in tokens[m:m + 6] if ")" not in text[tokens[m].start:t.start]]
         return any(t.capitalised and g.lookup(name_key(t.text)) for t in inside)
-    return m < len(tokens) and tokens[m].lower in KIND_WORDS
+    return (m < len(tokens) and tokens[m].lower in KIND_WORDS) or listed_before_kind(text, tokens, m)
+
+
+_LISTED_KINDS = frozenset("villages towns settlements communities localities districts lgas".split())
+_LIST_STEP = re.compile(r"\s*(?:,|,?\s+(?:and|or))\s*$")
+
+
+def listed_before_kind(text: str, tokens, m: int) -> bool:
+    """'a patrol of Kunda, Maiwa and Gasi villages', 'between Tumakpal and Tetam villages': a name in a list
+    that ends in a plural kind of place is one of them."""
+    for t in range(m, min(len(tokens), m + 16)):
+        token = tokens[t]
+        if token.lower in _LISTED_KINDS:
+            return t > m
+        gap = text[tokens[t - 1].end:token.start]
+        if not (token.capitalised and (gap == " " or _LIST_STEP.match(gap + " ") or _LIST_STEP.match(gap))) \
+                and token.lower not in ("and", "or"):
+            return False
+    return False
