@@ -247,6 +247,9 @@ def test_a_qualified_name_is_the_place_even_when_it_is_a_word_or_a_surname(gazet
     # a qualifier that is only a town: a namesake 150 km off in another province is not the place meant
     # (Gediz is in Kutahya, Emirdag in Afyonkarahisar) ...
     ("Farmers blocked the road into Gediz (Emirdag) on Monday.", ["Emirdag"]),
+    # a province of a country of small provinces: "near its border" is as far as it is wide (Burundi's
+    # provinces lie 30-40 km apart; the gazetteer's Bayaga is 75 km from Makamba's centre, in another one)
+    ("Youths beat a teacher in Bayaga commune (Makamba) on Monday.", ["Makamba"]),
     # ... but in the town's own province it may be: the town can stand for its district (Dinar, 136 km)
     ("Farmers blocked the road into Dinar (Emirdag) on Monday.", ["Dinar", "Emirdag"]),
     # ... and in a list the next name is another item, not a qualifier

@@ -41,6 +41,7 @@ QUALIFIER_BONUS = 6.0
 QUALIFIER_TOWN_KM = 100.0  # "Wentworth, Durban": a town qualified by a town lies this near it
 QUALIFIER_FAR_KM = 200.0  # farther than this from its qualifier, a namesake is another place
 DISTRICT_FAR_KM = 100.0  # ... from a district (a few tens of kilometres across) that qualifies it
+PROVINCE_REACH, PROVINCE_MIN_KM = 1.5, 50.0  # ... from a province: 1.5 times its spacing, 50 km at least
 NEARBY_CHARS, NEARBY_COUNTRY_BONUS = 150, 1.0  # a country named within about a sentence
 MAX_ALTERNATIVES = 5
 # Namesakes the text leaves open: scored within the weight of one place named nearby (NEAR_BONUS) of the
@@ -385,6 +386,8 @@ class Resolver:
         # "Kanfo village, Dapelo district" where the gazetteer's only Kanfo lies 150 km from that district
         said_district = "district" in qualifier.notes or qualifier.text.rsplit(None, 1)[-1].lower() in DISTRICT_KINDS
         far = DISTRICT_FAR_KM if said_district else QUALIFIER_FAR_KM
+        if g.features[here] == "admin1":  # "near the border" is as far as the province is wide
+            far = min(far, max(PROVINCE_MIN_KM, PROVINCE_REACH * self._province_spacing_km(here)))
         # A qualifier that is only a town may stand for its district, in its province ("Dinar (Emirdag)");
         # outside that, its places lie around it ("Gediz (Emirdag)"), unless the two may be items of a list.
         # A namesake across a border is no other.
@@ -393,6 +396,24 @@ class Resolver:
         return all(great_circle_km(g.lats[e], g.lons[e], g.lats[here], g.lons[here])
                    > (QUALIFIER_TOWN_KM if town and g.admin1[e] != g.admin1[here] else far)
                    for e in match.entries if g.country_codes[e] in codes)
+
+    def _province_spacing_km(self, province: int) -> float:
+        """How far the centre of ``province`` lies from the nearest centre of another province of its country:
+        about its width (Burundi's are 30-40 km apart, India's states hundreds)."""
+        g = self.g
+        spacing = vars(g).setdefault("_province_spacing", {})
+        if province not in spacing:
+            centres = vars(g).get("_province_centres")
+            if centres is None:
+                centres = defaultdict(dict)
+                for e in range(len(g.names)):
+                    if g.features[e] == "admin1" and g.admin1[e]:
+                        centres[g.country_codes[e]].setdefault(g.admin1[e], (g.lats[e], g.lons[e]))
+                vars(g)["_province_centres"] = centres
+            others = [point for code, point in centres[g.country_codes[province]].items() if code != g.admin1[province]]
+            spacing[province] = min((great_circle_km(g.lats[province], g.lons[province], lat, lon)
+                                     for lat, lon in others), default=math.inf)
+        return spacing[province]
 
     def _insisted(self, match: Match, codes: set[str], choice: dict[str, int]) -> bool:
         """Whether the writer took pains to say where the place is: its qualifier qualified in turn by a
