@@ -250,6 +250,12 @@ def test_a_qualified_name_is_the_place_even_when_it_is_a_word_or_a_surname(gazet
     # a province of a country of small provinces: "near its border" is as far as it is wide (Burundi's
     # provinces lie 30-40 km apart; the gazetteer's Bayaga is 75 km from Makamba's centre, in another one)
     ("Youths beat a teacher in Bayaga commune (Makamba) on Monday.", ["Makamba"]),
+    # a qualifier the gazetteer lacks (Charbolaq, read spelling-blind) passes the check to the next link:
+    # the Shinkay of Zabul is 540 km from Balkh
+    ("Rockets hit Shinkay village of Charbolaq district, Balkh, on Monday.", ["Balkh"]),
+    # "X residents (Y, Z)" qualifies X: no Brighton of England among the residents of KwaZulu-Natal
+    ("Hundreds of Brighton residents (Pietermaritzburg, KwaZulu-Natal) marched on Monday.",
+     ["Pietermaritzburg", "KwaZulu-Natal"]),
     # ... but in the town's own province it may be: the town can stand for its district (Dinar, 136 km)
     ("Farmers blocked the road into Dinar (Emirdag) on Monday.", ["Dinar", "Emirdag"]),
     # ... and in a list the next name is another item, not a qualifier

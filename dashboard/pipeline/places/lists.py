@@ -89,7 +89,8 @@ _LIST_GAP = re.compile(r"\s*,\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+")
 # up to two kind words ("Kalyan sector area (Thane)"), as written ("Rafi LGA (Niger)").
 _KIND = r"\s+(?:" + "|".join(sorted(KIND_WORDS - {"border", "crossing", "river"})) + r")"
 QUALIFIER_GAP = re.compile(
-    r"(?:" + _KIND + r"){0,2}(?:\s*,\s*|\s*\((?:[^(),]{1,30},\s*)?)$|" + _KIND + r"\s+(?:of|in)\s+(?:the\s+)?$",
+    r"(?:" + _KIND + r"){0,2}(?:\s*,\s*|\s*\((?:[^(),]{1,30},\s*)?)$|" + _KIND + r"\s+(?:of|in)\s+(?:the\s+)?$"
+    r"|\s+(?:residents|villagers|inhabitants|locals)\s*\($",  # "Kunda residents (Mesa, Borno)"
     re.IGNORECASE)
 
 

@@ -349,7 +349,8 @@ class Resolver:
         gazetteer lacks this place, and its namesakes elsewhere are not it."""
         g = self.g
         qualifier = match.qualifier
-        if qualifier.key == match.key and qualifier.qualifier is not None:  # "Kunda area (Kunda, Mesa)"
+        if (qualifier.key == match.key or qualifier.key.startswith("~")) and qualifier.qualifier is not None:
+            # "Kunda area (Kunda, Mesa)", and a qualifier read spelling-blind: the chain's next link rules
             return self._contradicted(replace(match, qualifier=qualifier.qualifier), entry, choice)
         if qualifier.key == match.key or qualifier.key.startswith("~") or g.features[entry] in ("country", "continent"):
             return False  # (a qualifier read spelling-blind may be any namesake: it rules nothing out)
