@@ -213,7 +213,6 @@ def district_placed(g: Gazetteer, text: str, tokens, k: int, m: int, entries) ->
 
 
 _LISTED_KINDS = frozenset("villages towns settlements communities localities districts lgas".split())
-_LIST_STEP = re.compile(r"\s*(?:,|,?\s+(?:and|or))\s*$")
 
 
 def listed_before_kind(text: str, tokens, m: int) -> bool:
@@ -223,8 +222,7 @@ def listed_before_kind(text: str, tokens, m: int) -> bool:
         token = tokens[t]
         if token.lower in _LISTED_KINDS:
             return t > m
-        gap = text[tokens[t - 1].end:token.start]
-        if not (token.capitalised and (gap == " " or _LIST_STEP.match(gap + " ") or _LIST_STEP.match(gap))) \
-                and token.lower not in ("and", "or"):
-            return False
+        if text[tokens[t - 1].end:token.start].strip() not in ("", ",") \
+                or not (token.capitalised or token.lower in ("and", "or")):
+            return False  # only names, commas and "and" / "or" stand between the name and the kind
     return False
