@@ -78,12 +78,12 @@ def attach_qualifiers(text: str, matches: list, gazetteer: Gazetteer) -> None:
                 and b.text not in gazetteer.state_abbreviations) \
                 and QUALIFIER_GAP.match(text, a.end, b.start) and "\n" not in text[a.end:b.start]:
             a.qualifier = b
-            if after is not None and _LIST_GAP.fullmatch(text, a.end, b.start) \
-                    and _LIST_GAP.fullmatch(text, b.end, after.start):
+            if after is not None and LIST_GAP.fullmatch(text, a.end, b.start) \
+                    and LIST_GAP.fullmatch(text, b.end, after.start):
                 a.notes.append("listed")  # "Indianapolis, Louisville, Tampa": maybe a list, not a chain
 
 
-_LIST_GAP = re.compile(r"\s*,\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+")
+LIST_GAP = re.compile(r",\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+")  # between the names of a list
 # What may stand between a name and the name that qualifies it: a comma, an opening bracket (with an
 # unknown district and a comma inside), "of"/"in" after a kind of place ("village of", "district in"),
 # up to two kind words ("Kalyan sector area (Thane)"), as written ("Rafi LGA (Niger)").

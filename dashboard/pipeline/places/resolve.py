@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import bisect
 import math
-import re
 from collections import Counter, defaultdict
 from dataclasses import replace
 
@@ -28,7 +27,7 @@ from dashboard.geocoders.index import PRECISION_OF_FEATURE, Gazetteer, prior
 from dashboard.geocoders.names import CYRILLIC_COUNTRIES, name_key
 from dashboard.pipeline.places.recognise import Match
 from dashboard.pipeline.places.distance import great_circle_km, nearest_km
-from dashboard.pipeline.places.lists import said_to_be_a_place, said_to_be_an_area
+from dashboard.pipeline.places.lists import LIST_GAP, said_to_be_a_place, said_to_be_an_area
 from dashboard.pipeline.places.vocabulary import DISTRICT_KINDS
 from dashboard.records import PlaceCandidate, PlaceMention
 
@@ -59,7 +58,6 @@ ROLE_EVIDENCE = 0.25  # the weight, as evidence of where, of a name that is not 
 # that another name of the text can share is likelier than one no other name comes near.
 TOGETHER_KM, TOGETHER_BONUS = 50.0, 1.5
 _POINTS = frozenset({"city", "capital", "admin2"})
-_LIST_GAP = re.compile(r",\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+")  # between the names of a list
 
 
 def _contains(g: Gazetteer, area: int, entry: int) -> bool:
@@ -254,7 +252,7 @@ class Resolver:
             return
         lists: list[list[Match]] = []
         for a, b in zip(matches, matches[1:]):
-            if _LIST_GAP.fullmatch(text, a.end, b.start):
+            if LIST_GAP.fullmatch(text, a.end, b.start):
                 if lists and lists[-1][-1] is a:
                     lists[-1].append(b)
                 else:
