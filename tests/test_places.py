@@ -383,3 +383,24 @@ def test_two_spellings_the_gazetteer_lacks_that_hold_each_other_are_read(gazette
         ("Beledweyne", "SO", False), ("Hiiraan", "SO", False)]
     # alone, the variant is tentative: only the collection can confirm it (theatre)
     assert [p.tentative for p in places("Two traders were shot near Balet Weyne on Monday.", gazetteer)] == [True]
+
+
+@pytest.mark.parametrize("text,name,country,lat,lon", [
+    # a name with short lower-case words inside it that the gazetteer holds whole is read whole
+    ("Farmers blocked a road in Gracias a Dios last week.", "Gracias a Dios", "HN", 15.35, -84.06),
+    ("A market in Poienile de sub Munte closed on Monday.", "Poienile de sub Munte", "RO", 47.82, 24.43),
+    ("The bus left Stratford upon Avon at noon.", "Stratford-upon-Avon", "GB", 52.19, -1.71),
+])
+def test_a_name_with_lower_case_words_inside_it_is_read_whole(gazetteer, text, name, country, lat, lon):
+    first = places(text, gazetteer)[0]
+    assert (first.name, first.country_code) == (name, country) and km(first, lat, lon) < 1
+
+
+@pytest.mark.parametrize("text,written", [
+    # ... and only then: two places joined by a short word stay two places
+    ("Convoys moved between Homs and Hama on Monday.", ["Homs", "Hama"]),
+    ("Refugees left Syria for Turkey in May.", ["Syria", "Turkey"]),
+    ("Gracias was quiet as Dios arrived.", ["Gracias"]),
+])
+def test_short_lower_case_words_between_names_keep_them_apart(gazetteer, text, written):
+    assert [p.text for p in places(text, gazetteer)] == written

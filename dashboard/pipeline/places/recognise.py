@@ -38,7 +38,7 @@ from dashboard.geocoders.names import (TRANSLITERATED_COUNTRIES, cyrillic_family
 from dashboard.pipeline.places import casing, roles
 from dashboard.pipeline.places.lists import (attach_qualifiers, listed_areas, respell_within_qualifier,
                                              states_that_qualify)
-from dashboard.pipeline.places.tokens import Token, joined, strip_possessive, tokenise
+from dashboard.pipeline.places.tokens import Token, joined, run_through_lower_case, strip_possessive, tokenise
 from dashboard.pipeline.places.vocabulary import (
     CONNECTORS, SPACED_CONNECTORS, ARABIC_ARTICLES, PERSON_PARTICLES, TITLES, SPEECH_VERBS,
     ORGANISATION_WORDS, FACILITY_WORDS, GENERIC_WORDS, ROLE_WORDS, PLACE_PREFIXES, CONTRACTION_ENDINGS,
@@ -72,8 +72,9 @@ def _arabic_article(text: str, token: Token, following: Token) -> bool:
     return gap in ("-", "‑", "–") or (gap == " " and token.lower in ("al", "el"))
 
 
-def _runs(text: str, tokens: list[Token]) -> list[tuple[int, int]]:
-    """Maximal stretches of capitalised tokens, allowing lower-case connectors inside them."""
+def _runs(text: str, tokens: list[Token], holds) -> list[tuple[int, int]]:
+    """Maximal stretches of capitalised tokens, allowing lower-case connectors inside them, and other short
+    lower-case words inside a name the gazetteer holds whole (``holds``)."""
     runs = []
     j, n = 0, len(tokens)  # only a capital or an Arabic article can start a run: the others are not visited
     for i in [k for k, t in enumerate(tokens) if t.capitalised or t.lower in ARABIC_ARTICLES]:
@@ -97,6 +98,7 @@ def _runs(text: str, tokens: list[Token]) -> list[tuple[int, int]]:
                 j += 2
             else:
                 break
+        j = run_through_lower_case(text, tokens, i, j, holds)
         runs.append((i, j))
     return runs
 
@@ -168,7 +170,7 @@ class Recogniser:
             if end <= start:
                 continue
             tokens = tokenise(text, start, end)
-            runs = _runs(text, tokens)
+            runs = _runs(text, tokens, lambda name: bool(self._lookup(name)[1]))
             prepared.append((start, tokens, runs))
             for run in runs:
                 self._note_people(text, tokens, run, surnames)

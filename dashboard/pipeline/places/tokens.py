@@ -44,3 +44,35 @@ def joined(text: str, left: Token, right: Token) -> bool:
     """Two tokens belong to one name when only a space or a hyphen separates them."""
     gap = text[left.end:right.start]
     return gap in (" ", "-", "‑", "–") or (0 < len(gap) <= 2 and gap.strip(" -") == "")
+
+
+# Lower-case words a gazetteer name may hold inside it ("Gracias a Dios", "Poienile de sub Munte",
+# "Stratford upon Avon"): this many at most, each this short, and this many capitalised words after them.
+INNER_LOWER_WORDS = 3
+INNER_LOWER_LETTERS = 4
+AFTER_LOWER_WORDS = 2
+
+
+def run_through_lower_case(text: str, tokens: list[Token], i: int, j: int, holds) -> int:
+    """The end of the capitalised run ``tokens[i:j]`` carried on over short lower-case words when the
+    gazetteer holds the whole name (``holds(written_name)``), else ``j``: longest name first, so a name
+    is not cut at its first lower-case word ("in Gracias a Dios" is one place, not "Gracias")."""
+    n = len(tokens)
+    if j >= n or tokens[j].capitalised:
+        return j
+    end, k, lower, capitals = j, j, 0, 0
+    while k < n and text[tokens[k - 1].end:tokens[k].start] == " ":
+        token = tokens[k]
+        if token.capitalised:
+            capitals += 1
+            if lower and any(tokens[s].capitalised and holds(text[tokens[s].start:token.end]) for s in range(i, j)):
+                end = k + 1
+            if capitals >= AFTER_LOWER_WORDS:
+                break
+        elif capitals or lower >= INNER_LOWER_WORDS or len(token.text) > INNER_LOWER_LETTERS \
+                or not token.text.isalpha():
+            break
+        else:
+            lower += 1
+        k += 1
+    return end
