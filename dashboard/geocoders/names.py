@@ -79,6 +79,9 @@ _FAMILY_REWRITES = tuple((re.compile(pattern), replacement) for pattern, replace
 ))
 
 
+_FINAL_H = re.compile(r"(?<=[a-z])h$")  # each word's final h: "Hamrah Air Base" ~ "Hamra Air Base"
+
+
 def family_key(text: str) -> str:
     """A key that joins the usual English spellings of one transliterated name (see the module doc).
 
@@ -92,7 +95,7 @@ def family_key(text: str) -> str:
     for index, word in enumerate(words):
         if word in ARTICLES and index + 1 < len(words):
             continue
-        kept.append(_ASSIMILATED.sub(r"\1", word) if index else word)
+        kept.append(_FINAL_H.sub("", _ASSIMILATED.sub(r"\1", word) if index else word))
     joined = "".join(kept)
     for pattern, replacement in _FAMILY_REWRITES:
         joined = pattern.sub(replacement, joined)

@@ -33,11 +33,11 @@ import re
 from dataclasses import dataclass, field
 
 from dashboard.geocoders.index import Gazetteer
-from dashboard.geocoders.names import (TRANSLITERATED_COUNTRIES, cyrillic_family_key, family_key, name_key,
-                                       one_edit_variants, transliteration_skeleton)
+from dashboard.geocoders.names import TRANSLITERATED_COUNTRIES, name_key
 from dashboard.pipeline.places import casing, roles
 from dashboard.pipeline.places.lists import (attach_qualifiers, listed_areas, respell_within_qualifier,
                                              states_that_qualify)
+from dashboard.pipeline.places.spelling import spelling_blind_entries
 from dashboard.pipeline.places.tokens import Token, joined, run_through_lower_case, strip_possessive, tokenise
 from dashboard.pipeline.places.vocabulary import (
     CONNECTORS, SPACED_CONNECTORS, ARABIC_ARTICLES, PERSON_PARTICLES, TITLES, SPEECH_VERBS,
@@ -362,8 +362,12 @@ class Recogniser:
             k = m
         if self.demonyms and not out:
             out.extend(self._demonyms(text, tokens, run))
-        if not out and not titled:
-            out.extend(self._transliterated(text, tokens, run, surnames, titled))
+        if not titled and not (len(out) == 1 and out[0].start == first.start and out[0].end >= tokens[j - 1].end):
+            # longest name first: a run read in pieces ("Khas" and "Urozgan") is one name where the
+            # gazetteer holds the whole run in a spelling of its family ("Khas Uruzgan")
+            whole = self._transliterated(text, tokens, run, surnames, titled)
+            if not out or (whole and whole[0].key.startswith("~f") and len(run_words) >= 2):
+                out = whole or out
         return out
 
     def _transliterated(self, text, tokens, run, surnames, titled) -> list[Match]:
@@ -371,11 +375,19 @@ class Recogniser:
         GeoNames' "Tall Tamr"). Such a match counts as an other name: it weighs less, and a village found
         this way is kept only when the article names its country elsewhere (see resolve)."""
         i, j = run
-        run_text = text[tokens[i].start:tokens[j - 1].end]
-        if run_text not in self._spelling_blind:  # names recur: judge each written form once
-            self._spelling_blind[run_text] = self._spelling_blind_entries(tokens[i:j], run_text)
-        skeleton, entries = self._spelling_blind[run_text]
-        if not entries:
+        for extra in (2, 1, 0):  # the kind word after it may be part of the name ("Hamrah airbase")
+            if extra and not (j + extra <= len(tokens) and tokens[j + extra - 1].lower in KIND_WORDS and all(
+                    joined(text, tokens[x - 1], tokens[x]) and not tokens[x].capitalised for x in range(j, j + extra))):
+                continue
+            run_text = text[tokens[i].start:tokens[j + extra - 1].end]
+            if run_text not in self._spelling_blind:  # names recur: judge each written form once
+                self._spelling_blind[run_text] = spelling_blind_entries(
+                    self.gazetteer, tokens[i:j], run_text, extra > 0)
+            skeleton, entries = self._spelling_blind[run_text]
+            if entries:
+                j += extra
+                break
+        else:
             return []
         end = _end_without_possessive(text, tokens[j - 1])
         match = Match(tokens[i].start, end, text[tokens[i].start:end], entries, key="~" + skeleton,
@@ -383,43 +395,6 @@ class Recogniser:
         if i > 0 and tokens[i - 1].lower in LOCATIVE_PREPOSITIONS:
             match.notes.append("located")  # "near Dolomytne": the sentence says it is a place
         return [match] if self._keep(text, tokens, run, i, j, match, surnames, titled) else []
-
-    def _spelling_blind_entries(self, run_tokens, run_text: str) -> tuple[str, tuple[int, ...]]:
-        """(skeleton, entries) of a run read spelling-blind, or ("", ()) when it cannot be a name."""
-        words = [t for t in run_tokens if t.capitalised]
-        if not words or len(words) > 4 or any(t.text.isupper() for t in words):
-            return "", ()
-        g = self.gazetteer
-        if any((g.word_frequency.get(name_key(strip_possessive(t.text)), 0.0) >= 3.0 or t.lower in g.common_words)
-               and t.lower not in PLACE_PREFIXES for t in words) \
-                or any(t.lower in self.gazetteer.demonyms for t in words):
-            return "", ()  # English words ("Ministry" is no village) and adjectives are no transliterations
-        if (self._is_given_name(words[0]) and words[0].lower not in PLACE_PREFIXES) or \
-                words[0].lower in PERSON_PARTICLES or words[0].lower in TITLES:
-            return "", ()  # "Yusuf Darwish", "Abu Karim", "Haji Salem": people, whatever village shares the name
-        # From the tightest key to the loosest: the spelling family ("Nassriya" ~ "Nasiriyah"), the
-        # consonant skeleton, then the Cyrillic spelling family ("Gorlovka" ~ "Horlivka") and the
-        # skeleton within one edit ("Tal Abyadh" ~ "Tall Abyad").
-        family = family_key(run_text)
-        entries = g.lookup_family(family) if len(family) >= 4 else ()
-        if entries:
-            return "f" + family, entries
-        skeleton = transliteration_skeleton(run_text)
-        entries = g.lookup_skeleton(skeleton) if len(skeleton) >= 5 else ()
-        if entries:
-            return "s" + skeleton, entries
-        family = cyrillic_family_key(run_text)  # "Dolomytne" ~ "Dolomitne", "Gorlovka" ~ "Horlivka"
-        cyrillic = g.lookup_cyrillic_family(family) if len(family) >= 4 else ()
-        near: set[int] = set()
-        if len(skeleton) >= 5:
-            near.update(g.lookup_near_skeleton(skeleton))
-            for variant in one_edit_variants(skeleton):
-                near.update(g.lookup_skeleton(variant))
-                near.update(g.lookup_near_skeleton(variant))
-        ranked = sorted(near, key=lambda e: -g.populations[e])[:MAX_NEAR_CANDIDATES]
-        if cyrillic:  # both where both meet: the countries the text is about choose (resolve)
-            return "c" + family, tuple(cyrillic) + tuple(e for e in ranked if e not in cyrillic)
-        return ("e" + skeleton, tuple(ranked)) if ranked else ("", ())
 
     def _keep(self, text, tokens, run, k, m, match, surnames, titled) -> bool:
         """The context rules: is this gazetteer match a place here?"""
@@ -577,7 +552,6 @@ def _memo(gazetteer: Gazetteer, name: str) -> dict:
     if memo is None or len(memo) > MEMO_SIZE:
         memo = memos[name] = {}
     return memo
-MAX_NEAR_CANDIDATES = 25
 QUALIFIER = re.compile(r", ([A-Z][\w.]*(?: [A-Z][\w.]*){0,2})")
 
 
