@@ -390,6 +390,7 @@ def test_two_spellings_the_gazetteer_lacks_that_hold_each_other_are_read(gazette
     ("Farmers blocked a road in Gracias a Dios last week.", "Gracias a Dios", "HN", 15.35, -84.06),
     ("A market in Poienile de sub Munte closed on Monday.", "Poienile de sub Munte", "RO", 47.82, 24.43),
     ("The bus left Stratford upon Avon at noon.", "Stratford-upon-Avon", "GB", 52.19, -1.71),
+    ("Shots were fired near Rabat-e Sangi-ye Pain on Friday.", "Rabāţ-e Sangī-ye Pā’īn", "AF", 34.8, 62.14),
 ])
 def test_a_name_with_lower_case_words_inside_it_is_read_whole(gazetteer, text, name, country, lat, lon):
     first = places(text, gazetteer)[0]
@@ -404,3 +405,16 @@ def test_a_name_with_lower_case_words_inside_it_is_read_whole(gazetteer, text, n
 ])
 def test_short_lower_case_words_between_names_keep_them_apart(gazetteer, text, written):
     assert [p.text for p in places(text, gazetteer)] == written
+
+
+def test_a_town_qualifier_reaches_no_farther_than_its_province_is_wide(gazetteer):
+    # Burundi's provinces lie 30-40 km apart: the gazetteer's only Ruhororo, 67 km from Ngozi in another
+    # province, is not the commune "(Ngozi)" says; the town it is written with stands
+    found = places("Two farmers were beaten in Ruhororo commune (Ngozi) last night.", gazetteer)
+    assert [(p.text, p.country_code) for p in found] == [("Ngozi", "BI")]
+
+
+def test_items_of_a_list_are_not_held_to_a_town_qualifiers_reach(gazetteer):
+    # "Homa Bay, Rongo" and "Kisumu, Bondo" in a list of districts are items, not town and qualifier
+    found = places("Migori, Homa Bay, Rongo, Kisumu, Bondo and Siaya are among the worst hit districts.", gazetteer)
+    assert [p.text for p in found] == ["Migori", "Homa Bay", "Rongo", "Kisumu", "Bondo", "Siaya"]

@@ -362,11 +362,12 @@ class Recogniser:
             k = m
         if self.demonyms and not out:
             out.extend(self._demonyms(text, tokens, run))
-        if not titled and not (len(out) == 1 and out[0].start == first.start and out[0].end >= tokens[j - 1].end):
+        if not titled and (not out or len(run_words) >= 2 and not (
+                len(out) == 1 and out[0].start == first.start and out[0].end >= tokens[j - 1].end)):
             # longest name first: a run read in pieces ("Khas" and "Urozgan") is one name where the
             # gazetteer holds the whole run in a spelling of its family ("Khas Uruzgan")
             whole = self._transliterated(text, tokens, run, surnames, titled)
-            if not out or (whole and whole[0].key.startswith("~f") and len(run_words) >= 2):
+            if not out or (whole and whole[0].key.startswith("~f")):
                 out = whole or out
         return out
 

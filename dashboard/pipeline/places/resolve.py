@@ -60,7 +60,7 @@ TOGETHER_KM, TOGETHER_BONUS = 50.0, 1.5
 _POINTS = frozenset({"city", "capital", "admin2"})
 
 
-def _contains(g: Gazetteer, area: int, entry: int) -> bool:
+def _contains(g: Gazetteer, area: int, entry: int, town_reach_km: float = QUALIFIER_TOWN_KM) -> bool:
     """Whether entry lies in the country or first-level division ``area``, or near the town ``area``."""
     if g.features[area] == "country":
         return g.country_codes[entry] == g.country_codes[area]
@@ -73,12 +73,39 @@ def _contains(g: Gazetteer, area: int, entry: int) -> bool:
     # An equirectangular distance: exact enough within a hundred kilometres, and cheap.
     lat1, lat2 = g.lats[entry], g.lats[area]
     dx = math.radians(g.lons[entry] - g.lons[area]) * math.cos(math.radians((lat1 + lat2) / 2))
-    return EARTH_RADIUS_KM * math.hypot(dx, math.radians(lat1 - lat2)) <= QUALIFIER_TOWN_KM
+    return EARTH_RADIUS_KM * math.hypot(dx, math.radians(lat1 - lat2)) <= town_reach_km
+
+
+def _town_reach_km(g: Gazetteer, town: int) -> float:
+    """How far a town's surroundings reach: ``QUALIFIER_TOWN_KM``, or as far as its province is wide where
+    provinces are smaller (Burundi's, 30-40 km apart: "Ruhororo (Ngozi)" is no Ruhororo two provinces off)."""
+    province = g.admin1_entry.get(g.admin1[town]) if g.admin1[town] else None
+    if province is None:
+        return QUALIFIER_TOWN_KM
+    return min(QUALIFIER_TOWN_KM, max(PROVINCE_MIN_KM, PROVINCE_REACH * province_spacing_km(g, province)))
 
 
 def _areas(g: Gazetteer, qualifier: Match, chosen: int) -> list[int]:
     """What a qualifier may mean: each country or province it names, and the place chosen for it."""
     return [e for e in qualifier.entries if g.features[e] in ("country", "admin1")] + [chosen]
+
+
+def province_spacing_km(g: Gazetteer, province: int) -> float:
+    """How far the centre of ``province`` lies from the nearest centre of another province of its country:
+    about its width (Burundi's are 30-40 km apart, India's states hundreds)."""
+    spacing = vars(g).setdefault("_province_spacing", {})
+    if province not in spacing:
+        centres = vars(g).get("_province_centres")
+        if centres is None:
+            centres = defaultdict(dict)
+            for e in range(len(g.names)):
+                if g.features[e] == "admin1" and g.admin1[e]:
+                    centres[g.country_codes[e]].setdefault(g.admin1[e], (g.lats[e], g.lons[e]))
+            vars(g)["_province_centres"] = centres
+        others = [point for code, point in centres[g.country_codes[province]].items() if code != g.admin1[province]]
+        spacing[province] = min((great_circle_km(g.lats[province], g.lons[province], lat, lon)
+                                 for lat, lon in others), default=math.inf)
+    return spacing[province]
 
 
 class Resolver:
@@ -379,14 +406,19 @@ class Resolver:
         # "Sosnivka, Kherson" where every Sosnivka lies in other provinces, far off: a village the
         # gazetteer lacks, whose province (a mention of its own) says where it is. Near the province's
         # border it is more likely the gazetteer's or the writer's province that is off.
-        if any(_contains(g, area, e) for area in areas for e in match.entries):
-            return False
+        if any(_contains(g, area, e, QUALIFIER_TOWN_KM if "listed" in match.notes else _town_reach_km(g, area))
+               for area in areas for e in match.entries):
+            return False  # (items of a list may lie farther apart than a town's surroundings)
         here = choice[qualifier.key]
         # "Kanfo village, Dapelo district" where the gazetteer's only Kanfo lies 150 km from that district
         said_district = "district" in qualifier.notes or qualifier.text.rsplit(None, 1)[-1].lower() in DISTRICT_KINDS
         far = DISTRICT_FAR_KM if said_district else QUALIFIER_FAR_KM
-        if g.features[here] == "admin1":  # "near the border" is as far as the province is wide
-            far = min(far, max(PROVINCE_MIN_KM, PROVINCE_REACH * self._province_spacing_km(here)))
+        # "near the border" is as far as the province is wide: the qualifier's, or the province of the
+        # qualifier's name ("Ruhororo commune (Ngozi)": Ngozi the town and its province)
+        province = here if g.features[here] == "admin1" else next((
+            e for e in qualifier.entries if g.features[e] == "admin1" and g.country_codes[e] == g.country_codes[here]), None)
+        if province is not None:
+            far = min(far, max(PROVINCE_MIN_KM, PROVINCE_REACH * province_spacing_km(g, province)))
         # A qualifier that is only a town may stand for its district, in its province ("Dinar (Emirdag)");
         # outside that, its places lie around it ("Gediz (Emirdag)"), unless the two may be items of a list.
         # A namesake across a border is no other.
@@ -395,24 +427,6 @@ class Resolver:
         return all(great_circle_km(g.lats[e], g.lons[e], g.lats[here], g.lons[here])
                    > (QUALIFIER_TOWN_KM if town and g.admin1[e] != g.admin1[here] else far)
                    for e in match.entries if g.country_codes[e] in codes)
-
-    def _province_spacing_km(self, province: int) -> float:
-        """How far the centre of ``province`` lies from the nearest centre of another province of its country:
-        about its width (Burundi's are 30-40 km apart, India's states hundreds)."""
-        g = self.g
-        spacing = vars(g).setdefault("_province_spacing", {})
-        if province not in spacing:
-            centres = vars(g).get("_province_centres")
-            if centres is None:
-                centres = defaultdict(dict)
-                for e in range(len(g.names)):
-                    if g.features[e] == "admin1" and g.admin1[e]:
-                        centres[g.country_codes[e]].setdefault(g.admin1[e], (g.lats[e], g.lons[e]))
-                vars(g)["_province_centres"] = centres
-            others = [point for code, point in centres[g.country_codes[province]].items() if code != g.admin1[province]]
-            spacing[province] = min((great_circle_km(g.lats[province], g.lons[province], lat, lon)
-                                     for lat, lon in others), default=math.inf)
-        return spacing[province]
 
     def _insisted(self, match: Match, codes: set[str], choice: dict[str, int]) -> bool:
         """Whether the writer took pains to say where the place is: its qualifier qualified in turn by a

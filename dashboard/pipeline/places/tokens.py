@@ -47,7 +47,7 @@ def joined(text: str, left: Token, right: Token) -> bool:
 
 
 # Lower-case words a gazetteer name may hold inside it ("Gracias a Dios", "Poienile de sub Munte",
-# "Stratford upon Avon"): this many at most, each this short, and this many capitalised words after them.
+# "Stratford upon Avon", "Rabat-e Sangi-ye Pain"): this many at most, each this short, and this many capitalised words after them.
 INNER_LOWER_WORDS = 3
 INNER_LOWER_LETTERS = 4
 AFTER_LOWER_WORDS = 2
@@ -61,7 +61,7 @@ def run_through_lower_case(text: str, tokens: list[Token], i: int, j: int, holds
     if j >= n or tokens[j].capitalised:
         return j
     end, k, lower, capitals = j, j, 0, 0
-    while k < n and text[tokens[k - 1].end:tokens[k].start] == " ":
+    while k < n and text[tokens[k - 1].end:tokens[k].start] in (" ", "-"):  # ("Rabat-e Sangi-ye Pain")
         token = tokens[k]
         if token.capitalised:
             capitals += 1
