@@ -418,3 +418,12 @@ def test_items_of_a_list_are_not_held_to_a_town_qualifiers_reach(gazetteer):
     # "Homa Bay, Rongo" and "Kisumu, Bondo" in a list of districts are items, not town and qualifier
     found = places("Migori, Homa Bay, Rongo, Kisumu, Bondo and Siaya are among the worst hit districts.", gazetteer)
     assert [p.text for p in found] == ["Migori", "Homa Bay", "Rongo", "Kisumu", "Bondo", "Siaya"]
+
+
+def test_a_district_of_a_city_is_no_namesake_in_another_province(gazetteer):
+    # "X district of Kyiv": the gazetteer's only Desnianskyi district lies 120 km off in Chernihiv's
+    # province; a village "Kyiv" 300 km away does not make the capital a division that could reach it
+    found = places("Nurses marched in Desnianskyi district of Kyiv on Monday.", gazetteer)
+    assert [(p.text, p.name) for p in found] == [("Kyiv", "Kyiv")]
+    # a town qualifier with a district of its name nearby still stands for that district ("Dinar (Emirdag)")
+    assert [p.text for p in places("Shops closed in Dinar (Emirdag) on Monday.", gazetteer)] == ["Dinar", "Emirdag"]

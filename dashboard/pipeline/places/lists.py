@@ -76,7 +76,8 @@ def attach_qualifiers(text: str, matches: list, gazetteer: Gazetteer) -> None:
         if b.kind == "name" and b.role == "location" and b.start - a.end <= 60 and not (
                 b.text.isupper() and len(b.text) <= 3 and b.text not in gazetteer.abbreviations
                 and b.text not in gazetteer.state_abbreviations) \
-                and QUALIFIER_GAP.match(text, a.end, b.start) and "\n" not in text[a.end:b.start]:
+                and (QUALIFIER_GAP.match(text, a.end, b.start) or _OF_AFTER_KIND.fullmatch(text, a.end, b.start)
+                     and a.text.rsplit(None, 1)[-1].lower() in KIND_WORDS) and "\n" not in text[a.end:b.start]:
             a.qualifier = b
             if after is not None and LIST_GAP.fullmatch(text, a.end, b.start) \
                     and LIST_GAP.fullmatch(text, b.end, after.start):
@@ -92,6 +93,8 @@ QUALIFIER_GAP = re.compile(
     r"(?:" + _KIND + r"){0,2}(?:\s*,\s*|\s*\((?:[^(),]{1,30},\s*)?)$|" + _KIND + r"\s+(?:of|in)\s+(?:the\s+)?$"
     r"|\s+(?:residents|villagers|inhabitants|locals)\s*\($",  # "Kunda residents (Mesa, Borno)"
     re.IGNORECASE)
+# ... and "of"/"in" alone after a name that holds its kind word ("Desnianskyi district of Kyiv")
+_OF_AFTER_KIND = re.compile(r"\s+(?:of|in)\s+(?:the\s+)?", re.IGNORECASE)
 
 
 def respell_within_qualifier(matches: list, gazetteer: Gazetteer) -> None:

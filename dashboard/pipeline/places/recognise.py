@@ -342,7 +342,7 @@ class Recogniser:
                         break
             match = Match(token.start, end, "", entries, key=key)
             match.text = text[match.start:match.end]
-            if m < len(tokens) and tokens[m].start >= end and joined(text, tokens[m - 1], tokens[m]):
+            if m < len(tokens) and joined(text, tokens[m - 1], tokens[m]):  # (after the name, or ending it)
                 said = tokens[m].lower  # "Kandal village" is the village, "Raqqa province" the province
                 if said in _SIDES and m + 1 < len(tokens) and joined(text, tokens[m], tokens[m + 1]):
                     said = tokens[m + 1].lower  # "Raqqa eastern countryside": the province's east
