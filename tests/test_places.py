@@ -427,3 +427,10 @@ def test_a_district_of_a_city_is_no_namesake_in_another_province(gazetteer):
     assert [(p.text, p.name) for p in found] == [("Kyiv", "Kyiv")]
     # a town qualifier with a district of its name nearby still stands for that district ("Dinar (Emirdag)")
     assert [p.text for p in places("Shops closed in Dinar (Emirdag) on Monday.", gazetteer)] == ["Dinar", "Emirdag"]
+
+
+def test_a_qualifier_said_to_be_a_city_is_a_town_not_its_province(gazetteer):
+    # "X suburb, Cusco city": the gazetteer's San Jeronimo of Peru lies 160 km off in another department;
+    # Cusco is also a department, but the text says the city
+    found = places("Prisoners protested in San Jeronimo suburb, Cusco city, on Friday.", gazetteer)
+    assert [(p.text, p.country_code, p.feature) for p in found] == [("Cusco", "PE", "city")]

@@ -423,10 +423,11 @@ class Resolver:
         # outside that, its places lie around it ("Gediz (Emirdag)"), unless the two may be items of a list.
         # A namesake across a border is no other.
         # (a division of the qualifier's name counts where it may be the one meant: near the town chosen,
-        # not a namesake community 300 km off)
-        town = g.features[here] in _SETTLEMENTS and "listed" not in match.notes and not any(
-            g.features[e] in ("admin1", "admin2") and g.country_codes[e] == g.country_codes[here]
-            and _contains(g, here, e) for e in qualifier.entries)
+        # not a namesake community 300 km off), unless the text says the qualifier is the town ("Cusco city")
+        town = g.features[here] in _SETTLEMENTS and "listed" not in match.notes and (
+            "settlement" in qualifier.notes or not any(
+                g.features[e] in ("admin1", "admin2") and g.country_codes[e] == g.country_codes[here]
+                and _contains(g, here, e) for e in qualifier.entries))
         return all(great_circle_km(g.lats[e], g.lons[e], g.lats[here], g.lons[here])
                    > (QUALIFIER_TOWN_KM if town and g.admin1[e] != g.admin1[here] else far)
                    for e in match.entries if g.country_codes[e] in codes)
