@@ -434,3 +434,12 @@ def test_a_qualifier_said_to_be_a_city_is_a_town_not_its_province(gazetteer):
     # Cusco is also a department, but the text says the city
     found = places("Prisoners protested in San Jeronimo suburb, Cusco city, on Friday.", gazetteer)
     assert [(p.text, p.country_code, p.feature) for p in found] == [("Cusco", "PE", "city")]
+
+
+@pytest.mark.parametrize("text,written", [
+    # a security unit's name holds no place: "Rapid" is only an other name of Rapid City, South Dakota
+    ("The Rapid Intervention Unit raided a camp near Pemba on Friday.", ["Pemba"]),
+    ("Officers of the Kirkuk Emergency Squad were wounded in Hawija.", ["Hawija"]),
+])
+def test_a_unit_or_squad_named_after_a_word_or_place_is_no_location(gazetteer, text, written):
+    assert [p.text for p in places(text, gazetteer) if p.role == "location"] == written

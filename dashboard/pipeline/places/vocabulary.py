@@ -54,7 +54,7 @@ times post journal herald tribune observer chronicle gazette telegraph guardian 
 observatory institute institution project foundation forces front party brigade brigades
 battalion regiment division movement group company corp corporation inc ltd llc airlines airways
 fund network media broadcasting radio television tv magazine monitor initiative watch alliance
-coalition organization organisation fc
+coalition organization organisation fc unit units squad squads
 """.split())
 # A place followed by one of these names a street or a building ("Denver Lane", "Athens High").
 FACILITY_WORDS = frozenset("""
