@@ -165,3 +165,32 @@ def test_a_tentative_place_moves_only_to_a_clear_region():
     rival = [_event(f"b{i}", 35.8, 10.3) for i in range(MIN_ARTICLES)]
     assert settle([unsure], Theatre.of(region + rival)) == []  # two regions as busy: nothing is clear
     assert settle([unsure], Theatre.of(region[1:])) == []  # one article short
+
+
+def _in(article, code, lat, lon, namesakes=()):
+    return replace(_event(article, lat, lon), country_code=code, namesakes=tuple(
+        PlaceCandidate("P", a, b, c, "city", None) for c, a, b in namesakes))
+
+
+def test_a_namesake_in_a_country_the_collection_never_visits_yields_to_one_where_it_happens():
+    # the text chose a namesake in a country where no article of the collection settles a place; the
+    # collection's towns lie in another namesake's country, though in no namesake's cell
+    open_one = _in("open", "YE", 14.9, 48.0, namesakes=[("SD", 13.5, 24.9), ("EG", 27.0, 31.0)])
+    sudan = [_in(f"s{i}", "SD", 12.0 + i * 0.3, 25.0 + i * 0.4) for i in range(MIN_ARTICLES)]
+    (moved,) = settle([open_one], Theatre.of(sudan))
+    assert (moved.country_code, moved.lat, moved.lon) == ("SD", 13.5, 24.9)
+    # one article short, one article in the chosen's own country, or as many in a rival's: it stays
+    assert settle([open_one], Theatre.of(sudan[1:])) == [open_one]
+    assert settle([open_one], Theatre.of(sudan + [_in("y", "YE", 15.3, 44.2)])) == [open_one]
+    egypt = [_in(f"e{i}", "EG", 30.0 + i * 0.3, 31.0) for i in range(MIN_ARTICLES)]
+    assert settle([open_one], Theatre.of(sudan + egypt)) == [open_one]
+
+
+def test_extract_moves_an_open_name_to_the_collections_country():
+    darfur = [{"id": f"d{i}", "text": f"On {i + 1} June 2016, gunmen attacked a market in {town}, Sudan.",
+               "published": "2016-06-20"} for i, town in enumerate(["Nyala", "El Fasher", "Zalingei", "Geneina",
+                                                                     "Kutum", "Kabkabiya"])]
+    alone = {"id": "t", "text": "Gunmen beat and robbed farmers near Tawila on Monday.", "published": "2016-06-20"}
+    (event,) = _extract(darfur + [alone])["t"]["events"]
+    assert event["country_code"] == "SD", event
+    assert _extract([alone])["t"]["events"][0]["country_code"] != "SD"  # alone, the text's own choice

@@ -22,7 +22,7 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from dashboard.records import Event, PlaceCandidate, PlaceMention
 
@@ -43,14 +43,18 @@ class Theatre:
     cell of ``CELL_DEGREES``."""
 
     articles_by_cell: Mapping[tuple[int, int], int]
+    articles_by_country: Mapping[str, int] = field(default_factory=dict)
 
     @classmethod
     def of(cls, events: Iterable[Event]) -> Theatre:
         articles: dict[tuple[int, int], set[str]] = defaultdict(set)
+        countries: dict[str, set[str]] = defaultdict(set)
         for e in events:
             if settled(e):
                 articles[cell_of(e.lat, e.lon)].update(e.sources[:1])
-        return cls({cell: len(ids) for cell, ids in articles.items()})
+                countries[e.country_code].update(e.sources[:1])
+        return cls({cell: len(ids) for cell, ids in articles.items()},
+                   {code: len(ids) for code, ids in countries.items() if code})
 
     def articles_near(self, lat: float, lon: float) -> int:
         return self.articles_by_cell.get(cell_of(lat, lon), 0)
@@ -80,7 +84,24 @@ class Theatre:
         runner_up = max([here] + [n for n, _ in counts[1:]])
         if best >= MIN_ARTICLES and best >= RATIO * max(runner_up, 1):
             return event.namesakes[index]
-        return None
+        return self._country_of(event)
+
+    def _country_of(self, event: Event) -> PlaceCandidate | None:
+        """Where no cell settles it: the namesake in the country the collection happens in, when the one
+        chosen lies in a country where it does not at all ("Leer" among reports from South Sudan is no German
+        town): ``MIN_ARTICLES`` or more settled there, ``RATIO`` times any other namesake's country's."""
+        if self.articles_by_country.get(event.country_code, 0):
+            return None  # the collection happens there too: the text's own choice stands
+        best_of: dict[str, PlaceCandidate] = {}
+        for candidate in event.namesakes:  # (in the order the text scored them)
+            if candidate.country_code and candidate.country_code != event.country_code:
+                best_of.setdefault(candidate.country_code, candidate)
+        if not best_of:
+            return None
+        counts = sorted(((self.articles_by_country.get(code, 0), code) for code in best_of), reverse=True)
+        best, code = counts[0]
+        runner_up = max([n for n, _ in counts[1:]], default=0)
+        return best_of[code] if best >= MIN_ARTICLES and best >= RATIO * max(runner_up, 1) else None
 
 
 def settled(event: Event) -> bool:
