@@ -443,3 +443,15 @@ def test_a_qualifier_said_to_be_a_city_is_a_town_not_its_province(gazetteer):
 ])
 def test_a_unit_or_squad_named_after_a_word_or_place_is_no_location(gazetteer, text, written):
     assert [p.text for p in places(text, gazetteer) if p.role == "location"] == written
+
+
+@pytest.mark.parametrize("text,written", [
+    # a role word before a given name and a surname: the surname is a person's, here and later
+    ("Incumbent Linda Keller faces a challenger this spring.", []),
+    ("The board thanked Superintendent Frank Denton on Monday.", []),
+    ("Reporters asked Chairman Tom Hudson about the vote in Leeds.", ["Leeds"]),
+    # but a place whose name holds such words stays a place
+    ("Floods closed roads around Lake Charles on Monday.", ["Lake Charles"]),
+])
+def test_a_role_before_a_persons_name_makes_the_surname_no_place(gazetteer, text, written):
+    assert [p.text for p in places(text, gazetteer)] == written

@@ -233,6 +233,12 @@ class Recogniser:
                 person = True
             elif first.lower in PERSON_PARTICLES and not self._multiword_place_at(text, tokens, i, j):
                 person = True
+            elif j - i == 3 and all(t.capitalised for t in tokens[i:j]) and first.lower in self.gazetteer.common_words \
+                    and first.lower != "the" and not self._is_given_name(first) \
+                    and self.gazetteer.given_names.get(tokens[i + 1].lower, 0) >= 3 and first.lower not in KIND_WORDS \
+                    and first.lower not in PLACE_PREFIXES and not self._multiword_place_at(text, tokens, i, j) \
+                    and not self._multiword_place_at(text, tokens, i + 1, j):
+                person = True  # "Incumbent Sara Keller", "Superintendent Frank Denton": a role before a name
         if person and len(words) >= 1:
             end = _after_of(tokens, i, j)
             if end < j:
