@@ -448,10 +448,12 @@ def test_a_unit_or_squad_named_after_a_word_or_place_is_no_location(gazetteer, t
 @pytest.mark.parametrize("text,written", [
     # a role word before a given name and a surname: the surname is a person's, here and later
     ("Incumbent Linda Keller faces a challenger this spring.", []),
+    ("Incumbent Sara Keller faces a challenger this spring.", []),  # (not Sarh, Chad, by an other name)
     ("The board thanked Superintendent Frank Denton on Monday.", []),
     ("Reporters asked Chairman Tom Hudson about the vote in Leeds.", ["Leeds"]),
     # but a place whose name holds such words stays a place
     ("Floods closed roads around Lake Charles on Monday.", ["Lake Charles"]),
+    ("Late on Sunday Alexandria Police closed the bridge.", ["Alexandria"]),  # a day, not a role
 ])
 def test_a_role_before_a_persons_name_makes_the_surname_no_place(gazetteer, text, written):
     assert [p.text for p in places(text, gazetteer)] == written

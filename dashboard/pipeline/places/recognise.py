@@ -233,12 +233,8 @@ class Recogniser:
                 person = True
             elif first.lower in PERSON_PARTICLES and not self._multiword_place_at(text, tokens, i, j):
                 person = True
-            elif j - i == 3 and all(t.capitalised for t in tokens[i:j]) and first.lower in self.gazetteer.common_words \
-                    and first.lower != "the" and not self._is_given_name(first) \
-                    and self.gazetteer.given_names.get(tokens[i + 1].lower, 0) >= 3 and first.lower not in KIND_WORDS \
-                    and first.lower not in PLACE_PREFIXES and not self._multiword_place_at(text, tokens, i, j) \
-                    and not self._multiword_place_at(text, tokens, i + 1, j):
-                person = True  # "Incumbent Sara Keller", "Superintendent Frank Denton": a role before a name
+            elif self._role_then_person(text, tokens, i, j):
+                person = True
         if person and len(words) >= 1:
             end = _after_of(tokens, i, j)
             if end < j:
@@ -254,6 +250,15 @@ class Recogniser:
                 surnames.add(name_key(tokens[end - 2].text + strip_possessive(last.text)))
             elif end - 2 > i and tokens[end - 2].capitalised and text[tokens[end - 2].end:last.start] in ("-", "‑"):
                 surnames.add(name_key(tokens[end - 2].text))  # "Ana Ruiz-Balart": "Ruiz-Balart" alone later
+
+    def _role_then_person(self, text, tokens, i, j) -> bool:
+        """"Incumbent Sara Keller", "Superintendent Frank Denton": an ordinary word, a common given name and
+        a surname, which no place's name holds."""
+        first, g = tokens[i], self.gazetteer
+        return j - i == 3 and all(t.capitalised for t in tokens[i:j]) and first.lower in g.common_words \
+            and first.lower != "the" and not self._is_given_name(first) and g.given_names.get(tokens[i + 1].lower, 0) >= 3 \
+            and first.lower not in KIND_WORDS and first.lower not in PLACE_PREFIXES and first.lower not in MONTHS_AND_DAYS \
+            and not self._multiword_place_at(text, tokens, i, j) and not self._multiword_place_at(text, tokens, i + 1, j)
 
     def _dateline(self, text, tokens, k, m) -> bool:
         """An all-capital place at the start of a line or text, followed by a comma, a dash or "(AP)"."""
@@ -428,7 +433,8 @@ class Recogniser:
         first = tokens[i]
         run_words = [t for t in tokens[i:j] if t.capitalised]
         if k < _after_of(tokens, i, j) and len(run_words) >= 2 and "spelling-blind" not in match.notes and (
-                self._is_given_name(first) or first.lower in PERSON_PARTICLES) \
+                self._is_given_name(first) or first.lower in PERSON_PARTICLES
+                or (k > i and self._role_then_person(text, tokens, i, j))) \
                 and not self._multiword_place_at(text, tokens, i, j):
             # "Dana Whitfield", "Abu Karim", "Chad Morton", "Paris Lennox" -- but "Jordan River",
             # "Georgia Senate": a country or state before an ordinary word is still the place.
