@@ -320,6 +320,14 @@ NOT_OCCURRENCES: tuple[tuple[str, str, str, tuple[str, ...]], ...] = (
       "Such ambushes are the group's favourite tactic.")),
     ("question", "sentence", r"\?\s*[\"”’)]*\s*$",
      ("Will the rebels seize the town before the rains?",)),
+    # the trigger word names a kind of thing, not a deed: "bomb-making", "attack helicopter" trainers
+    ("modifier of a noun", "after",
+     r"^(?:-|\s+)(?:makers?|making|factor(?:y|ies)|workshops?|disposal|squads?|experts?|technicians?|sniffing"
+     r"|detectors?|dogs?|proof|resistant|helicopters?)\b",  # (not "shoot-out", "sit-in": those are deeds)
+     ("Investigators found a bomb-making manual in the house.",
+      "The crew swept the road with bomb-sniffing dogs.",
+      "Instructors trained an attack-helicopter crew at the base.",
+      "Two bomb disposal experts joined the team.")),
 )
 # Frames are read over the lower-cased context, except those that spell out case themselves ("(?-i:may)"
 # is the modal verb, "May" the month): those are read over the text as written.
