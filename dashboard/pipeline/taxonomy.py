@@ -315,9 +315,10 @@ NOT_OCCURRENCES: tuple[tuple[str, str, str, tuple[str, ...]], ...] = (
      ("A hideout where raids on the capital could be planned worries the allies.",)),
     ("generic or habitual", "before",
      r"\b(?:often|usually|routinely|regularly|frequently|typically|sometimes|rarely|every (?:day|week|year)|any"
-     r"|kind of|type of|types of|such|threats? (?:to|against)|way to|how to|what)" + _GAP,
+     r"|kind of|type of|types of|such|such as|(?<=, )like|tactics like|threats? (?:to|against)|way to|how to|what)" + _GAP,
      ("Smugglers often cross the river at night.",
-      "Such ambushes are the group's favourite tactic.")),
+      "Such ambushes are the group's favourite tactic.",
+      "The cell favours cheap tactics, like roadside bombings against patrols.")),
     ("question", "sentence", r"\?\s*[\"”’)]*\s*$",
      ("Will the rebels seize the town before the rains?",)),
     # the trigger word names a kind of thing, not a deed: "bomb-making", "attack helicopter" trainers
