@@ -176,6 +176,10 @@ STATE_ABBREVIATIONS = [
     ("Sales rose in Leeds, GB, and York.", "Leeds", (53.8, -1.55), None),
     ("BAGHDAD (AP) - A bomb killed five people in a market.", "BAGHDAD", (33.34, 44.4), None),
     ("Protesters met Jane Doe (MP) in Leeds.", "Leeds", (53.8, -1.55), None),
+    # Canada's provinces, AP style and postal ("Nelson" alone is the New Zealand city)
+    ("Loggers marched in Nelson, B.C., on Sunday.", "Nelson", (49.5, -117.29), "British Columbia"),
+    ("A new clinic opened in Kingston, Ont., this week.", "Kingston", (44.23, -76.48), "Ontario"),
+    ("Volunteers cleared trails near Nelson, BC, on Saturday.", "Nelson", (49.5, -117.29), "British Columbia"),
 ]
 
 

@@ -256,6 +256,9 @@ def build_gazetteer() -> Gazetteer:
         if code == "US":
             for abbreviation in sources.US_STATE_ABBREVIATIONS.get(admin1_code, ()):
                 abbreviations[abbreviation] = entry
+        if code == "CA":
+            for abbreviation in sources.CA_PROVINCE_ABBREVIATIONS.get(admin1_code, ()):
+                abbreviations[abbreviation] = entry
         for abbreviation in sources.STATE_ABBREVIATIONS.get((code, admin1_code), ()):
             state_abbreviations[abbreviation] = entry
         for name in {n for alias in [label, *admin1_aliases.get((code, admin1_code), ())]

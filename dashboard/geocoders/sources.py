@@ -97,6 +97,13 @@ US_STATE_ABBREVIATIONS = {
     "WV": ("W.Va.", "W. Va."), "WI": ("Wis.", "Wisc."), "WY": ("Wyo.",),
 }
 
+# Canada's provinces as AP style and Canadian papers abbreviate them after a town ("Nelson, B.C.",
+# "Kingston, Ont."), by GeoNames admin1 code.
+CA_PROVINCE_ABBREVIATIONS = {
+    "01": ("Alta.",), "02": ("B.C.",), "03": ("Man.",), "04": ("N.B.",), "05": ("Nfld.", "N.L."),
+    "07": ("N.S.",), "08": ("Ont.",), "09": ("P.E.I.",), "10": ("Que.",), "11": ("Sask.",),
+}
+
 # The abbreviations South Asian reports put after a town ("Salem (TN)", "Nellore, AP", "Bannu (KPK)"), by
 # country and GeoNames admin1 code. Each is also a word of its own ("AP" the news agency, "MP" a member of
 # parliament, "GB" gigabytes), so one stands for its state only where it qualifies a name that has a place
@@ -106,6 +113,10 @@ STATE_ABBREVIATIONS = {
     ("IN", "16"): ("MH",), ("IN", "25"): ("TN",), ("IN", "28"): ("WB",), ("IN", "35"): ("MP",),
     ("IN", "36"): ("UP",), ("IN", "40"): ("TS",),
     ("PK", "03"): ("KPK", "KP"), ("PK", "06"): ("AJK",), ("PK", "07"): ("GB",), ("PK", "08"): ("ICT",),
+    # Canada's postal abbreviations ("Nelson, BC", "Red Deer (AB)")
+    ("CA", "01"): ("AB",), ("CA", "02"): ("BC",), ("CA", "03"): ("MB",), ("CA", "04"): ("NB",),
+    ("CA", "05"): ("NL",), ("CA", "07"): ("NS",), ("CA", "08"): ("ON",), ("CA", "09"): ("PE", "PEI"),
+    ("CA", "10"): ("QC",), ("CA", "11"): ("SK",),
 }
 
 
