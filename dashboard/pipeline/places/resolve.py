@@ -429,7 +429,8 @@ class Resolver:
                 g.features[e] in ("admin1", "admin2") and g.country_codes[e] == g.country_codes[here]
                 and _contains(g, here, e) for e in qualifier.entries))
         return all(great_circle_km(g.lats[e], g.lons[e], g.lats[here], g.lons[here])
-                   > (QUALIFIER_TOWN_KM if town and g.admin1[e] != g.admin1[here] else far)
+                   > (QUALIFIER_TOWN_KM if town and (g.admin1[e] != g.admin1[here] or "settlement" in qualifier.notes)
+                      else far)  # (a qualifier said to be a town is the town, not its district: "Jalesar town")
                    for e in match.entries if g.country_codes[e] in codes)
 
     def _insisted(self, match: Match, codes: set[str], choice: dict[str, int]) -> bool:
