@@ -430,7 +430,7 @@ class Resolver:
                 and _contains(g, here, e) for e in qualifier.entries))
         return all(great_circle_km(g.lats[e], g.lons[e], g.lats[here], g.lons[here])
                    > (QUALIFIER_TOWN_KM if town and (g.admin1[e] != g.admin1[here] or "settlement" in qualifier.notes)
-                      else far)  # (a qualifier said to be a town is the town, not its district: "Jalesar town")
+                      else far)  # (a qualifier said to be a town is the town, not its district: "X quarter of Kasganj town")
                    for e in match.entries if g.country_codes[e] in codes)
 
     def _insisted(self, match: Match, codes: set[str], choice: dict[str, int]) -> bool:
