@@ -88,8 +88,8 @@ class Theatre:
 
     def _country_of(self, event: Event) -> PlaceCandidate | None:
         """Where no cell settles it: the namesake in the country the collection happens in, when the one
-        chosen lies in a country where it does not at all ("Leer" among reports from South Sudan is no German
-        town): ``MIN_ARTICLES`` or more settled there, ``RATIO`` times any other namesake's country's."""
+        chosen lies in a country where it does not at all ("Tawila" among reports from Darfur is not Yemen's
+        At Tawilah): ``MIN_ARTICLES`` or more settled there, ``RATIO`` times any other namesake's country's."""
         if self.articles_by_country.get(event.country_code, 0):
             return None  # the collection happens there too: the text's own choice stands
         best_of: dict[str, PlaceCandidate] = {}

@@ -47,7 +47,8 @@ def joined(text: str, left: Token, right: Token) -> bool:
 
 
 # Lower-case words a gazetteer name may hold inside it ("Gracias a Dios", "Poienile de sub Munte",
-# "Stratford upon Avon", "Rabat-e Sangi-ye Pain"): this many at most, each this short, and this many capitalised words after them.
+# "Stratford upon Avon", "Rabat-e Sangi-ye Pain"): this many at most, each this short, and this many
+# capitalised words after them.
 INNER_LOWER_WORDS = 3
 INNER_LOWER_LETTERS = 4
 AFTER_LOWER_WORDS = 2
