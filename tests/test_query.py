@@ -198,13 +198,18 @@ def test_source_facet_of_huge_results_is_the_whole_stores_top(store, monkeypatch
 
 @pytest.mark.parametrize("query", ["", "country=SY,LY", "q=MOSUL", "q=zzzz-nothing",
                                    "brush=2017-01-01..2017-01-31&area=38,35;41,35;41,37;38,37"])
-def test_span_sources_and_types_match_an_independent_reading(store, raw, query):
+def test_span_outlets_and_types_match_an_independent_reading(store, raw, synthetic_store, query):
     view = ViewState.from_query(query)
     kept = raw[raw["id"].isin(expected_ids(raw, view))]
-    n, first, last, sources = store.span_and_sources(view)
+    n, first, last, n_articles, outlets, n_outlets = store.span_and_outlets(view, shown=3)
     assert n == len(kept)
     assert (first, last) == ((kept["start_date"].min(), kept["end_date"].max()) if len(kept) else (None, None))
     counts = pd.Series([s for row in kept["sources"] for s in row], dtype=object).value_counts()
-    assert sources == sorted(counts.index, key=lambda s: (-counts[s], s))
+    by_count = sorted(counts.index, key=lambda s: (-counts[s], s))
+    assert n_articles == len(by_count)
+    outlet_of = dict(zip(*pq.read_table(synthetic_store / "articles.parquet", columns=["id", "outlet"])
+                         .to_pydict().values()))
+    expected = list(dict.fromkeys(outlet_of[s] for s in by_count if outlet_of.get(s)))  # by first appearance
+    assert outlets == tuple(expected[:3]) and n_outlets == len(expected)
     loose = raw[raw["id"].isin(expected_ids(raw, view, ignore=("brush", "area")))]
     assert store.event_types(view, ignore=("brush", "area")) == sorted(set(loose["event_type"]))

@@ -43,13 +43,16 @@ class CaptionFacts:
     first_date: Any = None
     last_date: Any = None
     article_ids: tuple[str, ...] = ()  # the matching events' source articles, most reporting first
+    n_articles: int | None = None  # len(article_ids) unless counted in the store's query
+    outlets: tuple[str, ...] | None = None  # the first OUTLETS_SHOWN, when the store's query named them
+    n_outlets: int = 0
 
     @classmethod
     def of_store(cls, store: Any, view: Any) -> "CaptionFacts":
-        """For the events of ``view`` in an ``EventStore``, in SQL (a Python loop over 100,000 events' source
-        lists took 3 s)."""
-        n_events, first, last, sources = store.span_and_sources(view)
-        return cls(n_events, first, last, tuple(sources))
+        """For the events of ``view`` in an ``EventStore``, in SQL, outlets included (a Python loop over
+        100,000 events' source lists took 3 s; mapping their 30,000 articles to outlets, 35 ms)."""
+        n_events, first, last, n_articles, outlets, n_outlets = store.span_and_outlets(view, OUTLETS_SHOWN)
+        return cls(n_events, first, last, n_articles=n_articles, outlets=outlets, n_outlets=n_outlets)
 
     @classmethod
     def of_events(cls, events: Any) -> "CaptionFacts":
@@ -200,15 +203,19 @@ def _date_window(facts: CaptionFacts, view: Any) -> str:
 def _sources_line(facts: CaptionFacts, store_info: StoreInfo | None) -> str:
     if not facts.n_events:
         return "no events"
-    line = f"{counted(facts.n_events, 'event')} from {counted(len(facts.article_ids), 'article')}"
-    articles = store_info.articles if store_info else {}
-    # by C-level map/filter: a view of 100,000 events cites some 30,000 articles (25 ms as a Python loop)
-    outlet_of = {article_id: article["outlet"] for article_id, article in articles.items()
-                 if article and article.get("outlet")}
-    outlets = list(dict.fromkeys(filter(None, map(outlet_of.get, facts.article_ids))))
-    if outlets:
-        shown = outlets[:OUTLETS_SHOWN]
-        more = f", and {len(outlets) - len(shown):,} more" if len(outlets) > len(shown) else ""
+    n_articles = len(facts.article_ids) if facts.n_articles is None else facts.n_articles
+    line = f"{counted(facts.n_events, 'event')} from {counted(n_articles, 'article')}"
+    if facts.outlets is not None:
+        shown, n_outlets = list(facts.outlets[:OUTLETS_SHOWN]), facts.n_outlets
+    else:
+        articles = store_info.articles if store_info else {}
+        # by C-level map/filter: a view of 100,000 events cites some 30,000 articles (25 ms as a Python loop)
+        outlet_of = {article_id: article["outlet"] for article_id, article in articles.items()
+                     if article and article.get("outlet")}
+        outlets = list(dict.fromkeys(filter(None, map(outlet_of.get, facts.article_ids))))
+        shown, n_outlets = outlets[:OUTLETS_SHOWN], len(outlets)
+    if shown:
+        more = f", and {n_outlets - len(shown):,} more" if n_outlets > len(shown) else ""
         line += f" ({', '.join(shown)}{more})"
     return line
 

@@ -49,7 +49,8 @@ def export_page(source: Any, figure: str, view: Any, width: int, height: int,
     """
     if figure not in FIGURES:
         raise ExportError(f"figure {figure!r} is not one of {', '.join(FIGURES)}")
-    store = source if isinstance(source, EventStore) else EventStore.from_events(source)
+    store = source if isinstance(source, EventStore) else EventStore.from_events(
+        source, articles=store_info.articles if store_info else None)
     if store_info is None and store.path is not None:
         store_info = StoreInfo.read(store.path, articles=store.articles)
     facts = CaptionFacts.of_store(store, view)
