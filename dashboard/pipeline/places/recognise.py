@@ -64,6 +64,19 @@ class Match:
     notes: list[str] = field(default_factory=list)
 
 
+def _note_kind(text: str, tokens: list[Token], m: int, match: Match) -> None:
+    """The kind of place the word after a name (``tokens[m]``, or the word ending it) says it is:
+    "Kandal village" is the village, "Raqqa province" the province."""
+    if m < len(tokens) and joined(text, tokens[m - 1], tokens[m]):
+        said = tokens[m].lower
+        if said in _SIDES and m + 1 < len(tokens) and joined(text, tokens[m], tokens[m + 1]):
+            said = tokens[m + 1].lower  # "Raqqa eastern countryside": the province's east
+        if said in SETTLEMENT_KINDS or said in AREA_KINDS:
+            match.notes.append("settlement" if said in SETTLEMENT_KINDS else "area")
+            if said in DISTRICT_KINDS:
+                match.notes.append("district")  # a few tens of kilometres across
+
+
 def _arabic_article(text: str, token: Token, following: Token) -> bool:
     """'al-Hol', 'ash-Shaddadi', 'al Baghdadi' -- but not English 'at', 'as', 'an' before a name."""
     if token.lower not in ARABIC_ARTICLES or not following.capitalised:
@@ -353,14 +366,7 @@ class Recogniser:
                         break
             match = Match(token.start, end, "", entries, key=key)
             match.text = text[match.start:match.end]
-            if m < len(tokens) and joined(text, tokens[m - 1], tokens[m]):  # (after the name, or ending it)
-                said = tokens[m].lower  # "Kandal village" is the village, "Raqqa province" the province
-                if said in _SIDES and m + 1 < len(tokens) and joined(text, tokens[m], tokens[m + 1]):
-                    said = tokens[m + 1].lower  # "Raqqa eastern countryside": the province's east
-                if said in SETTLEMENT_KINDS or said in AREA_KINDS:
-                    match.notes.append("settlement" if said in SETTLEMENT_KINDS else "area")
-                    if said in DISTRICT_KINDS:
-                        match.notes.append("district")  # a few tens of kilometres across
+            _note_kind(text, tokens, m, match)
             if k == i and k > 0 and tokens[k - 1].lower in LOCATIVE_PREPOSITIONS:
                 match.notes.append("located")  # "near Svitlodarsk": the sentence says it is a place
             if initial is None:
@@ -404,6 +410,7 @@ class Recogniser:
         end = _end_without_possessive(text, tokens[j - 1])
         match = Match(tokens[i].start, end, text[tokens[i].start:end], entries, key="~" + skeleton,
                       notes=["spelling-blind"])
+        _note_kind(text, tokens, j, match)
         if i > 0 and tokens[i - 1].lower in LOCATIVE_PREPOSITIONS:
             match.notes.append("located")  # "near Dolomytne": the sentence says it is a place
         return [match] if self._keep(text, tokens, run, i, j, match, surnames, titled) else []

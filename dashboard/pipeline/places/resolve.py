@@ -28,7 +28,7 @@ from dashboard.geocoders.names import CYRILLIC_COUNTRIES, name_key
 from dashboard.pipeline.places.recognise import Match
 from dashboard.pipeline.places.distance import great_circle_km, nearest_km
 from dashboard.pipeline.places.lists import LIST_GAP, said_to_be_a_place, said_to_be_an_area
-from dashboard.pipeline.places.vocabulary import DISTRICT_KINDS
+from dashboard.pipeline.places.vocabulary import DISTRICT_KINDS, KIND_WORDS
 from dashboard.records import PlaceCandidate, PlaceMention
 
 OTHER_NAME_PENALTY = 1.5  # named by an old or foreign alternate only ("Augusta" for Augsburg)
@@ -183,6 +183,10 @@ class Resolver:
                 evidence[g.country_codes[choice[key]]] += self.weights[key]
         top = max(evidence.values(), default=0.0)
         focus = {code for code, weight in evidence.items() if weight >= FOCUS_SHARE * top}
+        # Whether any name the text locates something at sets a focus: an actor's nationality or a
+        # speaker's country alone ("Ethiopian troops were ambushed near X") says whose forces, not where.
+        located_focus = any(not key.startswith("~") and key not in self.not_located and g.country_codes[choice[key]]
+                            for key in groups)
         # A village known here only by a variant spelling, in a country the article never otherwise names
         # (a company called like an Iranian village), is dropped; so is a name found spelling-blind
         # outside the countries the text is about, and a small town abroad that nothing else in a
@@ -200,7 +204,7 @@ class Resolver:
             # family, said to be a place, is kept tentatively; it stands only where the collection happens
             # (theatre.py). (A city is known by its own spelling: a variant that only meets one of its
             # foreign names is no reading of it.)
-            tentative = match.key.startswith("~") and not focus and match.key[1] in "fc" \
+            tentative = match.key.startswith("~") and not located_focus and match.key[1] in "fc" \
                 and said_to_be_a_place(match) and match.key not in together
             if tentative and match.key[1] == "c":  # the family read, not the skeletons that also met it
                 family = [e for e in match.entries if g.country_codes[e] in CYRILLIC_COUNTRIES]
@@ -209,12 +213,12 @@ class Resolver:
                     code = g.country_codes[entry]
                 else:  # only the one-edit skeletons met the name: no family reading to hold on to
                     tentative = False
-            elif tentative:  # an Arabic family's villages and towns, not a city's foreign name
-                small = [e for e in match.entries if g.populations[e] < BIG_TOWN]
+            elif tentative:  # an Arabic family's villages, towns and provinces, not a city's foreign name
+                small = [e for e in match.entries if _tentative_reading(g, match, e)]
                 if small:
                     entry = max(small, key=lambda e: scores[match.key].get(e, float("-inf")))
                     code = g.country_codes[entry]
-            tentative = tentative and g.populations[entry] < BIG_TOWN
+            tentative = tentative and _tentative_reading(g, match, entry)
             if match.key.startswith("~") and code not in focus and not tentative and match.key not in together:
                 continue
             if doubtful and named[code] <= len(groups[match.key]):
@@ -636,3 +640,19 @@ class Resolver:
             geonameid=g.geonameids[entry] or None, precision=PRECISION_OF_FEATURE.get(feature, "point"),
             confidence=confidence, alternatives=alternatives, mention_kind=match.kind,
             role=match.role, namesakes=self._namesakes(match.key, entry, scores))
+
+
+_PROVINCE_WORDS = frozenset("province governorate state region".split())
+
+
+def _tentative_reading(g: Gazetteer, match: Match, entry: int) -> bool:
+    """Whether a variant spelling in a text naming nothing else may tentatively be ``entry``: a village or
+    town, or a province written bare or said to be one ("fighting in Galgaduud" ~ Galguduud; "X parish"
+    and "X village" are no province), never a big city (a variant that meets only a city's foreign name
+    is no reading of it)."""
+    if g.features[entry] == "admin1":
+        said = match.text.rsplit(None, 1)[-1].lower()
+        return (said not in KIND_WORDS or said in _PROVINCE_WORDS) and "settlement" not in match.notes \
+            and "district" not in match.notes
+    return g.populations[entry] < BIG_TOWN
+
