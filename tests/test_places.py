@@ -406,6 +406,17 @@ def test_a_variant_spelling_said_to_be_a_smaller_place_is_no_province(gazetteer,
     assert [p.name for p in places(text, gazetteer)] == []
 
 
+@pytest.mark.parametrize("text", [
+    "Uganda troops were ambushed outside Jowhar and a Ugandan officer was hurt.",
+    "Nigeria troops were ambushed outside Jowhar and a Nigerian officer was hurt.",
+])
+def test_the_troops_country_alone_is_no_focus_that_rules_out_a_town(gazetteer, text):
+    # "Jowhar" is an other name of Somalia's Jawhar; a government and a nationality name whose forces
+    # fought, not where: no located name puts the text elsewhere
+    found = [(p.text, p.name, p.country_code) for p in places(text, gazetteer) if p.role == "location"]
+    assert found == [("Jowhar", "Jawhar", "SO")]
+
+
 @pytest.mark.parametrize("text,name,country,lat,lon", [
     # a name with short lower-case words inside it that the gazetteer holds whole is read whole
     ("Farmers blocked a road in Gracias a Dios last week.", "Gracias a Dios", "HN", 15.35, -84.06),

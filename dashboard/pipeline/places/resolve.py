@@ -178,9 +178,12 @@ class Resolver:
         # The countries the text is about: where its located names (those found by their own spelling)
         # put most of their weight.
         evidence: Counter = Counter()
+        located: Counter = Counter()  # the part of it from names that locate something
         for key, group in groups.items():
             if not key.startswith("~") and g.country_codes[choice[key]]:
                 evidence[g.country_codes[choice[key]]] += self.weights[key]
+                if key not in self.not_located:
+                    located[g.country_codes[choice[key]]] += self.weights[key]
         top = max(evidence.values(), default=0.0)
         focus = {code for code, weight in evidence.items() if weight >= FOCUS_SHARE * top}
         # Whether any name the text locates something at sets a focus: an actor's nationality or a
@@ -233,7 +236,8 @@ class Resolver:
                     and (g.populations[entry] < SMALL_TOWN
                          or (entry in self.other_name[match.key] and not self._short_for(match.key, entry)
                              and not self._own_name_in(match, code))) \
-                    and not g.sources[entry].startswith("curated") and self._abroad(match, evidence, code, own, choice):
+                    and not g.sources[entry].startswith("curated") \
+                    and self._abroad(match, evidence, located, code, own, choice):
                 continue
             mention = self._mention(match, entry, scores[match.key])
             kept.append(replace(mention, tentative=True, confidence=round(mention.confidence * 0.5, 3),
@@ -356,17 +360,23 @@ class Resolver:
                     together[entry] = len(near)
         return together
 
-    def _abroad(self, match: Match, evidence: Counter, code: str, own: float, choice: dict[str, int]) -> bool:
+    def _abroad(self, match: Match, evidence: Counter, located: Counter, code: str, own: float,
+                choice: dict[str, int]) -> bool:
         """Whether the rest of the text has a clear focus elsewhere that none of the name's places lies in.
         The names this one qualifies are no part of that rest ("Dessa, Tillabery": Tillabery says where
-        Dessa is, not the other way round)."""
-        rest = evidence.copy()
+        Dessa is, not the other way round), and a focus that no located name is part of is none: the
+        troops' nationality and their government ("Burundi troops ... a Burundian soldier") say whose
+        forces fought, not where."""
+        rest, rest_located = evidence.copy(), located.copy()
         rest[code] -= own
+        rest_located[code] -= own
         for other in self.qualifies.get(match.key, ()):
             rest[self.g.country_codes[choice[other]]] -= self.weights[other]
+            rest_located[self.g.country_codes[choice[other]]] -= self.weights[other]
         top = max(rest.values(), default=0.0)
         focus = {c for c, weight in rest.items() if weight >= FOCUS_SHARE * top and weight > 0}
-        return top >= FOCUS_MIN_WEIGHT and not any(self.g.country_codes[e] in focus for e in match.entries)
+        return top >= FOCUS_MIN_WEIGHT and any(rest_located[c] > 0 for c in focus) \
+            and not any(self.g.country_codes[e] in focus for e in match.entries)
 
     def _own_name_in(self, match: Match, code: str) -> bool:
         """Whether the name written is the own name of a place of country ``code`` ("Tucuman", the province,
