@@ -406,6 +406,20 @@ def test_a_variant_spelling_said_to_be_a_smaller_place_is_no_province(gazetteer,
     assert [p.name for p in places(text, gazetteer)] == []
 
 
+@pytest.mark.parametrize("text,name", [
+    # GeoNames: "Middle Shabele", "Lower Shabeelle": the English position word is part of the name
+    ("Two clinics closed in Middle Shabelle last month, aid workers said.", "Middle Shabele"),
+    ("Two clinics closed in Lower Shabelle last month, aid workers said.", "Lower Shabeelle"),
+])
+def test_a_region_named_by_its_position_is_read_spelling_blind(gazetteer, text, name):
+    found = [(p.name, p.country_code, p.feature) for p in places(text, gazetteer)]
+    assert found == [(name, "SO", "admin1")]
+
+
+def test_a_position_word_before_an_english_word_is_no_region(gazetteer):
+    assert [p.text for p in places("The Middle Class rallied in Lower Manhattan.", gazetteer)] == ["Manhattan"]
+
+
 @pytest.mark.parametrize("text", [
     "Uganda troops were ambushed outside Jowhar and a Ugandan officer was hurt.",
     "Nigeria troops were ambushed outside Jowhar and a Nigerian officer was hurt.",

@@ -10,6 +10,9 @@ from dashboard.pipeline.places.tokens import strip_possessive
 from dashboard.pipeline.places.vocabulary import ARABIC_ARTICLES, PERSON_PARTICLES, PLACE_PREFIXES, TITLES
 
 MAX_NEAR_CANDIDATES = 25  # namesakes within one edit kept, the most populous
+# English words that begin the names of regions ("Middle Juba", "Lower Dir", "Upper Nile"): before a
+# transliterated word they are part of its name, not the English word that rules a transliteration out
+POSITION_WORDS = frozenset("upper lower middle north south east west northern southern eastern western central".split())
 
 
 def spelling_blind_entries(g: Gazetteer, run_tokens, run_text: str,
@@ -19,8 +22,10 @@ def spelling_blind_entries(g: Gazetteer, run_tokens, run_text: str,
     words = [t for t in run_tokens if t.capitalised]
     if not words or len(words) > 4 or any(t.text.isupper() for t in words):
         return "", ()
+    positioned = len(words) > 1 and words[0].lower in POSITION_WORDS  # "Lower Shabelle" ~ "Lower Shabele"
     if any((g.word_frequency.get(name_key(strip_possessive(t.text)), 0.0) >= 3.0 or t.lower in g.common_words)
-           and t.lower not in PLACE_PREFIXES and not (kind_said and t.lower in ARABIC_ARTICLES) for t in words) \
+           and t.lower not in PLACE_PREFIXES and not (kind_said and t.lower in ARABIC_ARTICLES)
+           and not (positioned and t is words[0]) for t in words) \
             or any(t.lower in g.demonyms for t in words):
         return "", ()  # English words ("Ministry" is no village) and adjectives are no transliterations
     if (words[0].lower in g.given_names and words[0].lower not in PLACE_PREFIXES and not kind_said) or \
