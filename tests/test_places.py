@@ -416,6 +416,24 @@ def test_a_region_named_by_its_position_is_read_spelling_blind(gazetteer, text, 
     assert found == [(name, "SO", "admin1")]
 
 
+@pytest.mark.parametrize("text", [
+    # geoBoundaries' "Aden Yabal" district; "Adan" alone is a given name, the kind word says it is a place
+    "Militants shot a trader in the centre of Adan Yabaal District on Monday.",
+    "The governor of Adan Yabaal district resigned on Monday.",
+])
+def test_a_variant_spelling_before_its_kind_word_is_read_as_that_kind(gazetteer, text):
+    found = [(p.text, p.name, p.country_code, p.feature, p.tentative) for p in places(text, gazetteer)]
+    assert found == [("Adan Yabaal", "Aden Yabal", "SO", "admin2", True)]
+
+
+@pytest.mark.parametrize("text", [
+    "Adan Yabaal said the talks had failed.",        # a person
+    "Rockets fell in the Saleem Khil area on Monday.",  # "area" follows people's and firms' names too
+])
+def test_a_given_name_without_a_kind_word_of_a_town_or_district_is_no_variant_spelling(gazetteer, text):
+    assert places(text, gazetteer) == []
+
+
 def test_a_position_word_before_an_english_word_is_no_region(gazetteer):
     assert [p.text for p in places("The Middle Class rallied in Lower Manhattan.", gazetteer)] == ["Manhattan"]
 

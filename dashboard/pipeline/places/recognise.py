@@ -126,7 +126,7 @@ class Recogniser:
         self.demonyms = demonyms
         # Names recur within an article and across articles: each written form is looked up once.
         self._looked_up: dict[str, tuple[str, tuple[int, ...]]] = _memo(gazetteer, "lookup")
-        self._spelling_blind: dict[str, tuple[str, tuple[int, ...]]] = _memo(gazetteer, "spelling-blind")
+        self._spelling_blind: dict[tuple[str, bool], tuple[str, tuple[int, ...]]] = _memo(gazetteer, "spelling-blind")
 
     # ---------------------------------------------------------------------------------------- helpers
     def _lookup(self, text: str) -> tuple[str, tuple[int, ...]]:
@@ -383,30 +383,26 @@ class Recogniser:
                 len(out) == 1 and out[0].start == first.start and out[0].end >= tokens[j - 1].end)):
             # longest name first: a run read in pieces ("Khas" and "Urozgan") is one name where the
             # gazetteer holds the whole run in a spelling of its family ("Khas Uruzgan")
-            whole = self._transliterated(text, tokens, run, surnames, titled)
+            whole = self._transliterated(text, tokens, run, surnames, titled, trim_kind=not out)
             if not out or (whole and whole[0].key.startswith("~f")):
                 out = whole or out
         return out
 
-    def _transliterated(self, text, tokens, run, surnames, titled) -> list[Match]:
+    def _transliterated(self, text, tokens, run, surnames, titled, trim_kind: bool = False) -> list[Match]:
         """A run the gazetteer does not know by any spelling: try it spelling-blind ("Tal Tamir" for
         GeoNames' "Tall Tamr"). Such a match counts as an other name: it weighs less, and a village found
-        this way is kept only when the article names its country elsewhere (see resolve)."""
+        this way is kept only when the article names its country elsewhere (see resolve). ``trim_kind``:
+        nothing of the run is known, so a kind word ending it may be read as the kind, not the name."""
         i, j = run
-        for extra in (2, 1, 0):  # the kind word after it may be part of the name ("Hamrah airbase")
-            if extra and not (j + extra <= len(tokens) and tokens[j + extra - 1].lower in KIND_WORDS and all(
-                    joined(text, tokens[x - 1], tokens[x]) and not tokens[x].capitalised for x in range(j, j + extra))):
-                continue
-            run_text = text[tokens[i].start:tokens[j + extra - 1].end]
-            if run_text not in self._spelling_blind:  # names recur: judge each written form once
-                self._spelling_blind[run_text] = spelling_blind_entries(
-                    self.gazetteer, tokens[i:j], run_text, extra > 0)
-            skeleton, entries = self._spelling_blind[run_text]
-            if entries:
-                j += extra
-                break
-        else:
+        found = self._spelling_blind_run(text, tokens, i, j)
+        if found is None and trim_kind and j - i >= 2 and tokens[j - 1].capitalised \
+                and tokens[j - 1].lower in KIND_WORDS:
+            # "Adan Yabaal District": the name before its kind word (which the kind note then reads)
+            found = self._spelling_blind_run(text, tokens, i, j - 1)
+            run = (i, j - 1)
+        if found is None:
             return []
+        skeleton, entries, j = found
         end = _end_without_possessive(text, tokens[j - 1])
         match = Match(tokens[i].start, end, text[tokens[i].start:end], entries, key="~" + skeleton,
                       notes=["spelling-blind"])
@@ -414,6 +410,26 @@ class Recogniser:
         if i > 0 and tokens[i - 1].lower in LOCATIVE_PREPOSITIONS:
             match.notes.append("located")  # "near Dolomytne": the sentence says it is a place
         return [match] if self._keep(text, tokens, run, i, j, match, surnames, titled) else []
+
+    def _spelling_blind_run(self, text, tokens, i, j) -> tuple[str, tuple[int, ...], int] | None:
+        """(skeleton, entries, end) of ``tokens[i:j]`` read spelling-blind, the kind word after it
+        included where the name holds it ("Hamrah airbase"); None when nothing is found."""
+        for extra in (2, 1, 0):
+            if extra and not (j + extra <= len(tokens) and tokens[j + extra - 1].lower in KIND_WORDS and all(
+                    joined(text, tokens[x - 1], tokens[x]) and not tokens[x].capitalised for x in range(j, j + extra))):
+                continue
+            # a town's or a district's kind word after the name says it is one, whatever else the words may be
+            # ("Adan Yabaal district"; not "area", which follows people's and firms' names too)
+            said = extra > 0 or (j < len(tokens) and (tokens[j].lower in SETTLEMENT_KINDS or tokens[j].lower in AREA_KINDS)
+                                 and joined(text, tokens[j - 1], tokens[j]))
+            run_text = text[tokens[i].start:tokens[j + extra - 1].end]
+            if (run_text, said) not in self._spelling_blind:  # names recur: judge each written form once
+                self._spelling_blind[run_text, said] = spelling_blind_entries(
+                    self.gazetteer, tokens[i:j], run_text, said)
+            skeleton, entries = self._spelling_blind[run_text, said]
+            if entries:
+                return skeleton, entries, j + extra
+        return None
 
     def _keep(self, text, tokens, run, k, m, match, surnames, titled) -> bool:
         """The context rules: is this gazetteer match a place here?"""

@@ -202,13 +202,13 @@ class Resolver:
             entry = choice[match.key]
             code = g.country_codes[entry]
             doubtful = entry in self.other_name[match.key] and g.populations[entry] < 15_000 and \
-                g.features[entry] in ("city", "admin2") and not said_to_be_a_place(match)
+                g.features[entry] in ("city", "admin2") and not (said_to_be_a_place(match) or said_to_be_an_area(match))
             # A text that names nothing else ("shelling near Dolomytne"): a village's name of a spelling
             # family, said to be a place, is kept tentatively; it stands only where the collection happens
             # (theatre.py). (A city is known by its own spelling: a variant that only meets one of its
             # foreign names is no reading of it.)
             tentative = match.key.startswith("~") and not located_focus and match.key[1] in "fc" \
-                and said_to_be_a_place(match) and match.key not in together
+                and (said_to_be_a_place(match) or said_to_be_an_area(match)) and match.key not in together
             if tentative and match.key[1] == "c":  # the family read, not the skeletons that also met it
                 family = [e for e in match.entries if g.country_codes[e] in CYRILLIC_COUNTRIES]
                 if family:
