@@ -434,6 +434,21 @@ def test_a_given_name_without_a_kind_word_of_a_town_or_district_is_no_variant_sp
     assert places(text, gazetteer) == []
 
 
+def test_a_district_the_gazetteer_lacks_is_not_read_in_pieces(gazetteer):
+    # no "Dand Wa Patan" in the gazetteer: an Indian Dand and an Indian Patan are not that district
+    assert places("A shop burned in Dand Wa Patan district last night.", gazetteer) == []
+    found = places("A shop burned in Dand Wa Patan village, Paktia, last night.", gazetteer)
+    assert [(p.text, p.country_code) for p in found] == [("Paktia", "AF")]
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("A shop burned in Baghdad-Karrada district last night.", ("Baghdad", "IQ")),  # a part of the city
+    ("A shop burned in Greater Kabul district last night.", ("Kabul district", "AF")),  # an English word
+])
+def test_a_district_named_after_its_city_keeps_the_city(gazetteer, text, expected):
+    assert [(p.text, p.country_code) for p in places(text, gazetteer)] == [expected]
+
+
 def test_a_position_word_before_an_english_word_is_no_region(gazetteer):
     assert [p.text for p in places("The Middle Class rallied in Lower Manhattan.", gazetteer)] == ["Manhattan"]
 

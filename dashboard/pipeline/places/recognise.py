@@ -37,7 +37,7 @@ from dashboard.geocoders.names import TRANSLITERATED_COUNTRIES, name_key
 from dashboard.pipeline.places import casing, roles
 from dashboard.pipeline.places.lists import (attach_qualifiers, listed_areas, respell_within_qualifier,
                                              states_that_qualify)
-from dashboard.pipeline.places.spelling import spelling_blind_entries
+from dashboard.pipeline.places.spelling import POSITION_WORDS, spelling_blind_entries
 from dashboard.pipeline.places.tokens import Token, joined, run_through_lower_case, strip_possessive, tokenise
 from dashboard.pipeline.places.vocabulary import (
     CONNECTORS, SPACED_CONNECTORS, ARABIC_ARTICLES, PERSON_PARTICLES, TITLES, SPEECH_VERBS,
@@ -386,7 +386,27 @@ class Recogniser:
             whole = self._transliterated(text, tokens, run, surnames, titled, trim_kind=not out)
             if not out or (whole and whole[0].key.startswith("~f")):
                 out = whole or out
+        if out and self._pieces_of_an_unknown_kind(text, tokens, run, out):
+            return []
         return out
+
+    def _pieces_of_an_unknown_kind(self, text, tokens, run, out) -> bool:
+        """'Dand Wa Patan district': a kind of place after a run whose names leave a foreign word between
+        them unread is one district (or village) that the gazetteer lacks, not its pieces (an Indian Dand
+        and Patan). English words left over ("Greater", "Upper", "New") leave the pieces standing; a
+        two-letter one is a foreign word too ("Wa" is the Arabic and Pashto "and"); so does a word before
+        or after the names ("PD10 of Kandahar city", "Mogadishu-Wadajir district": parts of the city)."""
+        i, j = run
+        if len(out) < 2 or j >= len(tokens) or not joined(text, tokens[j - 1], tokens[j]) or not (
+                tokens[j].lower in AREA_KINDS or tokens[j].lower in SETTLEMENT_KINDS):
+            return False
+        g = self.gazetteer
+        first, last = min(m.end for m in out), max(m.start for m in out)
+        return any(t.capitalised and first <= t.start and t.end <= last
+                   and not any(m.start <= t.start and t.end <= m.end for m in out)
+                   and t.lower not in POSITION_WORDS and (len(t.text) <= 2 or (
+                       t.lower not in g.common_words and g.word_frequency.get(t.lower, 0.0) < COMMON_WORD_ZIPF))
+                   for t in tokens[i:j])
 
     def _transliterated(self, text, tokens, run, surnames, titled, trim_kind: bool = False) -> list[Match]:
         """A run the gazetteer does not know by any spelling: try it spelling-blind ("Tal Tamir" for
