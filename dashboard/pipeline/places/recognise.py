@@ -37,16 +37,15 @@ from dashboard.geocoders.names import TRANSLITERATED_COUNTRIES, name_key
 from dashboard.pipeline.places import casing, roles
 from dashboard.pipeline.places.lists import (attach_qualifiers, listed_areas, respell_within_qualifier,
                                              states_that_qualify)
-from dashboard.pipeline.places.spelling import POSITION_WORDS, spelling_blind_entries
+from dashboard.pipeline.places.kinds import note_kind, pieces_of_an_unknown_kind
+from dashboard.pipeline.places.spelling import spelling_blind_entries
 from dashboard.pipeline.places.tokens import Token, joined, run_through_lower_case, strip_possessive, tokenise
 from dashboard.pipeline.places.vocabulary import (
     CONNECTORS, SPACED_CONNECTORS, ARABIC_ARTICLES, PERSON_PARTICLES, TITLES, SPEECH_VERBS,
     ORGANISATION_WORDS, FACILITY_WORDS, GENERIC_WORDS, ROLE_WORDS, PLACE_PREFIXES, CONTRACTION_ENDINGS,
     OPERATION_WORDS, MONTHS_AND_DAYS, PLACE_NOUNS, KIND_WORDS, COMMON_WORD_ZIPF, VERY_COMMON_ZIPF,
-    STRONG_FEATURES, LOCATIVE_PREPOSITIONS, SETTLEMENT_KINDS, AREA_KINDS, DISTRICT_KINDS, ARTICLES_AFTER_DE)
+    STRONG_FEATURES, LOCATIVE_PREPOSITIONS, SETTLEMENT_KINDS, AREA_KINDS, ARTICLES_AFTER_DE)
 
-_SIDES = frozenset("northern southern eastern western central north south east west northeastern northwestern "
-                   "southeastern southwestern".split())
 # What, between two words, ends a sentence, a line, a quote or a heading: capitals after it say nothing.
 SENTENCE_BREAKS = frozenset(".!?:\n\"“”‘'—|•")
 @dataclass(slots=True)
@@ -62,19 +61,6 @@ class Match:
     qualifier: "Match | None" = None  # "Iran" in "Zabol, Iran"
     role: str = "location"  # what the name does in its sentence (roles.verdict)
     notes: list[str] = field(default_factory=list)
-
-
-def _note_kind(text: str, tokens: list[Token], m: int, match: Match) -> None:
-    """The kind of place the word after a name (``tokens[m]``, or the word ending it) says it is:
-    "Kandal village" is the village, "Raqqa province" the province."""
-    if m < len(tokens) and joined(text, tokens[m - 1], tokens[m]):
-        said = tokens[m].lower
-        if said in _SIDES and m + 1 < len(tokens) and joined(text, tokens[m], tokens[m + 1]):
-            said = tokens[m + 1].lower  # "Raqqa eastern countryside": the province's east
-        if said in SETTLEMENT_KINDS or said in AREA_KINDS:
-            match.notes.append("settlement" if said in SETTLEMENT_KINDS else "area")
-            if said in DISTRICT_KINDS:
-                match.notes.append("district")  # a few tens of kilometres across
 
 
 def _arabic_article(text: str, token: Token, following: Token) -> bool:
@@ -366,7 +352,7 @@ class Recogniser:
                         break
             match = Match(token.start, end, "", entries, key=key)
             match.text = text[match.start:match.end]
-            _note_kind(text, tokens, m, match)
+            note_kind(text, tokens, m, match)
             if k == i and k > 0 and tokens[k - 1].lower in LOCATIVE_PREPOSITIONS:
                 match.notes.append("located")  # "near Svitlodarsk": the sentence says it is a place
             if initial is None:
@@ -386,27 +372,9 @@ class Recogniser:
             whole = self._transliterated(text, tokens, run, surnames, titled, trim_kind=not out)
             if not out or (whole and whole[0].key.startswith("~f")):
                 out = whole or out
-        if out and self._pieces_of_an_unknown_kind(text, tokens, run, out):
+        if out and pieces_of_an_unknown_kind(self.gazetteer, text, tokens, run, out):
             return []
         return out
-
-    def _pieces_of_an_unknown_kind(self, text, tokens, run, out) -> bool:
-        """'Dand Wa Patan district': a kind of place after a run whose names leave a foreign word between
-        them unread is one district (or village) that the gazetteer lacks, not its pieces (an Indian Dand
-        and Patan). English words left over ("Greater", "Upper", "New") leave the pieces standing; a
-        two-letter one is a foreign word too ("Wa" is the Arabic and Pashto "and"); so does a word before
-        or after the names ("PD10 of Kandahar city", "Mogadishu-Wadajir district": parts of the city)."""
-        i, j = run
-        if len(out) < 2 or j >= len(tokens) or not joined(text, tokens[j - 1], tokens[j]) or not (
-                tokens[j].lower in AREA_KINDS or tokens[j].lower in SETTLEMENT_KINDS):
-            return False
-        g = self.gazetteer
-        first, last = min(m.end for m in out), max(m.start for m in out)
-        return any(t.capitalised and first <= t.start and t.end <= last
-                   and not any(m.start <= t.start and t.end <= m.end for m in out)
-                   and t.lower not in POSITION_WORDS and (len(t.text) <= 2 or (
-                       t.lower not in g.common_words and g.word_frequency.get(t.lower, 0.0) < COMMON_WORD_ZIPF))
-                   for t in tokens[i:j])
 
     def _transliterated(self, text, tokens, run, surnames, titled, trim_kind: bool = False) -> list[Match]:
         """A run the gazetteer does not know by any spelling: try it spelling-blind ("Tal Tamir" for
@@ -426,7 +394,7 @@ class Recogniser:
         end = _end_without_possessive(text, tokens[j - 1])
         match = Match(tokens[i].start, end, text[tokens[i].start:end], entries, key="~" + skeleton,
                       notes=["spelling-blind"])
-        _note_kind(text, tokens, j, match)
+        note_kind(text, tokens, j, match)
         if i > 0 and tokens[i - 1].lower in LOCATIVE_PREPOSITIONS:
             match.notes.append("located")  # "near Dolomytne": the sentence says it is a place
         return [match] if self._keep(text, tokens, run, i, j, match, surnames, titled) else []

@@ -27,8 +27,9 @@ from dashboard.geocoders.index import PRECISION_OF_FEATURE, Gazetteer, prior
 from dashboard.geocoders.names import CYRILLIC_COUNTRIES, name_key
 from dashboard.pipeline.places.recognise import Match
 from dashboard.pipeline.places.distance import great_circle_km, nearest_km
+from dashboard.pipeline.places.kinds import BIG_TOWN, tentative_reading
 from dashboard.pipeline.places.lists import LIST_GAP, said_to_be_a_place, said_to_be_an_area
-from dashboard.pipeline.places.vocabulary import DISTRICT_KINDS, KIND_WORDS
+from dashboard.pipeline.places.vocabulary import DISTRICT_KINDS
 from dashboard.records import PlaceCandidate, PlaceMention
 
 OTHER_NAME_PENALTY = 1.5  # named by an old or foreign alternate only ("Augusta" for Augsburg)
@@ -49,7 +50,6 @@ NAMESAKE_MARGIN, NAMESAKE_APART_KM, MAX_NAMESAKES = 1.5, 25.0, 16
 FOCUS_SHARE = 0.5  # a country with half the weight of the most named one is a focus of the text too
 FOCUS_MIN_WEIGHT = 1.0  # a focus that clear: one located name at least
 SMALL_TOWN = 20_000
-BIG_TOWN = 100_000
 KIND_SAID_PENALTY = 4.0  # a namesake of another kind than the text says ("X village", "X province")
 _SETTLEMENTS = frozenset({"city", "capital"})
 CAPITAL_SHARE = 0.05  # a city with this share of its province's people may have given the province its name
@@ -217,11 +217,11 @@ class Resolver:
                 else:  # only the one-edit skeletons met the name: no family reading to hold on to
                     tentative = False
             elif tentative:  # an Arabic family's villages, towns and provinces, not a city's foreign name
-                small = [e for e in match.entries if _tentative_reading(g, match, e)]
+                small = [e for e in match.entries if tentative_reading(g, match, e)]
                 if small:
                     entry = max(small, key=lambda e: scores[match.key].get(e, float("-inf")))
                     code = g.country_codes[entry]
-            tentative = tentative and _tentative_reading(g, match, entry)
+            tentative = tentative and tentative_reading(g, match, entry)
             if match.key.startswith("~") and code not in focus and not tentative and match.key not in together:
                 continue
             if doubtful and named[code] <= len(groups[match.key]):
@@ -650,19 +650,3 @@ class Resolver:
             geonameid=g.geonameids[entry] or None, precision=PRECISION_OF_FEATURE.get(feature, "point"),
             confidence=confidence, alternatives=alternatives, mention_kind=match.kind,
             role=match.role, namesakes=self._namesakes(match.key, entry, scores))
-
-
-_PROVINCE_WORDS = frozenset("province governorate state region".split())
-
-
-def _tentative_reading(g: Gazetteer, match: Match, entry: int) -> bool:
-    """Whether a variant spelling in a text naming nothing else may tentatively be ``entry``: a village or
-    town, or a province written bare or said to be one ("fighting in Galgaduud" ~ Galguduud; "X parish"
-    and "X village" are no province), never a big city (a variant that meets only a city's foreign name
-    is no reading of it)."""
-    if g.features[entry] == "admin1":
-        said = match.text.rsplit(None, 1)[-1].lower()
-        return (said not in KIND_WORDS or said in _PROVINCE_WORDS) and "settlement" not in match.notes \
-            and "district" not in match.notes
-    return g.populations[entry] < BIG_TOWN
-
