@@ -111,6 +111,11 @@ def part_of_the_unit(groups, ctx, granularity):
     written = (groups.get("part") or groups.get("part2") or groups["part3"]).lower()
     part = part_word(written) or ("late" if "latter" in written or "last" in written else "early")
     start, end = part_of_period(*unit_interval(pivot, unit), unit, part)
+    if anchor == "published" and unit in ("month", "year") and start > pivot and ctx.direction() == "past":
+        # told in the past, a part still to come is the last year's ("sales peaked by the end of the year"
+        # in March) or the last month's
+        earlier = D(pivot.year - 1, 1, 1) if unit == "year" else D(pivot.year, pivot.month, 1) - dt.timedelta(days=1)
+        start, end = part_of_period(*unit_interval(earlier, unit), unit, part)
     return Resolution(start, end, unit, anchor)
 
 
