@@ -170,6 +170,10 @@ CASES = {
         ("The canal was begun in 1821. Work stopped in 1823 and resumed in 1825. On 3 May 1827 the first "
          "barge passed. In March a flood had damaged the locks.", "2009-12-19", "March", "1827-03-01..1827-03-31",
          "text"),
+        # the year after a day and its aside is that day's: the story is in late 1827, not at its start
+        ("The canal was begun in 1821. Work stopped in 1823 and resumed in 1825. On 3 November (4 November "
+         "by the old calendar), 1827, the first barge passed. In February the ice closed it.", "2009-12-19",
+         "February", "1828-02-01..1828-02-29", "text"),
     ],
     "unknown publication date: unresolved, never today": [
         ("The ferry sailed two days later.", None, "two days later", None, "text"),

@@ -94,8 +94,8 @@ def yearless(ctx: Context, make, unit: str, relative: str | None = None, untense
     """
     direction, anchor_kind = DIRECTIONS.get((relative or "").lower(), (None, None))
     partner = RANGE_PARTNER_YEAR.match(ctx.text, ctx.match_end, min(len(ctx.text), ctx.match_end + 45))
-    if partner and (anchor_kind is None or partner.group("day_year")):
-        found = make(int(partner.group("year") or partner.group("day_year")))
+    if partner and (anchor_kind is None or partner.group("day_year") or partner.group("aside_year")):
+        found = make(int(partner.group("year") or partner.group("day_year") or partner.group("aside_year")))
         if found:
             return Resolution(found[0], found[1], "", "text")
     reference = ctx.narrative_reference() if anchor_kind != "published" else None

@@ -116,6 +116,12 @@ class Context:
                     continue
                 if previous.granularity in ("year", "decade") and self._is_digression(index):
                     continue
+                finer = self.mentions[index - 1] if index > 0 else None
+                if previous.granularity == "year" and finer is not None and finer.start_date is not None \
+                        and finer.granularity in ("day", "month", "range") \
+                        and finer.start_date.year == previous.start_date.year \
+                        and not SENTENCE_BREAK.search(self.text, finer.end, previous.start):
+                    return finer  # "On 3 November (4 November by the old calendar), 1827": that day's year
                 return previous
             return None
         previous = self.previous()

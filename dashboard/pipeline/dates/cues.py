@@ -89,7 +89,9 @@ RANGE_PARTNER_YEAR = re.compile(
     r"[^\S\n]{0,3}(?:[-\u2013\u2014/]|to\b|and\b|or\b|through\b|until\b|till\b)[^.;()\n\d]{0,25}?"
     rf"(?:\d{{1,2}}(?:st|nd|rd|th)?{_S})?(?:[A-Z][a-z]{{2,8}}\.?{_S})?(?:\d{{1,2}}(?:st|nd|rd|th)?,?{_S})?"
     r"(?P<year>1[0-9]\d\d|20\d\d)(?!\d|,\d)"
-    rf"|{_S}(?:day|morning|afternoon|evening|night){_S}(?:in|of){_S}(?P<day_year>1[0-9]\d\d|20\d\d)(?!\d|,\d)")
+    rf"|{_S}(?:day|morning|afternoon|evening|night){_S}(?:in|of){_S}(?P<day_year>1[0-9]\d\d|20\d\d)(?!\d|,\d)"
+    # a day, an aside in brackets, then its year: "On 3 November (4 November by the old calendar), 1827"
+    rf"|[^\S\n]{{0,2}}\([^()\n]{{1,60}}\),{_S}(?P<aside_year>1[0-9]\d\d|20\d\d)(?!\d|,\d)")
 # Any four-digit year (or a year before the Common Era), to tell a history from news.
 ANY_YEAR = re.compile(r"(?<![\d,.$])(1[0-9]\d\d|20\d\d)(?!\d|,\d)|\b\d{1,4}[^\S\n]?(B\.?C\.?)")
 # The end of a sentence: a full stop, question or exclamation mark before a capital or a quote.
