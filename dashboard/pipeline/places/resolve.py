@@ -188,8 +188,7 @@ class Resolver:
         focus = {code for code, weight in evidence.items() if weight >= FOCUS_SHARE * top}
         # Whether any name the text locates something at sets a focus: an actor's nationality or a
         # speaker's country alone ("Ethiopian troops were ambushed near X") says whose forces, not where.
-        located_focus = any(not key.startswith("~") and key not in self.not_located and g.country_codes[choice[key]]
-                            for key in groups)
+        located_focus = bool(located)
         # A village known here only by a variant spelling, in a country the article never otherwise names
         # (a company called like an Iranian village), is dropped; so is a name found spelling-blind
         # outside the countries the text is about, and a small town abroad that nothing else in a
@@ -201,14 +200,15 @@ class Resolver:
         for match in matches:
             entry = choice[match.key]
             code = g.country_codes[entry]
+            said = said_to_be_a_place(match) or said_to_be_an_area(match)  # "near X", "X village", "X district"
             doubtful = entry in self.other_name[match.key] and g.populations[entry] < 15_000 and \
-                g.features[entry] in ("city", "admin2") and not (said_to_be_a_place(match) or said_to_be_an_area(match))
+                g.features[entry] in ("city", "admin2") and not said
             # A text that names nothing else ("shelling near Dolomytne"): a village's name of a spelling
             # family, said to be a place, is kept tentatively; it stands only where the collection happens
             # (theatre.py). (A city is known by its own spelling: a variant that only meets one of its
             # foreign names is no reading of it.)
             tentative = match.key.startswith("~") and not located_focus and match.key[1] in "fc" \
-                and (said_to_be_a_place(match) or said_to_be_an_area(match)) and match.key not in together
+                and said and match.key not in together
             if tentative and match.key[1] == "c":  # the family read, not the skeletons that also met it
                 family = [e for e in match.entries if g.country_codes[e] in CYRILLIC_COUNTRIES]
                 if family:
