@@ -33,7 +33,7 @@ def pieces_of_an_unknown_kind(g: Gazetteer, text: str, tokens: list[Token], run:
     them unread is one district (or village) that the gazetteer lacks, not its pieces (an Indian Dand
     and Patan). English words left over ("Greater", "Upper", "New") leave the pieces standing; a
     two-letter one is a foreign word too ("Wa" is the Arabic and Pashto "and"); so does a word before
-    or after the names ("PD10 of Kandahar city", "Mogadishu-Wadajir district": parts of the city)."""
+    or after the names ("Karrada of Baghdad city", "Baghdad-Karrada district": parts of the city)."""
     i, j = run
     if len(out) < 2 or j >= len(tokens) or not joined(text, tokens[j - 1], tokens[j]) or not (
             tokens[j].lower in AREA_KINDS or tokens[j].lower in SETTLEMENT_KINDS):
